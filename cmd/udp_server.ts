@@ -1,0 +1,172 @@
+/**
+ * udp-server: Lab 1's UDP server. Prints every datagram with its sender and
+ * answers each with a reply ("Get off my lawn!").
+ *
+ * @module
+ */
+
+import { checkIpv4, checkPort } from "../lib/addr.ts";
+import {
+  type CommandSpec,
+  intFlag,
+  numberFlag,
+  stringFlag,
+} from "../lib/cli.ts";
+import { displayBytes } from "../lib/display.ts";
+import { describeError, RuntimeError } from "../lib/errors.ts";
+import { PORTS, UDP_REPLY } from "../lib/payload.ts";
+import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+
+/** The largest UDP payload over IPv4. */
+const MAX_DATAGRAM = 65507;
+
+/** udp-server's command line. */
+export const SPEC: CommandSpec = {
+  name: "udp-server",
+  summary: {
+    en: "print every UDP datagram with its sender and answer it",
+    id: "cetak setiap datagram UDP beserta pengirimnya lalu balas",
+  },
+  flags: {
+    port: {
+      type: "string",
+      short: "p",
+      default: String(PORTS.udp),
+      valueName: "PORT",
+      help: {
+        en: "UDP port to listen on (0: any free port)",
+        id: "port UDP (0: port bebas)",
+      },
+    },
+    bind: {
+      type: "string",
+      short: "b",
+      default: "0.0.0.0",
+      valueName: "ADDR",
+      help: {
+        en: "local address to listen on",
+        id: "alamat lokal untuk mendengarkan",
+      },
+    },
+    reply: {
+      type: "string",
+      default: UDP_REPLY,
+      valueName: "TEXT",
+      help: {
+        en: "reply sent for every datagram",
+        id: "balasan untuk setiap datagram",
+      },
+    },
+    count: {
+      type: "string",
+      short: "c",
+      valueName: "N",
+      help: { en: "exit after N datagrams", id: "keluar setelah N datagram" },
+    },
+    duration: {
+      type: "string",
+      valueName: "SECONDS",
+      help: {
+        en: "exit after this many seconds",
+        id: "keluar setelah sekian detik",
+      },
+    },
+  },
+  examples: [
+    "udp-server",
+    "udp-server --port 10000 --reply 'Get off my lawn!' --count 1",
+  ],
+};
+
+const TEXT = {
+  en: {
+    listening: (address: string) => `listening on udp ${address}`,
+    datagram: (from: string, bytes: number, text: string) =>
+      `received ${bytes} bytes from ${from}: ${text}`,
+    replied: (to: string) => `replied to ${to}`,
+    summary: (received: number, replied: number) =>
+      `done: ${received} datagrams received, ${replied} replies sent`,
+  },
+  id: {
+    listening: (address: string) => `mendengarkan di udp ${address}`,
+    datagram: (from: string, bytes: number, text: string) =>
+      `diterima ${bytes} byte dari ${from}: ${text}`,
+    replied: (to: string) => `dibalas ke ${to}`,
+    summary: (received: number, replied: number) =>
+      `selesai: ${received} datagram diterima, ${replied} balasan dikirim`,
+  },
+};
+
+/** Runs udp-server with `args`; resolves to the exit code. */
+export function main(args: string[]): Promise<number> {
+  return runRole(args, SPEC, serve);
+}
+
+async function serve({ flags, out }: RoleContext): Promise<number> {
+  const port = checkPort("port", stringFlag(flags, "port")!, {
+    allowZero: true,
+  });
+  const bind = checkIpv4("bind", stringFlag(flags, "bind")!);
+  const reply = new TextEncoder().encode(stringFlag(flags, "reply")!);
+  const count = intFlag(flags, "count", { min: 1 });
+  const duration = numberFlag(flags, "duration", { min: 0 });
+  const text = TEXT[flags.lang];
+
+  let conn: Deno.DatagramConn;
+  try {
+    conn = Deno.listenDatagram({ transport: "udp", hostname: bind, port });
+  } catch (err) {
+    throw new RuntimeError(
+      describeError(err, { doing: `binding udp ${bind}:${port}` }),
+    );
+  }
+  const local = conn.addr as Deno.NetAddr;
+  out.line(text.listening(`${local.hostname}:${local.port}`));
+  out.record({ type: "listening", address: local.hostname, port: local.port });
+  out.flush();
+
+  const stop = onStop(() => conn.close(), { durationSeconds: duration });
+  const buffer = new Uint8Array(MAX_DATAGRAM + 1);
+  let received = 0;
+  let replied = 0;
+  try {
+    while (count === undefined || received < count) {
+      const [data, addr] = await conn.receive(buffer);
+      const from = addr as Deno.NetAddr;
+      received++;
+      const shown = displayBytes(data);
+      out.line(
+        text.datagram(`${from.hostname}:${from.port}`, data.length, shown),
+      );
+      out.record({
+        type: "datagram",
+        from: from.hostname,
+        port: from.port,
+        bytes: data.length,
+        text: shown,
+      });
+      try {
+        await conn.send(reply, from);
+        replied++;
+        out.line(text.replied(`${from.hostname}:${from.port}`));
+      } catch (err) {
+        // One unreachable client must not stop the server.
+        out.line(
+          describeError(err, {
+            doing: `replying to ${from.hostname}:${from.port}`,
+          }),
+        );
+      }
+    }
+  } catch (err) {
+    if (!stop.stopped) throw err;
+  } finally {
+    stop.dispose();
+    if (!stop.stopped) conn.close();
+  }
+  out.line(text.summary(received, replied));
+  out.record({ type: "summary", received, replied });
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

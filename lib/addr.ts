@@ -1,0 +1,139 @@
+/**
+ * IPv4 addresses and ports: parsing, checking and resolving, with messages
+ * that name the flag at fault.
+ *
+ * @module
+ */
+
+import { RuntimeError, UsageError } from "./errors.ts";
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** Parses a dotted-quad IPv4 address into its four octets, or `undefined`. */
+export function parseIpv4(
+  text: string,
+): [number, number, number, number] | undefined {
+  const match = IPV4.exec(text);
+  if (!match) return undefined;
+  const octets = match.slice(1).map(Number);
+  if (octets.some((o) => o > 255)) return undefined;
+  return octets as [number, number, number, number];
+}
+
+/** Returns whether `text` is a dotted-quad IPv4 address. */
+export function isIpv4(text: string): boolean {
+  return parseIpv4(text) !== undefined;
+}
+
+/** Returns whether `text` is an IPv4 multicast address (224.0.0.0/4). */
+export function isMulticastIpv4(text: string): boolean {
+  const octets = parseIpv4(text);
+  return octets !== undefined && octets[0] >= 224 && octets[0] <= 239;
+}
+
+/** The 32-bit value of an IPv4 address (unsigned). */
+export function ipv4ToNumber(text: string): number {
+  const octets = parseIpv4(text);
+  if (!octets) throw new UsageError(`not an IPv4 address: "${text}"`);
+  return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) |
+    octets[3]) >>> 0;
+}
+
+/** The dotted-quad form of a 32-bit value. */
+export function numberToIpv4(value: number): string {
+  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".");
+}
+
+/** Options for {@linkcode checkPort}. */
+export interface PortOptions {
+  /** Accept 0 (let the system pick a free port); for listeners. */
+  allowZero?: boolean;
+}
+
+/**
+ * Checks a port given on the command line, returning it as a number.
+ * Throws a {@linkcode UsageError} naming `flag` if it is not a whole number
+ * in range.
+ */
+export function checkPort(
+  flag: string,
+  text: string,
+  options: PortOptions = {},
+): number {
+  const min = options.allowZero ? 0 : 1;
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= min && port <= 65535)) {
+    throw new UsageError(
+      `--${flag}: expected a port from ${min} to 65535, got "${text}"`,
+    );
+  }
+  return port;
+}
+
+/**
+ * Checks an IPv4 address given on the command line. Throws a
+ * {@linkcode UsageError} naming `flag` if it is not a dotted quad.
+ */
+export function checkIpv4(flag: string, text: string): string {
+  if (!isIpv4(text)) {
+    throw new UsageError(
+      `--${flag}: expected an IPv4 address like 192.168.122.7, got "${text}"`,
+    );
+  }
+  return text;
+}
+
+/**
+ * Checks a host given on the command line: an IPv4 address or a host name
+ * (letters, digits, dots and hyphens). Resolution happens later, at run time.
+ */
+export function checkHost(flag: string, text: string): string {
+  if (isIpv4(text)) return text;
+  const label = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+  const looksNumeric = /^[\d.]+$/.test(text);
+  if (
+    text.length === 0 || text.length > 253 || looksNumeric ||
+    !text.split(".").every((part) => label.test(part))
+  ) {
+    throw new UsageError(
+      `--${flag}: expected an IPv4 address or a host name, got "${text}"`,
+    );
+  }
+  return text;
+}
+
+/**
+ * Resolves a host name to an IPv4 address (an address is returned as is).
+ * Throws a {@linkcode RuntimeError} ("unknown host") when it cannot.
+ */
+export async function resolveIpv4(host: string): Promise<string> {
+  if (isIpv4(host)) return host;
+  if (host === "localhost") return "127.0.0.1";
+  try {
+    const records = await Deno.resolveDns(host, "A");
+    if (records.length > 0) return records[0];
+  } catch {
+    // fall through to the hosts file, which resolveDns does not read
+  }
+  const fromHosts = await lookupHostsFile(host);
+  if (fromHosts) return fromHosts;
+  throw new RuntimeError(`unknown host "${host}" (not in DNS or /etc/hosts)`);
+}
+
+async function lookupHostsFile(host: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile("/etc/hosts");
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split("\n")) {
+    const fields = line.replace(/#.*/, "").trim().split(/\s+/);
+    if (
+      fields.length > 1 && isIpv4(fields[0]) && fields.slice(1).includes(host)
+    ) {
+      return fields[0];
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,62 @@
+/**
+ * The one table of roles: name, entry file and the Deno permissions each
+ * needs, no broader. `deno.json`'s tasks, the compile and bundle tasks, the
+ * lab runner and the tests all read it, so what is tested is what ships.
+ *
+ * @module
+ */
+
+/** Environment variables a role may read: the locale and NO_COLOR. */
+const ENV = "--allow-env=LANG,LC_ALL,LC_MESSAGES,NO_COLOR";
+/** UDP roles: unstable datagram API, network, `/etc/hosts` for host names. */
+const UDP = ["--unstable-net", "--allow-net", ENV, "--allow-read=/etc/hosts"];
+/** TCP roles: network and `/etc/hosts`. */
+const TCP = ["--allow-net", ENV, "--allow-read=/etc/hosts"];
+
+/** One program of the toolkit. */
+export interface Role {
+  /** The name users type: `deno task <name>`, `progjar <name>`. */
+  name: string;
+  /** The entry file, relative to the repository root. */
+  entry: string;
+  /** The `deno run` flags it needs, and nothing broader. */
+  permissions: readonly string[];
+}
+
+/** Every role of the labs, in the order `--help` lists them. */
+export const ROLES: readonly Role[] = [
+  { name: "udp-server", entry: "cmd/udp_server.ts", permissions: UDP },
+  { name: "udp-client", entry: "cmd/udp_client.ts", permissions: UDP },
+  {
+    name: "broadcast-sender",
+    entry: "cmd/broadcast_sender.ts",
+    permissions: UDP,
+  },
+  {
+    name: "broadcast-receiver",
+    entry: "cmd/broadcast_receiver.ts",
+    permissions: UDP,
+  },
+  {
+    name: "multicast-sender",
+    entry: "cmd/multicast_sender.ts",
+    permissions: UDP,
+  },
+  {
+    name: "multicast-receiver",
+    entry: "cmd/multicast_receiver.ts",
+    permissions: UDP,
+  },
+  { name: "chat-server", entry: "cmd/chat_server.ts", permissions: TCP },
+  { name: "chat-client", entry: "cmd/chat_client.ts", permissions: TCP },
+];
+
+/** Looks up a role by name. */
+export function findRole(name: string): Role | undefined {
+  return ROLES.find((role) => role.name === name);
+}
+
+/** The `deno run` command line for a role, e.g. for `deno.json`'s tasks. */
+export function denoRunArgs(role: Role): string[] {
+  return ["run", ...role.permissions, role.entry];
+}

@@ -1,0 +1,110 @@
+/**
+ * The frame every role runs in: parse the command line, print `--help`,
+ * turn any failure into one line on standard error and an exit code, and
+ * stop cleanly on Ctrl+C, SIGTERM or `--duration`.
+ *
+ * @module
+ */
+
+import {
+  type CommandSpec,
+  formatHelp,
+  type ParsedFlags,
+  parseFlags,
+} from "./cli.ts";
+import { describeError, EXIT_OK, exitCodeOf } from "./errors.ts";
+import { Output, printError } from "./output.ts";
+
+/** What a role's body gets: its parsed flags and its output. */
+export interface RoleContext {
+  /** The parsed command line. */
+  flags: ParsedFlags;
+  /** Where the role prints (human lines or JSON). */
+  out: Output;
+}
+
+/** A role's body: returns its exit code (or nothing, for 0). */
+export type RoleBody = (context: RoleContext) => Promise<number | void>;
+
+/**
+ * Runs a role: parses `args` against `spec`, prints help if asked, then
+ * runs `body`. Returns the exit code instead of exiting, so that the
+ * multi-call program and tests can call roles in-process.
+ */
+export async function runRole(
+  args: string[],
+  spec: CommandSpec,
+  body: RoleBody,
+): Promise<number> {
+  let out: Output | undefined;
+  try {
+    const flags = parseFlags(args, spec);
+    if (flags.help) {
+      console.log(formatHelp(spec, flags.lang));
+      return EXIT_OK;
+    }
+    out = new Output({ json: flags.json });
+    const code = await body({ flags, out });
+    out.flush();
+    return code ?? EXIT_OK;
+  } catch (err) {
+    out?.flush();
+    printError(`${spec.name}: error: ${describeError(err)}`);
+    return exitCodeOf(err);
+  }
+}
+
+/** Options for {@linkcode onStop}. */
+export interface StopOptions {
+  /** Also stop after this many seconds. */
+  durationSeconds?: number;
+}
+
+/** A stop request, from a signal, a time limit or the program itself. */
+export interface StopHandle {
+  /** Aborted when the program should stop; `reason` says why. */
+  readonly signal: AbortSignal;
+  /** Whether a stop was requested. */
+  readonly stopped: boolean;
+  /** Requests a stop (e.g. after `--count` datagrams). */
+  stop(reason?: string): void;
+  /** Removes the signal handlers and the timer. */
+  dispose(): void;
+}
+
+/**
+ * Calls `onStopped` once on the first of: SIGINT (Ctrl+C), SIGTERM, the
+ * `durationSeconds` timer, or a call to `stop()`. A role closes its socket
+ * there, which ends a pending receive, and then prints its summary.
+ */
+export function onStop(
+  onStopped: (reason: string) => void,
+  options: StopOptions = {},
+): StopHandle {
+  const controller = new AbortController();
+  const fire = (reason: string) => {
+    if (controller.signal.aborted) return;
+    controller.abort(reason);
+    onStopped(reason);
+  };
+  const onInt = () => fire("SIGINT");
+  const onTerm = () => fire("SIGTERM");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (options.durationSeconds !== undefined) {
+    timer = setTimeout(() => fire("duration"), options.durationSeconds * 1000);
+  }
+  return {
+    signal: controller.signal,
+    get stopped() {
+      return controller.signal.aborted;
+    },
+    stop: (reason = "done") => fire(reason),
+    dispose() {
+      Deno.removeSignalListener("SIGINT", onInt);
+      Deno.removeSignalListener("SIGTERM", onTerm);
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
+}
