@@ -3,8 +3,22 @@
 
 import type { RoleModule } from "./_role_module.ts";
 import * as udp_server from "./udp_server.ts";
+import * as udp_client from "./udp_client.ts";
+import * as broadcast_sender from "./broadcast_sender.ts";
+import * as broadcast_receiver from "./broadcast_receiver.ts";
+import * as multicast_sender from "./multicast_sender.ts";
+import * as multicast_receiver from "./multicast_receiver.ts";
+import * as chat_server from "./chat_server.ts";
+import * as chat_client from "./chat_client.ts";
 
 /** Every role's module, by role name, in the table's order. */
 export const ROLE_MODULES: Readonly<Record<string, RoleModule>> = {
   "udp-server": udp_server,
+  "udp-client": udp_client,
+  "broadcast-sender": broadcast_sender,
+  "broadcast-receiver": broadcast_receiver,
+  "multicast-sender": multicast_sender,
+  "multicast-receiver": multicast_receiver,
+  "chat-server": chat_server,
+  "chat-client": chat_client,
 };
