@@ -164,7 +164,8 @@ machine=$(uname -m)
 [ "$machine" = ${target.machine} ] || fail "this pack is for ${target.machine}; this host is $machine"
 here=$(cd "$(dirname "$0")" && pwd)
 [ -f "$here/progjar/bin/deno" ] || fail "progjar/ not found next to install.sh: unpack the whole .tar.gz first"
-[ -w "$(dirname "$PREFIX")" ] || fail "cannot write $(dirname "$PREFIX"): run as root"
+mkdir -p "$(dirname "$PREFIX")" 2>/dev/null && [ -w "$(dirname "$PREFIX")" ] ||
+  fail "cannot write $(dirname "$PREFIX"): run as root"
 
 rm -rf "$PREFIX.new"
 cp -Rp "$here/progjar" "$PREFIX.new"
