@@ -164,3 +164,75 @@ Deno.test({
     });
   },
 });
+
+/** A zip file holding one stored (uncompressed) entry. */
+function storedZip(name: string, data: Uint8Array): Uint8Array {
+  let crc = ~0;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  crc = ~crc >>> 0;
+  const fileName = new TextEncoder().encode(name);
+  const local = new DataView(new ArrayBuffer(30));
+  local.setUint32(0, 0x04034b50, true);
+  local.setUint16(4, 10, true);
+  local.setUint32(14, crc, true);
+  local.setUint32(18, data.length, true);
+  local.setUint32(22, data.length, true);
+  local.setUint16(26, fileName.length, true);
+  const central = new DataView(new ArrayBuffer(46));
+  central.setUint32(0, 0x02014b50, true);
+  central.setUint16(4, 0x031e, true); // made by Unix
+  central.setUint16(6, 10, true);
+  central.setUint32(16, crc, true);
+  central.setUint32(20, data.length, true);
+  central.setUint32(24, data.length, true);
+  central.setUint16(28, fileName.length, true);
+  central.setUint32(38, (0o100755 << 16) >>> 0, true);
+  const centralAt = 30 + fileName.length + data.length;
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, 1, true);
+  end.setUint16(10, 1, true);
+  end.setUint32(12, 46 + fileName.length, true);
+  end.setUint32(16, centralAt, true);
+  const parts = [
+    new Uint8Array(local.buffer),
+    fileName,
+    data,
+    new Uint8Array(central.buffer),
+    fileName,
+    new Uint8Array(end.buffer),
+  ];
+  const zip = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    zip.set(part, at);
+    at += part.length;
+  }
+  return zip;
+}
+
+Deno.test("compile: a denort zip already in deno's cache is used, no download", async () => {
+  await withTempDir(async (dir) => {
+    const denoDir = `${dir}/deno`;
+    const zip =
+      `${denoDir}/dl/release/v${Deno.version.deno}/denort-${HOST.triple}.zip`;
+    await Deno.mkdir(zip.slice(0, zip.lastIndexOf("/")), { recursive: true });
+    // The stand-in runtime again: /bin/true, zipped as deno's release zips are.
+    await Deno.writeFile(
+      zip,
+      storedZip("denort", await Deno.readFile("/bin/true")),
+    );
+    const out = `${dir}/dist`;
+    const { code, stderr } = await compile(out, {
+      DENO_DIR: denoDir,
+      DENORT_BIN: "",
+    });
+    assert.equal(code, 0, stderr);
+    const progjar = await Deno.readFile(`${out}/${HOST.triple}/progjar`);
+    const text = new TextDecoder("latin1").decode(progjar);
+    assert.ok(text.includes("d3n0l4nd"), "the program is embedded");
+  });
+});
