@@ -16,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { writeIndex } from "./roles_index.ts";
+import { checkIndex } from "./roles_index.ts";
 import {
   DENO_VERSION,
   mustRun,
@@ -37,7 +37,7 @@ export async function buildBundle(
   options: BundleOptions = {},
 ): Promise<string> {
   const outDir = options.outDir ?? `${ROOT_DIR}/dist`;
-  await writeIndex();
+  await checkIndex();
   await Deno.mkdir(outDir, { recursive: true });
   const out = `${outDir}/progjar.js`;
   const tmp = `${out}.tmp`;

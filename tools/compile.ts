@@ -19,7 +19,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { writeIndex } from "./roles_index.ts";
+import { checkIndex } from "./roles_index.ts";
 import type { Role } from "../lib/roles.ts";
 import {
   builtRoles,
@@ -287,8 +287,8 @@ if (import.meta.main) {
         return target;
       },
     );
+    await checkIndex();
     const runtimes = await resolveRuntimes(targets);
-    await writeIndex();
     reportSizes(await compileAll(runtimes, { outDir: values.out }));
   });
 }

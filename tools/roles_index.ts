@@ -64,6 +64,22 @@ export async function writeIndex(): Promise<string[]> {
   return missing;
 }
 
+/** Throws a one-line error when the index differs from what the table gives. */
+export async function checkIndex(): Promise<void> {
+  const { text } = renderIndex();
+  let current = "";
+  try {
+    current = await Deno.readTextFile(INDEX_FILE);
+  } catch {
+    // missing: out of date
+  }
+  if (current !== text) {
+    throw new Error(
+      "cmd/_roles_index.ts is out of date with lib/roles.ts: run `deno task roles-index`",
+    );
+  }
+}
+
 function exists(url: URL): boolean {
   try {
     Deno.statSync(url);
