@@ -120,7 +120,7 @@ function launcher(denoVersion: string): string {
 #   progjar <role> [flags…]     progjar --help     <role> [flags…]
 deno=${PREFIX}/bin/deno
 js=${PREFIX}/lib/progjar.js
-state=\${TMPDIR:-/tmp}
+state=\${TMPDIR:-/tmp}/progjar-$(id -u)
 loader=
 
 ${dispatchScript(builtRoles())}`;

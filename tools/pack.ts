@@ -169,7 +169,6 @@ fi
 
 dir=$state/$PJ_ID
 if [ ! -f "$dir/.complete" ]; then
-  rm -rf "$dir"
   tmp=$state/.unpack.$$
   rm -rf "$tmp"
   mkdir -p "$tmp" || pj_fail "cannot create $tmp"
@@ -178,8 +177,12 @@ if [ ! -f "$dir/.complete" ]; then
     pj_fail "could not unpack into $state (about 100 MB needed)"
   fi
   : > "$tmp/.complete"
-  # Another run may have unpacked it meanwhile: keep the first.
-  if [ -d "$dir" ]; then rm -rf "$tmp"; else mv "$tmp" "$dir" || rm -rf "$tmp"; fi
+  # Runs started together each unpack; the first to finish wins. The
+  # directory only ever appears complete (moved in whole) and is never
+  # removed, since another run may be using it. A loser's mv lands inside it.
+  [ -f "$dir/.complete" ] || mv "$tmp" "$dir" 2>/dev/null || :
+  rm -rf "$tmp" "$dir/\${tmp##*/}"
+  [ -f "$dir/.complete" ] || pj_fail "$dir is incomplete: remove it and try again"
 fi
 
 deno=$dir/deno
