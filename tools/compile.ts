@@ -154,12 +154,17 @@ export async function resolveRuntimes(
   }
   if (missing.length > 0) {
     const bin = denortBin ? `DENORT_BIN is not for it, ` : "";
+    // DENORT_BIN serves one target: say how to build just the others.
+    const others = runtimes.map((r) => ` --target ${r.target.machine}`).join(
+      "",
+    );
+    const only = others === "" ? "" : `; or only${others}`;
     throw new ToolError(
       `no denort for ${
         missing.join(", ")
       } (${bin}none in deno's cache, download failed: ${reasons[0]}): ${
         whatToDo(missing)
-      }`,
+      }${only}`,
     );
   }
   return runtimes;
