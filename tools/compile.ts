@@ -37,9 +37,9 @@ import {
 } from "./_common.ts";
 import { exists } from "./_runtime.ts";
 
-/** Seconds to wait for dl.deno.land to answer before giving up. */
+/** Milliseconds to wait for dl.deno.land to answer before giving up. */
 export const CONNECT_TIMEOUT_MS = 10_000;
-/** Seconds the whole download may take. */
+/** Milliseconds the whole download may take. */
 export const DOWNLOAD_TIMEOUT_MS = 300_000;
 
 /** Text only the full `deno` CLI holds (its `compile` subcommand's help). */
