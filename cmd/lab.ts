@@ -1,0 +1,490 @@
+/**
+ * lab: the lab's five-host network on one Linux machine. Each host is a
+ * network namespace on one bridge; each practicum is a scenario in
+ * `lab.yaml` that runs the roles on their hosts and summarises what every
+ * host got.
+ *
+ * ```sh
+ * sudo deno task lab up
+ * sudo deno task lab run broadcast-sender-first --report report.md
+ * sudo deno task lab exec alpine-2 -- ip addr
+ * sudo deno task lab down
+ * ```
+ *
+ * @module
+ */
+
+import { type CommandSpec, stringFlag } from "../lib/cli.ts";
+import { EXIT_FAILURE, EXIT_OK, UsageError } from "../lib/errors.ts";
+import type { Lang } from "../lib/i18n.ts";
+import type { Output } from "../lib/output.ts";
+import { type RoleContext, runRole } from "../lib/run.ts";
+import { loadRoleSpecs } from "../lib/lab/_specs.ts";
+import {
+  checkLabPrivileges,
+  execArgs,
+  labDown,
+  labNames,
+  labStatus,
+  labUp,
+} from "../lib/lab/netns.ts";
+import { formatReport } from "../lib/lab/report.ts";
+import { runScenario, type ScenarioResult } from "../lib/lab/scenario.ts";
+import { formatTable, summaryTable, verdictLine } from "../lib/lab/summary.ts";
+import {
+  LAB_NAME,
+  loadTopology,
+  type Scenario,
+  type Topology,
+} from "../lib/lab/topology.ts";
+
+/** The lab tool's command line (the sub-command comes first). */
+export const SPEC: CommandSpec = {
+  name: "lab",
+  summary: {
+    en:
+      "the practicum's hosts as network namespaces on one bridge; run each practicum in them",
+    id:
+      "host praktikum sebagai network namespace pada satu bridge; jalankan setiap praktikum di dalamnya",
+  },
+  flags: {
+    file: {
+      type: "string",
+      short: "f",
+      default: "lab.yaml",
+      valueName: "FILE",
+      help: { en: "topology file", id: "berkas topologi" },
+    },
+    name: {
+      type: "string",
+      short: "n",
+      valueName: "NAME",
+      help: {
+        en: "lab name: prefix of its namespaces (default: the file's name:)",
+        id: "nama lab: awalan namespace-nya (bawaan: name: di berkas)",
+      },
+    },
+    all: {
+      type: "boolean",
+      help: {
+        en: "run: every scenario of the file",
+        id: "run: semua skenario di berkas",
+      },
+    },
+    report: {
+      type: "string",
+      valueName: "FILE.md",
+      help: {
+        en: "run: write a Markdown report to hand in",
+        id: "run: tulis laporan Markdown untuk dikumpulkan",
+      },
+    },
+    keep: {
+      type: "boolean",
+      help: {
+        en:
+          "run: leave the lab up afterwards (it is taken down if run built it)",
+        id:
+          "run: biarkan lab tetap menyala (lab dimatikan jika dibuat oleh run)",
+      },
+    },
+  },
+  examples: [
+    "lab up",
+    "lab run broadcast-sender-first --report laporan.md",
+    "lab run --all",
+    "lab exec alpine-2 -- ip addr",
+    "lab status",
+    "lab down",
+  ],
+  notes: {
+    en: [
+      "Commands:",
+      "  up                      create the hosts (network namespaces) and the switch",
+      "  down                    remove everything of the lab, stopping what runs in it",
+      "  status                  show what exists",
+      "  list                    list the scenarios of the file",
+      "  exec HOST -- COMMAND…   run a command on a host (a shell, ip addr, a role)",
+      "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
+      "",
+      "Needs root and iproute2's ip. Nothing is added to the machine's own network:",
+      "the bridge lives in a namespace of its own. Ctrl+C tears down what was built.",
+    ].join("\n"),
+    id: [
+      "Perintah:",
+      "  up                      buat host (network namespace) dan switch",
+      "  down                    hapus semua bagian lab, hentikan yang berjalan di dalamnya",
+      "  status                  tampilkan yang ada",
+      "  list                    daftar skenario di berkas",
+      "  exec HOST -- PERINTAH…  jalankan perintah di sebuah host (shell, ip addr, role)",
+      "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
+      "",
+      "Perlu root dan perintah ip dari iproute2. Jaringan mesin sendiri tidak diubah:",
+      "bridge berada di namespace tersendiri. Ctrl+C membongkar yang sudah dibuat.",
+    ].join("\n"),
+  },
+};
+
+const COMMANDS = ["up", "down", "status", "list", "exec", "run"] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** Flags that take a value, so their value is not taken for a positional. */
+const VALUE_FLAGS = new Set([
+  "--file",
+  "-f",
+  "--name",
+  "-n",
+  "--report",
+  "--lang",
+]);
+
+/** Runs the lab tool with `args`; resolves to the exit code. */
+export function main(args: string[]): Promise<number> {
+  const dash = args.indexOf("--");
+  const before = dash === -1 ? args : args.slice(0, dash);
+  const after = dash === -1 ? [] : args.slice(dash + 1);
+  const positionals: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < before.length; i++) {
+    const arg = before[i];
+    if (arg.startsWith("-") && arg !== "-") {
+      flags.push(arg);
+      if (VALUE_FLAGS.has(arg) && i + 1 < before.length) {
+        flags.push(before[++i]);
+      }
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return runRole(flags, SPEC, (context) => lab(context, positionals, after));
+}
+
+async function lab(
+  { flags, out }: RoleContext,
+  positionals: string[],
+  after: string[],
+): Promise<number> {
+  const [command, ...rest] = positionals;
+  if (command === undefined) {
+    throw new UsageError(
+      `a command is needed: ${COMMANDS.join(", ")} (see --help)`,
+    );
+  }
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(
+      `unknown command "${command}" (commands: ${COMMANDS.join(", ")})`,
+    );
+  }
+  const cmd = command as Command;
+  if (cmd !== "exec" && after.length > 0) {
+    throw new UsageError(`"--" is only for exec HOST -- COMMAND`);
+  }
+  if (cmd !== "run" && cmd !== "exec" && rest.length > 0) {
+    throw new UsageError(`${cmd} takes no arguments, got "${rest[0]}"`);
+  }
+  for (const flag of ["all", "report", "keep"]) {
+    if (cmd !== "run" && flags.values[flag] !== undefined) {
+      throw new UsageError(`--${flag} is only for run`);
+    }
+  }
+  const file = stringFlag(flags, "file")!;
+  // down and status work without a readable file: they need only the name.
+  const needsFile = cmd !== "down" && cmd !== "status" ||
+    stringFlag(flags, "name") === undefined;
+  const topology = needsFile
+    ? await loadTopology(file, { specs: await loadRoleSpecs() })
+    : undefined;
+  const name = stringFlag(flags, "name") ?? topology?.name ?? "progjar";
+  if (!LAB_NAME.test(name)) {
+    throw new UsageError(
+      `--name: expected lower-case letters, digits and hyphens (at most 16), got "${name}"`,
+    );
+  }
+
+  switch (cmd) {
+    case "list":
+      return list(out, topology!);
+    case "exec":
+      return await exec(out, topology!, name, rest, after);
+    case "run":
+      return await run(out, topology!, name, rest, flags.values, flags.lang);
+  }
+  await checkLabPrivileges();
+  switch (cmd) {
+    case "up":
+      return await withInterrupt((signal) => up(out, topology!, name, signal));
+    case "down":
+      return await down(out, name);
+    case "status":
+      return await status(out, name);
+  }
+}
+
+/** Runs `body` with an abort signal that Ctrl+C and SIGTERM trigger. */
+async function withInterrupt(
+  body: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    return await body(controller.signal);
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
+async function up(
+  out: Output,
+  topology: Topology,
+  name: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const started = performance.now();
+  const result = await labUp(topology, name, { signal });
+  const ms = Math.round(performance.now() - started);
+  const names = labNames(name);
+  if (result.removed.length > 0) {
+    out.line(
+      `removed ${result.removed.length} namespaces left from an unfinished lab "${name}"`,
+    );
+  }
+  out.line(
+    result.created
+      ? `lab "${name}" up in ${ms} ms: ${topology.hosts.length} hosts on ${topology.subnet.cidr} (broadcast ${topology.subnet.broadcast}), switch namespace ${names.switchNs}`
+      : `lab "${name}" is already up`,
+  );
+  out.record({
+    type: "up",
+    lab: name,
+    created: result.created,
+    ms,
+    hosts: topology.hosts.length,
+  });
+  if (result.created) {
+    out.line(
+      formatTable({
+        header: ["host", "address", "namespace"],
+        rows: topology.hosts.map((h) => [
+          h.name,
+          h.address,
+          names.hostPrefix + h.name,
+        ]),
+      }),
+    );
+    out.line(
+      `next: lab exec ${
+        topology.hosts[0].name
+      } -- ip addr; lab run --all; lab down`,
+    );
+  }
+  return EXIT_OK;
+}
+
+async function down(out: Output, name: string): Promise<number> {
+  const started = performance.now();
+  const removed = await labDown(name);
+  const ms = Math.round(performance.now() - started);
+  out.line(
+    removed.length > 0
+      ? `lab "${name}" down in ${ms} ms: ${removed.length} namespaces removed`
+      : `lab "${name}" is not up; nothing to remove`,
+  );
+  out.record({ type: "down", lab: name, removed: removed.length, ms });
+  return EXIT_OK;
+}
+
+async function status(out: Output, name: string): Promise<number> {
+  const status = await labStatus(name);
+  out.record({
+    type: "status",
+    lab: name,
+    up: status.up,
+    namespaces: status.namespaces,
+    hosts: status.state?.hosts ?? [],
+    pids: status.pids,
+  });
+  if (status.namespaces.length === 0) {
+    out.line(`lab "${name}" is not up`);
+    return EXIT_OK;
+  }
+  if (!status.up) {
+    out.line(
+      `lab "${name}" is incomplete (${status.namespaces.length} namespaces left): run lab down or lab up`,
+    );
+    return EXIT_OK;
+  }
+  out.line(
+    `lab "${name}" is up: ${status.state!.hosts.length} hosts on ${
+      status.state!.subnet
+    } (broadcast ${status.state!.broadcast}), from ${status.state!.file}`,
+  );
+  out.line(formatTable({
+    header: ["host", "address", "namespace", "processes"],
+    rows: status.state!.hosts.map((h) => [
+      h.name,
+      h.address,
+      h.netns,
+      String(status.pids[h.netns]?.length ?? 0),
+    ]),
+  }));
+  return EXIT_OK;
+}
+
+function list(out: Output, topology: Topology): number {
+  for (const s of topology.scenarios) {
+    out.line(`${s.name}: ${s.description}`);
+    out.record({ type: "scenario", name: s.name, description: s.description });
+  }
+  return EXIT_OK;
+}
+
+async function exec(
+  out: Output,
+  topology: Topology,
+  name: string,
+  rest: string[],
+  command: string[],
+): Promise<number> {
+  if (rest.length !== 1) {
+    throw new UsageError("usage: lab exec HOST -- COMMAND [ARGS…]");
+  }
+  const host = rest[0];
+  if (!topology.hosts.some((h) => h.name === host)) {
+    throw new UsageError(
+      `unknown host "${host}" (hosts: ${
+        topology.hosts.map((h) => h.name).join(", ")
+      })`,
+    );
+  }
+  if (command.length === 0) {
+    throw new UsageError(`exec ${host} needs a command after "--"`);
+  }
+  await checkLabPrivileges();
+  const status = await labStatus(name);
+  if (!status.up) {
+    throw new UsageError(`lab "${name}" is not up: run lab up first`);
+  }
+  out.flush();
+  const child = new Deno.Command("ip", {
+    args: execArgs(name, host, command),
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  // Ctrl+C reaches the command itself (same terminal); just wait for it.
+  const ignore = () => {};
+  Deno.addSignalListener("SIGINT", ignore);
+  try {
+    return (await child.status).code;
+  } finally {
+    Deno.removeSignalListener("SIGINT", ignore);
+  }
+}
+
+async function run(
+  out: Output,
+  topology: Topology,
+  name: string,
+  wanted: string[],
+  values: Record<string, string | boolean | undefined>,
+  lang: Lang,
+): Promise<number> {
+  const scenarios = pickScenarios(topology, wanted, values.all === true);
+  const reportPath = typeof values.report === "string"
+    ? values.report
+    : undefined;
+  await checkLabPrivileges();
+  return await withInterrupt(async (signal) => {
+    const before = await labStatus(name);
+    let builtHere = false;
+    if (!before.up) {
+      await up(out, topology, name, signal);
+      builtHere = true;
+    }
+    const results: ScenarioResult[] = [];
+    try {
+      for (const scenario of scenarios) {
+        if (signal.aborted) break;
+        out.line("");
+        out.line(
+          out.style("bold", `== ${scenario.name}: ${scenario.description}`),
+        );
+        const result = await runScenario(topology, scenario, {
+          lab: name,
+          signal,
+          onProgress: (line) => out.line(out.style("dim", `  ${line}`)),
+        });
+        results.push(result);
+        printResult(out, result);
+      }
+    } finally {
+      if (builtHere && (values.keep !== true || signal.aborted)) {
+        await labDown(name);
+        out.line(
+          `lab "${name}" taken down (built for this run; --keep leaves it up)`,
+        );
+      }
+    }
+    if (reportPath !== undefined) {
+      await Deno.writeTextFile(
+        reportPath,
+        formatReport(topology, results, { lab: name }),
+      );
+      out.line(
+        lang === "id" ? `laporan: ${reportPath}` : `report: ${reportPath}`,
+      );
+    }
+    const ok = !signal.aborted && results.every((r) => r.ok);
+    out.record({ type: "done", ok, scenarios: results.length });
+    return ok ? EXIT_OK : EXIT_FAILURE;
+  });
+}
+
+function pickScenarios(
+  topology: Topology,
+  wanted: string[],
+  all: boolean,
+): Scenario[] {
+  const known = topology.scenarios.map((s) => s.name).join(", ");
+  if (all && wanted.length > 0) {
+    throw new UsageError("give scenario names or --all, not both");
+  }
+  if (all) {
+    if (topology.scenarios.length === 0) {
+      throw new UsageError(`${topology.file} has no scenarios`);
+    }
+    return topology.scenarios;
+  }
+  if (wanted.length === 0) {
+    throw new UsageError(
+      `run needs a scenario name or --all (scenarios: ${known})`,
+    );
+  }
+  return wanted.map((name) => {
+    const scenario = topology.scenarios.find((s) => s.name === name);
+    if (!scenario) {
+      throw new UsageError(`unknown scenario "${name}" (scenarios: ${known})`);
+    }
+    return scenario;
+  });
+}
+
+function printResult(out: Output, result: ScenarioResult): void {
+  out.line(formatTable(summaryTable(result)));
+  const verdict = verdictLine(result);
+  out.line(out.style(result.ok ? "green" : "red", verdict));
+  out.record({
+    type: "result",
+    ...result,
+    processes: result.processes.map(({ stdout, ...rest }) => ({
+      ...rest,
+      outputLines: stdout.length,
+    })),
+  });
+  out.flush();
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
