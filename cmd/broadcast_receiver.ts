@@ -1,0 +1,142 @@
+/**
+ * broadcast-receiver: the broadcast lab's server. Shares its port with other
+ * receivers on the same host, prints every datagram like the lab ("diterima
+ * …", "dikirim oleh (ip, port)") and, on exit, a summary of the sequence
+ * numbers: the first one seen, how many were sent before it started, how
+ * many were lost while it listened.
+ *
+ * @module
+ */
+
+import { checkIpv4, checkPort } from "../lib/addr.ts";
+import {
+  type CommandSpec,
+  intFlag,
+  numberFlag,
+  stringFlag,
+} from "../lib/cli.ts";
+import { PORTS } from "../lib/payload.ts";
+import { printSummary, receiveLoop } from "../lib/receiver.ts";
+import { type RoleContext, runRole } from "../lib/run.ts";
+import { formatAddr, openUdp } from "../lib/socket.ts";
+
+/** broadcast-receiver's command line. */
+export const SPEC: CommandSpec = {
+  name: "broadcast-receiver",
+  summary: {
+    en: "receive UDP broadcasts on a shared port and count the lab's numbers",
+    id: "terima broadcast UDP di port bersama dan hitung angka praktikum",
+  },
+  flags: {
+    port: {
+      type: "string",
+      short: "p",
+      default: String(PORTS.broadcast),
+      valueName: "PORT",
+      help: {
+        en:
+          "UDP port, shared with other receivers on this host (0: any free port)",
+        id:
+          "port UDP, dipakai bersama penerima lain di host ini (0: port bebas)",
+      },
+    },
+    bind: {
+      type: "string",
+      short: "b",
+      default: "0.0.0.0",
+      valueName: "ADDR",
+      help: {
+        en: "local address (0.0.0.0 receives broadcasts; 127.0.0.1 does not)",
+        id: "alamat lokal (0.0.0.0 menerima broadcast; 127.0.0.1 tidak)",
+      },
+    },
+    count: {
+      type: "string",
+      short: "c",
+      valueName: "N",
+      help: { en: "exit after N datagrams", id: "keluar setelah N datagram" },
+    },
+    duration: {
+      type: "string",
+      valueName: "SECONDS",
+      help: {
+        en: "exit after this many seconds",
+        id: "keluar setelah sekian detik",
+      },
+    },
+    quiet: {
+      type: "boolean",
+      short: "q",
+      help: {
+        en: "print only the summary, not every datagram",
+        id: "cetak ringkasan saja, bukan setiap datagram",
+      },
+    },
+  },
+  examples: [
+    "broadcast-receiver",
+    "broadcast-receiver --port 5005 --duration 10",
+    "broadcast-receiver --json --quiet",
+  ],
+  notes: {
+    en:
+      "On exit (--count, --duration, Ctrl+C, SIGTERM) a summary tells the first number\n" +
+      "received, how many were sent before this receiver started and how many were lost.",
+    id:
+      "Saat keluar (--count, --duration, Ctrl+C, SIGTERM) ringkasan menyebut angka pertama\n" +
+      "yang diterima, berapa yang dikirim sebelum penerima ini mulai dan berapa yang hilang.",
+  },
+};
+
+const TEXT = {
+  en: {
+    listening: (address: string) =>
+      `listening for broadcasts on udp ${address}`,
+    lines: (address: string, port: number, text: string) => [
+      `message from ${address}`,
+      `received ${text}`,
+      `sent by (${address}, ${port})`,
+    ],
+  },
+  id: {
+    listening: (address: string) => `mendengarkan broadcast di udp ${address}`,
+    lines: (address: string, port: number, text: string) => [
+      `pesan dari ${address}`,
+      `diterima ${text}`,
+      `dikirim oleh (${address}, ${port})`,
+    ],
+  },
+};
+
+/** Runs broadcast-receiver with `args`; resolves to the exit code. */
+export function main(args: string[]): Promise<number> {
+  return runRole(args, SPEC, receive);
+}
+
+async function receive({ flags, out }: RoleContext): Promise<number> {
+  const port = checkPort("port", stringFlag(flags, "port")!, {
+    allowZero: true,
+  });
+  const bind = checkIpv4("bind", stringFlag(flags, "bind")!);
+  const count = intFlag(flags, "count", { min: 1 });
+  const duration = numberFlag(flags, "duration", { min: 0 });
+  const text = TEXT[flags.lang];
+
+  const conn = openUdp({ hostname: bind, port, reuseAddress: true });
+  const local = conn.addr as Deno.NetAddr;
+  out.line(text.listening(formatAddr(local)));
+  out.record({ type: "listening", address: local.hostname, port: local.port });
+  out.flush();
+
+  const summary = await receiveLoop(conn, {
+    out,
+    lines: text.lines,
+    count,
+    durationSeconds: duration,
+    quiet: flags.values.quiet === true,
+  });
+  printSummary(out, summary, flags.lang);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

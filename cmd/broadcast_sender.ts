@@ -1,0 +1,192 @@
+/**
+ * broadcast-sender: the broadcast lab's client. Sends " BROADCAST ini angka
+ * N " with N counting up from 1 (or a fixed `--message`) to a broadcast
+ * address, in a loop with no pause unless `--interval` asks for one.
+ *
+ * @module
+ */
+
+import { checkIpv4, checkPort } from "../lib/addr.ts";
+import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
+import { describeError, RuntimeError } from "../lib/errors.ts";
+import { broadcastPayload, PORTS } from "../lib/payload.ts";
+import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+import { delay, printSendSummary, SendCounter } from "../lib/sender.ts";
+import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
+
+/** broadcast-sender's command line. */
+export const SPEC: CommandSpec = {
+  name: "broadcast-sender",
+  summary: {
+    en:
+      'send " BROADCAST ini angka N " (N = 1, 2, 3, …) to a broadcast address',
+    id: 'kirim " BROADCAST ini angka N " (N = 1, 2, 3, …) ke alamat broadcast',
+  },
+  flags: {
+    to: {
+      type: "string",
+      short: "t",
+      default: "255.255.255.255",
+      valueName: "ADDR",
+      help: {
+        en: "broadcast address, e.g. 192.168.122.255",
+        id: "alamat broadcast, mis. 192.168.122.255",
+      },
+    },
+    port: {
+      type: "string",
+      short: "p",
+      default: String(PORTS.broadcast),
+      valueName: "PORT",
+      help: { en: "receivers' UDP port", id: "port UDP penerima" },
+    },
+    bind: {
+      type: "string",
+      short: "b",
+      default: "0.0.0.0",
+      valueName: "ADDR",
+      help: {
+        en: "source address; picks the interface (127.0.0.1: loopback only)",
+        id: "alamat sumber; memilih antarmuka (127.0.0.1: loopback saja)",
+      },
+    },
+    count: {
+      type: "string",
+      short: "c",
+      valueName: "N",
+      help: {
+        en:
+          "send N datagrams and exit (default: until Ctrl+C; with --message: 1)",
+        id:
+          "kirim N datagram lalu keluar (bawaan: sampai Ctrl+C; dengan --message: 1)",
+      },
+    },
+    interval: {
+      type: "string",
+      short: "i",
+      default: "0",
+      valueName: "MS",
+      help: {
+        en: "pause between datagrams in milliseconds (0: none, like the lab)",
+        id:
+          "jeda antar datagram dalam milidetik (0: tanpa jeda, seperti praktikum)",
+      },
+    },
+    message: {
+      type: "string",
+      short: "m",
+      valueName: "TEXT",
+      help: {
+        en: "send this text instead of the numbered payload",
+        id: "kirim teks ini, bukan muatan berangka",
+      },
+    },
+    quiet: {
+      type: "boolean",
+      short: "q",
+      help: {
+        en: "print only the summary, not every datagram",
+        id: "cetak ringkasan saja, bukan setiap datagram",
+      },
+    },
+  },
+  examples: [
+    "broadcast-sender --to 192.168.122.255",
+    "broadcast-sender --bind 127.0.0.1 --to 127.255.255.255 --count 100 --interval 10",
+  ],
+};
+
+const TEXT = {
+  en: {
+    sending: (from: string, to: string) => `sending from ${from} to ${to}`,
+    sent: (text: string) => `sent ${text}`,
+  },
+  id: {
+    sending: (from: string, to: string) => `mengirim dari ${from} ke ${to}`,
+    sent: (text: string) => `dikirim ${text}`,
+  },
+};
+
+/** Runs broadcast-sender with `args`; resolves to the exit code. */
+export function main(args: string[]): Promise<number> {
+  return runRole(args, SPEC, send);
+}
+
+async function send({ flags, out }: RoleContext): Promise<number> {
+  const to = checkIpv4("to", stringFlag(flags, "to")!);
+  const port = checkPort("port", stringFlag(flags, "port")!);
+  const bind = checkIpv4("bind", stringFlag(flags, "bind")!);
+  const message = stringFlag(flags, "message");
+  const count = intFlag(flags, "count", { min: 1 }) ??
+    (message === undefined ? undefined : 1);
+  const interval = intFlag(flags, "interval", { min: 0, max: 3_600_000 })!;
+  const quiet = flags.values.quiet === true;
+  const text = TEXT[flags.lang];
+  const fixed = message === undefined
+    ? undefined
+    : new TextEncoder().encode(message);
+  if (fixed !== undefined && fixed.length > MAX_DATAGRAM) {
+    throw new RuntimeError(
+      `--message: ${fixed.length} bytes is more than a UDP datagram holds (${MAX_DATAGRAM})`,
+    );
+  }
+
+  const conn = openUdp({ hostname: bind, port: 0 });
+  const target: Deno.NetAddr = { transport: "udp", hostname: to, port };
+  const local = formatAddr(conn.addr);
+  out.line(text.sending(local, `${to}:${port}`));
+  out.record({
+    type: "sending",
+    from: (conn.addr as Deno.NetAddr).hostname,
+    sourcePort: (conn.addr as Deno.NetAddr).port,
+    to,
+    port,
+  });
+  out.flush();
+
+  const stop = onStop(() => {});
+  const counter = new SendCounter();
+  const encoder = new TextEncoder();
+  // Room for the longest numbered payload; reused for every datagram.
+  const scratch = new Uint8Array(64);
+  try {
+    for (let n = 1; count === undefined || n <= count; n++) {
+      if (stop.stopped) break;
+      let bytes: Uint8Array;
+      let payload = message;
+      if (fixed !== undefined) {
+        bytes = fixed;
+      } else {
+        payload = broadcastPayload(n);
+        bytes = scratch.subarray(
+          0,
+          encoder.encodeInto(payload, scratch).written,
+        );
+      }
+      try {
+        await conn.send(bytes, target);
+      } catch (err) {
+        throw new RuntimeError(
+          describeError(err, { doing: `sending to ${to}:${port}` }),
+        );
+      }
+      counter.add(bytes.length);
+      if (!quiet) {
+        out.line(text.sent(payload!));
+        out.record({
+          type: "sent",
+          seq: fixed ? null : n,
+          bytes: bytes.length,
+        });
+      }
+      if (interval > 0) await delay(interval, stop.signal);
+    }
+  } finally {
+    stop.dispose();
+    conn.close();
+    printSendSummary(out, counter.summary(), flags.lang);
+  }
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

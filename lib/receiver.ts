@@ -1,0 +1,146 @@
+/**
+ * The receive loop shared by broadcast-receiver and multicast-receiver: one
+ * reusable buffer big enough for any datagram, sequence numbers counted for
+ * the summary, output batched, and a clean stop on `--count`, `--duration`,
+ * Ctrl+C or SIGTERM, after which the summary is printed.
+ *
+ * @module
+ */
+
+import { displayBytes } from "./display.ts";
+import type { Lang } from "./i18n.ts";
+import type { Output } from "./output.ts";
+import { parseSequence } from "./payload.ts";
+import { onStop } from "./run.ts";
+import { type SequenceSummary, SequenceTracker } from "./sequence.ts";
+import { MAX_DATAGRAM } from "./socket.ts";
+
+/**
+ * Human lines for one datagram: the sender's address and port and the
+ * payload, already escaped for display.
+ */
+export type DatagramLines = (
+  address: string,
+  port: number,
+  text: string,
+) => string[];
+
+/** Options for {@linkcode receiveLoop}. */
+export interface ReceiveOptions {
+  /** Where to print. */
+  out: Output;
+  /** Human lines for each datagram (not used with `--json` or `quiet`). */
+  lines: DatagramLines;
+  /** Stop after this many datagrams. */
+  count?: number;
+  /** Stop after this many seconds. */
+  durationSeconds?: number;
+  /** Print nothing per datagram, only the summary (for floods). */
+  quiet?: boolean;
+}
+
+/**
+ * Receives datagrams on `conn` until a stop, printing each (lab-style lines,
+ * or a `datagram` JSON record), and resolves to the sequence summary. The
+ * socket is closed on return. A datagram never ends the loop: every payload
+ * is shown escaped and one without a sequence number counts as `invalid`.
+ */
+export async function receiveLoop(
+  conn: Deno.DatagramConn,
+  options: ReceiveOptions,
+): Promise<SequenceSummary> {
+  const { out, lines, count, quiet = false } = options;
+  const tracker = new SequenceTracker();
+  // One extra byte: a datagram that fills it was longer than UDP allows.
+  const buffer = new Uint8Array(MAX_DATAGRAM + 1);
+  // Chosen once, so the loop does no per-datagram mode checks.
+  const show = quiet
+    ? undefined
+    : out.json
+    ? (data: Uint8Array, from: Deno.NetAddr, seq: number | undefined) =>
+      out.record({
+        type: "datagram",
+        from: from.hostname,
+        port: from.port,
+        bytes: data.length,
+        seq: seq ?? null,
+        text: displayBytes(data),
+      })
+    : (data: Uint8Array, from: Deno.NetAddr) => {
+      for (const line of lines(from.hostname, from.port, displayBytes(data))) {
+        out.line(line);
+      }
+    };
+
+  const stop = onStop(() => conn.close(), {
+    durationSeconds: options.durationSeconds,
+  });
+  let received = 0;
+  try {
+    while (count === undefined || received < count) {
+      const [data, addr] = await conn.receive(buffer);
+      received++;
+      const seq = parseSequence(data);
+      tracker.add(seq);
+      show?.(data, addr as Deno.NetAddr, seq);
+    }
+  } catch (err) {
+    if (!stop.stopped) throw err;
+  } finally {
+    stop.dispose();
+    if (!stop.stopped) conn.close();
+  }
+  return tracker.summary();
+}
+
+const SUMMARY_TEXT = {
+  en: {
+    counts: (s: SequenceSummary) =>
+      `summary: ${s.received} datagrams received (${s.invalid} without a number, ${s.duplicates} duplicates, ${s.outOfOrder} out of order)`,
+    none: "no numbered datagram received",
+    first: (s: SequenceSummary) =>
+      s.missedBeforeFirst === 0
+        ? `first number ${s.firstSeq}: missed none before this receiver started`
+        : `first number ${s.firstSeq}: missed ${s.missedBeforeFirst} sent before this receiver started`,
+    rest: (s: SequenceSummary) =>
+      `last number ${s.lastSeq}; ${s.gaps} lost while listening`,
+  },
+  id: {
+    counts: (s: SequenceSummary) =>
+      `ringkasan: ${s.received} datagram diterima (${s.invalid} tanpa angka, ${s.duplicates} duplikat, ${s.outOfOrder} tidak berurutan)`,
+    none: "tidak ada datagram berangka yang diterima",
+    first: (s: SequenceSummary) =>
+      s.missedBeforeFirst === 0
+        ? `angka pertama ${s.firstSeq}: tidak ada yang terlewat sebelum penerima ini mulai`
+        : `angka pertama ${s.firstSeq}: terlewat ${s.missedBeforeFirst} yang dikirim sebelum penerima ini mulai`,
+    rest: (s: SequenceSummary) =>
+      `angka terakhir ${s.lastSeq}; ${s.gaps} hilang selama mendengarkan`,
+  },
+};
+
+/**
+ * The summary in words, answering the broadcast lab's question: the first
+ * number seen, how many were sent before this receiver started, how many
+ * were lost while it listened.
+ */
+export function formatSummary(summary: SequenceSummary, lang: Lang): string[] {
+  const text = SUMMARY_TEXT[lang];
+  if (summary.firstSeq === null) {
+    // Chat messages carry no numbers: the count is all there is to say.
+    return [`${text.counts(summary).split(" (")[0]}; ${text.none}`];
+  }
+  return [
+    text.counts(summary),
+    `${text.first(summary)}; ${text.rest(summary)}`,
+  ];
+}
+
+/** Prints the summary: human lines, or with `--json` the `summary` record. */
+export function printSummary(
+  out: Output,
+  summary: SequenceSummary,
+  lang: Lang,
+): void {
+  for (const line of formatSummary(summary, lang)) out.line(line);
+  out.record({ ...summary });
+}

@@ -1,0 +1,85 @@
+/**
+ * What the senders share: a pause that a stop cuts short, and the closing
+ * line "sent N datagrams in S s" with the rate.
+ *
+ * @module
+ */
+
+import type { Lang } from "./i18n.ts";
+import type { Output } from "./output.ts";
+
+/** Waits `ms` milliseconds, or less if `signal` aborts first. */
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
+
+/** A sender's totals; the last line of its `--json` output. */
+export interface SendSummary {
+  /** Always `"summary"`. */
+  type: "summary";
+  /** Datagrams sent. */
+  sent: number;
+  /** Payload bytes sent. */
+  bytes: number;
+  /** Seconds from the first send to the last. */
+  seconds: number;
+  /** Datagrams per second (0 when fewer than two were sent). */
+  rate: number;
+}
+
+/** Counts datagrams and bytes sent, and the time they took. */
+export class SendCounter {
+  #sent = 0;
+  #bytes = 0;
+  #start = 0;
+  #end = 0;
+
+  /** Records one datagram of `bytes` bytes, just sent. */
+  add(bytes: number): void {
+    const now = performance.now();
+    if (this.#sent === 0) this.#start = now;
+    this.#end = now;
+    this.#sent++;
+    this.#bytes += bytes;
+  }
+
+  /** The totals so far. */
+  summary(): SendSummary {
+    const seconds = (this.#end - this.#start) / 1000;
+    return {
+      type: "summary",
+      sent: this.#sent,
+      bytes: this.#bytes,
+      seconds: Math.round(seconds * 1000) / 1000,
+      rate: seconds > 0 ? Math.round((this.#sent - 1) / seconds) : 0,
+    };
+  }
+}
+
+/** Prints a sender's summary: one human line, or the `summary` record. */
+export function printSendSummary(
+  out: Output,
+  summary: SendSummary,
+  lang: Lang,
+): void {
+  const { sent, bytes, seconds, rate } = summary;
+  out.line(
+    lang === "id"
+      ? `selesai: ${sent} datagram (${bytes} byte) dikirim dalam ${
+        seconds.toFixed(3)
+      } s, ${rate} datagram/s`
+      : `done: sent ${sent} datagrams (${bytes} bytes) in ${
+        seconds.toFixed(3)
+      } s, ${rate} datagrams/s`,
+  );
+  out.record({ ...summary });
+}
