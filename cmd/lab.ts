@@ -30,7 +30,7 @@ import {
 } from "../lib/lab/netns.ts";
 import { formatReport } from "../lib/lab/report.ts";
 import { runScenario, type ScenarioResult } from "../lib/lab/scenario.ts";
-import { formatTable, summaryTable, verdictLine } from "../lib/lab/summary.ts";
+import { formatTable, summaryTables, verdictLine } from "../lib/lab/summary.ts";
 import {
   LAB_NAME,
   loadTopology,
@@ -473,7 +473,8 @@ function pickScenarios(
 }
 
 function printResult(out: Output, result: ScenarioResult): void {
-  out.line(formatTable(summaryTable(result)));
+  const tables = summaryTables(result).map(formatTable);
+  out.line(tables.join("\n\n"));
   const verdict = verdictLine(result);
   out.line(out.style(result.ok ? "green" : "red", verdict));
   out.record({

@@ -6,7 +6,7 @@
  */
 
 import type { ScenarioResult } from "./scenario.ts";
-import { formatMarkdownTable, summaryTable, verdictLine } from "./summary.ts";
+import { formatMarkdownTable, summaryTables, verdictLine } from "./summary.ts";
 import type { Topology } from "./topology.ts";
 
 /** Transcripts longer than this are shown as their head and tail. */
@@ -65,8 +65,11 @@ export function formatReport(
         } |`,
       );
     }
-    out.push("", "### Summary", "", formatMarkdownTable(summaryTable(result)));
-    out.push("", "### Transcripts", "");
+    out.push("", "### Summary", "");
+    for (const table of summaryTables(result)) {
+      out.push(formatMarkdownTable(table), "");
+    }
+    out.push("### Transcripts", "");
     for (const p of result.processes) {
       out.push(`#### ${p.host} (${p.address}): ${p.role}`, "");
       out.push("```", ...transcript(p.stdout, p.dropped), "```", "");

@@ -360,7 +360,18 @@ function checksOf(
     });
   }
   for (const expectation of r.step.expect) {
-    if (!("op" in expectation)) {
+    if (expectation.field === "prints") {
+      const ok = textsOf(r.proc.records).some((t) =>
+        t.includes(expectation.value)
+      );
+      checks.push({
+        name: "prints",
+        ok,
+        detail: ok
+          ? JSON.stringify(expectation.value)
+          : `no ${JSON.stringify(expectation.value)}`,
+      });
+    } else if (!("op" in expectation)) {
       checks.push(linesCheck(r, all)!);
     } else if (expectation.field !== "exit") {
       checks.push(fieldCheck(expectation, summary));

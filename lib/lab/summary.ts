@@ -26,16 +26,26 @@ const PREFERRED = [
   "gaps",
 ];
 
-/** Builds the summary table of a scenario result. */
-export function summaryTable(result: ScenarioResult): Table {
+/**
+ * Builds the summary of a scenario result: one table per role (a role's
+ * summary fields differ from another's), rows in start order.
+ */
+export function summaryTables(result: ScenarioResult): Table[] {
+  const roles = [...new Set(result.processes.map((p) => p.role))];
+  return roles.map((role) =>
+    roleTable(result.processes.filter((p) => p.role === role))
+  );
+}
+
+function roleTable(processes: ProcessResult[]): Table {
   const fields: string[] = [];
-  for (const p of result.processes) {
+  for (const p of processes) {
     for (const key of Object.keys(p.summary ?? {})) {
       if (key !== "type" && !fields.includes(key)) fields.push(key);
     }
   }
   fields.sort((a, b) => rank(a) - rank(b));
-  const hasLines = result.processes.some((p) =>
+  const hasLines = processes.some((p) =>
     p.checks.some((c) => c.name === "lines")
   );
   const header = [
@@ -46,7 +56,7 @@ export function summaryTable(result: ScenarioResult): Table {
     ...(hasLines ? ["lines"] : []),
     "check",
   ];
-  const rows = result.processes.map((p) => [
+  const rows = processes.map((p) => [
     p.host,
     p.role,
     exitCell(p),

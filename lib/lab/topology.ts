@@ -49,8 +49,19 @@ export interface LinesExpectation {
   value: "all" | "others";
 }
 
+/** A text the role must have printed (in any field of any record). */
+export interface PrintsExpectation {
+  /** Always `prints`. */
+  field: "prints";
+  /** The text. */
+  value: string;
+}
+
 /** What the summary checks for a role. */
-export type Expectation = FieldExpectation | LinesExpectation;
+export type Expectation =
+  | FieldExpectation
+  | LinesExpectation
+  | PrintsExpectation;
 
 /** A step that starts a role on one or more hosts. */
 export interface StartStep {
@@ -657,6 +668,17 @@ class Checker {
           this.problem(
             entry.value ?? entry.keyNode,
             `${label}: lines: expected "all" or "others"`,
+          );
+        }
+        continue;
+      }
+      if (entry.key === "prints") {
+        if (typeof value === "string" && value !== "") {
+          expectations.push({ field: "prints", value });
+        } else {
+          this.problem(
+            entry.value ?? entry.keyNode,
+            `${label}: prints: expected a text the role prints`,
           );
         }
         continue;
