@@ -361,15 +361,12 @@ function checksOf(
   }
   for (const expectation of r.step.expect) {
     if (expectation.field === "prints") {
-      const ok = textsOf(r.proc.records).some((t) =>
-        t.includes(expectation.value)
-      );
+      const text = String(expectation.value);
+      const ok = textsOf(r.proc.records).some((t) => t.includes(text));
       checks.push({
         name: "prints",
         ok,
-        detail: ok
-          ? JSON.stringify(expectation.value)
-          : `no ${JSON.stringify(expectation.value)}`,
+        detail: ok ? JSON.stringify(text) : `no ${JSON.stringify(text)}`,
       });
     } else if (!("op" in expectation)) {
       checks.push(linesCheck(r, all)!);
