@@ -460,7 +460,7 @@ class Checker {
     const get = (key: string) => entries.find((e) => e.key === key);
     const where = this.where(node.range?.[0] ?? end);
     const hosts = this.stepHosts(get("host"), get("hosts"), node, label, end);
-    const afterMs = this.duration(get("after"), `${label}: after`, 0);
+    const afterMs = this.duration(get("after"), label, 0);
     const input = get("input")
       ? this.lines(get("input")!.value, `${label}: input`, end)
       : [];
