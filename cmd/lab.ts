@@ -15,8 +15,13 @@
  */
 
 import { type CommandSpec, stringFlag } from "../lib/cli.ts";
-import { EXIT_FAILURE, EXIT_OK, UsageError } from "../lib/errors.ts";
-import type { Lang } from "../lib/i18n.ts";
+import {
+  describeError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  RuntimeError,
+  UsageError,
+} from "../lib/errors.ts";
 import type { Output } from "../lib/output.ts";
 import { type RoleContext, runRole } from "../lib/run.ts";
 import { loadRoleSpecs } from "../lib/lab/_specs.ts";
@@ -27,6 +32,8 @@ import {
   labNames,
   labStatus,
   labUp,
+  sameNetwork,
+  stateOf,
 } from "../lib/lab/netns.ts";
 import { formatReport } from "../lib/lab/report.ts";
 import { runScenario, type ScenarioResult } from "../lib/lab/scenario.ts";
@@ -138,6 +145,67 @@ const VALUE_FLAGS = new Set([
   "--lang",
 ]);
 
+const TEXT = {
+  en: {
+    leftovers: (n: number, lab: string) =>
+      `removed ${n} namespaces left from an unfinished lab "${lab}"`,
+    up: (lab: string, ms: number, hosts: number, subnet: string, bc: string) =>
+      `lab "${lab}" up in ${ms} ms: ${hosts} hosts on ${subnet} (broadcast ${bc})`,
+    alreadyUp: (lab: string) => `lab "${lab}" is already up`,
+    next: (host: string) =>
+      `next: lab exec ${host} -- ip addr; lab run --all; lab down`,
+    down: (lab: string, ms: number, n: number) =>
+      `lab "${lab}" down in ${ms} ms: ${n} namespaces removed`,
+    notUp: (lab: string) => `lab "${lab}" is not up`,
+    incomplete: (lab: string, n: number) =>
+      `lab "${lab}" is incomplete (${n} namespaces left): run lab down or lab up`,
+    isUp: (
+      lab: string,
+      hosts: number,
+      subnet: string,
+      bc: string,
+      file: string,
+    ) =>
+      `lab "${lab}" is up: ${hosts} hosts on ${subnet} (broadcast ${bc}), from ${file}`,
+    takenDown: (lab: string) =>
+      `lab "${lab}" taken down (built for this run; --keep leaves it up)`,
+    report: (path: string) => `report: ${path}`,
+  },
+  id: {
+    leftovers: (n: number, lab: string) =>
+      `${n} namespace sisa lab "${lab}" yang belum selesai dihapus`,
+    up: (lab: string, ms: number, hosts: number, subnet: string, bc: string) =>
+      `lab "${lab}" menyala dalam ${ms} ms: ${hosts} host di ${subnet} (broadcast ${bc})`,
+    alreadyUp: (lab: string) => `lab "${lab}" sudah menyala`,
+    next: (host: string) =>
+      `berikutnya: lab exec ${host} -- ip addr; lab run --all; lab down`,
+    down: (lab: string, ms: number, n: number) =>
+      `lab "${lab}" dimatikan dalam ${ms} ms: ${n} namespace dihapus`,
+    notUp: (lab: string) => `lab "${lab}" tidak menyala`,
+    incomplete: (lab: string, n: number) =>
+      `lab "${lab}" tidak lengkap (tersisa ${n} namespace): jalankan lab down atau lab up`,
+    isUp: (
+      lab: string,
+      hosts: number,
+      subnet: string,
+      bc: string,
+      file: string,
+    ) =>
+      `lab "${lab}" menyala: ${hosts} host di ${subnet} (broadcast ${bc}), dari ${file}`,
+    takenDown: (lab: string) =>
+      `lab "${lab}" dimatikan (dibuat untuk run ini; --keep membiarkannya menyala)`,
+    report: (path: string) => `laporan: ${path}`,
+  },
+};
+
+type Texts = (typeof TEXT)["en"];
+
+/** Where a command prints, and in which language. */
+interface Ui {
+  out: Output;
+  text: Texts;
+}
+
 /** Runs the lab tool with `args`; resolves to the exit code. */
 export function main(args: string[]): Promise<number> {
   const dash = args.indexOf("--");
@@ -201,22 +269,23 @@ async function lab(
     );
   }
 
+  const ui: Ui = { out, text: TEXT[flags.lang] };
   switch (cmd) {
     case "list":
       return list(out, topology!);
     case "exec":
       return await exec(out, topology!, name, rest, after);
     case "run":
-      return await run(out, topology!, name, rest, flags.values, flags.lang);
+      return await run(ui, topology!, name, rest, flags.values);
   }
   await checkLabPrivileges();
   switch (cmd) {
     case "up":
-      return await withInterrupt((signal) => up(out, topology!, name, signal));
+      return await withInterrupt((signal) => up(ui, topology!, name, signal));
     case "down":
-      return await down(out, name);
+      return await down(ui, name);
     case "status":
-      return await status(out, name);
+      return await status(ui, name);
   }
 }
 
@@ -237,7 +306,7 @@ async function withInterrupt(
 }
 
 async function up(
-  out: Output,
+  { out, text }: Ui,
   topology: Topology,
   name: string,
   signal: AbortSignal,
@@ -247,14 +316,18 @@ async function up(
   const ms = Math.round(performance.now() - started);
   const names = labNames(name);
   if (result.removed.length > 0) {
-    out.line(
-      `removed ${result.removed.length} namespaces left from an unfinished lab "${name}"`,
-    );
+    out.line(text.leftovers(result.removed.length, name));
   }
   out.line(
     result.created
-      ? `lab "${name}" up in ${ms} ms: ${topology.hosts.length} hosts on ${topology.subnet.cidr} (broadcast ${topology.subnet.broadcast}), switch namespace ${names.switchNs}`
-      : `lab "${name}" is already up`,
+      ? text.up(
+        name,
+        ms,
+        topology.hosts.length,
+        topology.subnet.cidr,
+        topology.subnet.broadcast,
+      )
+      : text.alreadyUp(name),
   );
   out.record({
     type: "up",
@@ -267,36 +340,33 @@ async function up(
     out.line(
       formatTable({
         header: ["host", "address", "namespace"],
-        rows: topology.hosts.map((h) => [
-          h.name,
-          h.address,
-          names.hostPrefix + h.name,
-        ]),
+        rows: [
+          ...topology.hosts.map((h) => [
+            h.name,
+            h.address,
+            names.hostPrefix + h.name,
+          ]),
+          ["(switch br0)", "", names.switchNs],
+        ],
       }),
     );
-    out.line(
-      `next: lab exec ${
-        topology.hosts[0].name
-      } -- ip addr; lab run --all; lab down`,
-    );
+    out.line(text.next(topology.hosts[0].name));
   }
   return EXIT_OK;
 }
 
-async function down(out: Output, name: string): Promise<number> {
+async function down({ out, text }: Ui, name: string): Promise<number> {
   const started = performance.now();
   const removed = await labDown(name);
   const ms = Math.round(performance.now() - started);
   out.line(
-    removed.length > 0
-      ? `lab "${name}" down in ${ms} ms: ${removed.length} namespaces removed`
-      : `lab "${name}" is not up; nothing to remove`,
+    removed.length > 0 ? text.down(name, ms, removed.length) : text.notUp(name),
   );
   out.record({ type: "down", lab: name, removed: removed.length, ms });
   return EXIT_OK;
 }
 
-async function status(out: Output, name: string): Promise<number> {
+async function status({ out, text }: Ui, name: string): Promise<number> {
   const status = await labStatus(name);
   out.record({
     type: "status",
@@ -307,19 +377,22 @@ async function status(out: Output, name: string): Promise<number> {
     pids: status.pids,
   });
   if (status.namespaces.length === 0) {
-    out.line(`lab "${name}" is not up`);
+    out.line(text.notUp(name));
     return EXIT_OK;
   }
   if (!status.up) {
-    out.line(
-      `lab "${name}" is incomplete (${status.namespaces.length} namespaces left): run lab down or lab up`,
-    );
+    out.line(text.incomplete(name, status.namespaces.length));
     return EXIT_OK;
   }
+  const state = status.state!;
   out.line(
-    `lab "${name}" is up: ${status.state!.hosts.length} hosts on ${
-      status.state!.subnet
-    } (broadcast ${status.state!.broadcast}), from ${status.state!.file}`,
+    text.isUp(
+      name,
+      state.hosts.length,
+      state.subnet,
+      state.broadcast,
+      state.file,
+    ),
   );
   out.line(formatTable({
     header: ["host", "address", "namespace", "processes"],
@@ -385,23 +458,41 @@ async function exec(
 }
 
 async function run(
-  out: Output,
+  ui: Ui,
   topology: Topology,
   name: string,
   wanted: string[],
   values: Record<string, string | boolean | undefined>,
-  lang: Lang,
 ): Promise<number> {
+  const { out, text } = ui;
   const scenarios = pickScenarios(topology, wanted, values.all === true);
   const reportPath = typeof values.report === "string"
     ? values.report
     : undefined;
+  if (reportPath !== undefined) {
+    // Find out now, not after the run, that the report cannot be written.
+    try {
+      await Deno.writeTextFile(reportPath, "");
+    } catch (err) {
+      throw new UsageError(
+        describeError(err, { doing: `--report ${reportPath}` }),
+      );
+    }
+  }
   await checkLabPrivileges();
   return await withInterrupt(async (signal) => {
     const before = await labStatus(name);
+    if (
+      before.up && before.state &&
+      !sameNetwork(before.state, stateOf(topology, name))
+    ) {
+      throw new RuntimeError(
+        `lab "${name}" is up with other hosts (from ${before.state.file}); take it down first: lab down --name ${name}`,
+      );
+    }
     let builtHere = false;
     if (!before.up) {
-      await up(out, topology, name, signal);
+      await up(ui, topology, name, signal);
       builtHere = true;
     }
     const results: ScenarioResult[] = [];
@@ -423,9 +514,7 @@ async function run(
     } finally {
       if (builtHere && (values.keep !== true || signal.aborted)) {
         await labDown(name);
-        out.line(
-          `lab "${name}" taken down (built for this run; --keep leaves it up)`,
-        );
+        out.line(text.takenDown(name));
       }
     }
     if (reportPath !== undefined) {
@@ -433,9 +522,7 @@ async function run(
         reportPath,
         formatReport(topology, results, { lab: name }),
       );
-      out.line(
-        lang === "id" ? `laporan: ${reportPath}` : `report: ${reportPath}`,
-      );
+      out.line(text.report(reportPath));
     }
     const ok = !signal.aborted && results.every((r) => r.ok);
     out.record({ type: "done", ok, scenarios: results.length });
