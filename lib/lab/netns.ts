@@ -131,11 +131,7 @@ export async function labStatus(lab: string): Promise<LabStatus> {
   }
   const up = state !== undefined &&
     state.hosts.every((host) => namespaces.includes(host.netns));
-  const pids: Record<string, number[]> = {};
-  for (const ns of namespaces) {
-    const list = await netnsPids(ns);
-    if (list.length > 0) pids[ns] = list;
-  }
+  const pids = await pidsOf(namespaces);
   return { names, up, state: up ? state : undefined, namespaces, pids };
 }
 
@@ -301,6 +297,16 @@ async function inParallel<T>(
   );
 }
 
+/** The processes in each namespace that has any, asking `ip` in parallel. */
+async function pidsOf(namespaces: string[]): Promise<Record<string, number[]>> {
+  const pids: Record<string, number[]> = {};
+  await inParallel(namespaces, async (ns) => {
+    const list = await netnsPids(ns);
+    if (list.length > 0) pids[ns] = list;
+  });
+  return pids;
+}
+
 /**
  * Removes lab `lab`: stops every process still running in its namespaces
  * (SIGTERM, then SIGKILL after 2 s), deletes the namespaces (which removes
@@ -348,13 +354,9 @@ async function* readDirIfAny(path: string): AsyncIterable<Deno.DirEntry> {
 
 async function stopProcesses(namespaces: string[]): Promise<void> {
   for (const signal of ["TERM", "KILL"]) {
-    const running = new Map<string, number[]>();
-    for (const ns of namespaces) {
-      const pids = await netnsPids(ns);
-      if (pids.length > 0) running.set(ns, pids);
-    }
-    if (running.size === 0) return;
-    for (const [ns, pids] of running) {
+    const running = await pidsOf(namespaces);
+    if (Object.keys(running).length === 0) return;
+    for (const [ns, pids] of Object.entries(running)) {
       // `kill` runs inside the namespace only because `ip` is the one
       // program this tool may start; process ids are machine-wide.
       await ip(
@@ -367,11 +369,8 @@ async function stopProcesses(namespaces: string[]): Promise<void> {
     if (signal === "TERM") {
       const deadline = Date.now() + 2000;
       while (Date.now() < deadline) {
-        let any = false;
-        for (const ns of running.keys()) {
-          if ((await netnsPids(ns)).length > 0) any = true;
-        }
-        if (!any) return;
+        const left = await pidsOf(Object.keys(running));
+        if (Object.keys(left).length === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

@@ -260,7 +260,8 @@ class Checker {
   #file: string;
   #lines: LineCounter;
   #specs: ReadonlyMap<string, CommandSpec>;
-  #hosts = new Map<string, LabHost>();
+  /** Host names declared, valid address or not (so one bad address is one problem). */
+  #hosts = new Set<string>();
 
   constructor(
     file: string,
@@ -378,6 +379,7 @@ class Checker {
         );
         continue;
       }
+      this.#hosts.add(entry.key);
       const address = this.string(entry.value, `hosts.${entry.key}`, end);
       if (address === undefined) continue;
       const problem = hostAddressProblem(subnet, address);
@@ -394,9 +396,7 @@ class Checker {
         continue;
       }
       byAddress.set(address, entry.key);
-      const host = { name: entry.key, address };
-      this.#hosts.set(host.name, host);
-      hosts.push(host);
+      hosts.push({ name: entry.key, address });
     }
     return hosts;
   }
