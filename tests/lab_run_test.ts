@@ -246,9 +246,23 @@ Deno.test({
       assert.equal(status.records[0].up, true);
       assert.deepEqual(status.records[0].pids, {});
 
+      // Something left running on a host (a shell, a role by hand) is
+      // stopped by down.
+      const leftover = new Deno.Command("ip", {
+        args: ["netns", "exec", `pj_${name}_alpine-1`, "sleep", "60"],
+      }).spawn();
+      for (let i = 0; i < 50; i++) {
+        const pids = await new Deno.Command("ip", {
+          args: ["netns", "pids", `pj_${name}_alpine-1`],
+          stdout: "piped",
+        }).output();
+        if (pids.stdout.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const down = await lab(["down", "--json", "--name", name]);
       assert.equal(down.code, 0, down.stderr);
       assert.equal(down.records[0].removed, 3);
+      assert.equal((await leftover.status).signal, "SIGTERM");
       await assertGone(name);
       const downAgain = await lab(["down", "--json", "--name", name]);
       assert.equal(downAgain.code, 0);

@@ -357,14 +357,18 @@ async function stopProcesses(namespaces: string[]): Promise<void> {
     const running = await pidsOf(namespaces);
     if (Object.keys(running).length === 0) return;
     for (const [ns, pids] of Object.entries(running)) {
-      // `kill` runs inside the namespace only because `ip` is the one
-      // program this tool may start; process ids are machine-wide.
-      await ip(
-        ["netns", "exec", ns, "kill", `-${signal}`, ...pids.map(String)],
-        {
-          allowFailure: true,
-        },
-      );
+      // The shell's built-in kill, started through `ip` (the one program
+      // this tool may run); process ids are machine-wide.
+      await ip([
+        "netns",
+        "exec",
+        ns,
+        "/bin/sh",
+        "-c",
+        `kill -${signal} "$@"`,
+        "sh",
+        ...pids.map(String),
+      ], { allowFailure: true });
     }
     if (signal === "TERM") {
       const deadline = Date.now() + 2000;
