@@ -37,7 +37,12 @@ import {
 } from "../lib/lab/netns.ts";
 import { formatReport } from "../lib/lab/report.ts";
 import { runScenario, type ScenarioResult } from "../lib/lab/scenario.ts";
-import { formatTable, summaryTables, verdictLine } from "../lib/lab/summary.ts";
+import {
+  formatTable,
+  sequenceNotes,
+  summaryTables,
+  verdictLine,
+} from "../lib/lab/summary.ts";
 import {
   LAB_NAME,
   loadTopology,
@@ -562,6 +567,8 @@ function pickScenarios(
 function printResult(out: Output, result: ScenarioResult): void {
   const tables = summaryTables(result).map(formatTable);
   out.line(tables.join("\n\n"));
+  const notes = sequenceNotes(result);
+  if (notes.length > 0) out.line(["", ...notes].join("\n"));
   const verdict = verdictLine(result);
   out.line(out.style(result.ok ? "green" : "red", verdict));
   out.record({

@@ -6,7 +6,12 @@
  */
 
 import type { ScenarioResult } from "./scenario.ts";
-import { formatMarkdownTable, summaryTables, verdictLine } from "./summary.ts";
+import {
+  formatMarkdownTable,
+  sequenceNotes,
+  summaryTables,
+  verdictLine,
+} from "./summary.ts";
 import type { Topology } from "./topology.ts";
 
 /** Transcripts longer than this are shown as their head and tail. */
@@ -68,6 +73,10 @@ export function formatReport(
     out.push("", "### Summary", "");
     for (const table of summaryTables(result)) {
       out.push(formatMarkdownTable(table), "");
+    }
+    const notes = sequenceNotes(result);
+    if (notes.length > 0) {
+      out.push(...notes.map((note) => `- ${note}`), "");
     }
     out.push("### Transcripts", "");
     for (const p of result.processes) {

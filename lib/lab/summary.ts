@@ -91,6 +91,27 @@ function checkCell(p: ProcessResult): string {
   return "FAIL " + failed.map((c) => `${c.name}: ${c.detail}`).join("; ");
 }
 
+/**
+ * One sentence per receiver that counted sequence numbers: when it started,
+ * its first number and what it missed. The broadcast lab's question ("what
+ * differs when the receivers start after the sender?") in numbers.
+ */
+export function sequenceNotes(result: ScenarioResult): string[] {
+  const notes: string[] = [];
+  for (const p of result.processes) {
+    const first = p.summary?.firstSeq;
+    const missed = p.summary?.missedBeforeFirst;
+    if (typeof first !== "number" || typeof missed !== "number") continue;
+    const gaps = typeof p.summary?.gaps === "number" ? p.summary.gaps : 0;
+    notes.push(
+      `${p.host} (started at ${
+        (p.startedMs / 1000).toFixed(1)
+      } s): first number ${first}, so it missed ${missed} datagram(s) sent before it listened; ${gaps} lost while listening`,
+    );
+  }
+  return notes;
+}
+
 /** Formats a table as aligned text columns. */
 export function formatTable(table: Table): string {
   const widths = table.header.map((h, i) =>
