@@ -22,7 +22,7 @@ import {
   RuntimeError,
   UsageError,
 } from "../lib/errors.ts";
-import type { Output } from "../lib/output.ts";
+import { type Output, printError } from "../lib/output.ts";
 import { type RoleContext, runRole } from "../lib/run.ts";
 import { loadRoleSpecs } from "../lib/lab/_specs.ts";
 import {
@@ -294,12 +294,24 @@ async function lab(
   }
 }
 
-/** Runs `body` with an abort signal that Ctrl+C and SIGTERM trigger. */
+/**
+ * Runs `body` with an abort signal that Ctrl+C and SIGTERM trigger; `body`
+ * then cleans up. A second Ctrl+C leaves at once, without cleaning up.
+ */
 async function withInterrupt(
   body: (signal: AbortSignal) => Promise<number>,
 ): Promise<number> {
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
+  const onSignal = () => {
+    if (!controller.signal.aborted) {
+      controller.abort();
+      return;
+    }
+    printError(
+      "lab: interrupted twice: leaving now; remove the rest with lab down",
+    );
+    Deno.exit(EXIT_FAILURE);
+  };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   try {
@@ -443,7 +455,7 @@ async function exec(
   await checkLabPrivileges();
   const status = await labStatus(name);
   if (!status.up) {
-    throw new UsageError(`lab "${name}" is not up: run lab up first`);
+    throw new RuntimeError(`lab "${name}" is not up: run lab up first`);
   }
   out.flush();
   const child = new Deno.Command("ip", {
