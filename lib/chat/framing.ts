@@ -25,8 +25,11 @@ const NEWLINE = 0x0a;
 export interface FramerEvents {
   /** A complete line, without its newline (and without a trailing CR). */
   line(bytes: Uint8Array): void;
-  /** A line went over the limit; its bytes up to the next newline are dropped. */
-  overflow(bytes: number): void;
+  /**
+   * A line went over the limit of `maxLineBytes`; it is dropped up to the
+   * next newline (in raw mode, up to the next pause).
+   */
+  overflow(maxLineBytes: number): void;
 }
 
 /** Options for {@linkcode LineFramer}. */
@@ -47,8 +50,8 @@ export class LineFramer {
   #idleMs: number;
   #partial: Uint8Array;
   #length = 0;
-  /** Bytes of an over-long line dropped so far (the line is being skipped). */
-  #skipping = -1;
+  /** Whether the rest of an over-long line is being skipped. */
+  #skipping = false;
   #lineMode: boolean;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -80,7 +83,7 @@ export class LineFramer {
       this.#finishLine();
       start = newline + 1;
     }
-    if (!this.#lineMode && this.#length > 0 && this.#skipping < 0) {
+    if (!this.#lineMode && (this.#length > 0 || this.#skipping)) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.#finishLine();
@@ -91,7 +94,7 @@ export class LineFramer {
   /** The connection ended: a final partial line counts as a line. */
   end(): void {
     this.#clearTimer();
-    if (this.#length > 0 || this.#skipping >= 0) this.#finishLine();
+    if (this.#length > 0 || this.#skipping) this.#finishLine();
   }
 
   /** Stops the idle timer without reporting anything (the connection is gone). */
@@ -101,13 +104,12 @@ export class LineFramer {
 
   #append(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    if (this.#skipping >= 0) {
-      this.#skipping += bytes.length;
-      return;
-    }
+    if (this.#skipping) return;
     if (this.#length + bytes.length > this.#max + 1) {
-      this.#skipping = this.#length + bytes.length;
+      // Said at once, so the sender hears of it without waiting for a newline.
+      this.#skipping = true;
       this.#length = 0;
+      this.#events.overflow(this.#max);
       return;
     }
     this.#partial.set(bytes, this.#length);
@@ -115,17 +117,15 @@ export class LineFramer {
   }
 
   #finishLine(): void {
-    if (this.#skipping >= 0) {
-      const dropped = this.#skipping;
-      this.#skipping = -1;
-      this.#events.overflow(dropped);
+    if (this.#skipping) {
+      this.#skipping = false;
       return;
     }
     let length = this.#length;
     this.#length = 0;
     if (length > 0 && this.#partial[length - 1] === 0x0d) length--;
     if (length > this.#max) {
-      this.#events.overflow(length);
+      this.#events.overflow(this.#max);
       return;
     }
     // A copy: the buffer is reused for the next line.
