@@ -518,7 +518,12 @@ async function run(
         if (signal.aborted) break;
         out.line("");
         out.line(
-          out.style("bold", `== ${scenario.name}: ${scenario.description}`),
+          out.style(
+            "bold",
+            `== ${scenario.name}${
+              scenario.description ? `: ${scenario.description}` : ""
+            }`,
+          ),
         );
         const result = await runScenario(topology, scenario, {
           lab: name,

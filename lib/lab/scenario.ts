@@ -187,6 +187,14 @@ export async function runScenario(
     if (signal.aborted && !(err instanceof RuntimeError)) {
       error = abortMessage(signal);
     }
+    if (signal.reason === "timeout") {
+      const waiting = running.filter((r) => !r.proc.end).map((r) =>
+        `${r.host} ${r.step.role}`
+      );
+      error = `${error} (${scenario.timeoutMs / 1000} s)${
+        waiting.length > 0 ? `; still running: ${waiting.join(", ")}` : ""
+      }`;
+    }
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
