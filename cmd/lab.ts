@@ -28,6 +28,7 @@ import { loadRoleSpecs } from "../lib/lab/_specs.ts";
 import {
   checkLabPrivileges,
   execArgs,
+  hostNetns,
   labDown,
   labNames,
   labStatus,
@@ -459,7 +460,7 @@ async function exec(
   }
   out.flush();
   const child = new Deno.Command("ip", {
-    args: execArgs(name, host, command),
+    args: execArgs(hostNetns(name, host), command),
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",

@@ -19,6 +19,18 @@ export interface ProcessEnd {
   signal: string | null;
 }
 
+/** What {@linkcode LabProcess} runs, and where. */
+export interface ProcessOptions {
+  /** The lab host's name (for messages). */
+  host: string;
+  /** The host's network namespace. */
+  netns: string;
+  /** The program and its arguments. */
+  command: string[];
+  /** The working directory. */
+  cwd: string;
+}
+
 /** A role process on a lab host. */
 export class LabProcess {
   /** The host it runs on. */
@@ -42,7 +54,8 @@ export class LabProcess {
   #wake: (() => void)[] = [];
 
   /** Starts `ip netns exec <netns> <command…>` from `cwd`. */
-  constructor(host: string, netns: string, command: string[], cwd: string) {
+  constructor(options: ProcessOptions) {
+    const { host, netns, command, cwd } = options;
     this.host = host;
     const child = new Deno.Command(IP, {
       args: ["netns", "exec", netns, ...command],

@@ -381,11 +381,7 @@ async function stopProcesses(namespaces: string[]): Promise<void> {
   }
 }
 
-/** The `ip` arguments that run `command` on `host` of lab `lab`. */
-export function execArgs(
-  lab: string,
-  host: string,
-  command: string[],
-): string[] {
-  return ["netns", "exec", hostNetns(lab, host), ...command];
+/** The `ip` arguments that run `command` in namespace `netns`. */
+export function execArgs(netns: string, command: string[]): string[] {
+  return ["netns", "exec", netns, ...command];
 }

@@ -267,12 +267,12 @@ function start(
     command: ["ip", "netns", "exec", netns, ...command],
     input: step.input.map((line) => fillPlaceholders(line, fill)),
     startedMs: Date.now() - started,
-    proc: new LabProcess(
+    proc: new LabProcess({
       host,
       netns,
       command,
-      decodeURIComponent(ROOT.pathname),
-    ),
+      cwd: decodeURIComponent(ROOT.pathname),
+    }),
     stopped: false,
   };
 }
