@@ -224,6 +224,39 @@ Deno.test({
       const again = await lab(["up", "--file", file, "--name", name, "--json"]);
       assert.equal(again.code, 0, again.stderr);
       assert.equal(again.records[0].created, false);
+      // Another topology under the same name is refused, not mixed in.
+      const other = await lab(["up", "--name", name]);
+      assert.equal(other.code, 1);
+      assert.match(other.stderr, /is already up with other hosts/);
+
+      // exec: host names resolve inside the lab; the exit code comes back.
+      const getent = await lab([
+        "exec",
+        "alpine-1",
+        "--file",
+        file,
+        "--name",
+        name,
+        "--",
+        "getent",
+        "hosts",
+        "alpine-2",
+      ]);
+      assert.equal(getent.code, 0, getent.stderr);
+      assert.match(getent.stdout, /^192\.168\.122\.131\s+alpine-2$/m);
+      const exit3 = await lab([
+        "exec",
+        "alpine-2",
+        "--file",
+        file,
+        "--name",
+        name,
+        "--",
+        "sh",
+        "-c",
+        "exit 3",
+      ]);
+      assert.equal(exit3.code, 3);
 
       const run = await lab([
         "run",
