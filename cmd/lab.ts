@@ -263,7 +263,8 @@ async function lab(
   }
   const file = stringFlag(flags, "file")!;
   // down and status work without a readable file: they need only the name.
-  const needsFile = cmd !== "down" && cmd !== "status" ||
+  // down, status and exec work on what exists: with --name they need no file.
+  const needsFile = !["down", "status", "exec"].includes(cmd) ||
     stringFlag(flags, "name") === undefined;
   const topology = needsFile
     ? await loadTopology(file, { specs: await loadRoleSpecs() })
@@ -280,7 +281,7 @@ async function lab(
     case "list":
       return list(out, topology!);
     case "exec":
-      return await exec(out, topology!, name, rest, after);
+      return await exec(out, topology, name, rest, after);
     case "run":
       return await run(ui, topology!, name, rest, flags.values);
   }
@@ -434,7 +435,7 @@ function list(out: Output, topology: Topology): number {
 
 async function exec(
   out: Output,
-  topology: Topology,
+  topology: Topology | undefined,
   name: string,
   rest: string[],
   command: string[],
@@ -443,20 +444,24 @@ async function exec(
     throw new UsageError("usage: lab exec HOST -- COMMAND [ARGS…]");
   }
   const host = rest[0];
-  if (!topology.hosts.some((h) => h.name === host)) {
-    throw new UsageError(
-      `unknown host "${host}" (hosts: ${
-        topology.hosts.map((h) => h.name).join(", ")
-      })`,
+  const unknownHost = (hosts: { name: string }[]) =>
+    new UsageError(
+      `unknown host "${host}" (hosts: ${shortList(hosts.map((h) => h.name))})`,
     );
+  if (topology && !topology.hosts.some((h) => h.name === host)) {
+    throw unknownHost(topology.hosts);
   }
   if (command.length === 0) {
     throw new UsageError(`exec ${host} needs a command after "--"`);
   }
   await checkLabPrivileges();
   const status = await labStatus(name);
-  if (!status.up) {
+  if (!status.up || !status.state) {
     throw new RuntimeError(`lab "${name}" is not up: run lab up first`);
+  }
+  // The lab that runs may have been built from another file.
+  if (!status.state.hosts.some((h) => h.name === host)) {
+    throw unknownHost(status.state.hosts);
   }
   out.flush();
   const child = new Deno.Command("ip", {
@@ -551,6 +556,13 @@ async function run(
     out.record({ type: "done", ok, scenarios: results.length });
     return ok ? EXIT_OK : EXIT_FAILURE;
   });
+}
+
+/** A list for a one-line message: at most 8 names, then how many more. */
+function shortList(names: string[]): string {
+  return names.length <= 8
+    ? names.join(", ")
+    : `${names.slice(0, 8).join(", ")} and ${names.length - 8} more`;
 }
 
 function pickScenarios(
