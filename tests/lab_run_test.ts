@@ -432,3 +432,27 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "lab up: a failure halfway removes what was already built",
+  ignore,
+  async fn() {
+    const name = uniqueLabName("half");
+    // A plain file where alpine-3's /etc/netns directory must go makes the
+    // build fail after every namespace and veth pair exists.
+    const blocker = `/etc/netns/pj_${name}_alpine-3`;
+    await Deno.mkdir("/etc/netns", { recursive: true });
+    await Deno.writeTextFile(blocker, "in the way\n");
+    try {
+      const up = await lab(["up", "--name", name]);
+      assert.equal(up.code, 1, up.stdout);
+      assert.equal(up.stderr.trim().split("\n").length, 1, up.stderr);
+      assert.match(up.stderr, /^lab: error: .*pj_.*alpine-3/);
+      assert.deepEqual(await labNamespaces(name), []);
+    } finally {
+      await Deno.remove(blocker);
+      await lab(["down", "--name", name]);
+    }
+    await assertGone(name);
+  },
+});
