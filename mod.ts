@@ -18,6 +18,9 @@
  */
 
 export * from "./lib/addr.ts";
+export * from "./lib/chat/framing.ts";
+export * from "./lib/chat/hub.ts";
+export * from "./lib/chat/message.ts";
 export * from "./lib/cli.ts";
 export * from "./lib/display.ts";
 export * from "./lib/errors.ts";
