@@ -274,7 +274,9 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
-      void hub.serve(conn);
+      hub.serve(conn).catch((err) =>
+        show(describeError(err, { doing: "serving a client" }))
+      );
     }
   } finally {
     stop.dispose();
