@@ -222,7 +222,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
       return;
     }
     out.record(event);
-    if (out.json) return;
+    if (!out.showsLines) return;
     switch (event.type) {
       case "join":
         return show(text.join(event.name, event.address, event.online));

@@ -22,6 +22,7 @@ import {
   RuntimeError,
   UsageError,
 } from "../lib/errors.ts";
+import type { Lang } from "../lib/i18n.ts";
 import { type Output, printError } from "../lib/output.ts";
 import { type RoleContext, runRole } from "../lib/run.ts";
 import { loadRoleSpecs } from "../lib/lab/_specs.ts";
@@ -33,20 +34,24 @@ import {
   labNames,
   labStatus,
   labUp,
+  onHost,
   sameNetwork,
   stateOf,
 } from "../lib/lab/netns.ts";
 import { formatReport } from "../lib/lab/report.ts";
 import { runScenario, type ScenarioResult } from "../lib/lab/scenario.ts";
+import { failureExcerpts } from "../lib/lab/report.ts";
 import {
   formatTable,
   sequenceNotes,
   summaryTables,
   verdictLine,
 } from "../lib/lab/summary.ts";
+import { rootfsProblem } from "../lib/lab/rootfs.ts";
 import {
   LAB_NAME,
   loadTopology,
+  resolvePath,
   type Scenario,
   type Topology,
 } from "../lib/lab/topology.ts";
@@ -92,6 +97,16 @@ export const SPEC: CommandSpec = {
         id: "run: tulis laporan Markdown untuk dikumpulkan",
       },
     },
+    rootfs: {
+      type: "string",
+      valueName: "DIR",
+      help: {
+        en:
+          "up, run: every host runs its roles inside this Alpine-like root file system (see deno task alpine-rootfs)",
+        id:
+          "up, run: setiap host menjalankan role-nya di dalam root file system mirip Alpine ini (lihat deno task alpine-rootfs)",
+      },
+    },
     keep: {
       type: "boolean",
       help: {
@@ -107,6 +122,8 @@ export const SPEC: CommandSpec = {
     "lab run broadcast-sender-first --report laporan.md",
     "lab run --all",
     "lab exec alpine-2 -- ip addr",
+    "lab run --all --rootfs dist/alpine-rootfs",
+    "lab exec alpine-2",
     "lab status",
     "lab down",
   ],
@@ -117,11 +134,17 @@ export const SPEC: CommandSpec = {
       "  down                    remove everything of the lab, stopping what runs in it",
       "  status                  show what exists",
       "  list                    list the scenarios of the file",
-      "  exec HOST -- COMMAND…   run a command on a host (a shell, ip addr, a role)",
+      "  exec HOST [-- COMMAND…] run a command on a host (default: a shell)",
       "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
       "",
       "Needs root and iproute2's ip. Nothing is added to the machine's own network:",
       "the bridge lives in a namespace of its own. Ctrl+C tears down what was built.",
+      "",
+      "Hosts as Alpine VMs: with rootfs: DIR in the file (for all hosts or per host:",
+      "alpine-2: { address: …, rootfs: DIR }) or --rootfs DIR, each host runs its",
+      "roles, and lab exec its shell, inside DIR (chroot), with progjar installed",
+      "there by the Alpine pack, as on the lab's VMs. Build DIR with",
+      "sudo deno task alpine-rootfs (default dist/alpine-rootfs).",
     ].join("\n"),
     id: [
       "Perintah:",
@@ -129,11 +152,17 @@ export const SPEC: CommandSpec = {
       "  down                    hapus semua bagian lab, hentikan yang berjalan di dalamnya",
       "  status                  tampilkan yang ada",
       "  list                    daftar skenario di berkas",
-      "  exec HOST -- PERINTAH…  jalankan perintah di sebuah host (shell, ip addr, role)",
+      "  exec HOST [-- PERINTAH…] jalankan perintah di sebuah host (bawaan: shell)",
       "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
       "",
       "Perlu root dan perintah ip dari iproute2. Jaringan mesin sendiri tidak diubah:",
       "bridge berada di namespace tersendiri. Ctrl+C membongkar yang sudah dibuat.",
+      "",
+      "Host sebagai VM Alpine: dengan rootfs: DIR di berkas (untuk semua host atau per",
+      "host: alpine-2: { address: …, rootfs: DIR }) atau --rootfs DIR, setiap host",
+      "menjalankan role-nya, dan lab exec shell-nya, di dalam DIR (chroot), dengan",
+      "progjar terpasang oleh paket Alpine, seperti di VM praktikum. Buat DIR dengan",
+      "sudo deno task alpine-rootfs (bawaan dist/alpine-rootfs).",
     ].join("\n"),
   },
 };
@@ -148,6 +177,7 @@ const VALUE_FLAGS = new Set([
   "--name",
   "-n",
   "--report",
+  "--rootfs",
   "--lang",
 ]);
 
@@ -159,7 +189,7 @@ const TEXT = {
       `lab "${lab}" up in ${ms} ms: ${hosts} hosts on ${subnet} (broadcast ${bc})`,
     alreadyUp: (lab: string) => `lab "${lab}" is already up`,
     next: (host: string) =>
-      `next: lab exec ${host} -- ip addr; lab run --all; lab down`,
+      `next: lab exec ${host} (a shell on it); lab run --all; lab down`,
     down: (lab: string, ms: number, n: number) =>
       `lab "${lab}" down in ${ms} ms: ${n} namespaces removed`,
     notUp: (lab: string) => `lab "${lab}" is not up`,
@@ -184,7 +214,7 @@ const TEXT = {
       `lab "${lab}" menyala dalam ${ms} ms: ${hosts} host di ${subnet} (broadcast ${bc})`,
     alreadyUp: (lab: string) => `lab "${lab}" sudah menyala`,
     next: (host: string) =>
-      `berikutnya: lab exec ${host} -- ip addr; lab run --all; lab down`,
+      `berikutnya: lab exec ${host} (shell di host itu); lab run --all; lab down`,
     down: (lab: string, ms: number, n: number) =>
       `lab "${lab}" dimatikan dalam ${ms} ms: ${n} namespace dihapus`,
     notUp: (lab: string) => `lab "${lab}" tidak menyala`,
@@ -261,14 +291,23 @@ async function lab(
       throw new UsageError(`--${flag} is only for run`);
     }
   }
+  const rootfsFlag = stringFlag(flags, "rootfs");
+  if (rootfsFlag !== undefined && cmd !== "run" && cmd !== "up") {
+    throw new UsageError(
+      `--rootfs is only for up and run (exec uses the root file system the lab was built with)`,
+    );
+  }
   const file = stringFlag(flags, "file")!;
   // down and status work without a readable file: they need only the name.
   // down, status and exec work on what exists: with --name they need no file.
   const needsFile = !["down", "status", "exec"].includes(cmd) ||
     stringFlag(flags, "name") === undefined;
-  const topology = needsFile
+  const loaded = needsFile
     ? await loadTopology(file, { specs: await loadRoleSpecs() })
     : undefined;
+  const topology = loaded && rootfsFlag !== undefined
+    ? withRootfs(loaded, rootfsFlag)
+    : loaded;
   const name = stringFlag(flags, "name") ?? topology?.name ?? "progjar";
   if (!LAB_NAME.test(name)) {
     throw new UsageError(
@@ -283,7 +322,10 @@ async function lab(
     case "exec":
       return await exec(out, topology, name, rest, after);
     case "run":
-      return await run(ui, topology!, name, rest, flags.values);
+      return await run(ui, topology!, name, rest, {
+        ...flags.values,
+        lang: flags.lang,
+      });
   }
   await checkLabPrivileges();
   switch (cmd) {
@@ -294,6 +336,17 @@ async function lab(
     case "status":
       return await status(ui, name);
   }
+}
+
+/** `topology` with every host in root file system `dir` (from --rootfs). */
+function withRootfs(topology: Topology, dir: string): Topology {
+  const rootfs = resolvePath(Deno.cwd() + "/", dir);
+  const problem = rootfsProblem(rootfs);
+  if (problem) throw new UsageError(`--rootfs ${dir}: ${problem}`);
+  return {
+    ...topology,
+    hosts: topology.hosts.map((host) => ({ ...host, rootfs })),
+  };
 }
 
 /**
@@ -356,16 +409,18 @@ async function up(
     hosts: topology.hosts.length,
   });
   if (result.created) {
+    const roots = topology.hosts.some((h) => h.rootfs !== undefined);
     out.line(
       formatTable({
-        header: ["host", "address", "namespace"],
+        header: ["host", "address", "namespace", ...(roots ? ["root"] : [])],
         rows: [
           ...topology.hosts.map((h) => [
             h.name,
             h.address,
             names.hostPrefix + h.name,
+            ...(roots ? [h.rootfs ?? "/"] : []),
           ]),
-          ["(switch br0)", "", names.switchNs],
+          ["(switch br0)", "", names.switchNs, ...(roots ? [""] : [])],
         ],
       }),
     );
@@ -413,13 +468,21 @@ async function status({ out, text }: Ui, name: string): Promise<number> {
       state.file,
     ),
   );
+  const roots = state.hosts.some((h) => h.rootfs !== undefined);
   out.line(formatTable({
-    header: ["host", "address", "namespace", "processes"],
-    rows: status.state!.hosts.map((h) => [
+    header: [
+      "host",
+      "address",
+      "namespace",
+      "processes",
+      ...(roots ? ["root"] : []),
+    ],
+    rows: state.hosts.map((h) => [
       h.name,
       h.address,
       h.netns,
       String(status.pids[h.netns]?.length ?? 0),
+      ...(roots ? [h.rootfs ?? "/"] : []),
     ]),
   }));
   return EXIT_OK;
@@ -441,7 +504,13 @@ async function exec(
   command: string[],
 ): Promise<number> {
   if (rest.length !== 1) {
-    throw new UsageError("usage: lab exec HOST -- COMMAND [ARGS…]");
+    throw new UsageError(
+      rest.length === 0
+        ? "usage: lab exec HOST [-- COMMAND [ARGS…]] (hosts: see lab status)"
+        : `exec takes one host, got ${rest.length} (${
+          rest.join(" ")
+        }); put the command after "--"`,
+    );
   }
   const host = rest[0];
   const unknownHost = (hosts: { name: string }[]) =>
@@ -451,21 +520,19 @@ async function exec(
   if (topology && !topology.hosts.some((h) => h.name === host)) {
     throw unknownHost(topology.hosts);
   }
-  if (command.length === 0) {
-    throw new UsageError(`exec ${host} needs a command after "--"`);
-  }
   await checkLabPrivileges();
   const status = await labStatus(name);
   if (!status.up || !status.state) {
     throw new RuntimeError(`lab "${name}" is not up: run lab up first`);
   }
   // The lab that runs may have been built from another file.
-  if (!status.state.hosts.some((h) => h.name === host)) {
-    throw unknownHost(status.state.hosts);
-  }
+  const target = status.state.hosts.find((h) => h.name === host);
+  if (!target) throw unknownHost(status.state.hosts);
+  // No command: a shell on the host, as logging in to the VM would give.
+  const argv = command.length > 0 ? command : ["/bin/sh"];
   out.flush();
   const child = new Deno.Command("ip", {
-    args: execArgs(hostNetns(name, host), command),
+    args: execArgs(hostNetns(name, host), onHost(target, argv)),
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
@@ -485,7 +552,7 @@ async function run(
   topology: Topology,
   name: string,
   wanted: string[],
-  values: Record<string, string | boolean | undefined>,
+  values: Record<string, string | boolean | undefined> & { lang: Lang },
 ): Promise<number> {
   const { out, text } = ui;
   const scenarios = pickScenarios(topology, wanted, values.all === true);
@@ -510,7 +577,7 @@ async function run(
       !sameNetwork(before.state, stateOf(topology, name))
     ) {
       throw new RuntimeError(
-        `lab "${name}" is up with other hosts (from ${before.state.file}); take it down first: lab down --name ${name}`,
+        `lab "${name}" is up with other hosts or root file systems (from ${before.state.file}); take it down first: lab down --name ${name}`,
       );
     }
     let builtHere = false;
@@ -533,6 +600,7 @@ async function run(
         );
         const result = await runScenario(topology, scenario, {
           lab: name,
+          lang: values.lang,
           signal,
           onProgress: (line) => out.line(out.style("dim", `  ${line}`)),
         });
@@ -599,14 +667,19 @@ function printResult(out: Output, result: ScenarioResult): void {
   out.line(tables.join("\n\n"));
   const notes = sequenceNotes(result);
   if (notes.length > 0) out.line(["", ...notes].join("\n"));
+  const excerpts = failureExcerpts(result);
+  if (excerpts.length > 0) {
+    out.line(["", ...excerpts.map((l) => out.style("red", l))].join("\n"));
+  }
   const verdict = verdictLine(result);
   out.line(out.style(result.ok ? "green" : "red", verdict));
   out.record({
     type: "result",
     ...result,
-    processes: result.processes.map(({ stdout, ...rest }) => ({
+    processes: result.processes.map(({ stdout, transcript, ...rest }) => ({
       ...rest,
       outputLines: stdout.length,
+      transcriptLines: transcript.length,
     })),
   });
   out.flush();

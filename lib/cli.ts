@@ -47,6 +47,8 @@ export interface ParsedFlags {
   lang: Lang;
   /** Whether `--json` was given. */
   json: boolean;
+  /** Whether `--json-text` was given: human lines too, as `text` records. */
+  jsonText: boolean;
   /** Whether `--help` was given (nothing else was checked). */
   help: boolean;
 }
@@ -57,6 +59,15 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
     help: {
       en: "print one JSON object per line",
       id: "cetak satu objek JSON per baris",
+    },
+  },
+  "json-text": {
+    type: "boolean",
+    help: {
+      en:
+        'with --json: also every human line, as {"type":"text"} records (for transcripts)',
+      id:
+        'dengan --json: juga setiap baris untuk manusia, sebagai rekaman {"type":"text"} (untuk transkrip)',
     },
   },
   lang: {
@@ -120,6 +131,7 @@ export function parseFlags(args: string[], spec: CommandSpec): ParsedFlags {
     values,
     lang,
     json: values.json === true,
+    jsonText: values["json-text"] === true,
     help: values.help === true,
   };
 }

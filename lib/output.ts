@@ -22,6 +22,11 @@ export interface SyncWriter {
 export interface OutputOptions {
   /** Print JSON lines instead of human lines. */
   json?: boolean;
+  /**
+   * With `json`: also print each human line, as a `{"type":"text"}` record,
+   * so a program reading the records can show what a person would have seen.
+   */
+  jsonText?: boolean;
   /** Where to write; default `Deno.stdout`. */
   writer?: SyncWriter;
   /** Flush once this many bytes are pending; default 64 KiB. */
@@ -39,6 +44,7 @@ const ENCODER = new TextEncoder();
 export class Output {
   /** Whether this output prints JSON lines. */
   readonly json: boolean;
+  #jsonText: boolean;
   #writer: SyncWriter;
   #pending: string[] = [];
   #pendingLength = 0;
@@ -51,6 +57,7 @@ export class Output {
   /** Creates an output; see {@linkcode OutputOptions}. */
   constructor(options: OutputOptions = {}) {
     this.json = options.json ?? false;
+    this.#jsonText = this.json && (options.jsonText ?? false);
     this.#writer = options.writer ?? Deno.stdout;
     this.#highWaterMark = options.highWaterMark ?? 64 * 1024;
     this.#flushDelayMs = options.flushDelayMs ?? 10;
@@ -58,9 +65,12 @@ export class Output {
       (this.#writer.isTerminal?.() ?? false);
   }
 
-  /** Prints a human line (ignored in JSON mode). */
+  /** Prints a human line (ignored in JSON mode unless `jsonText`). */
   line(text: string): void {
     if (!this.json) this.#push(text);
+    else if (this.#jsonText) {
+      this.#push(JSON.stringify({ type: "text", text }));
+    }
   }
 
   /** Prints a JSON record (ignored in human mode). */
@@ -84,6 +94,14 @@ export class Output {
     this.#pending = [];
     this.#pendingLength = 0;
     writeAll(this.#writer, bytes, () => this.#broken = true);
+  }
+
+  /**
+   * Whether human lines are printed: without `--json`, or with `--json`
+   * and `jsonText`. Code that builds lines only for people checks this.
+   */
+  get showsLines(): boolean {
+    return !this.json || this.#jsonText;
   }
 
   /** Whether the reader of this output has gone away (e.g. `| head`). */

@@ -6,6 +6,8 @@
  * @module
  */
 
+import assert from "node:assert/strict";
+
 const ROOT = new URL("../", import.meta.url);
 const config = JSON.parse(
   await Deno.readTextFile(new URL("deno.json", ROOT)),
@@ -147,4 +149,81 @@ export async function tempYaml(text: string): Promise<string> {
   const path = await Deno.makeTempFile({ prefix: "lab_", suffix: ".yaml" });
   await Deno.writeTextFile(path, text);
   return path;
+}
+
+/** A role's part of a `result` record of `lab run --json`. */
+export interface ProcessJson {
+  host: string;
+  role: string;
+  code: number;
+  summary?: Record<string, number | null>;
+  checks: { name: string; ok: boolean; detail: string }[];
+  ok: boolean;
+}
+
+/** A `result` record of `lab run --json`. */
+export interface ResultJson {
+  type: "result";
+  scenario: string;
+  ok: boolean;
+  error?: string;
+  processes: ProcessJson[];
+}
+
+/** The `result` records of a run, by scenario. */
+export function results(
+  records: Record<string, unknown>[],
+): Map<string, ResultJson> {
+  const map = new Map<string, ResultJson>();
+  for (const record of records) {
+    if (record.type === "result") {
+      const result = record as unknown as ResultJson;
+      map.set(result.scenario, result);
+    }
+  }
+  return map;
+}
+
+/** The processes of one role in a result. */
+export function byRole(result: ResultJson, role: string): ProcessJson[] {
+  return result.processes.filter((p) => p.role === role);
+}
+
+/** The receiving hosts of lab.yaml. */
+export const RECEIVERS = ["alpine-2", "alpine-3", "alpine-4", "alpine-5"];
+
+/**
+ * broadcast-sender-first: each receiver starts late; its first number says
+ * how much it missed, and later receivers missed more.
+ */
+export function assertSenderFirst(result: ResultJson): void {
+  assert.equal(result.ok, true, JSON.stringify(result));
+  const late = byRole(result, "broadcast-receiver");
+  assert.deepEqual(late.map((p) => p.host), RECEIVERS);
+  let previous = 1;
+  for (const p of late) {
+    const firstSeq = p.summary!.firstSeq!;
+    assert.ok(firstSeq > 1, `${p.host}: first number ${firstSeq}`);
+    assert.equal(p.summary!.missedBeforeFirst, firstSeq - 1, p.host);
+    assert.equal(p.summary!.missing, firstSeq - 1 + p.summary!.gaps!);
+    assert.ok(firstSeq > previous, `${p.host} started later`);
+    previous = firstSeq;
+  }
+}
+
+/** tcp-chat: every client got the other three clients' two lines each. */
+export function assertTcpChat(result: ResultJson): void {
+  assert.equal(result.ok, true, JSON.stringify(result));
+  const chat = byRole(result, "chat-client");
+  assert.deepEqual(chat.map((p) => p.host), RECEIVERS);
+  for (const p of chat) {
+    assert.deepEqual(
+      p.checks.find((c) => c.name === "lines"),
+      { name: "lines", ok: true, detail: "6/6" },
+      p.host,
+    );
+  }
+  const server = byRole(result, "chat-server")[0];
+  assert.equal(server.summary?.joined, 4);
+  assert.equal(server.summary?.messages, 8);
 }

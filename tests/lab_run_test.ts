@@ -1,49 +1,20 @@
 import assert from "node:assert/strict";
 import {
+  assertSenderFirst,
+  assertTcpChat,
+  byRole,
   CAN_BUILD_LABS,
   lab,
   labEtcEntries,
   labNamespaces,
+  RECEIVERS,
+  results,
   spawnLab,
   tempYaml,
   uniqueLabName,
 } from "./_lab.ts";
 
 const ignore = !CAN_BUILD_LABS;
-
-interface ProcessJson {
-  host: string;
-  role: string;
-  code: number;
-  summary?: Record<string, number | null>;
-  checks: { name: string; ok: boolean; detail: string }[];
-  ok: boolean;
-}
-
-interface ResultJson {
-  type: "result";
-  scenario: string;
-  ok: boolean;
-  error?: string;
-  processes: ProcessJson[];
-}
-
-function results(records: Record<string, unknown>[]): Map<string, ResultJson> {
-  const map = new Map<string, ResultJson>();
-  for (const record of records) {
-    if (record.type === "result") {
-      const result = record as unknown as ResultJson;
-      map.set(result.scenario, result);
-    }
-  }
-  return map;
-}
-
-function byRole(result: ResultJson, role: string): ProcessJson[] {
-  return result.processes.filter((p) => p.role === role);
-}
-
-const RECEIVERS = ["alpine-2", "alpine-3", "alpine-4", "alpine-5"];
 
 async function assertGone(name: string): Promise<void> {
   assert.deepEqual(await labNamespaces(name), [], "namespaces left");
@@ -95,20 +66,7 @@ Deno.test({
 
       // Sender first: each receiver starts late; its first number says how
       // much it missed, and later receivers missed more.
-      const late = byRole(
-        all.get("broadcast-sender-first")!,
-        "broadcast-receiver",
-      );
-      assert.deepEqual(late.map((p) => p.host), RECEIVERS);
-      let previous = 1;
-      for (const p of late) {
-        const firstSeq = p.summary!.firstSeq!;
-        assert.ok(firstSeq > 1, `${p.host}: first number ${firstSeq}`);
-        assert.equal(p.summary!.missedBeforeFirst, firstSeq - 1, p.host);
-        assert.equal(p.summary!.missing, firstSeq - 1 + p.summary!.gaps!);
-        assert.ok(firstSeq > previous, `${p.host} started later`);
-        previous = firstSeq;
-      }
+      assertSenderFirst(all.get("broadcast-sender-first")!);
 
       // Multicast: all four receivers got every line.
       const multicast = byRole(
@@ -125,15 +83,7 @@ Deno.test({
       }
 
       // TCP chat: every client got the other three clients' two lines each.
-      const chat = byRole(all.get("tcp-chat")!, "chat-client");
-      assert.deepEqual(chat.map((p) => p.host), RECEIVERS);
-      for (const p of chat) {
-        assert.deepEqual(
-          p.checks.find((c) => c.name === "lines"),
-          { name: "lines", ok: true, detail: "6/6" },
-          p.host,
-        );
-      }
+      assertTcpChat(all.get("tcp-chat")!);
 
       // run built the lab, so it took it down again.
       await assertGone(name);
@@ -273,6 +223,22 @@ Deno.test({
       const client = byRole(result, "udp-client")[0];
       assert.equal(client.code, 1);
       assert.equal(client.checks[0].ok, false);
+
+      // On the terminal, the failed role's reason shows under the tables.
+      const human = await lab([
+        "run",
+        "no-server",
+        "--file",
+        file,
+        "--name",
+        name,
+      ]);
+      assert.equal(human.code, 1);
+      assert.match(human.stdout, /^alpine-1 \(udp-client\): exit: 1: /m);
+      assert.match(
+        human.stdout,
+        /^ {2}\| sent 11 bytes to 192\.168\.122\.131:9$/m,
+      );
 
       // Nothing of the run is left running; the lab is still up.
       const status = await lab(["status", "--json", "--name", name]);

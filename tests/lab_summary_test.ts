@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatReport } from "../lib/lab/report.ts";
+import { failureExcerpts, formatReport } from "../lib/lab/report.ts";
 import type { ProcessResult, ScenarioResult } from "../lib/lab/scenario.ts";
 import {
   formatTable,
@@ -25,6 +25,15 @@ function receiver(
     step: 1,
     args: ["--port", "5005", "--count", "40"],
     command: [],
+    typed: [
+      "deno",
+      "task",
+      "broadcast-receiver",
+      "--port",
+      "5005",
+      "--count",
+      "40",
+    ],
     input: [],
     startedMs,
     code: ok ? 0 : 1,
@@ -32,6 +41,16 @@ function receiver(
     stopped: false,
     stdout: lines,
     dropped: 0,
+    // As kept by the runner: first and last 200 of 999 human lines.
+    transcript: Array.from({ length: 400 }, (_, i) => {
+      const n = i < 200 ? i : i + 599;
+      return [
+        "pesan dari 192.168.122.207",
+        `diterima  BROADCAST ini angka ${firstSeq + Math.floor(n / 3)} `,
+        "dikirim oleh (192.168.122.207, 40000)",
+      ][n % 3];
+    }),
+    transcriptOmitted: 599,
     stderr: ok ? "" : "broadcast-receiver: error: boom\n",
     summary: {
       type: "summary",
@@ -60,6 +79,17 @@ const RESULT: ScenarioResult = {
       args: ["--to", "192.168.122.255", "--message", "it's"],
       summary: { type: "summary", sent: 900 },
       stdout: ['{"type":"sending"}'],
+      typed: [
+        "deno",
+        "task",
+        "broadcast-sender",
+        "--to",
+        "192.168.122.255",
+        "--message",
+        "it's",
+      ],
+      transcript: ["sending to 192.168.122.255:5005"],
+      transcriptOmitted: 0,
     },
     receiver("alpine-2", 1100, 318),
     receiver("alpine-3", 1600, 467, false),
@@ -91,6 +121,17 @@ Deno.test("summary: each late receiver's first number and what it missed", () =>
   assert.equal(sequenceNotes(RESULT).length, 2);
 });
 
+Deno.test("lab run: a failed role's checks and last terminal lines, for the terminal", () => {
+  const lines = failureExcerpts(RESULT, 2);
+  assert.deepEqual(lines, [
+    "alpine-3 (broadcast-receiver): exit: 1: boom",
+    "  | … 997 lines omitted …",
+    "  | diterima  BROADCAST ini angka 799 ",
+    "  | dikirim oleh (192.168.122.207, 40000)",
+    "  ! broadcast-receiver: error: boom",
+  ]);
+});
+
 Deno.test("report: topology, commands as typed on each host, tables, cut transcripts", () => {
   const topology = parseTopology(
     "network: { subnet: 192.168.122.0/24 }\nhosts: { alpine-1: 192.168.122.207, alpine-2: 192.168.122.131 }\n",
@@ -109,7 +150,18 @@ Deno.test("report: topology, commands as typed on each host, tables, cut transcr
   assert.match(report, /--message 'it'\\''s'/);
   assert.match(report, /^\| host \| role \| exit \| received \| firstSeq /m);
   assert.match(report, /^- alpine-2 \(started at 1\.1 s\): first number 318/m);
-  assert.match(report, /^… 20 lines not shown …$/m);
+  // Transcripts: what the terminal showed, cut to the first and last lines.
+  assert.match(
+    report,
+    /#### alpine-2 \(192\.168\.122\.131\): broadcast-receiver\n\n```\nalpine-2\$ deno task broadcast-receiver --port 5005 --count 40\npesan dari 192\.168\.122\.207\nditerima  BROADCAST ini angka 318 \ndikirim oleh \(192\.168\.122\.207, 40000\)\n/,
+  );
+  assert.match(report, /^… 979 lines omitted …$/m);
+  assert.match(report, /^dikirim oleh \(192\.168\.122\.207, 40000\)\n```$/m);
+  assert.match(
+    report,
+    /```\nalpine-1\$ deno task broadcast-sender .*\nsending to 192\.168\.122\.255:5005\n```/,
+  );
+  assert.doesNotMatch(report, /"type":"datagram"/);
   assert.match(
     report,
     /Standard error:\n\n```\nbroadcast-receiver: error: boom\n```/,

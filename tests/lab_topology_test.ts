@@ -174,6 +174,64 @@ Deno.test("lab: a bad topology file exits 2 with one line per problem, nothing b
   }
 });
 
+/** A directory that looks like a rootfs with progjar installed. */
+async function fakeRootfs(dir: string): Promise<void> {
+  for (const sub of ["bin", "etc", "proc", "usr/local/bin"]) {
+    await Deno.mkdir(`${dir}/${sub}`, { recursive: true });
+  }
+  await Deno.symlink("/bin/busybox", `${dir}/bin/sh`);
+  await Deno.symlink("/bin/busybox", `${dir}/bin/env`);
+  await Deno.writeTextFile(`${dir}/etc/hosts`, "");
+  await Deno.symlink(
+    "/opt/progjar/bin/progjar",
+    `${dir}/usr/local/bin/progjar`,
+  );
+}
+
+Deno.test("rootfs: for all hosts or per host, relative to the file; checked with its position", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_rootfs_" });
+  try {
+    await Deno.mkdir(`${dir}/empty`);
+    await fakeRootfs(`${dir}/alpine`);
+    const text = `network: { subnet: 192.168.122.0/24 }
+rootfs: alpine
+hosts:
+  alpine-1: 192.168.122.207
+  alpine-2: { address: 192.168.122.131, rootfs: ${dir}/alpine/ }
+`;
+    const topology = parseTopology(text, { file: `${dir}/lab.yaml`, specs });
+    assert.deepEqual(topology.hosts.map((h) => h.rootfs), [
+      `${dir}/alpine`,
+      `${dir}/alpine`,
+    ]);
+    assert.deepEqual(
+      problems(
+        `${BASE}  alpine-3: { address: 192.168.122.7, rootfs: ${dir}/empty }
+  alpine-4: { rootfs: ${dir}/alpine }
+  alpine-5: { address: 192.168.122.5, disk: 1 }
+rootfs: /nonexistent
+`,
+      ),
+      [
+        "x.yaml:10:9: rootfs: /nonexistent does not exist (build one with: sudo deno task alpine-rootfs)",
+        `x.yaml:7:47: hosts.alpine-3.rootfs: ${dir}/empty is not a root file system: no /bin/sh (a shell)`,
+        `x.yaml:8:13: hosts.alpine-4: missing key: address`,
+        `x.yaml:9:39: hosts.alpine-5: unknown key "disk" (known: address, rootfs)`,
+      ],
+    );
+    await Deno.remove(`${dir}/alpine/usr/local/bin/progjar`);
+    assert.deepEqual(
+      problems(`${BASE}rootfs: ${dir}/alpine
+`),
+      [
+        `x.yaml:7:9: rootfs: ${dir}/alpine has no progjar installed (no /usr/local/bin/progjar; build one with: sudo deno task alpine-rootfs)`,
+      ],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("lab: usage errors exit 2 with one line", async () => {
   const cases: [string[], RegExp][] = [
     [[], /a command is needed/],
@@ -184,6 +242,15 @@ Deno.test("lab: usage errors exit 2 with one line", async () => {
     [["exec", "alpine-9", "--", "true"], /unknown host "alpine-9"/],
     [["up", "--name", "Bad_Name"], /--name: expected lower-case/],
     [["up", "--file", "/nonexistent.yaml"], /cannot read the topology file/],
+    [
+      ["up", "--rootfs", "/nonexistent"],
+      /^lab: error: --rootfs \/nonexistent: \/nonexistent does not exist \(build one with: sudo deno task alpine-rootfs\)$/m,
+    ],
+    [["down", "--rootfs", "/tmp"], /--rootfs is only for up and run/],
+    [
+      ["exec", "a", "b"],
+      /exec takes one host, got 2 \(a b\); put the command after "--"/,
+    ],
   ];
   for (const [args, pattern] of cases) {
     const { code, stderr } = await lab(args);

@@ -10,6 +10,9 @@ import { IP } from "./_ip.ts";
 
 /** Lines kept per process; a flooding role's later lines are counted only. */
 const MAX_LINES = 50_000;
+/** Human lines kept from the start and from the end of a role's transcript. */
+const TEXT_HEAD = 200;
+const TEXT_TAIL = 200;
 
 /** How a process ended. */
 export interface ProcessEnd {
@@ -25,7 +28,7 @@ export interface ProcessOptions {
   host: string;
   /** The host's network namespace. */
   netns: string;
-  /** The program and its arguments. */
+  /** The program and its arguments, run in the namespace. */
   command: string[];
   /** The working directory. */
   cwd: string;
@@ -37,8 +40,15 @@ export class LabProcess {
   readonly host: string;
   /** Every line of standard output so far. */
   readonly lines: string[] = [];
-  /** Every JSON record of standard output so far. */
+  /** Every JSON record of standard output so far (`text` records aside). */
   readonly records: Record<string, unknown>[] = [];
+  /**
+   * The role's human lines (its `text` records, from `--json-text`): what
+   * it would have printed on a terminal. The first and last 200 are kept.
+   */
+  readonly text: string[] = [];
+  /** Human lines between the kept head and tail. */
+  textDropped = 0;
   /** Standard error so far. */
   stderr = "";
   /** Lines not kept because of the cap. */
@@ -86,9 +96,13 @@ export class LabProcess {
     })();
   }
 
-  /** Types `lines` into standard input. */
+  /**
+   * Types `lines` into standard input. They go into the transcript too, as
+   * `> line`: a terminal would have shown them where they were typed.
+   */
   async type(lines: string[]): Promise<void> {
     if (!this.#stdin || lines.length === 0) return;
+    for (const line of lines) this.#addText(`> ${line}`);
     try {
       await this.#stdin.write(
         new TextEncoder().encode(lines.map((l) => l + "\n").join("")),
@@ -163,6 +177,14 @@ export class LabProcess {
   }
 
   #add(line: string): void {
+    if (line.startsWith('{"type":"text",')) {
+      try {
+        this.#addText(String(JSON.parse(line).text));
+        return;
+      } catch {
+        // not a text record after all
+      }
+    }
     // A flood must not fill memory: past the cap only summaries are kept.
     if (this.lines.length >= MAX_LINES && !line.includes('"summary"')) {
       this.dropped++;
@@ -175,6 +197,15 @@ export class LabProcess {
     } catch {
       // not a JSON line
     }
+  }
+
+  /** Keeps the head and a sliding tail of the human lines. */
+  #addText(line: string): void {
+    if (this.text.length >= TEXT_HEAD + TEXT_TAIL) {
+      this.text.splice(TEXT_HEAD, 1);
+      this.textDropped++;
+    }
+    this.text.push(line);
   }
 
   #notify(): void {

@@ -13,6 +13,7 @@
 
 import { RuntimeError } from "../errors.ts";
 import { ip, ipBatch, listNetns, netnsPids, noIp } from "./_ip.ts";
+import { rootfsCommand } from "./rootfs.ts";
 import type { LabHost, Topology } from "./topology.ts";
 
 /** Where `ip netns exec` finds per-namespace files. */
@@ -54,8 +55,8 @@ export interface LabState {
   subnet: string;
   /** The broadcast address. */
   broadcast: string;
-  /** The hosts with their namespaces. */
-  hosts: { name: string; address: string; netns: string }[];
+  /** The hosts with their namespaces and, if any, their root file systems. */
+  hosts: { name: string; address: string; netns: string; rootfs?: string }[];
 }
 
 /** Returns the namespace names for lab `lab`. */
@@ -145,14 +146,21 @@ export function stateOf(topology: Topology, lab: string): LabState {
       name: host.name,
       address: host.address,
       netns: hostNetns(lab, host.name),
+      ...(host.rootfs === undefined ? {} : { rootfs: host.rootfs }),
     })),
   };
 }
 
-/** Whether two states describe the same network (the file name may differ). */
+/**
+ * Whether two states describe the same network, root file systems included
+ * (the file name may differ).
+ */
 export function sameNetwork(a: LabState, b: LabState): boolean {
   const key = (s: LabState) =>
-    JSON.stringify([s.subnet, s.hosts.map((h) => [h.name, h.address])]);
+    JSON.stringify([
+      s.subnet,
+      s.hosts.map((h) => [h.name, h.address, h.rootfs ?? null]),
+    ]);
   return key(a) === key(b);
 }
 
@@ -384,4 +392,18 @@ async function stopProcesses(namespaces: string[]): Promise<void> {
 /** The `ip` arguments that run `command` in namespace `netns`. */
 export function execArgs(netns: string, command: string[]): string[] {
   return ["netns", "exec", netns, ...command];
+}
+
+/**
+ * What runs `command` on a lab host, after `ip netns exec <ns>`: the command
+ * itself, or, for a host with a root file system, the command inside it.
+ */
+export function onHost(
+  host: { name: string; rootfs?: string },
+  command: string[],
+  env: string[] = [],
+): string[] {
+  return host.rootfs === undefined
+    ? command
+    : rootfsCommand({ rootfs: host.rootfs, host: host.name, command, env });
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ScenarioResult } from "./scenario.ts";
+import type { ProcessResult, ScenarioResult } from "./scenario.ts";
 import {
   formatMarkdownTable,
   sequenceNotes,
@@ -42,14 +42,25 @@ export function formatReport(
     `Run ${date} in lab \`${options.lab}\` from \`${topology.file}\`: every host is a`,
     "Linux network namespace with one interface `eth0` on a shared bridge (one",
     "L2 segment, like the GNS3 switch); each role ran as its own process.",
+    ...rootfsNote(topology),
     "",
     "## Topology",
     "",
     `Subnet ${topology.subnet.cidr}, broadcast address ${topology.subnet.broadcast}.`,
     "",
-    "| host | address |",
-    "| --- | --- |",
-    ...topology.hosts.map((h) => `| ${h.name} | ${h.address} |`),
+    ...(topology.hosts.some((h) => h.rootfs !== undefined)
+      ? [
+        "| host | address | root file system |",
+        "| --- | --- | --- |",
+        ...topology.hosts.map((h) =>
+          `| ${h.name} | ${h.address} | ${h.rootfs ?? "(the machine's)"} |`
+        ),
+      ]
+      : [
+        "| host | address |",
+        "| --- | --- |",
+        ...topology.hosts.map((h) => `| ${h.name} | ${h.address} |`),
+      ]),
     "",
   ];
   for (const result of results) {
@@ -60,7 +71,7 @@ export function formatReport(
     out.push("| start | host | command (as typed on the host) |");
     out.push("| --- | --- | --- |");
     for (const p of result.processes) {
-      const command = [`deno task ${p.role}`, ...p.args.map(quote)].join(" ");
+      const command = p.typed.map(quote).join(" ");
       const input = p.input.length > 0
         ? ` (typed: ${p.input.map((l) => JSON.stringify(l)).join(", ")})`
         : "";
@@ -78,10 +89,22 @@ export function formatReport(
     if (notes.length > 0) {
       out.push(...notes.map((note) => `- ${note}`), "");
     }
-    out.push("### Transcripts", "");
+    out.push(
+      "### Transcripts",
+      "",
+      "What each host's terminal showed (first and last lines when long;",
+      "`> …` is a line typed into the role).",
+      "",
+    );
     for (const p of result.processes) {
       out.push(`#### ${p.host} (${p.address}): ${p.role}`, "");
-      out.push("```", ...transcript(p.stdout, p.dropped), "```", "");
+      out.push(
+        "```",
+        `${p.host}$ ${p.typed.map(quote).join(" ")}`,
+        ...transcript(p, { head: HEAD_LINES, tail: TAIL_LINES }),
+        "```",
+        "",
+      );
       if (p.stderr.trim() !== "") {
         out.push("Standard error:", "", "```", p.stderr.trimEnd(), "```", "");
       }
@@ -90,17 +113,68 @@ export function formatReport(
   return out.join("\n");
 }
 
-function transcript(lines: string[], dropped: number): string[] {
-  if (lines.length === 0) return ["(no output)"];
-  if (lines.length <= HEAD_LINES + TAIL_LINES + 1 && dropped === 0) {
-    return lines;
-  }
-  const skipped = lines.length - HEAD_LINES - TAIL_LINES + dropped;
+function rootfsNote(topology: Topology): string[] {
+  const roots = [...new Set(topology.hosts.flatMap((h) => h.rootfs ?? []))];
+  if (roots.length === 0) return [];
   return [
-    ...lines.slice(0, HEAD_LINES),
-    `… ${skipped} lines not shown …`,
-    ...lines.slice(-TAIL_LINES),
+    `Hosts with a root file system ran their roles inside it (chroot into`,
+    `${
+      roots.map((r) => `\`${r}\``).join(", ")
+    }: busybox and musl, progjar installed`,
+    "by the Alpine pack's install.sh), as on the lab's Alpine VMs.",
   ];
+}
+
+/** How much of a transcript to show. */
+export interface TranscriptOptions {
+  /** Lines from the start. */
+  head: number;
+  /** Lines from the end. */
+  tail: number;
+}
+
+/**
+ * A role's terminal output, bounded: the first `head` and last `tail`
+ * lines with `… K lines omitted …` between them when there were more.
+ */
+export function transcript(
+  p: ProcessResult,
+  options: TranscriptOptions,
+): string[] {
+  const lines = p.transcript;
+  if (lines.length === 0) return ["(no output)"];
+  const { head, tail } = options;
+  const omitted = p.transcriptOmitted + Math.max(0, lines.length - head - tail);
+  if (omitted === 0) return lines;
+  return [
+    ...lines.slice(0, head),
+    `… ${omitted} lines omitted …`,
+    ...lines.slice(-tail),
+  ];
+}
+
+/**
+ * For each role whose checks failed: its host, what failed, and the last
+ * lines of its terminal and of its standard error, so the reason shows in
+ * the terminal, not only in the report.
+ */
+export function failureExcerpts(result: ScenarioResult, lines = 6): string[] {
+  const out: string[] = [];
+  for (const p of result.processes) {
+    if (p.ok) continue;
+    const failed = p.checks.filter((c) => !c.ok).map((c) =>
+      `${c.name}: ${c.detail}`
+    );
+    const heading = `${p.host} (${p.role}): ${failed.join("; ")}`;
+    out.push(heading);
+    const shown = transcript(p, { head: 0, tail: lines });
+    out.push(...shown.map((line) => `  | ${line}`));
+    // The error line is often in the check already: not twice.
+    const stderr = p.stderr.trim().split("\n").map((l) => l.trim())
+      .filter((l) => l !== "" && !heading.includes(l)).slice(-3);
+    out.push(...stderr.map((line) => `  ! ${line}`));
+  }
+  return out;
 }
 
 function quote(arg: string): string {

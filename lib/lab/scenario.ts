@@ -9,8 +9,10 @@
 
 import { RuntimeError } from "../errors.ts";
 import { findRole } from "../roles.ts";
+import type { Lang } from "../i18n.ts";
 import { LabProcess, lastLine } from "./_process.ts";
-import { hostNetns } from "./netns.ts";
+import { hostNetns, onHost } from "./netns.ts";
+import { hasRoleCommand, ROOTFS_HINT } from "./rootfs.ts";
 import {
   type FieldExpectation,
   fillPlaceholders,
@@ -50,6 +52,10 @@ export interface ProcessResult {
   args: string[];
   /** The full command line run from the machine (ip netns exec …). */
   command: string[];
+  /** The command as a student types it on the host (without `--json`). */
+  typed: string[];
+  /** The root file system the role ran in, if any. */
+  rootfs?: string;
   /** Lines typed into it. */
   input: string[];
   /** Milliseconds from the scenario's start to this role's start. */
@@ -64,6 +70,13 @@ export interface ProcessResult {
   stdout: string[];
   /** Lines of output not kept (a flood beyond the cap). */
   dropped: number;
+  /**
+   * What it would have printed on the host's terminal (its human lines in
+   * the run's language): the first and last lines when there were many.
+   */
+  transcript: string[];
+  /** Human lines left out between the kept first and last ones. */
+  transcriptOmitted: number;
   /** Its standard error. */
   stderr: string;
   /** Its last `summary` record, if any. */
@@ -96,6 +109,8 @@ export interface ScenarioResult {
 export interface RunOptions {
   /** The lab's name (it must be up). */
   lab: string;
+  /** The language of the roles' messages (unless a step sets `lang`). */
+  lang?: Lang;
   /** Aborting (Ctrl+C) stops every role and ends the run. */
   signal?: AbortSignal;
   /** Called with a line of progress, e.g. `alpine-2: broadcast-receiver started`. */
@@ -109,6 +124,8 @@ interface Running {
   address: string;
   args: string[];
   command: string[];
+  typed: string[];
+  rootfs?: string;
   input: string[];
   startedMs: number;
   proc: LabProcess;
@@ -137,7 +154,7 @@ export async function runScenario(
   const running: Running[] = [];
   let error: string | undefined;
   try {
-    checkEntries(scenario);
+    checkEntries(topology, scenario);
     for (const [index, step] of scenario.steps.entries()) {
       await sleep(step.afterMs, signal);
       if (step.kind === "input") {
@@ -158,7 +175,7 @@ export async function runScenario(
         continue;
       }
       const group = step.hosts.map((host) =>
-        start(topology, step, index, host, options.lab, started)
+        start(topology, step, { index, host, started, ...options })
       );
       running.push(...group);
       for (const r of group) {
@@ -212,10 +229,18 @@ export async function runScenario(
   };
 }
 
-function checkEntries(scenario: Scenario): void {
+function checkEntries(topology: Topology, scenario: Scenario): void {
   for (const step of scenario.steps) {
     if (step.kind !== "start") continue;
     const role = findRole(step.role)!;
+    for (const name of step.hosts) {
+      const rootfs = topology.hosts.find((h) => h.name === name)?.rootfs;
+      if (rootfs !== undefined && !hasRoleCommand(rootfs, role.name)) {
+        throw new RuntimeError(
+          `${step.where}: role ${role.name} is not installed in ${rootfs} (${ROOTFS_HINT})`,
+        );
+      }
+    }
     try {
       Deno.statSync(new URL(role.entry, ROOT));
     } catch {
@@ -233,42 +258,66 @@ function values(topology: Topology, host: string): Record<string, string> {
   );
 }
 
+interface StartOptions extends RunOptions {
+  index: number;
+  host: string;
+  started: number;
+}
+
 function start(
   topology: Topology,
   step: StartStep,
-  index: number,
-  host: string,
-  lab: string,
-  started: number,
+  options: StartOptions,
 ): Running {
+  const { index, host: name, lab, started } = options;
+  const host = topology.hosts.find((h) => h.name === name)!;
   const role = findRole(step.role)!;
-  const fill = values(topology, host);
+  const fill = values(topology, name);
   const args: string[] = [];
-  for (const [name, value] of step.flags) {
-    args.push(`--${name}`);
+  for (const [flag, value] of step.flags) {
+    args.push(`--${flag}`);
     if (value !== true) args.push(fillPlaceholders(value, fill));
   }
-  const entry = decodeURIComponent(new URL(role.entry, ROOT).pathname);
-  const command = [
-    Deno.execPath(),
-    "run",
-    ...role.permissions,
-    entry,
-    "--json",
-    ...args,
-  ];
-  const netns = hostNetns(lab, host);
+  // The runner reads records; --json-text adds the human lines, so the
+  // report shows what the host's terminal would have shown.
+  const runnerArgs = ["--json", "--json-text"];
+  if (options.lang && !step.flags.some(([flag]) => flag === "lang")) {
+    runnerArgs.push("--lang", options.lang);
+  }
+  let command: string[];
+  let typed: string[];
+  if (host.rootfs !== undefined) {
+    // On the "VM": the command install.sh put in PATH, as a student types it.
+    typed = [role.name, ...args];
+    command = onHost(host, [role.name, ...runnerArgs, ...args], [
+      "NO_COLOR=1",
+    ]);
+  } else {
+    typed = ["deno", "task", role.name, ...args];
+    const entry = decodeURIComponent(new URL(role.entry, ROOT).pathname);
+    command = [
+      Deno.execPath(),
+      "run",
+      ...role.permissions,
+      entry,
+      ...runnerArgs,
+      ...args,
+    ];
+  }
+  const netns = hostNetns(lab, name);
   return {
     step,
     index,
-    host,
+    host: name,
     address: fill.address,
     args,
     command: ["ip", "netns", "exec", netns, ...command],
+    typed,
+    rootfs: host.rootfs,
     input: step.input.map((line) => fillPlaceholders(line, fill)),
     startedMs: Date.now() - started,
     proc: new LabProcess({
-      host,
+      host: name,
       netns,
       command,
       cwd: decodeURIComponent(ROOT.pathname),
@@ -326,6 +375,8 @@ function result(r: Running, all: Running[]): ProcessResult {
     step: r.index,
     args: r.args,
     command: r.command,
+    typed: r.typed,
+    ...(r.rootfs === undefined ? {} : { rootfs: r.rootfs }),
     input: r.input,
     startedMs: r.startedMs,
     code: r.proc.end?.code ?? null,
@@ -333,6 +384,8 @@ function result(r: Running, all: Running[]): ProcessResult {
     stopped: r.stopped,
     stdout: r.proc.lines,
     dropped: r.proc.dropped,
+    transcript: r.proc.text,
+    transcriptOmitted: r.proc.textDropped,
     stderr: r.proc.stderr,
     summary,
     checks,

@@ -20,6 +20,7 @@ import { UsageError } from "../errors.ts";
 import type { CommandSpec } from "../cli.ts";
 import { findRole } from "../roles.ts";
 import { hostAddressProblem, parseSubnet, type Subnet } from "./_subnet.ts";
+import { rootfsProblem } from "./rootfs.ts";
 
 export type { Subnet } from "./_subnet.ts";
 
@@ -29,6 +30,11 @@ export interface LabHost {
   name: string;
   /** Its IPv4 address in the lab's subnet. */
   address: string;
+  /**
+   * The Alpine-like root file system its commands run in (absolute path),
+   * or `undefined` to run them on the machine itself.
+   */
+  rootfs?: string;
 }
 
 /** A comparison a summary field must pass, e.g. `missing: 0` or `firstSeq: ">1"`. */
@@ -292,6 +298,7 @@ class Checker {
     const entries = this.map(root, "the topology file", end, [
       "name",
       "network",
+      "rootfs",
       "hosts",
       "scenarios",
     ]);
@@ -324,7 +331,11 @@ class Checker {
       return undefined;
     }
     if (!subnet) return undefined;
-    const hosts = this.hostList(hostsEntry.value, subnet, end);
+    const rootfsEntry = get("rootfs");
+    const rootfs = rootfsEntry
+      ? this.rootfs(rootfsEntry.value, "rootfs", end)
+      : undefined;
+    const hosts = this.hostList(hostsEntry.value, subnet, end, rootfs);
     const scenarios: Scenario[] = [];
     const scenariosEntry = get("scenarios");
     if (scenariosEntry && scenariosEntry.value !== null) {
@@ -362,7 +373,25 @@ class Checker {
     return subnet;
   }
 
-  hostList(node: Node | null, subnet: Subnet, end: number): LabHost[] {
+  /** A root file system path (relative to the file's directory), checked. */
+  rootfs(node: Node | null, label: string, end: number): string | undefined {
+    const text = this.string(node, label, end);
+    if (text === undefined) return undefined;
+    const path = resolvePath(this.#file, text);
+    const problem = rootfsProblem(path);
+    if (problem) {
+      this.problem(node, `${label}: ${problem}`);
+      return undefined;
+    }
+    return path;
+  }
+
+  hostList(
+    node: Node | null,
+    subnet: Subnet,
+    end: number,
+    rootfs: string | undefined,
+  ): LabHost[] {
     const entries = this.map(node, "hosts", end);
     if (!entries) return [];
     if (entries.length === 0) this.problem(node, "hosts: no hosts", end);
@@ -380,23 +409,50 @@ class Checker {
         continue;
       }
       this.#hosts.add(entry.key);
-      const address = this.string(entry.value, `hosts.${entry.key}`, end);
+      // `alpine-1: 192.168.122.207` or `alpine-1: { address: …, rootfs: … }`
+      let addressNode = entry.value;
+      let hostRootfs = rootfs;
+      if (isMap(entry.value)) {
+        const fields = this.map(entry.value, `hosts.${entry.key}`, end, [
+          "address",
+          "rootfs",
+        ]) ?? [];
+        addressNode = fields.find((f) => f.key === "address")?.value ?? null;
+        if (!fields.some((f) => f.key === "address")) {
+          this.problem(entry.value, `hosts.${entry.key}: missing key: address`);
+          continue;
+        }
+        const rootfsField = fields.find((f) => f.key === "rootfs");
+        if (rootfsField) {
+          hostRootfs = this.rootfs(
+            rootfsField.value,
+            `hosts.${entry.key}.rootfs`,
+            end,
+          );
+          if (hostRootfs === undefined) continue;
+        }
+      }
+      const address = this.string(addressNode, `hosts.${entry.key}`, end);
       if (address === undefined) continue;
       const problem = hostAddressProblem(subnet, address);
       if (problem) {
-        this.problem(entry.value, `hosts.${entry.key}: ${problem}`);
+        this.problem(addressNode, `hosts.${entry.key}: ${problem}`);
         continue;
       }
       const other = byAddress.get(address);
       if (other) {
         this.problem(
-          entry.value,
+          addressNode,
           `hosts.${entry.key}: address ${address} is already ${other}'s`,
         );
         continue;
       }
       byAddress.set(address, entry.key);
-      hosts.push({ name: entry.key, address });
+      hosts.push(
+        hostRootfs === undefined
+          ? { name: entry.key, address }
+          : { name: entry.key, address, rootfs: hostRootfs },
+      );
     }
     return hosts;
   }
@@ -780,6 +836,14 @@ class Checker {
     }
     return entries;
   }
+}
+
+/** `path` as an absolute path; a relative one is taken from `file`'s directory. */
+export function resolvePath(file: string, path: string): string {
+  if (path.startsWith("/")) return path.replace(/\/+$/, "") || "/";
+  const base = file.startsWith("/") ? file : `${Deno.cwd()}/${file}`;
+  const url = new URL(path, `file://${base}`);
+  return decodeURIComponent(url.pathname).replace(/\/+$/, "");
 }
 
 function scalarValue(node: Node | null | undefined): unknown {
