@@ -65,6 +65,10 @@ export const SPEC: CommandSpec = {
     id:
       "host praktikum sebagai network namespace pada satu bridge; jalankan setiap praktikum di dalamnya",
   },
+  usage: {
+    en: "COMMAND [ARGUMENTS…] [flags]   (commands: see below)",
+    id: "PERINTAH [ARGUMEN…] [flag]   (perintah: lihat di bawah)",
+  },
   flags: {
     file: {
       type: "string",
@@ -192,7 +196,9 @@ const TEXT = {
       `next: lab exec ${host} (a shell on it); lab run --all; lab down`,
     down: (lab: string, ms: number, n: number) =>
       `lab "${lab}" down in ${ms} ms: ${n} namespaces removed`,
-    notUp: (lab: string) => `lab "${lab}" is not up`,
+    notUp: (lab: string) => `lab "${lab}" is not up (create it: lab up)`,
+    nothingToRemove: (lab: string) =>
+      `lab "${lab}" is not up: nothing to remove`,
     incomplete: (lab: string, n: number) =>
       `lab "${lab}" is incomplete (${n} namespaces left): run lab down or lab up`,
     isUp: (
@@ -217,7 +223,9 @@ const TEXT = {
       `berikutnya: lab exec ${host} (shell di host itu); lab run --all; lab down`,
     down: (lab: string, ms: number, n: number) =>
       `lab "${lab}" dimatikan dalam ${ms} ms: ${n} namespace dihapus`,
-    notUp: (lab: string) => `lab "${lab}" tidak menyala`,
+    notUp: (lab: string) => `lab "${lab}" tidak menyala (nyalakan: lab up)`,
+    nothingToRemove: (lab: string) =>
+      `lab "${lab}" tidak menyala: tidak ada yang dihapus`,
     incomplete: (lab: string, n: number) =>
       `lab "${lab}" tidak lengkap (tersisa ${n} namespace): jalankan lab down atau lab up`,
     isUp: (
@@ -434,7 +442,9 @@ async function down({ out, text }: Ui, name: string): Promise<number> {
   const removed = await labDown(name);
   const ms = Math.round(performance.now() - started);
   out.line(
-    removed.length > 0 ? text.down(name, ms, removed.length) : text.notUp(name),
+    removed.length > 0
+      ? text.down(name, ms, removed.length)
+      : text.nothingToRemove(name),
   );
   out.record({ type: "down", lab: name, removed: removed.length, ms });
   return EXIT_OK;

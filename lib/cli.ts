@@ -33,6 +33,8 @@ export interface CommandSpec {
   summary: Text;
   /** The program's own flags (the common ones are added). */
   flags: Record<string, FlagSpec>;
+  /** What follows the name in `--help`'s usage line; default `[flags]`. */
+  usage?: Text;
   /** Example command lines shown in `--help`. */
   examples?: string[];
   /** Extra `--help` text (exit codes are always listed). */
@@ -249,7 +251,7 @@ export function formatHelp(spec: CommandSpec, lang: Lang): string {
     `${spec.name}: ${spec.summary[lang]}`,
     "",
     lang === "id" ? "Pemakaian:" : "Usage:",
-    `  ${spec.name} [flags]`,
+    `  ${spec.name} ${spec.usage?.[lang] ?? "[flags]"}`,
     "",
     lang === "id" ? "Flag:" : "Flags:",
     ...rows.map(([left, right]) => left.padEnd(width) + right),
