@@ -26,6 +26,7 @@ export * from "./lib/display.ts";
 export * from "./lib/errors.ts";
 export * from "./lib/lab/netns.ts";
 export * from "./lib/lab/report.ts";
+export * from "./lib/lab/rootfs.ts";
 export * from "./lib/lab/scenario.ts";
 export * from "./lib/lab/summary.ts";
 export * from "./lib/lab/topology.ts";
