@@ -24,6 +24,7 @@ export * from "./lib/chat/message.ts";
 export * from "./lib/cli.ts";
 export * from "./lib/display.ts";
 export * from "./lib/errors.ts";
+export * from "./lib/flags.ts";
 export * from "./lib/lab/netns.ts";
 export * from "./lib/lab/report.ts";
 export * from "./lib/lab/rootfs.ts";

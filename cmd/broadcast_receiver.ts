@@ -19,6 +19,12 @@ import { PORTS } from "../lib/payload.ts";
 import { printSummary, receiveLoop } from "../lib/receiver.ts";
 import { type RoleContext, runRole } from "../lib/run.ts";
 import { formatAddr, openUdp } from "../lib/socket.ts";
+import {
+  DATAGRAM_COUNT_FLAG,
+  DURATION_FLAG,
+  sharedPortFlag,
+  SUMMARY_ONLY_FLAG,
+} from "../lib/flags.ts";
 
 /** broadcast-receiver's command line. */
 export const SPEC: CommandSpec = {
@@ -28,18 +34,7 @@ export const SPEC: CommandSpec = {
     id: "terima broadcast UDP di port bersama dan hitung angka praktikum",
   },
   flags: {
-    port: {
-      type: "string",
-      short: "p",
-      default: String(PORTS.broadcast),
-      valueName: "PORT",
-      help: {
-        en:
-          "UDP port, shared with other receivers on this host (0: any free port)",
-        id:
-          "port UDP, dipakai bersama penerima lain di host ini (0: port bebas)",
-      },
-    },
+    port: sharedPortFlag(PORTS.broadcast),
     bind: {
       type: "string",
       short: "b",
@@ -50,28 +45,9 @@ export const SPEC: CommandSpec = {
         id: "alamat lokal (0.0.0.0 menerima broadcast; 127.0.0.1 tidak)",
       },
     },
-    count: {
-      type: "string",
-      short: "c",
-      valueName: "N",
-      help: { en: "exit after N datagrams", id: "keluar setelah N datagram" },
-    },
-    duration: {
-      type: "string",
-      valueName: "SECONDS",
-      help: {
-        en: "exit after this many seconds",
-        id: "keluar setelah sekian detik",
-      },
-    },
-    quiet: {
-      type: "boolean",
-      short: "q",
-      help: {
-        en: "print only the summary, not every datagram",
-        id: "cetak ringkasan saja, bukan setiap datagram",
-      },
-    },
+    count: DATAGRAM_COUNT_FLAG,
+    duration: DURATION_FLAG,
+    quiet: SUMMARY_ONLY_FLAG,
   },
   examples: [
     "broadcast-receiver",

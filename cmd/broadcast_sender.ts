@@ -13,6 +13,7 @@ import { broadcastPayload, PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { delay, printSendSummary, SendCounter } from "../lib/sender.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
+import { SOURCE_BIND_FLAG, SUMMARY_ONLY_FLAG } from "../lib/flags.ts";
 
 /** broadcast-sender's command line. */
 export const SPEC: CommandSpec = {
@@ -40,16 +41,7 @@ export const SPEC: CommandSpec = {
       valueName: "PORT",
       help: { en: "receivers' UDP port", id: "port UDP penerima" },
     },
-    bind: {
-      type: "string",
-      short: "b",
-      default: "0.0.0.0",
-      valueName: "ADDR",
-      help: {
-        en: "source address; picks the interface (127.0.0.1: loopback only)",
-        id: "alamat sumber; memilih antarmuka (127.0.0.1: loopback saja)",
-      },
-    },
+    bind: SOURCE_BIND_FLAG,
     count: {
       type: "string",
       short: "c",
@@ -81,14 +73,7 @@ export const SPEC: CommandSpec = {
         id: "kirim teks ini, bukan muatan berangka",
       },
     },
-    quiet: {
-      type: "boolean",
-      short: "q",
-      help: {
-        en: "print only the summary, not every datagram",
-        id: "cetak ringkasan saja, bukan setiap datagram",
-      },
-    },
+    quiet: SUMMARY_ONLY_FLAG,
   },
   examples: [
     "broadcast-sender --to 192.168.122.255",

@@ -27,6 +27,11 @@ import {
 } from "../lib/chat/hub.ts";
 import { checkLine, SERVER_LABEL, SERVER_PROMPT } from "../lib/chat/message.ts";
 import { ChatConsole } from "../lib/chat/_console.ts";
+import {
+  DURATION_FLAG,
+  LISTEN_BIND_FLAG,
+  listenPortFlag,
+} from "../lib/flags.ts";
 
 /** chat-server's command line. */
 export const SPEC: CommandSpec = {
@@ -36,26 +41,8 @@ export const SPEC: CommandSpec = {
     id: "teruskan pesan setiap klien ke semua klien lain (chat TCP)",
   },
   flags: {
-    port: {
-      type: "string",
-      short: "p",
-      default: String(PORTS.chat),
-      valueName: "PORT",
-      help: {
-        en: "TCP port to listen on (0: any free port)",
-        id: "port TCP (0: port bebas)",
-      },
-    },
-    bind: {
-      type: "string",
-      short: "b",
-      default: "0.0.0.0",
-      valueName: "ADDR",
-      help: {
-        en: "local address to listen on",
-        id: "alamat lokal untuk mendengarkan",
-      },
-    },
+    port: listenPortFlag(PORTS.chat, "TCP"),
+    bind: LISTEN_BIND_FLAG,
     "max-clients": {
       type: "string",
       short: "m",
@@ -84,14 +71,7 @@ export const SPEC: CommandSpec = {
         id: "jangan cetak setiap pesan (hanya masuk, keluar dan ringkasan)",
       },
     },
-    duration: {
-      type: "string",
-      valueName: "SECONDS",
-      help: {
-        en: "exit after this many seconds",
-        id: "keluar setelah sekian detik",
-      },
-    },
+    duration: DURATION_FLAG,
   },
   examples: [
     "chat-server",

@@ -14,10 +14,17 @@ import {
   stringFlag,
 } from "../lib/cli.ts";
 import { describeError, RuntimeError } from "../lib/errors.ts";
-import { MULTICAST_GROUP, PORTS } from "../lib/payload.ts";
+import { PORTS } from "../lib/payload.ts";
 import { printSummary, receiveLoop } from "../lib/receiver.ts";
 import { type RoleContext, runRole } from "../lib/run.ts";
 import { openUdp } from "../lib/socket.ts";
+import {
+  DATAGRAM_COUNT_FLAG,
+  DURATION_FLAG,
+  GROUP_FLAG,
+  sharedPortFlag,
+  SUMMARY_ONLY_FLAG,
+} from "../lib/flags.ts";
 
 /** multicast-receiver's command line. */
 export const SPEC: CommandSpec = {
@@ -27,28 +34,8 @@ export const SPEC: CommandSpec = {
     id: "bergabung ke grup multicast dan cetak setiap pesan ke grup itu",
   },
   flags: {
-    group: {
-      type: "string",
-      short: "g",
-      default: MULTICAST_GROUP,
-      valueName: "ADDR",
-      help: {
-        en: "multicast group (224.0.0.0 to 239.255.255.255)",
-        id: "grup multicast (224.0.0.0 sampai 239.255.255.255)",
-      },
-    },
-    port: {
-      type: "string",
-      short: "p",
-      default: String(PORTS.multicast),
-      valueName: "PORT",
-      help: {
-        en:
-          "UDP port, shared with other receivers on this host (0: any free port)",
-        id:
-          "port UDP, dipakai bersama penerima lain di host ini (0: port bebas)",
-      },
-    },
+    group: GROUP_FLAG,
+    port: sharedPortFlag(PORTS.multicast),
     interface: {
       type: "string",
       short: "I",
@@ -60,28 +47,9 @@ export const SPEC: CommandSpec = {
         id: "alamat antarmuka untuk bergabung (0.0.0.0: pilihan sistem)",
       },
     },
-    count: {
-      type: "string",
-      short: "c",
-      valueName: "N",
-      help: { en: "exit after N datagrams", id: "keluar setelah N datagram" },
-    },
-    duration: {
-      type: "string",
-      valueName: "SECONDS",
-      help: {
-        en: "exit after this many seconds",
-        id: "keluar setelah sekian detik",
-      },
-    },
-    quiet: {
-      type: "boolean",
-      short: "q",
-      help: {
-        en: "print only the summary, not every datagram",
-        id: "cetak ringkasan saja, bukan setiap datagram",
-      },
-    },
+    count: DATAGRAM_COUNT_FLAG,
+    duration: DURATION_FLAG,
+    quiet: SUMMARY_ONLY_FLAG,
   },
   examples: [
     "multicast-receiver",

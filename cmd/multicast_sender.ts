@@ -11,10 +11,11 @@ import { checkGroup, checkIpv4, checkPort } from "../lib/addr.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
 import { describeError, RuntimeError } from "../lib/errors.ts";
 import { printError } from "../lib/output.ts";
-import { MULTICAST_GROUP, PORTS } from "../lib/payload.ts";
+import { PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { printSendSummary, SendCounter } from "../lib/sender.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
+import { GROUP_FLAG, SOURCE_BIND_FLAG } from "../lib/flags.ts";
 
 /** multicast-sender's command line. */
 export const SPEC: CommandSpec = {
@@ -25,16 +26,7 @@ export const SPEC: CommandSpec = {
       "kirim setiap baris yang diketik (atau dari pipa, atau --message) ke grup multicast",
   },
   flags: {
-    group: {
-      type: "string",
-      short: "g",
-      default: MULTICAST_GROUP,
-      valueName: "ADDR",
-      help: {
-        en: "multicast group (224.0.0.0 to 239.255.255.255)",
-        id: "grup multicast (224.0.0.0 sampai 239.255.255.255)",
-      },
-    },
+    group: GROUP_FLAG,
     port: {
       type: "string",
       short: "p",
@@ -51,16 +43,7 @@ export const SPEC: CommandSpec = {
         id: "time to live: berapa router yang boleh dilewati (0 sampai 255)",
       },
     },
-    bind: {
-      type: "string",
-      short: "b",
-      default: "0.0.0.0",
-      valueName: "ADDR",
-      help: {
-        en: "source address; picks the interface (127.0.0.1: loopback only)",
-        id: "alamat sumber; memilih antarmuka (127.0.0.1: loopback saja)",
-      },
-    },
+    bind: SOURCE_BIND_FLAG,
     message: {
       type: "string",
       short: "m",

@@ -16,6 +16,12 @@ import { displayBytes } from "../lib/display.ts";
 import { describeError, RuntimeError } from "../lib/errors.ts";
 import { PORTS, UDP_REPLY } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+import {
+  DATAGRAM_COUNT_FLAG,
+  DURATION_FLAG,
+  LISTEN_BIND_FLAG,
+  listenPortFlag,
+} from "../lib/flags.ts";
 
 /** The largest UDP payload over IPv4. */
 const MAX_DATAGRAM = 65507;
@@ -28,26 +34,8 @@ export const SPEC: CommandSpec = {
     id: "cetak setiap datagram UDP beserta pengirimnya lalu balas",
   },
   flags: {
-    port: {
-      type: "string",
-      short: "p",
-      default: String(PORTS.udp),
-      valueName: "PORT",
-      help: {
-        en: "UDP port to listen on (0: any free port)",
-        id: "port UDP (0: port bebas)",
-      },
-    },
-    bind: {
-      type: "string",
-      short: "b",
-      default: "0.0.0.0",
-      valueName: "ADDR",
-      help: {
-        en: "local address to listen on",
-        id: "alamat lokal untuk mendengarkan",
-      },
-    },
+    port: listenPortFlag(PORTS.udp, "UDP"),
+    bind: LISTEN_BIND_FLAG,
     reply: {
       type: "string",
       default: UDP_REPLY,
@@ -57,20 +45,8 @@ export const SPEC: CommandSpec = {
         id: "balasan untuk setiap datagram",
       },
     },
-    count: {
-      type: "string",
-      short: "c",
-      valueName: "N",
-      help: { en: "exit after N datagrams", id: "keluar setelah N datagram" },
-    },
-    duration: {
-      type: "string",
-      valueName: "SECONDS",
-      help: {
-        en: "exit after this many seconds",
-        id: "keluar setelah sekian detik",
-      },
-    },
+    count: DATAGRAM_COUNT_FLAG,
+    duration: DURATION_FLAG,
   },
   examples: [
     "udp-server",

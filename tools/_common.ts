@@ -5,6 +5,8 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
+import { exitCodeOf, UsageError } from "../lib/errors.ts";
 import { type Role, ROLES } from "../lib/roles.ts";
 
 /** The repository root. */
@@ -53,6 +55,46 @@ export function findTarget(name: string): Target | undefined {
   return TARGETS.find((t) => t.triple === name || t.machine === name);
 }
 
+/** The command line every build task takes: `--target NAME` (repeatable) and `--out DIR`. */
+export interface BuildArgs {
+  /** The targets asked for, or `defaults` when none was. */
+  targets: Target[];
+  /** The output directory (default `dist/`). */
+  outDir: string;
+}
+
+/**
+ * Parses a build task's `--target`/`--out` flags. A bad flag or an unknown
+ * target is a {@linkcode UsageError} (exit 2). `defaults` names the machines built when no
+ * `--target` is given.
+ */
+export function parseBuildArgs(
+  args: string[],
+  defaults: readonly string[],
+): BuildArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        target: { type: "string", multiple: true },
+        out: { type: "string" },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const targets = (values.target ?? defaults).map((name) => {
+    const target = findTarget(name);
+    if (!target) {
+      throw new UsageError(`unknown --target ${name} (x86_64 or aarch64)`);
+    }
+    return target;
+  });
+  return { targets, outDir: values.out ?? `${ROOT_DIR}/dist` };
+}
+
 /** The roles of the table whose entry file exists (all, once every role is written). */
 export function builtRoles(): Role[] {
   return ROLES.filter((role) => {
@@ -74,7 +116,10 @@ export class ToolError extends Error {
   }
 }
 
-/** Runs a tool's body: a {@linkcode ToolError} becomes one line and exit 1. */
+/**
+ * Runs a tool's body: a failure becomes one line on standard error and exit
+ * 1, a {@linkcode UsageError} exit 2, as for the roles.
+ */
 export async function runTool(
   name: string,
   body: () => Promise<void>,
@@ -83,13 +128,13 @@ export async function runTool(
     await body();
     Deno.exit(0);
   } catch (err) {
-    const message = err instanceof ToolError
+    const message = err instanceof ToolError || err instanceof UsageError
       ? err.message
       : err instanceof Error
       ? err.message.split("\n", 1)[0]
       : String(err);
     console.error(`${name}: error: ${message}`);
-    Deno.exit(1);
+    Deno.exit(exitCodeOf(err));
   }
 }
 

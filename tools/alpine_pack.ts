@@ -22,12 +22,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { buildBundle } from "./bundle.ts";
 import {
   builtRoles,
-  findTarget,
   mustRun,
+  parseBuildArgs,
   reportSizes,
   ROOT_DIR,
   runTool,
@@ -192,22 +191,7 @@ say "check: progjar --help"
 
 if (import.meta.main) {
   await runTool("alpine-pack", async () => {
-    const { values } = parseArgs({
-      args: Deno.args,
-      options: {
-        target: { type: "string", multiple: true },
-        out: { type: "string" },
-      },
-      strict: true,
-    });
-    const targets = (values.target ?? ["x86_64"]).map((name) => {
-      const target = findTarget(name);
-      if (!target) {
-        throw new ToolError(`unknown --target ${name} (x86_64 or aarch64)`);
-      }
-      return target;
-    });
-    const outDir = values.out ?? `${ROOT_DIR}/dist`;
+    const { targets, outDir } = parseBuildArgs(Deno.args, ["x86_64"]);
     const bundle = await buildBundle({ outDir });
     const paths = [bundle];
     for (const target of targets) {

@@ -18,7 +18,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { checkIndex } from "./roles_index.ts";
 import type { Role } from "../lib/roles.ts";
 import {
@@ -26,8 +25,8 @@ import {
   DENO_VERSION,
   elfMachine,
   fileContains,
-  findTarget,
   mustRun,
+  parseBuildArgs,
   reportSizes,
   ROOT_DIR,
   runTool,
@@ -275,25 +274,12 @@ export async function compileAll(
 
 if (import.meta.main) {
   await runTool("compile", async () => {
-    const { values } = parseArgs({
-      args: Deno.args,
-      options: {
-        target: { type: "string", multiple: true },
-        out: { type: "string" },
-      },
-      strict: true,
-    });
-    const targets = (values.target ?? TARGETS.map((t) => t.machine)).map(
-      (name) => {
-        const target = findTarget(name);
-        if (!target) {
-          throw new ToolError(`unknown --target ${name} (x86_64 or aarch64)`);
-        }
-        return target;
-      },
+    const { targets, outDir } = parseBuildArgs(
+      Deno.args,
+      TARGETS.map((t) => t.machine),
     );
     await checkIndex();
     const runtimes = await resolveRuntimes(targets);
-    reportSizes(await compileAll(runtimes, { outDir: values.out }));
+    reportSizes(await compileAll(runtimes, { outDir }));
   });
 }

@@ -15,12 +15,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { buildBundle } from "./bundle.ts";
 import {
   builtRoles,
-  findTarget,
   mustRun,
+  parseBuildArgs,
   reportSizes,
   ROOT_DIR,
   runTool,
@@ -213,26 +212,10 @@ ${dispatchScript(builtRoles())}exit 1
 
 if (import.meta.main) {
   await runTool("pack", async () => {
-    const { values } = parseArgs({
-      args: Deno.args,
-      options: {
-        target: { type: "string", multiple: true },
-        out: { type: "string" },
-      },
-      strict: true,
-    });
-    const targets = (values.target ?? TARGETS.map((t) => t.machine)).map(
-      (name) => {
-        const target = findTarget(name);
-        if (!target) {
-          throw new ToolError(
-            `unknown --target ${name} (x86_64 or aarch64)`,
-          );
-        }
-        return target;
-      },
+    const { targets, outDir } = parseBuildArgs(
+      Deno.args,
+      TARGETS.map((t) => t.machine),
     );
-    const outDir = values.out ?? `${ROOT_DIR}/dist`;
     const bundle = await buildBundle({ outDir });
     const paths = [bundle];
     for (const target of targets) {

@@ -1,0 +1,134 @@
+/**
+ * Flags that several roles share, defined once so that the same flag reads
+ * the same in every `--help` and cannot drift between roles.
+ *
+ * @module
+ */
+
+import type { FlagSpec } from "./cli.ts";
+import { MULTICAST_GROUP } from "./payload.ts";
+
+/** `--count N` of a listener: exit after N datagrams. */
+export const DATAGRAM_COUNT_FLAG: FlagSpec = {
+  type: "string",
+  short: "c",
+  valueName: "N",
+  help: { en: "exit after N datagrams", id: "keluar setelah N datagram" },
+};
+
+/** `--duration SECONDS`: exit after that long (servers and receivers). */
+export const DURATION_FLAG: FlagSpec = {
+  type: "string",
+  valueName: "SECONDS",
+  help: {
+    en: "exit after this many seconds",
+    id: "keluar setelah sekian detik",
+  },
+};
+
+/** `--quiet`: a flood's summary without a line per datagram. */
+export const SUMMARY_ONLY_FLAG: FlagSpec = {
+  type: "boolean",
+  short: "q",
+  help: {
+    en: "print only the summary, not every datagram",
+    id: "cetak ringkasan saja, bukan setiap datagram",
+  },
+};
+
+/** `--bind ADDR` of a server: the local address to listen on. */
+export const LISTEN_BIND_FLAG: FlagSpec = {
+  type: "string",
+  short: "b",
+  default: "0.0.0.0",
+  valueName: "ADDR",
+  help: {
+    en: "local address to listen on",
+    id: "alamat lokal untuk mendengarkan",
+  },
+};
+
+/** `--bind ADDR` of a broadcast or multicast sender: the source address. */
+export const SOURCE_BIND_FLAG: FlagSpec = {
+  type: "string",
+  short: "b",
+  default: "0.0.0.0",
+  valueName: "ADDR",
+  help: {
+    en: "source address; picks the interface (127.0.0.1: loopback only)",
+    id: "alamat sumber; memilih antarmuka (127.0.0.1: loopback saja)",
+  },
+};
+
+/** `--group ADDR`: the multicast group (Lab 3's 224.1.1.1). */
+export const GROUP_FLAG: FlagSpec = {
+  type: "string",
+  short: "g",
+  default: MULTICAST_GROUP,
+  valueName: "ADDR",
+  help: {
+    en: "multicast group (224.0.0.0 to 239.255.255.255)",
+    id: "grup multicast (224.0.0.0 sampai 239.255.255.255)",
+  },
+};
+
+/** `--host HOST` of a client: the server's address or name. */
+export const SERVER_HOST_FLAG: FlagSpec = {
+  type: "string",
+  short: "H",
+  default: "127.0.0.1",
+  valueName: "HOST",
+  help: {
+    en: "server address or host name",
+    id: "alamat atau nama host server",
+  },
+};
+
+/** `--port PORT` of a server listening on `port` by default. */
+export function listenPortFlag(
+  port: number,
+  transport: "UDP" | "TCP",
+): FlagSpec {
+  return {
+    type: "string",
+    short: "p",
+    default: String(port),
+    valueName: "PORT",
+    help: {
+      en: `${transport} port to listen on (0: any free port)`,
+      id: `port ${transport} (0: port bebas)`,
+    },
+  };
+}
+
+/** `--port PORT` of a receiver that shares its port with others on the host. */
+export function sharedPortFlag(port: number): FlagSpec {
+  return {
+    type: "string",
+    short: "p",
+    default: String(port),
+    valueName: "PORT",
+    help: {
+      en:
+        "UDP port, shared with other receivers on this host (0: any free port)",
+      id: "port UDP, dipakai bersama penerima lain di host ini (0: port bebas)",
+    },
+  };
+}
+
+/** `--port PORT` of a sender or client: the peer's port. */
+export function peerPortFlag(
+  port: number,
+  transport: "UDP" | "TCP",
+): FlagSpec {
+  return {
+    type: "string",
+    short: "p",
+    default: String(port),
+    valueName: "PORT",
+    help: {
+      en: `the server's or receivers' ${transport} port`,
+      id: `port ${transport} server atau penerima`,
+    },
+  };
+}
