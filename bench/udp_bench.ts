@@ -1,0 +1,474 @@
+/**
+ * UDP speed benchmark (`deno task bench:udp`): our broadcast-sender and
+ * broadcast-receiver side by side with the lab's own Python programs and
+ * iperf2, in one run, on loopback. Prints Markdown tables to stdout and
+ * progress to stderr. Not a test: figures depend on the machine and load.
+ *
+ * (a) senders: datagrams per second, flat out, small datagrams;
+ * (b) one receiver at fixed offered rates and flat out, printing every
+ *     datagram to a file: received per second and loss;
+ * (c) four receivers sharing one port (the lab's shape);
+ * (d) peak memory (VmHWM) of every process, in each table.
+ *
+ * Needs Linux, python3, iperf (iperf2) and cc.
+ *
+ *   deno task bench:udp [--seconds 2] [--rates 10000,50000,100000,200000,0]
+ *                       [--sender-count 200000]
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import {
+  BROADCAST,
+  buildFeeder,
+  feed,
+  IPERF_SIZE,
+  OUR_RECEIVER,
+  PYTHON_RECEIVER,
+  readIperfServerReport,
+  type ReceiverKind,
+  runIperfClient,
+  runOurSender,
+  runPythonSender,
+  type SendResult,
+  startIperfServer,
+} from "./_peers.ts";
+import {
+  type BenchProcess,
+  freeUdpPort,
+  run,
+  sleep,
+  waitForUdpSockets,
+} from "./_process.ts";
+
+/** How long a receiver gets after the feeder stops to drain its socket. */
+const DRAIN_MS = 300;
+
+interface ReceiveRow {
+  receiver: string;
+  /** Offered rate asked for (0: flat out). */
+  rate: number;
+  receivers: number;
+  sent: number;
+  seconds: number;
+  /** Received by each receiver. */
+  counts: number[];
+  peakKiB: number;
+  note?: string;
+}
+
+function log(text: string): void {
+  console.error(`[bench:udp] ${text}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      seconds: { type: "string", default: "2" },
+      rates: { type: "string", default: "10000,50000,100000,200000,0" },
+      "sender-count": { type: "string", default: "200000" },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const rates = values.rates.split(",").map(Number);
+  const senderCount = Number(values["sender-count"]);
+
+  const dir = await Deno.makeTempDir({ prefix: "bench_udp_" });
+  try {
+    const feeder = await buildFeeder(dir);
+    await warmUp(dir);
+    const environment = await describeEnvironment();
+
+    log("senders");
+    const senders = await benchSenders(dir, { count: senderCount, seconds });
+
+    log("one receiver");
+    const single: ReceiveRow[] = [];
+    for (const rate of rates) {
+      for (const kind of [OUR_RECEIVER, PYTHON_RECEIVER]) {
+        single.push(await benchReceivers(kind, { dir, feeder, rate, seconds }));
+      }
+      single.push(await benchIperfServer({ dir, rate, seconds }));
+    }
+
+    log("four receivers on one port");
+    const four: ReceiveRow[] = [];
+    for (const rate of rates) {
+      for (const kind of [OUR_RECEIVER, PYTHON_RECEIVER]) {
+        four.push(
+          await benchReceivers(kind, {
+            dir,
+            feeder,
+            rate,
+            seconds,
+            receivers: 4,
+          }),
+        );
+      }
+    }
+
+    console.log(
+      report({ environment, senders, single, four, seconds, senderCount }),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Runs each Deno role once so module loading is cached before timing. */
+async function warmUp(dir: string): Promise<void> {
+  await runOurSender({
+    port: freeUdpPort(),
+    count: 1,
+    quiet: true,
+    outPath: `${dir}/warmup.txt`,
+  });
+}
+
+async function describeEnvironment(): Promise<string[]> {
+  const line = async (command: string[]) =>
+    (await run(command, 10_000)).stdout.split("\n")[0].trim();
+  const iperf = await run(["iperf", "-v"], 10_000);
+  return [
+    `${await line(["uname", "-sr"])}, ${navigator.hardwareConcurrency} CPUs, ` +
+    `load average ${
+      (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(
+        " ",
+      )
+    } at start`,
+    `deno ${Deno.version.deno}; ${await line([
+      "python3",
+      "--version",
+    ])}; ${(iperf.stdout + iperf.stderr).trim().split(" (")[0]}`,
+  ];
+}
+
+// ------------------------------------------------------------------ (a)
+
+interface SenderRow {
+  sender: string;
+  result: SendResult;
+}
+
+async function benchSenders(
+  dir: string,
+  options: { count: number; seconds: number },
+): Promise<SenderRow[]> {
+  // The lab's shape: a receiving socket is bound (it never reads, so the
+  // kernel drops once its buffer is full); the senders don't know either way.
+  const port = freeUdpPort();
+  const sink = Deno.listenDatagram({
+    transport: "udp",
+    hostname: "0.0.0.0",
+    port,
+    reuseAddress: true,
+  });
+  const rows: SenderRow[] = [];
+  try {
+    const common = { port, count: options.count };
+    rows.push({
+      sender: "broadcast-sender (ours), printing every datagram",
+      result: await runOurSender({
+        ...common,
+        quiet: false,
+        outPath: `${dir}/sender.txt`,
+      }),
+    });
+    rows.push({
+      sender: "broadcast-sender (ours) --quiet",
+      result: await runOurSender({
+        ...common,
+        quiet: true,
+        outPath: `${dir}/sender.txt`,
+      }),
+    });
+    rows.push({
+      sender: "lab sender loop (Python), prints nothing",
+      result: await runPythonSender({ ...common, errPath: `${dir}/py.txt` }),
+    });
+  } finally {
+    sink.close();
+    await Deno.remove(`${dir}/sender.txt`).catch(() => {});
+  }
+  // iperf2 needs its own server to answer its end-of-test handshake.
+  const iperfPort = freeUdpPort();
+  const server = startIperfServer(iperfPort, `${dir}/iperf_server.txt`);
+  try {
+    await waitForUdpSockets(iperfPort, { count: 1 });
+    rows.push({
+      sender: `iperf2 client, -l ${IPERF_SIZE}, flat out (to 127.0.0.1)`,
+      result: await runIperfClient({
+        port: iperfPort,
+        rate: 0,
+        seconds: options.seconds,
+        outPath: `${dir}/iperf_client.txt`,
+      }),
+    });
+  } finally {
+    await server.stop("SIGTERM");
+  }
+  return rows;
+}
+
+// ------------------------------------------------------------------ (b), (c)
+
+async function benchReceivers(
+  kind: ReceiverKind,
+  options: {
+    dir: string;
+    feeder: string;
+    rate: number;
+    seconds: number;
+    receivers?: number;
+  },
+): Promise<ReceiveRow> {
+  const n = options.receivers ?? 1;
+  log(`${kind.label} x${n} at ${rateLabel(options.rate)}`);
+  const port = freeUdpPort();
+  const paths = Array.from(
+    { length: n },
+    (_, i) => `${options.dir}/receiver_${i}.txt`,
+  );
+  const procs: BenchProcess[] = paths.map((path) => kind.start(port, path));
+  try {
+    await waitForUdpSockets(port, { count: n });
+    const sent = await feed(options.feeder, {
+      port,
+      rate: options.rate,
+      seconds: options.seconds,
+    });
+    await sleep(DRAIN_MS);
+    const peakKiB = Math.max(...procs.map((p) => p.peakKiB()));
+    await Promise.all(procs.map((p) => p.stop(kind.stopSignal)));
+    const counts = await Promise.all(paths.map((path) => kind.count(path)));
+    return {
+      receiver: kind.label,
+      rate: options.rate,
+      receivers: n,
+      sent: sent.sent,
+      seconds: sent.seconds,
+      counts,
+      peakKiB,
+    };
+  } finally {
+    await Promise.all(procs.map((p) => p.stop("SIGKILL", 1000)));
+    for (const path of paths) await Deno.remove(path).catch(() => {});
+  }
+}
+
+/** iperf2's server fed by iperf2's client (it reads only iperf's own datagrams). */
+async function benchIperfServer(
+  options: { dir: string; rate: number; seconds: number },
+): Promise<ReceiveRow> {
+  log(`iperf2 server at ${rateLabel(options.rate)}`);
+  const port = freeUdpPort();
+  const serverPath = `${options.dir}/iperf_server.txt`;
+  const server = startIperfServer(port, serverPath);
+  try {
+    await waitForUdpSockets(port, { count: 1 });
+    const sent = await runIperfClient({
+      port,
+      rate: options.rate,
+      seconds: options.seconds,
+      outPath: `${options.dir}/iperf_client.txt`,
+    });
+    let report: { lost: number; total: number } | undefined;
+    for (let i = 0; i < 100 && report === undefined; i++) {
+      report = readIperfServerReport(await Deno.readTextFile(serverPath));
+      if (report === undefined) await sleep(50);
+    }
+    if (report === undefined) throw new Error("iperf server: no report");
+    return {
+      receiver: "iperf2 server (fed by iperf2 client)",
+      rate: options.rate,
+      receivers: 1,
+      sent: report.total,
+      seconds: sent.seconds,
+      counts: [report.total - report.lost],
+      peakKiB: server.peakKiB(),
+      note: options.rate === 0 ? "iperf2 client's own flat out" : undefined,
+    };
+  } finally {
+    await server.stop("SIGTERM");
+  }
+}
+
+// ------------------------------------------------------------------ report
+
+function rateLabel(rate: number): string {
+  return rate === 0 ? "flat out" : `${fmt(rate)}/s`;
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+function mib(kib: number): string {
+  return (kib / 1024).toFixed(1);
+}
+
+function lossPercent(row: ReceiveRow): number {
+  const got = row.counts.reduce((a, b) => a + b, 0);
+  return 100 * (1 - got / (row.sent * row.receivers));
+}
+
+function worstLossPercent(row: ReceiveRow): number {
+  return 100 * (1 - Math.min(...row.counts) / row.sent);
+}
+
+function pct(p: number): string {
+  if (p <= 0) return "0";
+  return p < 0.01 ? "<0.01" : p.toFixed(2);
+}
+
+/**
+ * The highest rate actually offered (sent/seconds) that `receiver` took with
+ * no loss at all, with every lower rate loss-free too.
+ */
+function lossFreeRate(rows: ReceiveRow[], receiver: string): number {
+  let best = 0;
+  const mine = rows
+    .filter((r) => r.receiver === receiver)
+    .sort((a, b) => offeredRate(a) - offeredRate(b));
+  for (const row of mine) {
+    if (row.counts.some((c) => c < row.sent)) break;
+    best = offeredRate(row);
+  }
+  return best;
+}
+
+function offeredRate(row: ReceiveRow): number {
+  return row.sent / row.seconds;
+}
+
+/** The rate asked for, and the rate achieved when the sender fell short. */
+function offeredLabel(row: ReceiveRow): string {
+  const actual = offeredRate(row);
+  if (row.rate === 0) return `flat out (${fmt(actual)}/s)`;
+  if (actual < row.rate * 0.98) {
+    return `${fmt(row.rate)}/s (sent ${fmt(actual)}/s)`;
+  }
+  return `${fmt(row.rate)}/s`;
+}
+
+function ratio(a: number, b: number): string {
+  return b === 0 ? "n/a" : `${(a / b).toFixed(2)}x`;
+}
+
+function report(
+  data: {
+    environment: string[];
+    senders: SenderRow[];
+    single: ReceiveRow[];
+    four: ReceiveRow[];
+    seconds: number;
+    senderCount: number;
+  },
+): string {
+  const out: string[] = [];
+  out.push("## UDP speed", "");
+  for (const line of data.environment) out.push(`- ${line}`);
+  out.push(
+    `- loopback: senders bind 127.0.0.1 and send to ${BROADCAST} (iperf2 to 127.0.0.1); receivers bind 0.0.0.0`,
+    `- payload " BROADCAST ini angka N " (24-30 bytes); iperf2 -l ${IPERF_SIZE}`,
+    "",
+  );
+
+  out.push(
+    `### (a) Senders, flat out (${
+      fmt(data.senderCount)
+    } datagrams; iperf2 ${data.seconds} s)`,
+    "",
+    "| sender | sent | seconds | datagrams/s | peak MiB |",
+    "| --- | ---: | ---: | ---: | ---: |",
+  );
+  for (const { sender, result } of data.senders) {
+    out.push(
+      `| ${sender} | ${fmt(result.sent)} | ${result.seconds.toFixed(3)} | ${
+        fmt(result.sent / result.seconds)
+      } | ${mib(result.peakKiB)} |`,
+    );
+  }
+  out.push("");
+
+  const receiveTable = (rows: ReceiveRow[], four: boolean) => {
+    out.push(
+      four
+        ? "| offered | receivers | sent | received/s (each, mean) | loss % (all) | loss % (worst) | peak MiB (largest) |"
+        : "| offered | receiver | sent | received/s | loss % | peak MiB |",
+      four
+        ? "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+        : "| --- | --- | ---: | ---: | ---: | ---: |",
+    );
+    for (const row of rows) {
+      const offered = offeredLabel(row);
+      const mean = row.counts.reduce((a, b) => a + b, 0) / row.counts.length;
+      const cells = four
+        ? [
+          offered,
+          `${row.receiver} x${row.receivers}`,
+          fmt(row.sent),
+          fmt(mean / row.seconds),
+          pct(lossPercent(row)),
+          pct(worstLossPercent(row)),
+          mib(row.peakKiB),
+        ]
+        : [
+          offered,
+          row.receiver,
+          fmt(row.sent),
+          fmt(mean / row.seconds),
+          pct(lossPercent(row)),
+          mib(row.peakKiB),
+        ];
+      out.push(`| ${cells.join(" | ")} |`);
+    }
+    out.push("");
+  };
+
+  out.push(
+    `### (b) One receiver, printing every datagram to a file (${data.seconds} s per rate)`,
+    "",
+  );
+  receiveTable(data.single, false);
+  out.push(
+    `### (c) Four receivers on one port, each printing to its own file (${data.seconds} s per rate)`,
+    "",
+    "iperf2's server cannot share a port (it does not set SO_REUSEADDR/SO_REUSEPORT), so it has no row here.",
+    "",
+  );
+  receiveTable(data.four, true);
+
+  const ours = lossFreeRate(data.single, OUR_RECEIVER.label);
+  const python = lossFreeRate(data.single, PYTHON_RECEIVER.label);
+  const iperf = lossFreeRate(
+    data.single,
+    "iperf2 server (fed by iperf2 client)",
+  );
+  const ours4 = lossFreeRate(data.four, OUR_RECEIVER.label);
+  const python4 = lossFreeRate(data.four, PYTHON_RECEIVER.label);
+  const sendRate = (i: number) =>
+    data.senders[i].result.sent / data.senders[i].result.seconds;
+  out.push(
+    "### Ratios (same run)",
+    "",
+    `- highest loss-free offered rate, one receiver: ours ${
+      fmt(ours)
+    }/s, Python ${fmt(python)}/s, iperf2 ${fmt(iperf)}/s: ours/Python ${
+      ratio(ours, python)
+    }, ours/iperf2 ${ratio(ours, iperf)}`,
+    `- highest loss-free offered rate, four receivers: ours ${
+      fmt(ours4)
+    }/s, Python ${fmt(python4)}/s: ours/Python ${ratio(ours4, python4)}`,
+    `- sender rate: ours printing/Python ${
+      ratio(sendRate(0), sendRate(2))
+    }, ours --quiet/Python ${
+      ratio(sendRate(1), sendRate(2))
+    }, ours --quiet/iperf2 ${ratio(sendRate(1), sendRate(3))}`,
+  );
+  return out.join("\n");
+}
+
+if (import.meta.main) await main();
