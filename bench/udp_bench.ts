@@ -69,11 +69,20 @@ async function main(): Promise<void> {
       seconds: { type: "string", default: "2" },
       rates: { type: "string", default: "10000,50000,100000,200000,0" },
       "sender-count": { type: "string", default: "200000" },
+      // For quick runs while tuning: a subset of sections and receivers.
+      sections: { type: "string", default: "a,b,c" },
+      receivers: { type: "string", default: "ours,python,iperf" },
     },
   });
   const seconds = Number(values.seconds);
   const rates = values.rates.split(",").map(Number);
   const senderCount = Number(values["sender-count"]);
+  const sections = values.sections.split(",");
+  const wanted = values.receivers.split(",");
+  const kinds = [
+    ...(wanted.includes("ours") ? [OUR_RECEIVER] : []),
+    ...(wanted.includes("python") ? [PYTHON_RECEIVER] : []),
+  ];
 
   const dir = await Deno.makeTempDir({ prefix: "bench_udp_" });
   try {
@@ -82,21 +91,25 @@ async function main(): Promise<void> {
     const environment = await describeEnvironment();
 
     log("senders");
-    const senders = await benchSenders(dir, { count: senderCount, seconds });
+    const senders = sections.includes("a")
+      ? await benchSenders(dir, { count: senderCount, seconds })
+      : [];
 
     log("one receiver");
     const single: ReceiveRow[] = [];
-    for (const rate of rates) {
-      for (const kind of [OUR_RECEIVER, PYTHON_RECEIVER]) {
+    for (const rate of sections.includes("b") ? rates : []) {
+      for (const kind of kinds) {
         single.push(await benchReceivers(kind, { dir, feeder, rate, seconds }));
       }
-      single.push(await benchIperfServer({ dir, rate, seconds }));
+      if (wanted.includes("iperf")) {
+        single.push(await benchIperfServer({ dir, rate, seconds }));
+      }
     }
 
     log("four receivers on one port");
     const four: ReceiveRow[] = [];
-    for (const rate of rates) {
-      for (const kind of [OUR_RECEIVER, PYTHON_RECEIVER]) {
+    for (const rate of sections.includes("c") ? rates : []) {
+      for (const kind of kinds) {
         four.push(
           await benchReceivers(kind, {
             dir,
@@ -450,7 +463,9 @@ function report(
   const ours4 = lossFreeRate(data.four, OUR_RECEIVER.label);
   const python4 = lossFreeRate(data.four, PYTHON_RECEIVER.label);
   const sendRate = (i: number) =>
-    data.senders[i].result.sent / data.senders[i].result.seconds;
+    data.senders[i] === undefined
+      ? 0
+      : data.senders[i].result.sent / data.senders[i].result.seconds;
   out.push(
     "### Ratios (same run)",
     "",
