@@ -84,6 +84,20 @@ export function checkIpv4(flag: string, text: string): string {
 }
 
 /**
+ * Checks a multicast group given on the command line: an IPv4 address in
+ * 224.0.0.0/4. Throws a {@linkcode UsageError} naming `flag` otherwise.
+ */
+export function checkGroup(flag: string, text: string): string {
+  checkIpv4(flag, text);
+  if (!isMulticastIpv4(text)) {
+    throw new UsageError(
+      `--${flag}: expected a multicast group from 224.0.0.0 to 239.255.255.255, got "${text}"`,
+    );
+  }
+  return text;
+}
+
+/**
  * Checks a host given on the command line: an IPv4 address or a host name
  * (letters, digits, dots and hyphens). Resolution happens later, at run time.
  */

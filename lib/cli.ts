@@ -139,6 +139,13 @@ function translateParseError(err: unknown): string {
       positional[1]
     }" (flags look like --port 5005)`;
   }
+  const dashValue = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/
+    .exec(message);
+  if (dashValue) {
+    return `${dashValue[1]}: a value starting with "-" must be written ${
+      dashValue[1]
+    }=VALUE`;
+  }
   const ambiguous =
     /Option '(?:-\w, )?(--[\w-]+)' (?:does not take an argument)/.exec(message);
   if (ambiguous) return `${ambiguous[1]} takes no value`;

@@ -125,7 +125,10 @@ const SUMMARY_TEXT = {
  */
 export function formatSummary(summary: SequenceSummary, lang: Lang): string[] {
   const text = SUMMARY_TEXT[lang];
-  if (summary.firstSeq === null) return [text.counts(summary), text.none];
+  if (summary.firstSeq === null) {
+    // Chat messages carry no numbers: the count is all there is to say.
+    return [`${text.counts(summary).split(" (")[0]}; ${text.none}`];
+  }
   return [
     text.counts(summary),
     `${text.first(summary)}; ${text.rest(summary)}`,

@@ -1,0 +1,157 @@
+/**
+ * multicast-receiver: the multicast chat's receiver (Modul 11). Joins a
+ * group on an interface and prints each message; several receivers can run
+ * on one host, each getting its own copy.
+ *
+ * @module
+ */
+
+import { checkGroup, checkIpv4, checkPort } from "../lib/addr.ts";
+import {
+  type CommandSpec,
+  intFlag,
+  numberFlag,
+  stringFlag,
+} from "../lib/cli.ts";
+import { describeError, RuntimeError } from "../lib/errors.ts";
+import { MULTICAST_GROUP, PORTS } from "../lib/payload.ts";
+import { printSummary, receiveLoop } from "../lib/receiver.ts";
+import { type RoleContext, runRole } from "../lib/run.ts";
+import { openUdp } from "../lib/socket.ts";
+
+/** multicast-receiver's command line. */
+export const SPEC: CommandSpec = {
+  name: "multicast-receiver",
+  summary: {
+    en: "join a multicast group and print every message sent to it",
+    id: "bergabung ke grup multicast dan cetak setiap pesan ke grup itu",
+  },
+  flags: {
+    group: {
+      type: "string",
+      short: "g",
+      default: MULTICAST_GROUP,
+      valueName: "ADDR",
+      help: {
+        en: "multicast group (224.0.0.0 to 239.255.255.255)",
+        id: "grup multicast (224.0.0.0 sampai 239.255.255.255)",
+      },
+    },
+    port: {
+      type: "string",
+      short: "p",
+      default: String(PORTS.multicast),
+      valueName: "PORT",
+      help: {
+        en:
+          "UDP port, shared with other receivers on this host (0: any free port)",
+        id:
+          "port UDP, dipakai bersama penerima lain di host ini (0: port bebas)",
+      },
+    },
+    interface: {
+      type: "string",
+      short: "I",
+      default: "0.0.0.0",
+      valueName: "ADDR",
+      help: {
+        en:
+          "address of the interface to join on (0.0.0.0: the system's choice)",
+        id: "alamat antarmuka untuk bergabung (0.0.0.0: pilihan sistem)",
+      },
+    },
+    count: {
+      type: "string",
+      short: "c",
+      valueName: "N",
+      help: { en: "exit after N datagrams", id: "keluar setelah N datagram" },
+    },
+    duration: {
+      type: "string",
+      valueName: "SECONDS",
+      help: {
+        en: "exit after this many seconds",
+        id: "keluar setelah sekian detik",
+      },
+    },
+    quiet: {
+      type: "boolean",
+      short: "q",
+      help: {
+        en: "print only the summary, not every datagram",
+        id: "cetak ringkasan saja, bukan setiap datagram",
+      },
+    },
+  },
+  examples: [
+    "multicast-receiver",
+    "multicast-receiver --group 224.1.1.1 --port 5004 --interface 127.0.0.1",
+  ],
+};
+
+const TEXT = {
+  en: {
+    listening: (group: string, port: number, iface: string) =>
+      `joined ${group} on ${iface}, listening on udp port ${port}`,
+    lines: (address: string, port: number, text: string) => [
+      `message from ${address}:${port}: ${text}`,
+    ],
+  },
+  id: {
+    listening: (group: string, port: number, iface: string) =>
+      `bergabung ke ${group} di ${iface}, mendengarkan di port udp ${port}`,
+    lines: (address: string, port: number, text: string) => [
+      `pesan dari ${address}:${port}: ${text}`,
+    ],
+  },
+};
+
+/** Runs multicast-receiver with `args`; resolves to the exit code. */
+export function main(args: string[]): Promise<number> {
+  return runRole(args, SPEC, receive);
+}
+
+async function receive({ flags, out }: RoleContext): Promise<number> {
+  const group = checkGroup("group", stringFlag(flags, "group")!);
+  const port = checkPort("port", stringFlag(flags, "port")!, {
+    allowZero: true,
+  });
+  const iface = checkIpv4("interface", stringFlag(flags, "interface")!);
+  const count = intFlag(flags, "count", { min: 1 });
+  const duration = numberFlag(flags, "duration", { min: 0 });
+  const text = TEXT[flags.lang];
+
+  // Bound to every address, as the module's receivers are, so that the
+  // group's datagrams arrive whichever interface they come in on.
+  const conn = openUdp({ hostname: "0.0.0.0", port, reuseAddress: true });
+  try {
+    await conn.joinMulticastV4(group, iface);
+  } catch (err) {
+    conn.close();
+    throw new RuntimeError(
+      describeError(err, { doing: `joining ${group} on ${iface}` }),
+    );
+  }
+  const local = conn.addr as Deno.NetAddr;
+  out.line(text.listening(group, local.port, iface));
+  out.record({
+    type: "listening",
+    group,
+    interface: iface,
+    address: local.hostname,
+    port: local.port,
+  });
+  out.flush();
+
+  const summary = await receiveLoop(conn, {
+    out,
+    lines: text.lines,
+    count,
+    durationSeconds: duration,
+    quiet: flags.values.quiet === true,
+  });
+  printSummary(out, summary, flags.lang);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

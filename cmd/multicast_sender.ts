@@ -1,0 +1,236 @@
+/**
+ * multicast-sender: the multicast chat's sender (Modul 11). Sends each line
+ * typed at the prompt "masukkan pesan :" (or each line of piped standard
+ * input, or `--message`) to the group, with TTL 2 by default. Receivers on
+ * the sender's own host get the messages too.
+ *
+ * @module
+ */
+
+import { checkGroup, checkIpv4, checkPort } from "../lib/addr.ts";
+import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
+import { describeError, RuntimeError } from "../lib/errors.ts";
+import { printError } from "../lib/output.ts";
+import { MULTICAST_GROUP, PORTS } from "../lib/payload.ts";
+import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+import { printSendSummary, SendCounter } from "../lib/sender.ts";
+import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
+
+/** multicast-sender's command line. */
+export const SPEC: CommandSpec = {
+  name: "multicast-sender",
+  summary: {
+    en: "send each line typed (or piped, or --message) to a multicast group",
+    id:
+      "kirim setiap baris yang diketik (atau dari pipa, atau --message) ke grup multicast",
+  },
+  flags: {
+    group: {
+      type: "string",
+      short: "g",
+      default: MULTICAST_GROUP,
+      valueName: "ADDR",
+      help: {
+        en: "multicast group (224.0.0.0 to 239.255.255.255)",
+        id: "grup multicast (224.0.0.0 sampai 239.255.255.255)",
+      },
+    },
+    port: {
+      type: "string",
+      short: "p",
+      default: String(PORTS.multicast),
+      valueName: "PORT",
+      help: { en: "receivers' UDP port", id: "port UDP penerima" },
+    },
+    ttl: {
+      type: "string",
+      default: "2",
+      valueName: "HOPS",
+      help: {
+        en: "time to live: how many routers a datagram may cross (0 to 255)",
+        id: "time to live: berapa router yang boleh dilewati (0 sampai 255)",
+      },
+    },
+    bind: {
+      type: "string",
+      short: "b",
+      default: "0.0.0.0",
+      valueName: "ADDR",
+      help: {
+        en: "source address; picks the interface (127.0.0.1: loopback only)",
+        id: "alamat sumber; memilih antarmuka (127.0.0.1: loopback saja)",
+      },
+    },
+    message: {
+      type: "string",
+      short: "m",
+      valueName: "TEXT",
+      help: {
+        en: "send this text (once, or --count times) instead of reading lines",
+        id:
+          "kirim teks ini (sekali, atau --count kali) alih-alih membaca baris",
+      },
+    },
+    count: {
+      type: "string",
+      short: "c",
+      valueName: "N",
+      help: {
+        en: "with --message: send it N times",
+        id: "dengan --message: kirim N kali",
+      },
+    },
+  },
+  examples: [
+    "multicast-sender",
+    "echo halo | multicast-sender --group 224.1.1.1 --port 5004 --ttl 2",
+    "multicast-sender --bind 127.0.0.1 --message 'halo semua' --count 3",
+  ],
+};
+
+const TEXT = {
+  en: {
+    sending: (from: string, group: string, ttl: number) =>
+      `sending from ${from} to ${group}, TTL ${ttl}`,
+    prompt: "enter message : ",
+    sent: (bytes: number, to: string) => `sent ${bytes} bytes to ${to}`,
+    tooLong: (bytes: number) =>
+      `line of ${bytes} bytes not sent: a UDP datagram holds at most ${MAX_DATAGRAM}`,
+  },
+  id: {
+    sending: (from: string, group: string, ttl: number) =>
+      `mengirim dari ${from} ke ${group}, TTL ${ttl}`,
+    prompt: "masukkan pesan :",
+    sent: (bytes: number, to: string) => `dikirim ${bytes} byte ke ${to}`,
+    tooLong: (bytes: number) =>
+      `baris ${bytes} byte tidak dikirim: datagram UDP paling banyak ${MAX_DATAGRAM}`,
+  },
+};
+
+/** Runs multicast-sender with `args`; resolves to the exit code. */
+export function main(args: string[]): Promise<number> {
+  return runRole(args, SPEC, send);
+}
+
+async function send({ flags, out }: RoleContext): Promise<number> {
+  const group = checkGroup("group", stringFlag(flags, "group")!);
+  const port = checkPort("port", stringFlag(flags, "port")!);
+  const ttl = intFlag(flags, "ttl", { min: 0, max: 255 })!;
+  const bind = checkIpv4("bind", stringFlag(flags, "bind")!);
+  const message = stringFlag(flags, "message");
+  const count = intFlag(flags, "count", { min: 1 }) ?? 1;
+  const text = TEXT[flags.lang];
+  const encoder = new TextEncoder();
+  if (message !== undefined) {
+    const bytes = encoder.encode(message).length;
+    if (bytes > MAX_DATAGRAM) {
+      throw new RuntimeError(`--message: ${text.tooLong(bytes)}`);
+    }
+  }
+
+  const conn = openUdp({ hostname: bind, port: 0, loopback: true });
+  try {
+    // Deno sets the TTL through a group membership, so the sender joins too;
+    // it is bound to another port and never receives its own messages.
+    const membership = await conn.joinMulticastV4(group, bind);
+    await membership.setTTL(ttl);
+    await membership.setLoopback(true);
+  } catch (err) {
+    conn.close();
+    throw new RuntimeError(
+      describeError(err, { doing: `setting up multicast to ${group}` }),
+    );
+  }
+  const local = conn.addr as Deno.NetAddr;
+  const to = `${group}:${port}`;
+  out.line(text.sending(formatAddr(local), to, ttl));
+  out.record({
+    type: "sending",
+    from: local.hostname,
+    sourcePort: local.port,
+    group,
+    port,
+    ttl,
+  });
+  out.flush();
+
+  const target: Deno.NetAddr = { transport: "udp", hostname: group, port };
+  const counter = new SendCounter();
+  const sendLine = async (line: string) => {
+    const bytes = encoder.encode(line);
+    if (bytes.length > MAX_DATAGRAM) {
+      printError(`${SPEC.name}: ${text.tooLong(bytes.length)}`);
+      return;
+    }
+    try {
+      await conn.send(bytes, target);
+    } catch (err) {
+      throw new RuntimeError(describeError(err, { doing: `sending to ${to}` }));
+    }
+    counter.add(bytes.length);
+    out.line(text.sent(bytes.length, to));
+    out.record({ type: "sent", bytes: bytes.length });
+  };
+
+  const stop = onStop(() => {});
+  try {
+    if (message !== undefined) {
+      for (let i = 0; i < count && !stop.stopped; i++) await sendLine(message);
+    } else {
+      await sendLines(sendLine, {
+        prompt: Deno.stdin.isTerminal() && !out.json ? text.prompt : undefined,
+        out,
+        signal: stop.signal,
+      });
+    }
+  } finally {
+    stop.dispose();
+    conn.close();
+    printSendSummary(out, counter.summary(), flags.lang);
+  }
+  return 0;
+}
+
+/** Reads standard input line by line, calling `sendLine` for each non-empty line. */
+async function sendLines(
+  sendLine: (line: string) => Promise<void>,
+  options: {
+    prompt: string | undefined;
+    out: { flush(): void };
+    signal: AbortSignal;
+  },
+): Promise<void> {
+  const { prompt, out, signal } = options;
+  const showPrompt = () => {
+    if (prompt === undefined) return;
+    out.flush();
+    Deno.stdout.writeSync(new TextEncoder().encode(prompt));
+  };
+  const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream())
+    .getReader();
+  // A stop (Ctrl+C, SIGTERM) ends the wait for the next line.
+  const stopped = new Promise<undefined>((resolve) => {
+    if (signal.aborted) resolve(undefined);
+    signal.addEventListener("abort", () => resolve(undefined));
+  });
+  let rest = "";
+  showPrompt();
+  while (!signal.aborted) {
+    const chunk = await Promise.race([reader.read(), stopped]);
+    if (chunk === undefined || chunk.done) break;
+    rest += chunk.value;
+    const parts = rest.split("\n");
+    rest = parts.pop()!;
+    for (const part of parts) {
+      const line = part.endsWith("\r") ? part.slice(0, -1) : part;
+      if (line !== "") await sendLine(line);
+      showPrompt();
+    }
+  }
+  if (!signal.aborted && rest !== "") await sendLine(rest);
+  if (prompt !== undefined) {
+    Deno.stdout.writeSync(new TextEncoder().encode("\n"));
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

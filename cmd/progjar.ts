@@ -1,0 +1,114 @@
+/**
+ * progjar: the multi-call program. One file holds every role of the table
+ * in `lib/roles.ts`, so one copy serves a whole lab VM:
+ *
+ * - `progjar <role> [flags…]`, e.g. `progjar broadcast-receiver --port 5005`;
+ * - or under a role's name (a symlink, hard link or copy named
+ *   `udp-server` runs udp-server);
+ * - `progjar --help` lists the roles.
+ *
+ * The bundle (`deno task bundle`) is this file with everything it imports;
+ * `deno run <the role's permissions> progjar.js <role> …` runs a role.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { EXIT_OK, EXIT_USAGE } from "../lib/errors.ts";
+import { detectLang, type Lang } from "../lib/i18n.ts";
+import { printError } from "../lib/output.ts";
+import { ROLES } from "../lib/roles.ts";
+import type { RoleModule } from "./_role_module.ts";
+import { ROLE_MODULES } from "./_roles_index.ts";
+
+/** Options for {@linkcode main}. */
+export interface ProgjarOptions {
+  /**
+   * The name the program was started under (`argv[0]`); a role's name picks
+   * that role. Defaults to the process's `argv[0]`.
+   */
+  programName?: string;
+  /** The roles to choose from; defaults to every role in this build. */
+  modules?: Readonly<Record<string, RoleModule>>;
+}
+
+const TEXT = {
+  en: {
+    usage: "usage: progjar <role> [flags…]   (or run it under a role's name)",
+    roles: "roles:",
+    more: "progjar <role> --help shows a role's flags.",
+    unknown: (name: string, names: string) =>
+      `progjar: unknown role "${name}" (roles: ${names})`,
+  },
+  id: {
+    usage:
+      "pemakaian: progjar <peran> [flag…]   (atau jalankan dengan nama peran)",
+    roles: "peran:",
+    more: "progjar <peran> --help menampilkan flag sebuah peran.",
+    unknown: (name: string, names: string) =>
+      `progjar: peran "${name}" tidak dikenal (peran: ${names})`,
+  },
+};
+
+/**
+ * Picks the role from the program's name or the first argument and runs it;
+ * resolves to the exit code. Unknown roles are a usage error (exit 2).
+ */
+export async function main(
+  args: string[],
+  options: ProgjarOptions = {},
+): Promise<number> {
+  const modules = options.modules ?? ROLE_MODULES;
+  const called = baseName(options.programName ?? process.argv0 ?? "");
+  const byName = modules[called];
+  if (byName) return await byName.main(args);
+
+  const [first, ...rest] = args;
+  const lang = langOf(args);
+  if (first === undefined || first.startsWith("-")) {
+    const asked = first === "--help" || first === "-h";
+    const help = formatRoleList(modules, lang);
+    if (asked) console.log(help);
+    else printError(help);
+    return asked ? EXIT_OK : EXIT_USAGE;
+  }
+  const chosen = modules[first];
+  if (!chosen) {
+    printError(TEXT[lang].unknown(first, Object.keys(modules).join(", ")));
+    return EXIT_USAGE;
+  }
+  return await chosen.main(rest);
+}
+
+/** The `--help` text: usage and one line per role, in the table's order. */
+export function formatRoleList(
+  modules: Readonly<Record<string, RoleModule>>,
+  lang: Lang,
+): string {
+  const text = TEXT[lang];
+  const names = ROLES.map((role) => role.name).filter((name) => modules[name]);
+  const width = Math.max(...names.map((name) => name.length));
+  return [
+    text.usage,
+    "",
+    text.roles,
+    ...names.map((name) =>
+      `  ${name.padEnd(width)}  ${modules[name].SPEC.summary[lang]}`
+    ),
+    "",
+    text.more,
+  ].join("\n");
+}
+
+/** `--lang en|id` among the arguments, else the locale's language. */
+function langOf(args: string[]): Lang {
+  const at = args.indexOf("--lang");
+  const value = at >= 0 ? args[at + 1] : undefined;
+  return value === "en" || value === "id" ? value : detectLang();
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

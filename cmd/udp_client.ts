@@ -1,0 +1,152 @@
+/**
+ * udp-client: Lab 1's UDP client. Sends a message ("Hello World"), prints
+ * the reply and the round-trip time, and exits 1 with a clear message when
+ * no reply comes within `--timeout` seconds.
+ *
+ * @module
+ */
+
+import { checkHost, checkPort, resolveIpv4 } from "../lib/addr.ts";
+import { type CommandSpec, numberFlag, stringFlag } from "../lib/cli.ts";
+import { displayBytes } from "../lib/display.ts";
+import { describeError, RuntimeError } from "../lib/errors.ts";
+import { PORTS, UDP_REQUEST } from "../lib/payload.ts";
+import { type RoleContext, runRole } from "../lib/run.ts";
+import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
+
+/** udp-client's command line. */
+export const SPEC: CommandSpec = {
+  name: "udp-client",
+  summary: {
+    en: "send a UDP datagram, print the reply and the round-trip time",
+    id: "kirim datagram UDP, cetak balasan dan waktu pulang-pergi",
+  },
+  flags: {
+    host: {
+      type: "string",
+      short: "H",
+      default: "127.0.0.1",
+      valueName: "HOST",
+      help: {
+        en: "server address or host name",
+        id: "alamat atau nama host server",
+      },
+    },
+    port: {
+      type: "string",
+      short: "p",
+      default: String(PORTS.udp),
+      valueName: "PORT",
+      help: { en: "server's UDP port", id: "port UDP server" },
+    },
+    message: {
+      type: "string",
+      short: "m",
+      default: UDP_REQUEST,
+      valueName: "TEXT",
+      help: { en: "text to send", id: "teks yang dikirim" },
+    },
+    timeout: {
+      type: "string",
+      short: "t",
+      default: "2",
+      valueName: "SECONDS",
+      help: {
+        en: "give up when no reply comes within this time",
+        id: "menyerah bila tidak ada balasan dalam waktu ini",
+      },
+    },
+  },
+  examples: [
+    "udp-client --host 192.168.122.131",
+    "udp-client --host alpine-2 --port 10000 --message 'Hello World' --timeout 1",
+  ],
+};
+
+const TEXT = {
+  en: {
+    sent: (bytes: number, to: string) => `sent ${bytes} bytes to ${to}`,
+    reply: (from: string, text: string) => `reply from ${from}: ${text}`,
+    rtt: (ms: string) => `round-trip time ${ms} ms`,
+    noReply: (to: string, seconds: number) =>
+      `no reply from ${to} within ${seconds} s (is udp-server running there, and is the port right?)`,
+  },
+  id: {
+    sent: (bytes: number, to: string) => `dikirim ${bytes} byte ke ${to}`,
+    reply: (from: string, text: string) => `balasan dari ${from}: ${text}`,
+    rtt: (ms: string) => `waktu pulang-pergi ${ms} ms`,
+    noReply: (to: string, seconds: number) =>
+      `tidak ada balasan dari ${to} dalam ${seconds} s (apakah udp-server berjalan di sana, dan port-nya benar?)`,
+  },
+};
+
+/** Runs udp-client with `args`; resolves to the exit code. */
+export function main(args: string[]): Promise<number> {
+  return runRole(args, SPEC, request);
+}
+
+async function request({ flags, out }: RoleContext): Promise<number> {
+  const host = checkHost("host", stringFlag(flags, "host")!);
+  const port = checkPort("port", stringFlag(flags, "port")!);
+  const message = new TextEncoder().encode(stringFlag(flags, "message")!);
+  const timeout = numberFlag(flags, "timeout", { min: 0.001, max: 86400 })!;
+  const text = TEXT[flags.lang];
+  if (message.length > MAX_DATAGRAM) {
+    throw new RuntimeError(
+      `--message: ${message.length} bytes is more than a UDP datagram holds (${MAX_DATAGRAM})`,
+    );
+  }
+
+  const address = await resolveIpv4(host);
+  const target: Deno.NetAddr = { transport: "udp", hostname: address, port };
+  const to = `${address}:${port}`;
+  const conn = openUdp({ hostname: "0.0.0.0", port: 0 });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    conn.close();
+  }, timeout * 1000);
+  try {
+    const start = performance.now();
+    try {
+      await conn.send(message, target);
+    } catch (err) {
+      throw new RuntimeError(describeError(err, { doing: `sending to ${to}` }));
+    }
+    out.line(text.sent(message.length, to));
+    out.record({ type: "sent", to: address, port, bytes: message.length });
+    const buffer = new Uint8Array(MAX_DATAGRAM + 1);
+    while (true) {
+      let data: Uint8Array;
+      let from: Deno.NetAddr;
+      try {
+        const [received, addr] = await conn.receive(buffer);
+        data = received;
+        from = addr as Deno.NetAddr;
+      } catch (err) {
+        if (timedOut) throw new RuntimeError(text.noReply(to, timeout));
+        throw new RuntimeError(describeError(err, { doing: "receiving" }));
+      }
+      // Only the server's answer counts; anything else is someone else's.
+      if (from.hostname !== address || from.port !== port) continue;
+      const rttMs = performance.now() - start;
+      const shown = displayBytes(data);
+      out.line(text.reply(formatAddr(from), shown));
+      out.line(text.rtt(rttMs.toFixed(3)));
+      out.record({
+        type: "reply",
+        from: from.hostname,
+        port: from.port,
+        bytes: data.length,
+        text: shown,
+        rttMs: Math.round(rttMs * 1000) / 1000,
+      });
+      return 0;
+    }
+  } finally {
+    clearTimeout(timer);
+    if (!timedOut) conn.close();
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,95 @@
+/**
+ * Internal: starting roles as separate processes with the command line
+ * `deno task <role>` runs, and reading their JSON lines as they come. Used by
+ * the demo, which runs the broadcast lab's hosts as processes.
+ *
+ * @module
+ */
+
+import { denoRunArgs, findRole } from "./roles.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+/** A role running as its own process, its JSON records collected. */
+export class Spawned {
+  /** Every JSON record printed so far. */
+  readonly records: Record<string, unknown>[] = [];
+  /** Standard error, collected. */
+  stderr = "";
+  #child: Deno.ChildProcess;
+  #done: Promise<void>;
+  #waiters = new Set<() => void>();
+
+  /** Starts role `name` with `args` (which should include `--json`). */
+  constructor(name: string, args: string[]) {
+    const role = findRole(name);
+    if (!role) throw new Error(`no such role: ${name}`);
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: [...denoRunArgs(role), ...args],
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#done = Promise.all([
+      this.#readRecords(this.#child.stdout),
+      this.#readStderr(this.#child.stderr),
+    ]).then(() => {});
+  }
+
+  /** Resolves to the first record satisfying `match` (and `undefined` if the process ends first). */
+  async waitFor(
+    match: (record: Record<string, unknown>) => boolean,
+  ): Promise<Record<string, unknown> | undefined> {
+    let ended = false;
+    this.#done.then(() => ended = true);
+    while (true) {
+      const found = this.records.find(match);
+      if (found || ended) return found;
+      await new Promise<void>((resolve) => {
+        this.#waiters.add(resolve);
+        this.#done.then(() => resolve());
+      });
+    }
+  }
+
+  /** Sends a signal; a process already gone is fine. */
+  kill(signal: Deno.Signal = "SIGTERM"): void {
+    try {
+      this.#child.kill(signal);
+    } catch {
+      // already exited
+    }
+  }
+
+  /** Waits for the process to exit; resolves to its exit code. */
+  async exited(): Promise<number> {
+    const status = await this.#child.status;
+    await this.#done;
+    return status.code;
+  }
+
+  async #readRecords(stream: ReadableStream<Uint8Array>): Promise<void> {
+    let rest = "";
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      rest += chunk;
+      const lines = rest.split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) {
+        try {
+          this.records.push(JSON.parse(line));
+        } catch {
+          // not a JSON line
+        }
+      }
+      for (const wake of this.#waiters) wake();
+      this.#waiters.clear();
+    }
+  }
+
+  async #readStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      this.stderr += chunk;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Line framing for the chat: the wire carries newline-terminated UTF-8
+ * lines of at most {@linkcode MAX_LINE_BYTES} bytes.
+ *
+ * The lab's own Python clients send raw text with no newline at all (one
+ * `send()` per message). To serve them too, a connection that has never sent
+ * a newline is in *raw mode*: a partial line that stays idle for
+ * {@linkcode RAW_IDLE_MS} milliseconds is taken as one message. The first
+ * newline a connection sends switches it to *line mode* for good, where only
+ * a newline (or the end of the connection) ends a line, so a line split
+ * across slow TCP segments is never cut in two.
+ *
+ * @module
+ */
+
+/** The longest line accepted, in bytes, not counting the newline. */
+export const MAX_LINE_BYTES = 4096;
+
+/** How long a raw-mode partial line waits for more bytes before it counts as a message. */
+export const RAW_IDLE_MS = 150;
+
+const NEWLINE = 0x0a;
+
+/** What a {@linkcode LineFramer} reports. */
+export interface FramerEvents {
+  /** A complete line, without its newline (and without a trailing CR). */
+  line(bytes: Uint8Array): void;
+  /**
+   * A line went over the limit of `maxLineBytes`; it is dropped up to the
+   * next newline (in raw mode, up to the next pause).
+   */
+  overflow(maxLineBytes: number): void;
+}
+
+/** Options for {@linkcode LineFramer}. */
+export interface FramerOptions {
+  /** Longest line in bytes; default {@linkcode MAX_LINE_BYTES}. */
+  maxLineBytes?: number;
+  /** Raw-mode idle time in ms; default {@linkcode RAW_IDLE_MS}; 0 turns raw mode off. */
+  rawIdleMs?: number;
+}
+
+/**
+ * Splits a byte stream into lines with a length limit and the raw-mode idle
+ * rule. Memory per connection is bounded by the line limit.
+ */
+export class LineFramer {
+  #events: FramerEvents;
+  #max: number;
+  #idleMs: number;
+  #partial: Uint8Array;
+  #length = 0;
+  /** Whether the rest of an over-long line is being skipped. */
+  #skipping = false;
+  #lineMode: boolean;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Creates a framer that reports to `events`. */
+  constructor(events: FramerEvents, options: FramerOptions = {}) {
+    this.#events = events;
+    this.#max = options.maxLineBytes ?? MAX_LINE_BYTES;
+    this.#idleMs = options.rawIdleMs ?? RAW_IDLE_MS;
+    this.#lineMode = this.#idleMs === 0;
+    // One byte more than the limit: room for the CR of a CRLF line.
+    this.#partial = new Uint8Array(this.#max + 1);
+  }
+
+  /** Whether the peer has sent a newline (raw mode is over). */
+  get lineMode(): boolean {
+    return this.#lineMode;
+  }
+
+  /** Feeds bytes read from the connection. */
+  push(chunk: Uint8Array): void {
+    this.#clearTimer();
+    let start = 0;
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      const end = newline === -1 ? chunk.length : newline;
+      this.#append(chunk.subarray(start, end));
+      if (newline === -1) break;
+      this.#lineMode = true;
+      this.#finishLine();
+      start = newline + 1;
+    }
+    if (!this.#lineMode && (this.#length > 0 || this.#skipping)) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#finishLine();
+      }, this.#idleMs);
+    }
+  }
+
+  /** The connection ended: a final partial line counts as a line. */
+  end(): void {
+    this.#clearTimer();
+    if (this.#length > 0 || this.#skipping) this.#finishLine();
+  }
+
+  /** Stops the idle timer without reporting anything (the connection is gone). */
+  dispose(): void {
+    this.#clearTimer();
+  }
+
+  #append(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    if (this.#skipping) return;
+    if (this.#length + bytes.length > this.#max + 1) {
+      // Said at once, so the sender hears of it without waiting for a newline.
+      this.#skipping = true;
+      this.#length = 0;
+      this.#events.overflow(this.#max);
+      return;
+    }
+    this.#partial.set(bytes, this.#length);
+    this.#length += bytes.length;
+  }
+
+  #finishLine(): void {
+    if (this.#skipping) {
+      this.#skipping = false;
+      return;
+    }
+    let length = this.#length;
+    this.#length = 0;
+    if (length > 0 && this.#partial[length - 1] === 0x0d) length--;
+    if (length > this.#max) {
+      this.#events.overflow(this.#max);
+      return;
+    }
+    // A copy: the buffer is reused for the next line.
+    this.#events.line(this.#partial.slice(0, length));
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { LineFramer, MAX_LINE_BYTES } from "../lib/chat/framing.ts";
+import {
+  checkLine,
+  nameProblem,
+  parseChatLine,
+  parsePresence,
+} from "../lib/chat/message.ts";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+function collect(options = {}) {
+  const lines: string[] = [];
+  const overflows: number[] = [];
+  const framer = new LineFramer({
+    line: (b) => lines.push(new TextDecoder().decode(b)),
+    overflow: (n) => overflows.push(n),
+  }, options);
+  return { framer, lines, overflows };
+}
+
+Deno.test("LineFramer: lines split across chunks, CRLF, limit, and a last line at the end", () => {
+  const { framer, lines, overflows } = collect();
+  framer.push(bytes("hel"));
+  framer.push(bytes("lo\r\nwor"));
+  framer.push(bytes("ld\n" + "x".repeat(MAX_LINE_BYTES + 1) + "\nok\n"));
+  framer.push(bytes("x".repeat(MAX_LINE_BYTES) + "\r\n"));
+  framer.push(bytes("tail"));
+  framer.end();
+  assert.deepEqual(lines, [
+    "hello",
+    "world",
+    "ok",
+    "x".repeat(MAX_LINE_BYTES),
+    "tail",
+  ]);
+  assert.deepEqual(overflows, [MAX_LINE_BYTES]);
+});
+
+Deno.test("LineFramer: raw text with no newline counts after a pause, until the first newline", async () => {
+  const { framer, lines } = collect({ rawIdleMs: 20 });
+  framer.push(bytes("raw one"));
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assert.deepEqual(lines, ["raw one"]);
+  framer.push(bytes("line\npartial"));
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  // Line mode now: a partial line waits for its newline.
+  assert.deepEqual(lines, ["raw one", "line"]);
+  framer.push(bytes(" done\n"));
+  assert.deepEqual(lines, ["raw one", "line", "partial done"]);
+  framer.dispose();
+});
+
+Deno.test("checkLine: plain text passes; control, escapes, bidi and bad UTF-8 do not", () => {
+  assert.deepEqual(checkLine(bytes("Halo, apa kabar? \\ ok")), {
+    ok: true,
+    text: "Halo, apa kabar? \\ ok",
+  });
+  assert.deepEqual(checkLine(bytes("héllo 世界")), {
+    ok: true,
+    text: "héllo 世界",
+  });
+  for (
+    const bad of ["\x1b[31m", "a\tb", "\x7f", "\u0085", "\u202e", "\u2066"]
+  ) {
+    assert.deepEqual(checkLine(bytes(bad)), { ok: false, problem: "control" });
+  }
+  assert.deepEqual(checkLine(new Uint8Array([0xed, 0xa0, 0x80])), {
+    ok: false,
+    problem: "invalid-utf8",
+  });
+  assert.deepEqual(checkLine(new Uint8Array(MAX_LINE_BYTES + 1).fill(0x61)), {
+    ok: false,
+    problem: "too-long",
+  });
+});
+
+Deno.test("names and labels: reserved and malformed names refused; lines parse by label", () => {
+  assert.equal(nameProblem("Budi_2", "en"), undefined);
+  for (const name of ["Server", "SERVER", "client_7", "", "a b", "a:b", "é"]) {
+    assert.ok(nameProblem(name, "en"), name);
+  }
+  assert.deepEqual(parseChatLine("Client_1 : Server : x"), {
+    from: "Client_1",
+    text: "Server : x",
+  });
+  assert.deepEqual(parseChatLine("Selamat datang di Server..."), {
+    text: "Selamat datang di Server...",
+  });
+  assert.deepEqual(parsePresence("Client_3 bergabung (3 online)"), {
+    kind: "join",
+    name: "Client_3",
+  });
+  assert.deepEqual(parsePresence("Budi was disconnected: not reading"), {
+    kind: "leave",
+    name: "Budi",
+  });
+});

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+
+Deno.test("deno task demo runs both orders and its table is consistent", async () => {
+  // The same command a user types, with a shorter run.
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "task",
+      "--quiet",
+      "demo",
+      "--json",
+      "--count",
+      "400",
+      "--interval",
+      "2",
+    ],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", LANG: "C.UTF-8" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const records = out.trim().split("\n").map((line) => JSON.parse(line));
+  const rows = records.filter((r) => r.type === "row");
+  assert.equal(rows.length, 8);
+  for (const row of rows) {
+    // Every number is accounted for: received = distinct numbers + repeats + invalid.
+    if (row.firstSeq !== null) {
+      assert.equal(row.missedBeforeFirst, row.firstSeq - 1);
+      assert.equal(
+        row.received,
+        row.lastSeq - row.firstSeq + 1 - row.gaps + row.duplicates +
+          row.invalid,
+      );
+    }
+    assert.equal(row.missing, row.missedBeforeFirst + row.gaps);
+  }
+  const first = rows.filter((r) => r.order === "receivers-first");
+  const late = rows.filter((r) => r.order === "sender-first");
+  assert.equal(first.length, 4);
+  for (const row of first) {
+    assert.equal(row.firstSeq, 1);
+    assert.equal(row.missedBeforeFirst, 0);
+    assert.equal(row.lastSeq, 400);
+  }
+  // Started while the sender was sending: each missed what came before it,
+  // and one started later missed more.
+  assert.equal(late.length, 4);
+  assert.ok(
+    late[0].firstSeq > 1,
+    `first late receiver began at ${late[0].firstSeq}`,
+  );
+  const firsts = late.map((r) => r.firstSeq).filter((n) => n !== null);
+  assert.deepEqual(firsts, [...firsts].sort((a, b) => a - b));
+  const answer = records.at(-1);
+  assert.equal(answer.type, "answer");
+  assert.ok(
+    answer.text.includes(
+      `here ${late.map((r) => r.firstSeq ?? "-").join(", ")}`,
+    ),
+  );
+});

@@ -1,0 +1,253 @@
+/**
+ * The Alpine pack and the self-extracting program inside an Alpine-like root
+ * file system: static busybox and the musl loader from Debian's
+ * `busybox-static` and `musl` packages, no glibc. Needs root (chroot, mount).
+ */
+
+import assert from "node:assert/strict";
+import { ROLES } from "../lib/roles.ts";
+import { buildAlpinePack } from "../tools/alpine_pack.ts";
+import { buildBundle } from "../tools/bundle.ts";
+import { buildPack } from "../tools/pack.ts";
+import { TARGETS } from "../tools/_common.ts";
+import {
+  broadcastScenario,
+  chatScenario,
+  runCommand,
+  spawn,
+  type Starter,
+} from "./_dist.ts";
+
+const BUSYBOX = "/bin/busybox";
+const MUSL = "/lib/ld-musl-x86_64.so.1";
+
+/** Why this file cannot run here, or undefined. */
+async function whySkip(): Promise<string | undefined> {
+  if (Deno.build.arch !== "x86_64") return "the rootfs is built for x86_64";
+  if (Deno.uid() !== 0) return "needs root (chroot and mount)";
+  for (const [path, pkg] of [[BUSYBOX, "busybox-static"], [MUSL, "musl"]]) {
+    try {
+      Deno.statSync(path);
+    } catch {
+      return `${path} is missing (apt-get install ${pkg})`;
+    }
+  }
+  const patchelf = await runCommand("sh", ["-c", "command -v patchelf"]);
+  if (patchelf.code !== 0) {
+    return "patchelf is missing (apt-get install patchelf)";
+  }
+  const file = await runCommand("sh", ["-c", `file -L ${BUSYBOX} || true`]);
+  if (/dynamically linked/.test(file.stdout)) {
+    return `${BUSYBOX} is not static (apt-get install busybox-static)`;
+  }
+  return undefined;
+}
+
+const skip = await whySkip();
+if (skip) console.log(`dist_alpine_test: skipped: ${skip}`);
+
+const work = skip
+  ? ""
+  : await Deno.makeTempDir({ prefix: "progjar-alpine-test-" });
+const rootfs = `${work}/rootfs`;
+let pack = "";
+let selfExtracting = "";
+
+if (!skip) {
+  globalThis.addEventListener("unload", () => {
+    Deno.removeSync(work, { recursive: true });
+  });
+}
+
+/** Runs a shell command line inside the rootfs, with /proc mounted in a private mount namespace. */
+function inRootfsArgs(argv: string[], env: string[]): string[] {
+  return [
+    "-m",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
+    'root=$1; shift; mount -t proc proc "$root/proc" && exec chroot "$root" "$@"',
+    "sh",
+    rootfs,
+    "/bin/env",
+    "-i",
+    ...env,
+    "PATH=/usr/local/bin:/usr/bin:/bin",
+    "NO_COLOR=1",
+    "LANG=C.UTF-8",
+    ...argv,
+  ];
+}
+
+/** Runs a command in the rootfs to completion. */
+function inRootfs(argv: string[], env = ["HOME=/root"]) {
+  return runCommand("unshare", inRootfsArgs(argv, env));
+}
+
+/** Starts roles inside the rootfs: `<command> <role> …` or the role's own command. */
+function rootfsStarter(command: string[]): Starter {
+  return (role, args, options = {}) =>
+    spawn(
+      role,
+      "unshare",
+      inRootfsArgs([...command, role, ...args], [
+        "HOME=/root",
+      ]),
+      { stdin: options.stdin },
+    );
+}
+
+/** Every file under the musl side of the rootfs, with its size. */
+async function muslSide(): Promise<string[]> {
+  const { stdout } = await runCommand("sh", [
+    "-c",
+    'cd "$1" && find lib lib64 usr/lib etc -exec ls -ld {} + 2>/dev/null | sort',
+    "sh",
+    rootfs,
+  ]);
+  return stdout.split("\n");
+}
+
+Deno.test({
+  name:
+    "build: an Alpine-like rootfs (busybox, musl, no glibc) and the artefacts",
+  ignore: skip !== undefined,
+  fn: async () => {
+    for (const dir of ["bin", "lib", "etc", "tmp", "root", "proc", "dev"]) {
+      await Deno.mkdir(`${rootfs}/${dir}`, { recursive: true });
+    }
+    await Deno.chmod(`${rootfs}/tmp`, 0o1777);
+    await Deno.copyFile(BUSYBOX, `${rootfs}/bin/busybox`);
+    await Deno.chmod(`${rootfs}/bin/busybox`, 0o755);
+    await Deno.copyFile(MUSL, `${rootfs}/lib/ld-musl-x86_64.so.1`);
+    await Deno.writeTextFile(`${rootfs}/etc/hosts`, "127.0.0.1 localhost\n");
+    await Deno.writeTextFile(
+      `${rootfs}/etc/passwd`,
+      "root:x:0:0:root:/root:/bin/sh\n",
+    );
+    const setup = await runCommand("sh", [
+      "-c",
+      'mknod -m 666 "$1/dev/null" c 1 3 && chroot "$1" /bin/busybox --install -s /bin',
+      "sh",
+      rootfs,
+    ]);
+    assert.equal(setup.code, 0, setup.stderr);
+
+    const out = `${work}/dist`;
+    const bundle = await buildBundle({ outDir: out });
+    const x86 = TARGETS.find((t) => t.machine === "x86_64")!;
+    pack = await buildAlpinePack(x86, { outDir: out, bundle });
+    selfExtracting = (await buildPack(x86, { outDir: out, bundle })).path;
+  },
+});
+
+Deno.test({
+  name:
+    'rootfs: without the pack, a glibc deno fails with busybox\'s "not found"',
+  ignore: skip !== undefined,
+  fn: async () => {
+    await Deno.copyFile(Deno.execPath(), `${rootfs}/root/deno`);
+    try {
+      const { code, stderr } = await inRootfs([
+        "/bin/sh",
+        "-c",
+        "/root/deno --version",
+      ]);
+      assert.equal(code, 127);
+      assert.match(stderr, /\/root\/deno: not found/);
+    } finally {
+      await Deno.remove(`${rootfs}/root/deno`);
+    }
+  },
+});
+
+Deno.test({
+  name: "rootfs: install.sh installs deno and the roles without touching musl",
+  ignore: skip !== undefined,
+  fn: async () => {
+    const before = await muslSide();
+    await Deno.copyFile(pack, `${rootfs}/root/pack.tar.gz`);
+    const install = await inRootfs([
+      "/bin/sh",
+      "-c",
+      "cd /root && tar -xzf pack.tar.gz && rm pack.tar.gz && sh progjar-alpine-x86_64/install.sh",
+    ]);
+    assert.equal(install.code, 0, install.stderr);
+    assert.match(install.stdout, /installed deno \d+\.\d+\.\d+/);
+    assert.deepEqual(await muslSide(), before, "nothing of musl changed");
+
+    const help = await inRootfs(["progjar", "--help"]);
+    assert.equal(help.code, 0, help.stderr);
+    for (const role of ROLES) assert.match(help.stdout, new RegExp(role.name));
+    const version = await inRootfs(["/opt/progjar/bin/deno", "--version"]);
+    assert.equal(version.code, 0, version.stderr);
+  },
+});
+
+Deno.test({
+  name: "rootfs: after install.sh, the broadcast lab runs (role commands)",
+  ignore: skip !== undefined,
+  fn: async () => {
+    await broadcastScenario(rootfsStarter([]));
+  },
+});
+
+Deno.test({
+  name: "rootfs: after install.sh, the chat lab runs (progjar <role>)",
+  ignore: skip !== undefined,
+  fn: async () => {
+    await chatScenario(rootfsStarter(["progjar"]));
+  },
+});
+
+Deno.test({
+  name: "rootfs: install.sh --uninstall removes what it installed",
+  ignore: skip !== undefined,
+  fn: async () => {
+    const { code, stderr } = await inRootfs([
+      "/bin/sh",
+      "/root/progjar-alpine-x86_64/install.sh",
+      "--uninstall",
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.throws(() => Deno.statSync(`${rootfs}/opt/progjar`));
+    assert.throws(() => Deno.lstatSync(`${rootfs}/usr/local/bin/progjar`));
+  },
+});
+
+Deno.test({
+  name:
+    "rootfs: the self-extracting program runs roles, by argument and by name",
+  ignore: skip !== undefined,
+  fn: async () => {
+    await Deno.copyFile(selfExtracting, `${rootfs}/root/progjar-x86_64-linux`);
+    await Deno.chmod(`${rootfs}/root/progjar-x86_64-linux`, 0o755);
+    // Without HOME it unpacks under /tmp.
+    const help = await inRootfs(["/root/progjar-x86_64-linux", "--help"], []);
+    assert.equal(help.code, 0, help.stderr);
+    for (const role of ROLES) assert.match(help.stdout, new RegExp(role.name));
+    const unknown = await inRootfs(["/root/progjar-x86_64-linux", "nope"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown role "nope"/);
+
+    await Deno.mkdir(`${rootfs}/root/bin`);
+    for (const role of ROLES) {
+      await Deno.symlink(
+        "../progjar-x86_64-linux",
+        `${rootfs}/root/bin/${role.name}`,
+      );
+    }
+    await broadcastScenario((role, args, options = {}) =>
+      spawn(
+        role,
+        "unshare",
+        inRootfsArgs([`/root/bin/${role}`, ...args], [
+          "HOME=/root",
+        ]),
+        { stdin: options.stdin },
+      )
+    );
+    await chatScenario(rootfsStarter(["/root/progjar-x86_64-linux"]));
+  },
+});
