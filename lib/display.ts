@@ -53,6 +53,15 @@ export function hasControlChars(text: string): boolean {
   return false;
 }
 
+/**
+ * Returns whether {@linkcode displayBytes} shows `bytes` exactly as they are
+ * (printable ASCII, no backslash), so a receiver may copy them straight to
+ * its output instead of building a string.
+ */
+export function displaysAsIs(bytes: Uint8Array): boolean {
+  return isPlainAscii(bytes);
+}
+
 function isPlainAscii(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
