@@ -12,7 +12,7 @@
  *
  * Needs Linux, python3, iperf (iperf2) and cc.
  *
- *   deno task bench:udp [--seconds 2] [--rates 10000,50000,100000,200000,0]
+ *   deno task bench:udp [--seconds 2] [--rates 10000,20000,30000,50000,75000,100000,200000,0]
  *                       [--sender-count 200000]
  *
  * @module
@@ -67,7 +67,10 @@ async function main(): Promise<void> {
     args: Deno.args,
     options: {
       seconds: { type: "string", default: "2" },
-      rates: { type: "string", default: "10000,50000,100000,200000,0" },
+      rates: {
+        type: "string",
+        default: "10000,20000,30000,50000,75000,100000,200000,0",
+      },
       "sender-count": { type: "string", default: "200000" },
       // For quick runs while tuning: a subset of sections and receivers.
       sections: { type: "string", default: "a,b,c" },
@@ -122,6 +125,13 @@ async function main(): Promise<void> {
       }
     }
 
+    // Other work on the machine shows in the figures: say how busy it was.
+    environment.push(
+      `load average ${
+        (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3)
+          .join(" ")
+      } at end`,
+    );
     console.log(
       report({ environment, senders, single, four, seconds, senderCount }),
     );
