@@ -138,6 +138,32 @@ export async function runPythonSender(
   };
 }
 
+/** Baseline: a bare `Deno.DatagramConn.send` loop (bench/peers/deno_send_loop.ts). */
+export async function runDenoSendLoop(
+  options: { port: number; count: number; errPath: string },
+): Promise<SendResult> {
+  const proc = start([
+    Deno.execPath(),
+    "run",
+    "--unstable-net",
+    "--allow-net",
+    new URL("deno_send_loop.ts", PEERS).pathname,
+    BROADCAST,
+    String(options.port),
+    String(options.count),
+    SOURCE,
+  ], { stderrPath: options.errPath });
+  await proc.wait(60_000);
+  const text = await Deno.readTextFile(options.errPath);
+  const match = /sent (\d+) in ([\d.]+) s/.exec(text);
+  if (!match) throw new Error(`deno_send_loop.ts: no summary in:\n${text}`);
+  return {
+    sent: Number(match[1]),
+    seconds: Number(match[2]),
+    peakKiB: proc.peakKiB(),
+  };
+}
+
 /**
  * iperf2's client with `size`-byte datagrams at `rate` datagrams/s (0: as
  * fast as it goes) for `seconds`, to an iperf2 server on 127.0.0.1:`port`.
@@ -231,6 +257,28 @@ export const PYTHON_RECEIVER: ReceiverKind = {
   stopSignal: "SIGINT",
   async count(outPath) {
     return countLinesStarting(await Deno.readFile(outPath), "diterima ");
+  },
+};
+
+/** Baseline: a bare `Deno.DatagramConn.receive` loop that prints nothing. */
+export const DENO_RECEIVE_LOOP: ReceiverKind = {
+  label: "bare Deno receive loop, prints nothing (baseline)",
+  start(port, outPath) {
+    return start([
+      Deno.execPath(),
+      "run",
+      "--unstable-net",
+      "--allow-net",
+      new URL("deno_receive_loop.ts", PEERS).pathname,
+      String(port),
+    ], { stdoutPath: outPath });
+  },
+  stopSignal: "SIGTERM",
+  async count(outPath) {
+    const tail = await readTail(outPath);
+    const match = /summary: (\d+) datagrams received/.exec(tail);
+    if (!match) throw new Error(`deno_receive_loop.ts: no summary:\n${tail}`);
+    return Number(match[1]);
   },
 };
 

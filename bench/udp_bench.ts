@@ -22,12 +22,14 @@ import { parseArgs } from "node:util";
 import {
   BROADCAST,
   buildFeeder,
+  DENO_RECEIVE_LOOP,
   feed,
   IPERF_SIZE,
   OUR_RECEIVER,
   PYTHON_RECEIVER,
   readIperfServerReport,
   type ReceiverKind,
+  runDenoSendLoop,
   runIperfClient,
   runOurSender,
   runPythonSender,
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
       "sender-count": { type: "string", default: "200000" },
       // For quick runs while tuning: a subset of sections and receivers.
       sections: { type: "string", default: "a,b,c" },
-      receivers: { type: "string", default: "ours,python,iperf" },
+      receivers: { type: "string", default: "ours,python,iperf,bare" },
     },
   });
   const seconds = Number(values.seconds);
@@ -86,6 +88,8 @@ async function main(): Promise<void> {
     ...(wanted.includes("ours") ? [OUR_RECEIVER] : []),
     ...(wanted.includes("python") ? [PYTHON_RECEIVER] : []),
   ];
+  // The bare Deno loop is a baseline for one receiver only.
+  const baselines = wanted.includes("bare") ? [DENO_RECEIVE_LOOP] : [];
 
   const dir = await Deno.makeTempDir({ prefix: "bench_udp_" });
   try {
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
     log("one receiver");
     const single: ReceiveRow[] = [];
     for (const rate of sections.includes("b") ? rates : []) {
-      for (const kind of kinds) {
+      for (const kind of [...kinds, ...baselines]) {
         single.push(await benchReceivers(kind, { dir, feeder, rate, seconds }));
       }
       if (wanted.includes("iperf")) {
@@ -210,6 +214,10 @@ async function benchSenders(
     rows.push({
       sender: "lab sender loop (Python), prints nothing",
       result: await runPythonSender({ ...common, errPath: `${dir}/py.txt` }),
+    });
+    rows.push({
+      sender: "bare Deno send loop, nothing else (baseline)",
+      result: await runDenoSendLoop({ ...common, errPath: `${dir}/deno.txt` }),
     });
   } finally {
     sink.close();
@@ -362,13 +370,15 @@ function lossFreeRate(rows: ReceiveRow[], receiver: string): number {
   return best;
 }
 
+/** The rate offered: the one asked for, unless the sender fell short of it. */
 function offeredRate(row: ReceiveRow): number {
-  return row.sent / row.seconds;
+  const actual = row.sent / row.seconds;
+  return row.rate > 0 && actual >= row.rate * 0.98 ? row.rate : actual;
 }
 
 /** The rate asked for, and the rate achieved when the sender fell short. */
 function offeredLabel(row: ReceiveRow): string {
-  const actual = offeredRate(row);
+  const actual = row.sent / row.seconds;
   if (row.rate === 0) return `flat out (${fmt(actual)}/s)`;
   if (actual < row.rate * 0.98) {
     return `${fmt(row.rate)}/s (sent ${fmt(actual)}/s)`;
@@ -472,10 +482,15 @@ function report(
   );
   const ours4 = lossFreeRate(data.four, OUR_RECEIVER.label);
   const python4 = lossFreeRate(data.four, PYTHON_RECEIVER.label);
-  const sendRate = (i: number) =>
-    data.senders[i] === undefined
-      ? 0
-      : data.senders[i].result.sent / data.senders[i].result.seconds;
+  const bare = lossFreeRate(data.single, DENO_RECEIVE_LOOP.label);
+  // Sender rates by the start of their label.
+  const sendRate = (label: string) => {
+    const row = data.senders.find((r) => r.sender.startsWith(label));
+    return row === undefined ? 0 : row.result.sent / row.result.seconds;
+  };
+  const oursPrinting = sendRate("broadcast-sender (ours), printing");
+  const oursQuiet = sendRate("broadcast-sender (ours) --quiet");
+  const pythonSend = sendRate("lab sender");
   out.push(
     "### Ratios (same run)",
     "",
@@ -483,15 +498,19 @@ function report(
       fmt(ours)
     }/s, Python ${fmt(python)}/s, iperf2 ${fmt(iperf)}/s: ours/Python ${
       ratio(ours, python)
-    }, ours/iperf2 ${ratio(ours, iperf)}`,
+    }, ours/iperf2 ${ratio(ours, iperf)} (bare Deno receive loop: ${
+      fmt(bare)
+    }/s)`,
     `- highest loss-free offered rate, four receivers: ours ${
       fmt(ours4)
     }/s, Python ${fmt(python4)}/s: ours/Python ${ratio(ours4, python4)}`,
     `- sender rate: ours printing/Python ${
-      ratio(sendRate(0), sendRate(2))
+      ratio(oursPrinting, pythonSend)
     }, ours --quiet/Python ${
-      ratio(sendRate(1), sendRate(2))
-    }, ours --quiet/iperf2 ${ratio(sendRate(1), sendRate(3))}`,
+      ratio(oursQuiet, pythonSend)
+    }, ours --quiet/iperf2 ${
+      ratio(oursQuiet, sendRate("iperf2"))
+    }, bare Deno send loop/Python ${ratio(sendRate("bare Deno"), pythonSend)}`,
   );
   return out.join("\n");
 }
