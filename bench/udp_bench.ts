@@ -58,6 +58,10 @@ interface ReceiveRow {
   counts: number[];
   peakKiB: number;
   note?: string;
+  /** Of the trials at this rate, how many had no loss (set on median rows). */
+  lossFree?: number;
+  /** How many trials were run (set on median rows). */
+  trials?: number;
 }
 
 function log(text: string): void {
@@ -68,7 +72,11 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
-      seconds: { type: "string", default: "2" },
+      seconds: { type: "string", default: "1" },
+      // Each step is repeated and the median trial reported: the machine's
+      // other work makes single runs noisy.
+      trials: { type: "string", default: "3" },
+      "trials-four": { type: "string", default: "1" },
       rates: {
         type: "string",
         default: "10000,20000,30000,50000,75000,100000,200000,0",
@@ -82,6 +90,8 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   const rates = values.rates.split(",").map(Number);
   const senderCount = Number(values["sender-count"]);
+  const trials = Number(values.trials);
+  const trialsFour = Number(values["trials-four"]);
   const sections = values.sections.split(",");
   const wanted = values.receivers.split(",");
   const kinds = [
@@ -98,35 +108,49 @@ async function main(): Promise<void> {
     const environment = await describeEnvironment();
 
     log("senders");
-    const senders = sections.includes("a")
-      ? await benchSenders(dir, { count: senderCount, seconds })
-      : [];
+    const senders: SenderRow[] = [];
+    if (sections.includes("a")) {
+      const runs: SenderRow[][] = [];
+      for (let t = 0; t < trials; t++) {
+        runs.push(await benchSenders(dir, { count: senderCount, seconds }));
+      }
+      senders.push(...medianSenders(runs));
+    }
 
     log("one receiver");
     const single: ReceiveRow[] = [];
     for (const rate of sections.includes("b") ? rates : []) {
-      for (const kind of [...kinds, ...baselines]) {
-        single.push(await benchReceivers(kind, { dir, feeder, rate, seconds }));
+      const runs: ReceiveRow[] = [];
+      // Trials interleaved, so a busy moment hits every receiver alike.
+      for (let t = 0; t < trials; t++) {
+        for (const kind of [...kinds, ...baselines]) {
+          runs.push(await benchReceivers(kind, { dir, feeder, rate, seconds }));
+        }
+        if (wanted.includes("iperf")) {
+          runs.push(await benchIperfServer({ dir, rate, seconds }));
+        }
       }
-      if (wanted.includes("iperf")) {
-        single.push(await benchIperfServer({ dir, rate, seconds }));
-      }
+      single.push(...medianRows(runs));
     }
 
     log("four receivers on one port");
     const four: ReceiveRow[] = [];
     for (const rate of sections.includes("c") ? rates : []) {
-      for (const kind of kinds) {
-        four.push(
-          await benchReceivers(kind, {
-            dir,
-            feeder,
-            rate,
-            seconds,
-            receivers: 4,
-          }),
-        );
+      const runs: ReceiveRow[] = [];
+      for (let t = 0; t < trialsFour; t++) {
+        for (const kind of kinds) {
+          runs.push(
+            await benchReceivers(kind, {
+              dir,
+              feeder,
+              rate,
+              seconds,
+              receivers: 4,
+            }),
+          );
+        }
       }
+      four.push(...medianRows(runs));
     }
 
     // Other work on the machine shows in the figures: say how busy it was.
@@ -137,7 +161,16 @@ async function main(): Promise<void> {
       } at end`,
     );
     console.log(
-      report({ environment, senders, single, four, seconds, senderCount }),
+      report({
+        environment,
+        senders,
+        single,
+        four,
+        seconds,
+        senderCount,
+        trials,
+        trialsFour,
+      }),
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -326,6 +359,35 @@ async function benchIperfServer(
   }
 }
 
+// ------------------------------------------------------------------ trials
+
+/** Per receiver, in first-seen order, the trial with the median loss. */
+function medianRows(runs: ReceiveRow[]): ReceiveRow[] {
+  const byReceiver = new Map<string, ReceiveRow[]>();
+  for (const row of runs) {
+    const list = byReceiver.get(row.receiver) ?? [];
+    list.push(row);
+    byReceiver.set(row.receiver, list);
+  }
+  return [...byReceiver.values()].map((list) => {
+    const sorted = [...list].sort((a, b) => lossPercent(a) - lossPercent(b));
+    return {
+      ...sorted[(sorted.length - 1) >> 1],
+      lossFree: list.filter((r) => r.counts.every((c) => c >= r.sent)).length,
+      trials: list.length,
+    };
+  });
+}
+
+/** Per sender, the trial with the median rate. */
+function medianSenders(runs: SenderRow[][]): SenderRow[] {
+  const rate = (r: SenderRow) => r.result.sent / r.result.seconds;
+  return runs[0].map((_, i) => {
+    const sorted = runs.map((run) => run[i]).sort((a, b) => rate(a) - rate(b));
+    return sorted[(sorted.length - 1) >> 1];
+  });
+}
+
 // ------------------------------------------------------------------ report
 
 function rateLabel(rate: number): string {
@@ -355,8 +417,8 @@ function pct(p: number): string {
 }
 
 /**
- * The highest rate actually offered (sent/seconds) that `receiver` took with
- * no loss at all, with every lower rate loss-free too.
+ * The highest rate offered that `receiver` took with no loss at all in the
+ * median trial (so in most trials), every lower rate loss-free too.
  */
 function lossFreeRate(rows: ReceiveRow[], receiver: string): number {
   let best = 0;
@@ -386,6 +448,10 @@ function offeredLabel(row: ReceiveRow): string {
   return `${fmt(row.rate)}/s`;
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 function ratio(a: number, b: number): string {
   return b === 0 ? "n/a" : `${(a / b).toFixed(2)}x`;
 }
@@ -398,6 +464,8 @@ function report(
     four: ReceiveRow[];
     seconds: number;
     senderCount: number;
+    trials: number;
+    trialsFour: number;
   },
 ): string {
   const out: string[] = [];
@@ -412,7 +480,9 @@ function report(
   out.push(
     `### (a) Senders, flat out (${
       fmt(data.senderCount)
-    } datagrams; iperf2 ${data.seconds} s)`,
+    } datagrams; iperf2 ${data.seconds} s; median of ${
+      plural(data.trials, "trial")
+    })`,
     "",
     "| sender | sent | seconds | datagrams/s | peak MiB |",
     "| --- | ---: | ---: | ---: | ---: |",
@@ -429,11 +499,11 @@ function report(
   const receiveTable = (rows: ReceiveRow[], four: boolean) => {
     out.push(
       four
-        ? "| offered | receivers | sent | received/s (each, mean) | loss % (all) | loss % (worst) | peak MiB (largest) |"
-        : "| offered | receiver | sent | received/s | loss % | peak MiB |",
+        ? "| offered | receivers | sent | received/s (each, mean) | loss % (all) | loss % (worst) | loss-free trials | peak MiB (largest) |"
+        : "| offered | receiver | sent | received/s | loss % | loss-free trials | peak MiB |",
       four
-        ? "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
-        : "| --- | --- | ---: | ---: | ---: | ---: |",
+        ? "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+        : "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     );
     for (const row of rows) {
       const offered = offeredLabel(row);
@@ -446,6 +516,7 @@ function report(
           fmt(mean / row.seconds),
           pct(lossPercent(row)),
           pct(worstLossPercent(row)),
+          `${row.lossFree}/${row.trials}`,
           mib(row.peakKiB),
         ]
         : [
@@ -454,6 +525,7 @@ function report(
           fmt(row.sent),
           fmt(mean / row.seconds),
           pct(lossPercent(row)),
+          `${row.lossFree}/${row.trials}`,
           mib(row.peakKiB),
         ];
       out.push(`| ${cells.join(" | ")} |`);
@@ -462,12 +534,16 @@ function report(
   };
 
   out.push(
-    `### (b) One receiver, printing every datagram to a file (${data.seconds} s per rate)`,
+    `### (b) One receiver, printing every datagram to a file (${data.seconds} s per rate; median of ${
+      plural(data.trials, "trial")
+    })`,
     "",
   );
   receiveTable(data.single, false);
   out.push(
-    `### (c) Four receivers on one port, each printing to its own file (${data.seconds} s per rate)`,
+    `### (c) Four receivers on one port, each printing to its own file (${data.seconds} s per rate; median of ${
+      plural(data.trialsFour, "trial")
+    })`,
     "",
     "iperf2's server cannot share a port (it does not set SO_REUSEADDR/SO_REUSEPORT), so it has no row here.",
     "",
@@ -492,7 +568,7 @@ function report(
   const oursQuiet = sendRate("broadcast-sender (ours) --quiet");
   const pythonSend = sendRate("lab sender");
   out.push(
-    "### Ratios (same run)",
+    "### Ratios (same run; loss-free: no datagram lost in the median trial)",
     "",
     `- highest loss-free offered rate, one receiver: ours ${
       fmt(ours)
