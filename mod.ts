@@ -18,9 +18,18 @@
  */
 
 export * from "./lib/addr.ts";
+export * from "./lib/chat/framing.ts";
+export * from "./lib/chat/hub.ts";
+export * from "./lib/chat/message.ts";
 export * from "./lib/cli.ts";
 export * from "./lib/display.ts";
 export * from "./lib/errors.ts";
+export * from "./lib/lab/netns.ts";
+export * from "./lib/lab/report.ts";
+export * from "./lib/lab/rootfs.ts";
+export * from "./lib/lab/scenario.ts";
+export * from "./lib/lab/summary.ts";
+export * from "./lib/lab/topology.ts";
 export * from "./lib/i18n.ts";
 export * from "./lib/output.ts";
 export * from "./lib/payload.ts";

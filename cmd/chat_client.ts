@@ -107,6 +107,7 @@ const TEXT = {
       `(a line of over ${bytes} bytes from the server was not shown)`,
     closed: "the server closed the connection",
     lost: "the connection to the server was lost",
+    stuck: "the server did not take everything within 5 s",
     unsentInput: (text: string) => `not sent (you were typing it): ${text}`,
     unsentQueued: (bytes: number) =>
       `${bytes} bytes of lines you entered may not have reached the server`,
@@ -122,6 +123,7 @@ const TEXT = {
       `(baris lebih dari ${bytes} byte dari server tidak ditampilkan)`,
     closed: "server menutup koneksi",
     lost: "koneksi ke server terputus",
+    stuck: "server tidak menerima semuanya dalam 5 detik",
     unsentInput: (text: string) =>
       `tidak terkirim (sedang Anda ketik): ${text}`,
     unsentQueued: (bytes: number) =>
@@ -289,6 +291,15 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
     printError(
       `chat-client: error: ${outcome === "closed" ? text.closed : text.lost}`,
     );
+    return 1;
+  }
+  if (unsentBytes > 0) {
+    // Input ended but the server took not all of it within the wait.
+    out.line(text.unsentQueued(unsentBytes));
+    out.record({ type: "unsent", bytes: unsentBytes });
+    out.record({ type: "summary", sent, received });
+    out.flush();
+    printError(`chat-client: error: ${text.stuck}`);
     return 1;
   }
   out.line(text.summary(sent, received));

@@ -222,7 +222,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
       return;
     }
     out.record(event);
-    if (out.json) return;
+    if (!out.showsLines) return;
     switch (event.type) {
       case "join":
         return show(text.join(event.name, event.address, event.online));
@@ -274,7 +274,9 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
-      void hub.serve(conn);
+      hub.serve(conn).catch((err) =>
+        show(describeError(err, { doing: "serving a client" }))
+      );
     }
   } finally {
     stop.dispose();

@@ -33,6 +33,8 @@ export interface CommandSpec {
   summary: Text;
   /** The program's own flags (the common ones are added). */
   flags: Record<string, FlagSpec>;
+  /** What follows the name in `--help`'s usage line; default `[flags]`. */
+  usage?: Text;
   /** Example command lines shown in `--help`. */
   examples?: string[];
   /** Extra `--help` text (exit codes are always listed). */
@@ -47,6 +49,8 @@ export interface ParsedFlags {
   lang: Lang;
   /** Whether `--json` was given. */
   json: boolean;
+  /** Whether `--json-text` was given: human lines too, as `text` records. */
+  jsonText: boolean;
   /** Whether `--help` was given (nothing else was checked). */
   help: boolean;
 }
@@ -57,6 +61,15 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
     help: {
       en: "print one JSON object per line",
       id: "cetak satu objek JSON per baris",
+    },
+  },
+  "json-text": {
+    type: "boolean",
+    help: {
+      en:
+        'with --json: also every human line, as {"type":"text"} records (for transcripts)',
+      id:
+        'dengan --json: juga setiap baris untuk manusia, sebagai rekaman {"type":"text"} (untuk transkrip)',
     },
   },
   lang: {
@@ -120,6 +133,7 @@ export function parseFlags(args: string[], spec: CommandSpec): ParsedFlags {
     values,
     lang,
     json: values.json === true,
+    jsonText: values["json-text"] === true,
     help: values.help === true,
   };
 }
@@ -237,7 +251,7 @@ export function formatHelp(spec: CommandSpec, lang: Lang): string {
     `${spec.name}: ${spec.summary[lang]}`,
     "",
     lang === "id" ? "Pemakaian:" : "Usage:",
-    `  ${spec.name} [flags]`,
+    `  ${spec.name} ${spec.usage?.[lang] ?? "[flags]"}`,
     "",
     lang === "id" ? "Flag:" : "Flags:",
     ...rows.map(([left, right]) => left.padEnd(width) + right),

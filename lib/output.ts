@@ -22,6 +22,11 @@ export interface SyncWriter {
 export interface OutputOptions {
   /** Print JSON lines instead of human lines. */
   json?: boolean;
+  /**
+   * With `json`: also print each human line, as a `{"type":"text"}` record,
+   * so a program reading the records can show what a person would have seen.
+   */
+  jsonText?: boolean;
   /** Where to write; default `Deno.stdout`. */
   writer?: SyncWriter;
   /** Flush once this many bytes are pending; default 64 KiB. */
@@ -39,6 +44,7 @@ const ENCODER = new TextEncoder();
 export class Output {
   /** Whether this output prints JSON lines. */
   readonly json: boolean;
+  #jsonText: boolean;
   #writer: SyncWriter;
   // Pending output as bytes, encoded as each line arrives and reused after
   // every flush: a flood of lines then leaves no strings for the garbage
@@ -54,6 +60,7 @@ export class Output {
   /** Creates an output; see {@linkcode OutputOptions}. */
   constructor(options: OutputOptions = {}) {
     this.json = options.json ?? false;
+    this.#jsonText = this.json && (options.jsonText ?? false);
     this.#writer = options.writer ?? Deno.stdout;
     this.#highWaterMark = options.highWaterMark ?? 64 * 1024;
     this.#flushDelayMs = options.flushDelayMs ?? 10;
@@ -62,9 +69,12 @@ export class Output {
       (this.#writer.isTerminal?.() ?? false);
   }
 
-  /** Prints a human line (ignored in JSON mode). */
+  /** Prints a human line (ignored in JSON mode unless `jsonText`). */
   line(text: string): void {
     if (!this.json) this.#pushText(text);
+    else if (this.#jsonText) {
+      this.#pushText(JSON.stringify({ type: "text", text }));
+    }
   }
 
   /** Prints a JSON record (ignored in human mode). */
@@ -107,6 +117,14 @@ export class Output {
       this.#buffer.subarray(0, length),
       () => this.#broken = true,
     );
+  }
+
+  /**
+   * Whether human lines are printed: without `--json`, or with `--json`
+   * and `jsonText`. Code that builds lines only for people checks this.
+   */
+  get showsLines(): boolean {
+    return !this.json || this.#jsonText;
   }
 
   /** Whether the reader of this output has gone away (e.g. `| head`). */

@@ -54,19 +54,30 @@ export async function receiveLoop(
   // One extra byte: a datagram that fills it was longer than UDP allows.
   const buffer = new Uint8Array(MAX_DATAGRAM + 1);
   // Chosen once, so the loop does no per-datagram mode checks.
+  const record = (data: Uint8Array, from: Deno.NetAddr, seq?: number) =>
+    out.record({
+      type: "datagram",
+      from: from.hostname,
+      port: from.port,
+      bytes: data.length,
+      seq: seq ?? null,
+      text: displayBytes(data),
+    });
+  const human = (data: Uint8Array, from: Deno.NetAddr) => {
+    for (const line of lines(from.hostname, from.port, displayBytes(data))) {
+      out.line(line);
+    }
+  };
   const show = quiet
     ? undefined
-    : out.json
-    ? (data: Uint8Array, from: Deno.NetAddr, seq: number | undefined) =>
-      out.record({
-        type: "datagram",
-        from: from.hostname,
-        port: from.port,
-        bytes: data.length,
-        seq: seq ?? null,
-        text: displayBytes(data),
-      })
-    : showLines(out, lines);
+    : !out.json
+    ? showLines(out, lines)
+    : out.showsLines
+    ? (data: Uint8Array, from: Deno.NetAddr, seq?: number) => {
+      human(data, from);
+      record(data, from, seq);
+    }
+    : record;
 
   const stop = onStop(() => conn.close(), {
     durationSeconds: options.durationSeconds,

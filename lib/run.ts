@@ -43,7 +43,7 @@ export async function runRole(
       console.log(formatHelp(spec, flags.lang));
       return EXIT_OK;
     }
-    out = new Output({ json: flags.json });
+    out = new Output({ json: flags.json, jsonText: flags.jsonText });
     const code = await body({ flags, out });
     out.flush();
     return code ?? EXIT_OK;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runRole, startListening, startRole } from "./_harness.ts";
+import { roleCommand, runRole, startListening, startRole } from "./_harness.ts";
 import { ChatSocket } from "./_chat_socket.ts";
 
 function startServer() {
@@ -117,4 +117,79 @@ Deno.test("chat-client --help lists its flags in both languages", async () => {
   assert.match(en.stdout, /--name NAME/);
   const id = await runRole("chat-server", ["--help", "--lang", "id"]);
   assert.match(id.stdout, /--max-clients N\s+klien terbanyak/);
+});
+
+const hasTmux = new Deno.Command("sh", { args: ["-c", "command -v tmux"] })
+  .outputSync().success;
+
+Deno.test({
+  name:
+    "chat-client on a terminal (tmux): an incoming line does not mangle the line being typed; unsent input is named",
+  ignore: !hasTmux,
+  fn: async () => {
+    const { proc, port } = await startServer();
+    const peer = await ChatSocket.connect(port);
+    await peer.waitFor(/^Server : you are Client_1/);
+    // A private tmux server, so nothing else running tmux is touched.
+    const socket = `progjar-chat-test-${Deno.pid}`;
+    const tmux = (...args: string[]) =>
+      new Deno.Command("tmux", { args: ["-L", socket, ...args] }).output();
+    const screen = async () =>
+      new TextDecoder().decode((await tmux("capture-pane", "-p")).stdout)
+        .split("\n").map((line) => line.trimEnd()).filter((line) =>
+          line !== ""
+        );
+    const waitScreen = async (match: (lines: string[]) => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        const lines = await screen();
+        if (match(lines)) return lines;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`screen never matched:\n${(await screen()).join("\n")}`);
+    };
+    const command = roleCommand("chat-client", ["--port", String(port)])
+      .map((arg) => `'${arg}'`).join(" ");
+    try {
+      await tmux(
+        "new-session",
+        "-d",
+        "-x",
+        "100",
+        "-y",
+        "20",
+        "-c",
+        new URL("../", import.meta.url).pathname,
+        `NO_COLOR=1 LANG=C.UTF-8 ${command}; echo EXIT=$?; sleep 30`,
+      );
+      await peer.waitFor("Server : Client_2 joined (2 online)");
+      await waitScreen((l) => l.at(-1) === "Masukkan Pesan :");
+      await tmux("send-keys", "-l", "hello wor");
+      await waitScreen((l) => l.at(-1) === "Masukkan Pesan : hello wor");
+      await peer.send("incoming while typing\n");
+      const lines = await waitScreen((l) =>
+        l.includes("Client_1 : incoming while typing")
+      );
+      assert.deepEqual(lines.slice(-2), [
+        "Client_1 : incoming while typing",
+        "Masukkan Pesan : hello wor",
+      ]);
+      await tmux("send-keys", "-l", "ld");
+      await tmux("send-keys", "Enter");
+      await peer.waitFor("Client_2 : hello world");
+      await tmux("send-keys", "-l", "half typed");
+      await waitScreen((l) => l.at(-1) === "Masukkan Pesan : half typed");
+      proc.kill("SIGTERM");
+      await proc.finished();
+      const end = await waitScreen((l) => l.at(-1) === "EXIT=1");
+      assert.ok(end.includes("not sent (you were typing it): half typed"));
+      assert.ok(
+        end.includes("chat-client: error: the server closed the connection"),
+      );
+    } finally {
+      await tmux("kill-server");
+      peer.close();
+      proc.kill();
+      await proc.finished();
+    }
+  },
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { LineFramer, MAX_LINE_BYTES } from "../lib/chat/framing.ts";
+import { Outbox } from "../lib/chat/_outbox.ts";
 import {
   checkLine,
   nameProblem,
@@ -95,4 +96,36 @@ Deno.test("names and labels: reserved and malformed names refused; lines parse b
     kind: "leave",
     name: "Budi",
   });
+});
+
+Deno.test("Outbox: partial writes are continued, lines batched in order, the limit refuses more", async () => {
+  const written: number[] = [];
+  let calls = 0;
+  // A connection that takes at most 3 bytes per write.
+  const conn = {
+    write(p: Uint8Array): Promise<number> {
+      calls++;
+      const n = Math.min(3, p.length);
+      written.push(...p.subarray(0, n));
+      return Promise.resolve(n);
+    },
+  } as unknown as Deno.Conn;
+  const outbox = new Outbox(conn, 20, (err) => {
+    throw err;
+  });
+  assert.equal(outbox.push(bytes("one\n")), true);
+  assert.equal(outbox.push(bytes("two\n")), true);
+  assert.equal(outbox.push(bytes("three\n")), true);
+  // 14 bytes queued; 7 more would pass the limit of 20.
+  assert.equal(outbox.push(bytes("fourth\n")), false);
+  await outbox.drain(1000);
+  assert.equal(
+    new TextDecoder().decode(new Uint8Array(written)),
+    "one\ntwo\nthree\n",
+  );
+  assert.equal(calls, 5); // one batch of 14 bytes, 3 at a time
+  assert.equal(outbox.pendingBytes, 0);
+  assert.equal(outbox.push(bytes("fourth\n")), true);
+  await outbox.drain(1000);
+  assert.match(new TextDecoder().decode(new Uint8Array(written)), /fourth\n$/);
 });

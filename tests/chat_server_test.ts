@@ -347,13 +347,18 @@ Deno.test({
     await writer.write(new TextEncoder().encode("from ncat\n"));
     await watcher.sock.waitFor("Client_2 : from ncat");
     await watcher.sock.send("to ncat\n");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await writer.close();
-    watcher.sock.close();
+    await proc.waitForLine((line) => line.includes('"text":"to ncat"'));
+    // Stopping the server sends the goodbye after "to ncat" (one queue, in
+    // order) and closes the connection, which ends ncat.
     await stopServer(proc);
+    await writer.close().catch(() => {});
+    watcher.sock.close();
     const out = new TextDecoder().decode((await ncat.output()).stdout);
     assert.match(out, /^Selamat datang di Server\.\.\.\n/);
-    assert.match(out, /\nClient_1 : to ncat\n/);
+    assert.match(
+      out,
+      /\nClient_1 : to ncat\n(.*\n)*Server : server shutting down; goodbye\n$/,
+    );
   },
 });
 

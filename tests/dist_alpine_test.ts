@@ -11,6 +11,12 @@ import { buildBundle } from "../tools/bundle.ts";
 import { buildPack } from "../tools/pack.ts";
 import { TARGETS } from "../tools/_common.ts";
 import {
+  buildRootfs,
+  inRootfsArgs as rootfsArgs,
+  installAlpinePack,
+  rootfsBuildProblem,
+} from "../tools/_rootfs.ts";
+import {
   broadcastScenario,
   chatScenario,
   runCommand,
@@ -18,32 +24,7 @@ import {
   type Starter,
 } from "./_dist.ts";
 
-const BUSYBOX = "/bin/busybox";
-const MUSL = "/lib/ld-musl-x86_64.so.1";
-
-/** Why this file cannot run here, or undefined. */
-async function whySkip(): Promise<string | undefined> {
-  if (Deno.build.arch !== "x86_64") return "the rootfs is built for x86_64";
-  if (Deno.uid() !== 0) return "needs root (chroot and mount)";
-  for (const [path, pkg] of [[BUSYBOX, "busybox-static"], [MUSL, "musl"]]) {
-    try {
-      Deno.statSync(path);
-    } catch {
-      return `${path} is missing (apt-get install ${pkg})`;
-    }
-  }
-  const patchelf = await runCommand("sh", ["-c", "command -v patchelf"]);
-  if (patchelf.code !== 0) {
-    return "patchelf is missing (apt-get install patchelf)";
-  }
-  const file = await runCommand("sh", ["-c", `file -L ${BUSYBOX} || true`]);
-  if (/dynamically linked/.test(file.stdout)) {
-    return `${BUSYBOX} is not static (apt-get install busybox-static)`;
-  }
-  return undefined;
-}
-
-const skip = await whySkip();
+const skip = await rootfsBuildProblem();
 if (skip) console.log(`dist_alpine_test: skipped: ${skip}`);
 
 const work = skip
@@ -59,25 +40,9 @@ if (!skip) {
   });
 }
 
-/** Runs a shell command line inside the rootfs, with /proc mounted in a private mount namespace. */
+/** The command line (after `unshare`) that runs `argv` in the rootfs. */
 function inRootfsArgs(argv: string[], env: string[]): string[] {
-  return [
-    "-m",
-    "--propagation",
-    "private",
-    "sh",
-    "-c",
-    'root=$1; shift; mount -t proc proc "$root/proc" && exec chroot "$root" "$@"',
-    "sh",
-    rootfs,
-    "/bin/env",
-    "-i",
-    ...env,
-    "PATH=/usr/local/bin:/usr/bin:/bin",
-    "NO_COLOR=1",
-    "LANG=C.UTF-8",
-    ...argv,
-  ];
+  return rootfsArgs(rootfs, argv, env).slice(1);
 }
 
 /** Runs a command in the rootfs to completion. */
@@ -114,25 +79,7 @@ Deno.test({
     "build: an Alpine-like rootfs (busybox, musl, no glibc) and the artefacts",
   ignore: skip !== undefined,
   fn: async () => {
-    for (const dir of ["bin", "lib", "etc", "tmp", "root", "proc", "dev"]) {
-      await Deno.mkdir(`${rootfs}/${dir}`, { recursive: true });
-    }
-    await Deno.chmod(`${rootfs}/tmp`, 0o1777);
-    await Deno.copyFile(BUSYBOX, `${rootfs}/bin/busybox`);
-    await Deno.chmod(`${rootfs}/bin/busybox`, 0o755);
-    await Deno.copyFile(MUSL, `${rootfs}/lib/ld-musl-x86_64.so.1`);
-    await Deno.writeTextFile(`${rootfs}/etc/hosts`, "127.0.0.1 localhost\n");
-    await Deno.writeTextFile(
-      `${rootfs}/etc/passwd`,
-      "root:x:0:0:root:/root:/bin/sh\n",
-    );
-    const setup = await runCommand("sh", [
-      "-c",
-      'mknod -m 666 "$1/dev/null" c 1 3 && chroot "$1" /bin/busybox --install -s /bin',
-      "sh",
-      rootfs,
-    ]);
-    assert.equal(setup.code, 0, setup.stderr);
+    await buildRootfs(rootfs);
 
     const out = `${work}/dist`;
     const bundle = await buildBundle({ outDir: out });
@@ -167,14 +114,8 @@ Deno.test({
   ignore: skip !== undefined,
   fn: async () => {
     const before = await muslSide();
-    await Deno.copyFile(pack, `${rootfs}/root/pack.tar.gz`);
-    const install = await inRootfs([
-      "/bin/sh",
-      "-c",
-      "cd /root && tar -xzf pack.tar.gz && rm pack.tar.gz && sh progjar-alpine-x86_64/install.sh",
-    ]);
-    assert.equal(install.code, 0, install.stderr);
-    assert.match(install.stdout, /installed deno \d+\.\d+\.\d+/);
+    const installed = await installAlpinePack(rootfs, pack);
+    assert.match(installed, /installed deno \d+\.\d+\.\d+/);
     assert.deepEqual(await muslSide(), before, "nothing of musl changed");
 
     const help = await inRootfs(["progjar", "--help"]);

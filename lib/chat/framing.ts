@@ -23,7 +23,10 @@ const NEWLINE = 0x0a;
 
 /** What a {@linkcode LineFramer} reports. */
 export interface FramerEvents {
-  /** A complete line, without its newline (and without a trailing CR). */
+  /**
+   * A complete line, without its newline (and without a trailing CR). The
+   * bytes are a view valid only during the call: copy them to keep them.
+   */
   line(bytes: Uint8Array): void;
   /**
    * A line went over the limit of `maxLineBytes`; it is dropped up to the
@@ -61,8 +64,9 @@ export class LineFramer {
     this.#max = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.#idleMs = options.rawIdleMs ?? RAW_IDLE_MS;
     this.#lineMode = this.#idleMs === 0;
-    // One byte more than the limit: room for the CR of a CRLF line.
-    this.#partial = new Uint8Array(this.#max + 1);
+    // Grown on demand (most lines never need it) up to one byte more than
+    // the limit: room for the CR of a CRLF line.
+    this.#partial = new Uint8Array(0);
   }
 
   /** Whether the peer has sent a newline (raw mode is over). */
@@ -76,11 +80,18 @@ export class LineFramer {
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(NEWLINE, start);
-      const end = newline === -1 ? chunk.length : newline;
-      this.#append(chunk.subarray(start, end));
-      if (newline === -1) break;
+      if (newline === -1) {
+        this.#append(chunk.subarray(start));
+        break;
+      }
       this.#lineMode = true;
-      this.#finishLine();
+      if (this.#length === 0 && !this.#skipping) {
+        // The whole line is in this chunk: no copy.
+        this.#emit(chunk.subarray(start, newline));
+      } else {
+        this.#append(chunk.subarray(start, newline));
+        this.#finishLine();
+      }
       start = newline + 1;
     }
     if (!this.#lineMode && (this.#length > 0 || this.#skipping)) {
@@ -105,12 +116,23 @@ export class LineFramer {
   #append(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     if (this.#skipping) return;
-    if (this.#length + bytes.length > this.#max + 1) {
+    const needed = this.#length + bytes.length;
+    if (needed > this.#max + 1) {
       // Said at once, so the sender hears of it without waiting for a newline.
       this.#skipping = true;
       this.#length = 0;
       this.#events.overflow(this.#max);
       return;
+    }
+    if (needed > this.#partial.length) {
+      const grown = new Uint8Array(
+        Math.min(
+          this.#max + 1,
+          Math.max(needed, 2 * this.#partial.length, 256),
+        ),
+      );
+      grown.set(this.#partial.subarray(0, this.#length));
+      this.#partial = grown;
     }
     this.#partial.set(bytes, this.#length);
     this.#length += bytes.length;
@@ -121,15 +143,19 @@ export class LineFramer {
       this.#skipping = false;
       return;
     }
-    let length = this.#length;
+    const line = this.#partial.subarray(0, this.#length);
     this.#length = 0;
-    if (length > 0 && this.#partial[length - 1] === 0x0d) length--;
-    if (length > this.#max) {
+    this.#emit(line);
+  }
+
+  #emit(line: Uint8Array): void {
+    const length = line.length;
+    if (length > 0 && line[length - 1] === 0x0d) line = line.subarray(0, -1);
+    if (line.length > this.#max) {
       this.#events.overflow(this.#max);
       return;
     }
-    // A copy: the buffer is reused for the next line.
-    this.#events.line(this.#partial.slice(0, length));
+    this.#events.line(line);
   }
 
   #clearTimer(): void {

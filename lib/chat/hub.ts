@@ -5,7 +5,7 @@
  *
  * Memory is bounded: per client one line buffer ({@linkcode MAX_LINE_BYTES})
  * and one output queue of at most `queueLimit` bytes, so at most
- * `maxClients × (queueLimit + 8 KiB)` for all clients together.
+ * `maxClients × (queueLimit + 8 KiB)` plus the runtime's own few KiB per connection for all clients together.
  *
  * @module
  */
@@ -17,6 +17,7 @@ import {
   clientLabel,
   LABEL_SEPARATOR,
   type LineProblem,
+  MAX_LISTED_NAMES,
   NAME_COMMAND,
   nameProblem,
   NOTICES,
@@ -167,17 +168,24 @@ export class ChatHub {
     };
     this.#members.add(member);
     this.stats.joined++;
-    const online = this.names;
+    const online = this.#members.size;
+    const names = online <= MAX_LISTED_NAMES ? this.names : [];
     member.outbox.push(ENCODER.encode(WELCOME + "\n"));
-    member.outbox.push(serverLine(notices.youAre(label, online)));
-    this.#toOthers(member, serverLine(notices.joined(label, online.length)));
+    member.outbox.push(serverLine(notices.youAre(label, online, names)));
+    this.#toOthers(member, serverLine(notices.joined(label, online)));
     this.#onEvent({
       type: "join",
       name: label,
       address,
-      online: online.length,
+      online,
     });
-    await this.#readLoop(member);
+    try {
+      await this.#readLoop(member);
+    } catch (err) {
+      // A bug must cost one connection, not the server.
+      this.#drop(member, "reset");
+      throw err;
+    }
   }
 
   /** Sends the operator's text to every client as `Server : <text>`. */
@@ -198,7 +206,7 @@ export class ChatHub {
   }
 
   async #readLoop(member: Member): Promise<void> {
-    const buffer = new Uint8Array(8 * 1024);
+    const buffer = new Uint8Array(4 * 1024);
     while (!member.gone) {
       let n: number | null;
       try {

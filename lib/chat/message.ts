@@ -145,11 +145,18 @@ export function parsePresence(text: string): Presence | undefined {
   return { kind, name: match[1] };
 }
 
+/** Most names listed in the "you are" notice (a big group would make a long line). */
+export const MAX_LISTED_NAMES = 20;
+
+function listed(names: string[]): string {
+  return names.length > 0 ? `: ${names.join(", ")}` : "";
+}
+
 /** The texts of the server's notices, by language. */
 export const NOTICES = {
   en: {
-    youAre: (name: string, online: string[]) =>
-      `you are ${name} (${online.length} online: ${online.join(", ")})`,
+    youAre: (name: string, count: number, names: string[]) =>
+      `you are ${name} (${count} online${listed(names)})`,
     joined: (name: string, count: number) => `${name} joined (${count} online)`,
     left: (name: string, count: number) => `${name} left (${count} online)`,
     tooSlow: (name: string, count: number) =>
@@ -171,8 +178,8 @@ export const NOTICES = {
     } as Record<LineProblem, string>,
   },
   id: {
-    youAre: (name: string, online: string[]) =>
-      `kamu adalah ${name} (${online.length} online: ${online.join(", ")})`,
+    youAre: (name: string, count: number, names: string[]) =>
+      `kamu adalah ${name} (${count} online${listed(names)})`,
     joined: (name: string, count: number) =>
       `${name} bergabung (${count} online)`,
     left: (name: string, count: number) => `${name} keluar (${count} online)`,

@@ -1,0 +1,698 @@
+/**
+ * lab: the lab's five-host network on one Linux machine. Each host is a
+ * network namespace on one bridge; each practicum is a scenario in
+ * `lab.yaml` that runs the roles on their hosts and summarises what every
+ * host got.
+ *
+ * ```sh
+ * sudo deno task lab up
+ * sudo deno task lab run broadcast-sender-first --report report.md
+ * sudo deno task lab exec alpine-2 -- ip addr
+ * sudo deno task lab down
+ * ```
+ *
+ * @module
+ */
+
+import { type CommandSpec, stringFlag } from "../lib/cli.ts";
+import {
+  describeError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  RuntimeError,
+  UsageError,
+} from "../lib/errors.ts";
+import type { Lang } from "../lib/i18n.ts";
+import { type Output, printError } from "../lib/output.ts";
+import { type RoleContext, runRole } from "../lib/run.ts";
+import { loadRoleSpecs } from "../lib/lab/_specs.ts";
+import {
+  checkLabPrivileges,
+  execArgs,
+  hostNetns,
+  labDown,
+  labNames,
+  labStatus,
+  labUp,
+  onHost,
+  sameNetwork,
+  stateOf,
+} from "../lib/lab/netns.ts";
+import { formatReport } from "../lib/lab/report.ts";
+import { runScenario, type ScenarioResult } from "../lib/lab/scenario.ts";
+import { failureExcerpts } from "../lib/lab/report.ts";
+import {
+  formatTable,
+  sequenceNotes,
+  summaryTables,
+  verdictLine,
+} from "../lib/lab/summary.ts";
+import { rootfsProblem } from "../lib/lab/rootfs.ts";
+import {
+  LAB_NAME,
+  loadTopology,
+  resolvePath,
+  type Scenario,
+  type Topology,
+} from "../lib/lab/topology.ts";
+
+/** The lab tool's command line (the sub-command comes first). */
+export const SPEC: CommandSpec = {
+  name: "lab",
+  summary: {
+    en:
+      "the practicum's hosts as network namespaces on one bridge; run each practicum in them",
+    id:
+      "host praktikum sebagai network namespace pada satu bridge; jalankan setiap praktikum di dalamnya",
+  },
+  usage: {
+    en: "COMMAND [ARGUMENTS…] [flags]   (commands: see below)",
+    id: "PERINTAH [ARGUMEN…] [flag]   (perintah: lihat di bawah)",
+  },
+  flags: {
+    file: {
+      type: "string",
+      short: "f",
+      default: "lab.yaml",
+      valueName: "FILE",
+      help: { en: "topology file", id: "berkas topologi" },
+    },
+    name: {
+      type: "string",
+      short: "n",
+      valueName: "NAME",
+      help: {
+        en: "lab name: prefix of its namespaces (default: the file's name:)",
+        id: "nama lab: awalan namespace-nya (bawaan: name: di berkas)",
+      },
+    },
+    all: {
+      type: "boolean",
+      help: {
+        en: "run: every scenario of the file",
+        id: "run: semua skenario di berkas",
+      },
+    },
+    report: {
+      type: "string",
+      valueName: "FILE.md",
+      help: {
+        en: "run: write a Markdown report to hand in",
+        id: "run: tulis laporan Markdown untuk dikumpulkan",
+      },
+    },
+    rootfs: {
+      type: "string",
+      valueName: "DIR",
+      help: {
+        en:
+          "up, run: every host runs its roles inside this Alpine-like root file system (see deno task alpine-rootfs)",
+        id:
+          "up, run: setiap host menjalankan role-nya di dalam root file system mirip Alpine ini (lihat deno task alpine-rootfs)",
+      },
+    },
+    keep: {
+      type: "boolean",
+      help: {
+        en:
+          "run: leave the lab up afterwards (it is taken down if run built it)",
+        id:
+          "run: biarkan lab tetap menyala (lab dimatikan jika dibuat oleh run)",
+      },
+    },
+  },
+  examples: [
+    "lab up",
+    "lab run broadcast-sender-first --report laporan.md",
+    "lab run --all",
+    "lab exec alpine-2 -- ip addr",
+    "lab run --all --rootfs dist/alpine-rootfs",
+    "lab exec alpine-2",
+    "lab status",
+    "lab down",
+  ],
+  notes: {
+    en: [
+      "Commands:",
+      "  up                      create the hosts (network namespaces) and the switch",
+      "  down                    remove everything of the lab, stopping what runs in it",
+      "  status                  show what exists",
+      "  list                    list the scenarios of the file",
+      "  exec HOST [-- COMMAND…] run a command on a host (default: a shell)",
+      "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
+      "",
+      "Needs root and iproute2's ip. Nothing is added to the machine's own network:",
+      "the bridge lives in a namespace of its own. Ctrl+C tears down what was built.",
+      "",
+      "Hosts as Alpine VMs: with rootfs: DIR in the file (for all hosts or per host:",
+      "alpine-2: { address: …, rootfs: DIR }) or --rootfs DIR, each host runs its",
+      "roles, and lab exec its shell, inside DIR (chroot), with progjar installed",
+      "there by the Alpine pack, as on the lab's VMs. Build DIR with",
+      "sudo deno task alpine-rootfs (default dist/alpine-rootfs).",
+    ].join("\n"),
+    id: [
+      "Perintah:",
+      "  up                      buat host (network namespace) dan switch",
+      "  down                    hapus semua bagian lab, hentikan yang berjalan di dalamnya",
+      "  status                  tampilkan yang ada",
+      "  list                    daftar skenario di berkas",
+      "  exec HOST [-- PERINTAH…] jalankan perintah di sebuah host (bawaan: shell)",
+      "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
+      "",
+      "Perlu root dan perintah ip dari iproute2. Jaringan mesin sendiri tidak diubah:",
+      "bridge berada di namespace tersendiri. Ctrl+C membongkar yang sudah dibuat.",
+      "",
+      "Host sebagai VM Alpine: dengan rootfs: DIR di berkas (untuk semua host atau per",
+      "host: alpine-2: { address: …, rootfs: DIR }) atau --rootfs DIR, setiap host",
+      "menjalankan role-nya, dan lab exec shell-nya, di dalam DIR (chroot), dengan",
+      "progjar terpasang oleh paket Alpine, seperti di VM praktikum. Buat DIR dengan",
+      "sudo deno task alpine-rootfs (bawaan dist/alpine-rootfs).",
+    ].join("\n"),
+  },
+};
+
+const COMMANDS = ["up", "down", "status", "list", "exec", "run"] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** Flags that take a value, so their value is not taken for a positional. */
+const VALUE_FLAGS = new Set([
+  "--file",
+  "-f",
+  "--name",
+  "-n",
+  "--report",
+  "--rootfs",
+  "--lang",
+]);
+
+const TEXT = {
+  en: {
+    leftovers: (n: number, lab: string) =>
+      `removed ${n} namespaces left from an unfinished lab "${lab}"`,
+    up: (lab: string, ms: number, hosts: number, subnet: string, bc: string) =>
+      `lab "${lab}" up in ${ms} ms: ${hosts} hosts on ${subnet} (broadcast ${bc})`,
+    alreadyUp: (lab: string) => `lab "${lab}" is already up`,
+    next: (host: string) =>
+      `next: lab exec ${host} (a shell on it); lab run --all; lab down`,
+    down: (lab: string, ms: number, n: number) =>
+      `lab "${lab}" down in ${ms} ms: ${n} namespaces removed`,
+    notUp: (lab: string) => `lab "${lab}" is not up (create it: lab up)`,
+    nothingToRemove: (lab: string) =>
+      `lab "${lab}" is not up: nothing to remove`,
+    incomplete: (lab: string, n: number) =>
+      `lab "${lab}" is incomplete (${n} namespaces left): run lab down or lab up`,
+    isUp: (
+      lab: string,
+      hosts: number,
+      subnet: string,
+      bc: string,
+      file: string,
+    ) =>
+      `lab "${lab}" is up: ${hosts} hosts on ${subnet} (broadcast ${bc}), from ${file}`,
+    takenDown: (lab: string) =>
+      `lab "${lab}" taken down (built for this run; --keep leaves it up)`,
+    report: (path: string) => `report: ${path}`,
+  },
+  id: {
+    leftovers: (n: number, lab: string) =>
+      `${n} namespace sisa lab "${lab}" yang belum selesai dihapus`,
+    up: (lab: string, ms: number, hosts: number, subnet: string, bc: string) =>
+      `lab "${lab}" menyala dalam ${ms} ms: ${hosts} host di ${subnet} (broadcast ${bc})`,
+    alreadyUp: (lab: string) => `lab "${lab}" sudah menyala`,
+    next: (host: string) =>
+      `berikutnya: lab exec ${host} (shell di host itu); lab run --all; lab down`,
+    down: (lab: string, ms: number, n: number) =>
+      `lab "${lab}" dimatikan dalam ${ms} ms: ${n} namespace dihapus`,
+    notUp: (lab: string) => `lab "${lab}" tidak menyala (nyalakan: lab up)`,
+    nothingToRemove: (lab: string) =>
+      `lab "${lab}" tidak menyala: tidak ada yang dihapus`,
+    incomplete: (lab: string, n: number) =>
+      `lab "${lab}" tidak lengkap (tersisa ${n} namespace): jalankan lab down atau lab up`,
+    isUp: (
+      lab: string,
+      hosts: number,
+      subnet: string,
+      bc: string,
+      file: string,
+    ) =>
+      `lab "${lab}" menyala: ${hosts} host di ${subnet} (broadcast ${bc}), dari ${file}`,
+    takenDown: (lab: string) =>
+      `lab "${lab}" dimatikan (dibuat untuk run ini; --keep membiarkannya menyala)`,
+    report: (path: string) => `laporan: ${path}`,
+  },
+};
+
+type Texts = (typeof TEXT)["en"];
+
+/** Where a command prints, and in which language. */
+interface Ui {
+  out: Output;
+  text: Texts;
+}
+
+/** Runs the lab tool with `args`; resolves to the exit code. */
+export function main(args: string[]): Promise<number> {
+  const dash = args.indexOf("--");
+  const before = dash === -1 ? args : args.slice(0, dash);
+  const after = dash === -1 ? [] : args.slice(dash + 1);
+  const positionals: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < before.length; i++) {
+    const arg = before[i];
+    if (arg.startsWith("-") && arg !== "-") {
+      flags.push(arg);
+      if (VALUE_FLAGS.has(arg) && i + 1 < before.length) {
+        flags.push(before[++i]);
+      }
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return runRole(flags, SPEC, (context) => lab(context, positionals, after));
+}
+
+async function lab(
+  { flags, out }: RoleContext,
+  positionals: string[],
+  after: string[],
+): Promise<number> {
+  const [command, ...rest] = positionals;
+  if (command === undefined) {
+    throw new UsageError(
+      `a command is needed: ${COMMANDS.join(", ")} (see --help)`,
+    );
+  }
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(
+      `unknown command "${command}" (commands: ${COMMANDS.join(", ")})`,
+    );
+  }
+  const cmd = command as Command;
+  if (cmd !== "exec" && after.length > 0) {
+    throw new UsageError(`"--" is only for exec HOST -- COMMAND`);
+  }
+  if (cmd !== "run" && cmd !== "exec" && rest.length > 0) {
+    throw new UsageError(`${cmd} takes no arguments, got "${rest[0]}"`);
+  }
+  for (const flag of ["all", "report", "keep"]) {
+    if (cmd !== "run" && flags.values[flag] !== undefined) {
+      throw new UsageError(`--${flag} is only for run`);
+    }
+  }
+  const rootfsFlag = stringFlag(flags, "rootfs");
+  if (rootfsFlag !== undefined && cmd !== "run" && cmd !== "up") {
+    throw new UsageError(
+      `--rootfs is only for up and run (exec uses the root file system the lab was built with)`,
+    );
+  }
+  const file = stringFlag(flags, "file")!;
+  // down and status work without a readable file: they need only the name.
+  // down, status and exec work on what exists: with --name they need no file.
+  const needsFile = !["down", "status", "exec"].includes(cmd) ||
+    stringFlag(flags, "name") === undefined;
+  const loaded = needsFile
+    ? await loadTopology(file, { specs: await loadRoleSpecs() })
+    : undefined;
+  const topology = loaded && rootfsFlag !== undefined
+    ? withRootfs(loaded, rootfsFlag)
+    : loaded;
+  const name = stringFlag(flags, "name") ?? topology?.name ?? "progjar";
+  if (!LAB_NAME.test(name)) {
+    throw new UsageError(
+      `--name: expected lower-case letters, digits and hyphens (at most 16), got "${name}"`,
+    );
+  }
+
+  const ui: Ui = { out, text: TEXT[flags.lang] };
+  switch (cmd) {
+    case "list":
+      return list(out, topology!);
+    case "exec":
+      return await exec(out, topology, name, rest, after);
+    case "run":
+      return await run(ui, topology!, name, rest, {
+        ...flags.values,
+        lang: flags.lang,
+      });
+  }
+  await checkLabPrivileges();
+  switch (cmd) {
+    case "up":
+      return await withInterrupt((signal) => up(ui, topology!, name, signal));
+    case "down":
+      return await down(ui, name);
+    case "status":
+      return await status(ui, name);
+  }
+}
+
+/** `topology` with every host in root file system `dir` (from --rootfs). */
+function withRootfs(topology: Topology, dir: string): Topology {
+  const rootfs = resolvePath(Deno.cwd() + "/", dir);
+  const problem = rootfsProblem(rootfs);
+  if (problem) throw new UsageError(`--rootfs ${dir}: ${problem}`);
+  return {
+    ...topology,
+    hosts: topology.hosts.map((host) => ({ ...host, rootfs })),
+  };
+}
+
+/**
+ * Runs `body` with an abort signal that Ctrl+C and SIGTERM trigger; `body`
+ * then cleans up. A second Ctrl+C leaves at once, without cleaning up.
+ */
+async function withInterrupt(
+  body: (signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (!controller.signal.aborted) {
+      controller.abort();
+      return;
+    }
+    printError(
+      "lab: interrupted twice: leaving now; remove the rest with lab down",
+    );
+    Deno.exit(EXIT_FAILURE);
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    return await body(controller.signal);
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
+async function up(
+  { out, text }: Ui,
+  topology: Topology,
+  name: string,
+  signal: AbortSignal,
+): Promise<number> {
+  const started = performance.now();
+  const result = await labUp(topology, name, { signal });
+  const ms = Math.round(performance.now() - started);
+  const names = labNames(name);
+  if (result.removed.length > 0) {
+    out.line(text.leftovers(result.removed.length, name));
+  }
+  out.line(
+    result.created
+      ? text.up(
+        name,
+        ms,
+        topology.hosts.length,
+        topology.subnet.cidr,
+        topology.subnet.broadcast,
+      )
+      : text.alreadyUp(name),
+  );
+  out.record({
+    type: "up",
+    lab: name,
+    created: result.created,
+    ms,
+    hosts: topology.hosts.length,
+  });
+  if (result.created) {
+    const roots = topology.hosts.some((h) => h.rootfs !== undefined);
+    out.line(
+      formatTable({
+        header: ["host", "address", "namespace", ...(roots ? ["root"] : [])],
+        rows: [
+          ...topology.hosts.map((h) => [
+            h.name,
+            h.address,
+            names.hostPrefix + h.name,
+            ...(roots ? [h.rootfs ?? "/"] : []),
+          ]),
+          ["(switch br0)", "", names.switchNs, ...(roots ? [""] : [])],
+        ],
+      }),
+    );
+    out.line(text.next(topology.hosts[0].name));
+  }
+  return EXIT_OK;
+}
+
+async function down({ out, text }: Ui, name: string): Promise<number> {
+  const started = performance.now();
+  const removed = await labDown(name);
+  const ms = Math.round(performance.now() - started);
+  out.line(
+    removed.length > 0
+      ? text.down(name, ms, removed.length)
+      : text.nothingToRemove(name),
+  );
+  out.record({ type: "down", lab: name, removed: removed.length, ms });
+  return EXIT_OK;
+}
+
+async function status({ out, text }: Ui, name: string): Promise<number> {
+  const status = await labStatus(name);
+  out.record({
+    type: "status",
+    lab: name,
+    up: status.up,
+    namespaces: status.namespaces,
+    hosts: status.state?.hosts ?? [],
+    pids: status.pids,
+  });
+  if (status.namespaces.length === 0) {
+    out.line(text.notUp(name));
+    return EXIT_OK;
+  }
+  if (!status.up) {
+    out.line(text.incomplete(name, status.namespaces.length));
+    return EXIT_OK;
+  }
+  const state = status.state!;
+  out.line(
+    text.isUp(
+      name,
+      state.hosts.length,
+      state.subnet,
+      state.broadcast,
+      state.file,
+    ),
+  );
+  const roots = state.hosts.some((h) => h.rootfs !== undefined);
+  out.line(formatTable({
+    header: [
+      "host",
+      "address",
+      "namespace",
+      "processes",
+      ...(roots ? ["root"] : []),
+    ],
+    rows: state.hosts.map((h) => [
+      h.name,
+      h.address,
+      h.netns,
+      String(status.pids[h.netns]?.length ?? 0),
+      ...(roots ? [h.rootfs ?? "/"] : []),
+    ]),
+  }));
+  return EXIT_OK;
+}
+
+function list(out: Output, topology: Topology): number {
+  for (const s of topology.scenarios) {
+    out.line(`${s.name}: ${s.description}`);
+    out.record({ type: "scenario", name: s.name, description: s.description });
+  }
+  return EXIT_OK;
+}
+
+async function exec(
+  out: Output,
+  topology: Topology | undefined,
+  name: string,
+  rest: string[],
+  command: string[],
+): Promise<number> {
+  if (rest.length !== 1) {
+    throw new UsageError(
+      rest.length === 0
+        ? "usage: lab exec HOST [-- COMMAND [ARGS…]] (hosts: see lab status)"
+        : `exec takes one host, got ${rest.length} (${
+          rest.join(" ")
+        }); put the command after "--"`,
+    );
+  }
+  const host = rest[0];
+  const unknownHost = (hosts: { name: string }[]) =>
+    new UsageError(
+      `unknown host "${host}" (hosts: ${shortList(hosts.map((h) => h.name))})`,
+    );
+  if (topology && !topology.hosts.some((h) => h.name === host)) {
+    throw unknownHost(topology.hosts);
+  }
+  await checkLabPrivileges();
+  const status = await labStatus(name);
+  if (!status.up || !status.state) {
+    throw new RuntimeError(`lab "${name}" is not up: run lab up first`);
+  }
+  // The lab that runs may have been built from another file.
+  const target = status.state.hosts.find((h) => h.name === host);
+  if (!target) throw unknownHost(status.state.hosts);
+  // No command: a shell on the host, as logging in to the VM would give.
+  const argv = command.length > 0 ? command : ["/bin/sh"];
+  out.flush();
+  const child = new Deno.Command("ip", {
+    args: execArgs(hostNetns(name, host), onHost(target, argv)),
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  // Ctrl+C reaches the command itself (same terminal); just wait for it.
+  const ignore = () => {};
+  Deno.addSignalListener("SIGINT", ignore);
+  try {
+    return (await child.status).code;
+  } finally {
+    Deno.removeSignalListener("SIGINT", ignore);
+  }
+}
+
+async function run(
+  ui: Ui,
+  topology: Topology,
+  name: string,
+  wanted: string[],
+  values: Record<string, string | boolean | undefined> & { lang: Lang },
+): Promise<number> {
+  const { out, text } = ui;
+  const scenarios = pickScenarios(topology, wanted, values.all === true);
+  const reportPath = typeof values.report === "string"
+    ? values.report
+    : undefined;
+  if (reportPath !== undefined) {
+    // Find out now, not after the run, that the report cannot be written.
+    try {
+      await Deno.writeTextFile(reportPath, "");
+    } catch (err) {
+      throw new UsageError(
+        describeError(err, { doing: `--report ${reportPath}` }),
+      );
+    }
+  }
+  await checkLabPrivileges();
+  return await withInterrupt(async (signal) => {
+    const before = await labStatus(name);
+    if (
+      before.up && before.state &&
+      !sameNetwork(before.state, stateOf(topology, name))
+    ) {
+      throw new RuntimeError(
+        `lab "${name}" is up with other hosts or root file systems (from ${before.state.file}); take it down first: lab down --name ${name}`,
+      );
+    }
+    let builtHere = false;
+    if (!before.up) {
+      await up(ui, topology, name, signal);
+      builtHere = true;
+    }
+    const results: ScenarioResult[] = [];
+    try {
+      for (const scenario of scenarios) {
+        if (signal.aborted) break;
+        out.line("");
+        out.line(
+          out.style(
+            "bold",
+            `== ${scenario.name}${
+              scenario.description ? `: ${scenario.description}` : ""
+            }`,
+          ),
+        );
+        const result = await runScenario(topology, scenario, {
+          lab: name,
+          lang: values.lang,
+          signal,
+          onProgress: (line) => out.line(out.style("dim", `  ${line}`)),
+        });
+        results.push(result);
+        printResult(out, result);
+      }
+    } finally {
+      if (builtHere && (values.keep !== true || signal.aborted)) {
+        await labDown(name);
+        out.line(text.takenDown(name));
+      }
+    }
+    if (reportPath !== undefined) {
+      await Deno.writeTextFile(
+        reportPath,
+        formatReport(topology, results, { lab: name }),
+      );
+      out.line(text.report(reportPath));
+    }
+    const ok = !signal.aborted && results.every((r) => r.ok);
+    out.record({ type: "done", ok, scenarios: results.length });
+    return ok ? EXIT_OK : EXIT_FAILURE;
+  });
+}
+
+/** A list for a one-line message: at most 8 names, then how many more. */
+function shortList(names: string[]): string {
+  return names.length <= 8
+    ? names.join(", ")
+    : `${names.slice(0, 8).join(", ")} and ${names.length - 8} more`;
+}
+
+function pickScenarios(
+  topology: Topology,
+  wanted: string[],
+  all: boolean,
+): Scenario[] {
+  const known = topology.scenarios.map((s) => s.name).join(", ");
+  if (all && wanted.length > 0) {
+    throw new UsageError("give scenario names or --all, not both");
+  }
+  if (all) {
+    if (topology.scenarios.length === 0) {
+      throw new UsageError(`${topology.file} has no scenarios`);
+    }
+    return topology.scenarios;
+  }
+  if (wanted.length === 0) {
+    throw new UsageError(
+      `run needs a scenario name or --all (scenarios: ${known})`,
+    );
+  }
+  return wanted.map((name) => {
+    const scenario = topology.scenarios.find((s) => s.name === name);
+    if (!scenario) {
+      throw new UsageError(`unknown scenario "${name}" (scenarios: ${known})`);
+    }
+    return scenario;
+  });
+}
+
+function printResult(out: Output, result: ScenarioResult): void {
+  const tables = summaryTables(result).map(formatTable);
+  out.line(tables.join("\n\n"));
+  const notes = sequenceNotes(result);
+  if (notes.length > 0) out.line(["", ...notes].join("\n"));
+  const excerpts = failureExcerpts(result);
+  if (excerpts.length > 0) {
+    out.line(["", ...excerpts.map((l) => out.style("red", l))].join("\n"));
+  }
+  const verdict = verdictLine(result);
+  out.line(out.style(result.ok ? "green" : "red", verdict));
+  out.record({
+    type: "result",
+    ...result,
+    processes: result.processes.map(({ stdout, transcript, ...rest }) => ({
+      ...rest,
+      outputLines: stdout.length,
+      transcriptLines: transcript.length,
+    })),
+  });
+  out.flush();
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,409 @@
+/**
+ * The lab's hosts as network namespaces on one bridge, managed with
+ * iproute2. The bridge lives in a namespace of its own, so nothing is added
+ * to the machine's own network: each host's `eth0` is one end of a veth pair
+ * whose other end is a port of that bridge.
+ *
+ * Names: the switch is the namespace `pj_<lab>`, host `alpine-1` is
+ * `pj_<lab>_alpine-1`; `/etc/netns/<namespace>/hosts` makes the host names
+ * resolve inside the lab (`ip netns exec` mounts it over `/etc/hosts`).
+ *
+ * @module
+ */
+
+import { RuntimeError } from "../errors.ts";
+import { ip, ipBatch, listNetns, netnsPids, noIp } from "./_ip.ts";
+import { rootfsCommand } from "./rootfs.ts";
+import type { LabHost, Topology } from "./topology.ts";
+
+/** Where `ip netns exec` finds per-namespace files. */
+const NETNS_ETC = "/etc/netns";
+/** The file in the switch's directory that says the lab is complete. */
+const STATE_FILE = "progjar-lab.json";
+/** How many `ip` processes configure hosts at once. */
+const PARALLEL = 8;
+
+/** The namespace names of a lab. */
+export interface LabNames {
+  /** The lab's name. */
+  lab: string;
+  /** The switch's namespace (holds the bridge `br0`). */
+  switchNs: string;
+  /** Every host namespace starts with this. */
+  hostPrefix: string;
+}
+
+/** What a lab looks like on the system now. */
+export interface LabStatus {
+  /** The lab's names. */
+  names: LabNames;
+  /** Whether the lab is complete (its last step, the state file, exists). */
+  up: boolean;
+  /** The topology it was built from, when complete. */
+  state?: LabState;
+  /** The lab's namespaces that exist, switch included. */
+  namespaces: string[];
+  /** Processes running in the lab's namespaces, by namespace. */
+  pids: Record<string, number[]>;
+}
+
+/** What `up` records about a built lab. */
+export interface LabState {
+  /** The topology file. */
+  file: string;
+  /** The subnet in CIDR form. */
+  subnet: string;
+  /** The broadcast address. */
+  broadcast: string;
+  /** The hosts with their namespaces and, if any, their root file systems. */
+  hosts: { name: string; address: string; netns: string; rootfs?: string }[];
+}
+
+/** Returns the namespace names for lab `lab`. */
+export function labNames(lab: string): LabNames {
+  return { lab, switchNs: `pj_${lab}`, hostPrefix: `pj_${lab}_` };
+}
+
+/** The namespace of `host` in lab `lab`. */
+export function hostNetns(lab: string, host: string): string {
+  return `${labNames(lab).hostPrefix}${host}`;
+}
+
+/** Whether the system can run a lab, as reported by {@linkcode labPrivileges}. */
+export interface Privileges {
+  /** The effective user id, or `null` if unknown. */
+  uid: number | null;
+  /** Whether `ip` could be run. */
+  ip: boolean;
+}
+
+/** Finds out whether we are root and `ip` exists. */
+export async function labPrivileges(): Promise<Privileges> {
+  let uid: number | null = null;
+  try {
+    uid = Deno.uid();
+  } catch {
+    // no --allow-sys=uid: treat as unknown
+  }
+  let hasIp = true;
+  try {
+    await ip(["-V"]);
+  } catch {
+    hasIp = false;
+  }
+  return { uid, ip: hasIp };
+}
+
+/**
+ * Says what is missing for a lab (root, `ip`), or `undefined` when nothing
+ * is. The lab needs both to create namespaces.
+ */
+export function privilegeProblem(privileges: Privileges): string | undefined {
+  if (!privileges.ip) return noIp().message;
+  if (privileges.uid !== 0) {
+    return "the lab needs root to create network namespaces: run it as root (e.g. sudo deno task lab …)";
+  }
+  return undefined;
+}
+
+/** Throws a {@linkcode RuntimeError} unless we are root and `ip` exists. */
+export async function checkLabPrivileges(): Promise<void> {
+  const problem = privilegeProblem(await labPrivileges());
+  if (problem) throw new RuntimeError(problem);
+}
+
+/** Reports which of the lab's namespaces exist and what runs in them. */
+export async function labStatus(lab: string): Promise<LabStatus> {
+  const names = labNames(lab);
+  const namespaces = (await listNetns()).filter((ns) =>
+    ns === names.switchNs || ns.startsWith(names.hostPrefix)
+  ).sort();
+  let state: LabState | undefined;
+  if (namespaces.includes(names.switchNs)) {
+    try {
+      state = JSON.parse(
+        await Deno.readTextFile(
+          `${NETNS_ETC}/${names.switchNs}/${STATE_FILE}`,
+        ),
+      );
+    } catch {
+      // not complete
+    }
+  }
+  const up = state !== undefined &&
+    state.hosts.every((host) => namespaces.includes(host.netns));
+  const pids = await pidsOf(namespaces);
+  return { names, up, state: up ? state : undefined, namespaces, pids };
+}
+
+/** The state a topology gives, to compare with a running lab's. */
+export function stateOf(topology: Topology, lab: string): LabState {
+  return {
+    file: topology.file,
+    subnet: topology.subnet.cidr,
+    broadcast: topology.subnet.broadcast,
+    hosts: topology.hosts.map((host) => ({
+      name: host.name,
+      address: host.address,
+      netns: hostNetns(lab, host.name),
+      ...(host.rootfs === undefined ? {} : { rootfs: host.rootfs }),
+    })),
+  };
+}
+
+/**
+ * Whether two states describe the same network, root file systems included
+ * (the file name may differ).
+ */
+export function sameNetwork(a: LabState, b: LabState): boolean {
+  const key = (s: LabState) =>
+    JSON.stringify([
+      s.subnet,
+      s.hosts.map((h) => [h.name, h.address, h.rootfs ?? null]),
+    ]);
+  return key(a) === key(b);
+}
+
+/** Options for {@linkcode labUp}. */
+export interface UpOptions {
+  /** Aborting stops the build and removes what was made. */
+  signal?: AbortSignal;
+}
+
+/** What {@linkcode labUp} did. */
+export interface UpResult {
+  /** `false` if the lab was already up with this topology. */
+  created: boolean;
+  /** Namespaces left over from an unfinished lab that were removed first. */
+  removed: string[];
+}
+
+/**
+ * Builds the lab: the switch namespace with bridge `br0`, and per host a
+ * namespace whose `eth0` (address, broadcast, a route for multicast) is
+ * patched into the bridge. Idempotent: a complete lab with the same hosts is
+ * left alone; leftovers of an unfinished one are removed first. On any
+ * failure or abort, everything made is removed again.
+ */
+export async function labUp(
+  topology: Topology,
+  lab: string,
+  options: UpOptions = {},
+): Promise<UpResult> {
+  const names = labNames(lab);
+  const wanted = stateOf(topology, lab);
+  const status = await labStatus(lab);
+  if (status.up && status.state) {
+    if (sameNetwork(status.state, wanted)) {
+      return { created: false, removed: [] };
+    }
+    throw new RuntimeError(
+      `lab "${lab}" is already up with other hosts (from ${status.state.file}); take it down first: lab down --name ${lab}`,
+    );
+  }
+  let removed: string[] = [];
+  if (status.namespaces.length > 0) removed = await labDown(lab);
+  try {
+    await build(topology, names, wanted, options.signal);
+  } catch (err) {
+    await labDown(lab);
+    throw err;
+  }
+  return { created: true, removed };
+}
+
+async function build(
+  topology: Topology,
+  names: LabNames,
+  state: LabState,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const checkAbort = () => {
+    if (signal?.aborted) throw new RuntimeError("interrupted");
+  };
+  // One process creates every namespace and veth pair; the host end is
+  // created inside the host's namespace, the peer inside the switch's.
+  const root = [`netns add ${names.switchNs}`];
+  for (const host of state.hosts) root.push(`netns add ${host.netns}`);
+  state.hosts.forEach((host, i) => {
+    root.push(
+      `link add name eth0 netns ${host.netns} type veth peer name ${
+        portName(i)
+      } netns ${names.switchNs}`,
+    );
+  });
+  await ipBatch(root);
+  checkAbort();
+
+  // The switch: a bridge that floods multicast (no IGMP snooping) and
+  // forwards at once (no STP).
+  const bridge = [
+    "link set lo up",
+    "link add br0 type bridge stp_state 0 mcast_snooping 0",
+  ];
+  state.hosts.forEach((_, i) => {
+    bridge.push(`link set ${portName(i)} master br0`);
+    bridge.push(`link set ${portName(i)} up`);
+  });
+  bridge.push("link set br0 up");
+  await ipBatch(bridge, { netns: names.switchNs });
+  checkAbort();
+
+  const prefix = topology.subnet.prefix;
+  await inParallel(topology.hosts, async (host: LabHost, i: number) => {
+    checkAbort();
+    const netns = state.hosts[i].netns;
+    await ipBatch([
+      "link set lo up",
+      `addr add ${host.address}/${prefix} broadcast ${topology.subnet.broadcast} dev eth0`,
+      "link set eth0 up",
+      // Multicast senders and joins on INADDR_ANY need a route to 224/4.
+      "route add 224.0.0.0/4 dev eth0",
+    ], { netns });
+    await writeHostsFile(netns, topology.hosts);
+  });
+  checkAbort();
+  await Deno.mkdir(`${NETNS_ETC}/${names.switchNs}`, { recursive: true });
+  await Deno.writeTextFile(
+    `${NETNS_ETC}/${names.switchNs}/${STATE_FILE}`,
+    JSON.stringify(state, null, 2) + "\n",
+  );
+}
+
+/** The bridge port of the `i`-th host (interface names have 15 characters at most). */
+function portName(i: number): string {
+  return `p${i + 1}`;
+}
+
+async function writeHostsFile(netns: string, hosts: LabHost[]): Promise<void> {
+  const lines = [
+    "# written by the progjar lab; removed by `lab down`",
+    "127.0.0.1\tlocalhost",
+    "::1\tlocalhost ip6-localhost ip6-loopback",
+    ...hosts.map((host) => `${host.address}\t${host.name}`),
+  ];
+  await Deno.mkdir(`${NETNS_ETC}/${netns}`, { recursive: true });
+  await Deno.writeTextFile(
+    `${NETNS_ETC}/${netns}/hosts`,
+    lines.join("\n") + "\n",
+  );
+}
+
+async function inParallel<T>(
+  items: T[],
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index], index);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(PARALLEL, items.length) }, worker),
+  );
+}
+
+/** The processes in each namespace that has any, asking `ip` in parallel. */
+async function pidsOf(namespaces: string[]): Promise<Record<string, number[]>> {
+  const pids: Record<string, number[]> = {};
+  await inParallel(namespaces, async (ns) => {
+    const list = await netnsPids(ns);
+    if (list.length > 0) pids[ns] = list;
+  });
+  return pids;
+}
+
+/**
+ * Removes lab `lab`: stops every process still running in its namespaces
+ * (SIGTERM, then SIGKILL after 2 s), deletes the namespaces (which removes
+ * the veth pairs and the bridge) and their `/etc/netns` files. Returns the
+ * namespaces removed; none if the lab was not there.
+ */
+export async function labDown(lab: string): Promise<string[]> {
+  const names = labNames(lab);
+  const namespaces = (await listNetns()).filter((ns) =>
+    ns === names.switchNs || ns.startsWith(names.hostPrefix)
+  );
+  await stopProcesses(namespaces);
+  if (namespaces.length > 0) {
+    await ip(["-force", "-batch", "-"], {
+      input: namespaces.map((ns) => `netns del ${ns}`).join("\n") + "\n",
+      allowFailure: true,
+    });
+  }
+  // The /etc/netns directories, including any whose namespace is gone.
+  for await (const entry of readDirIfAny(NETNS_ETC)) {
+    if (
+      entry.isDirectory &&
+      (entry.name === names.switchNs ||
+        entry.name.startsWith(names.hostPrefix))
+    ) {
+      await Deno.remove(`${NETNS_ETC}/${entry.name}`, { recursive: true });
+    }
+  }
+  const left = (await listNetns()).filter((ns) => namespaces.includes(ns));
+  if (left.length > 0) {
+    throw new RuntimeError(
+      `could not remove namespaces: ${left.join(", ")}`,
+    );
+  }
+  return namespaces.sort();
+}
+
+async function* readDirIfAny(path: string): AsyncIterable<Deno.DirEntry> {
+  try {
+    yield* Deno.readDir(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+}
+
+async function stopProcesses(namespaces: string[]): Promise<void> {
+  for (const signal of ["TERM", "KILL"]) {
+    const running = await pidsOf(namespaces);
+    if (Object.keys(running).length === 0) return;
+    for (const [ns, pids] of Object.entries(running)) {
+      // The shell's built-in kill, started through `ip` (the one program
+      // this tool may run); process ids are machine-wide.
+      await ip([
+        "netns",
+        "exec",
+        ns,
+        "/bin/sh",
+        "-c",
+        `kill -${signal} "$@"`,
+        "sh",
+        ...pids.map(String),
+      ], { allowFailure: true });
+    }
+    if (signal === "TERM") {
+      const deadline = Date.now() + 2000;
+      while (Date.now() < deadline) {
+        const left = await pidsOf(Object.keys(running));
+        if (Object.keys(left).length === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+}
+
+/** The `ip` arguments that run `command` in namespace `netns`. */
+export function execArgs(netns: string, command: string[]): string[] {
+  return ["netns", "exec", netns, ...command];
+}
+
+/**
+ * What runs `command` on a lab host, after `ip netns exec <ns>`: the command
+ * itself, or, for a host with a root file system, the command inside it.
+ */
+export function onHost(
+  host: { name: string; rootfs?: string },
+  command: string[],
+  env: string[] = [],
+): string[] {
+  return host.rootfs === undefined
+    ? command
+    : rootfsCommand({ rootfs: host.rootfs, host: host.name, command, env });
+}

@@ -1,0 +1,541 @@
+/**
+ * Running a scenario in a lab: start each step's role on its hosts in order
+ * (`ip netns exec <host> deno run <the role's permissions> <entry> --json …`),
+ * wait for "listening" records where the scenario says so, type input, stop
+ * the long-running roles at the end, and check each host's summary.
+ *
+ * @module
+ */
+
+import { RuntimeError } from "../errors.ts";
+import { findRole } from "../roles.ts";
+import type { Lang } from "../i18n.ts";
+import { LabProcess, lastLine } from "./_process.ts";
+import { hostNetns, onHost } from "./netns.ts";
+import { hasRoleCommand, ROOTFS_HINT } from "./rootfs.ts";
+import {
+  type FieldExpectation,
+  fillPlaceholders,
+  placeholderValues,
+  type Scenario,
+  type StartStep,
+  type Topology,
+} from "./topology.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+/** Output must pause this long before the long-running roles are stopped. */
+const QUIET_MS = 300;
+/** Time a stopped role gets to print its summary before SIGKILL. */
+const STOP_GRACE_MS = 5_000;
+
+/** One check of a host's result. */
+export interface Check {
+  /** What was checked, e.g. `exit`, `missing`, `lines`. */
+  name: string;
+  /** Whether it passed. */
+  ok: boolean;
+  /** What was found, e.g. `0`, `6/6`, `3 > 1`. */
+  detail: string;
+}
+
+/** What one role did on one host. */
+export interface ProcessResult {
+  /** The host. */
+  host: string;
+  /** The host's address. */
+  address: string;
+  /** The role. */
+  role: string;
+  /** The index of its step (from 0). */
+  step: number;
+  /** The flags it got (without `--json`), placeholders filled in. */
+  args: string[];
+  /** The full command line run from the machine (ip netns exec …). */
+  command: string[];
+  /** The command as a student types it on the host (without `--json`). */
+  typed: string[];
+  /** The root file system the role ran in, if any. */
+  rootfs?: string;
+  /** Lines typed into it. */
+  input: string[];
+  /** Milliseconds from the scenario's start to this role's start. */
+  startedMs: number;
+  /** Exit code (`null` if it never ended). */
+  code: number | null;
+  /** The signal that ended it, if any. */
+  signal: string | null;
+  /** Whether the runner stopped it (SIGTERM at the end). */
+  stopped: boolean;
+  /** Its standard output lines (JSON records). */
+  stdout: string[];
+  /** Lines of output not kept (a flood beyond the cap). */
+  dropped: number;
+  /**
+   * What it would have printed on the host's terminal (its human lines in
+   * the run's language): the first and last lines when there were many.
+   */
+  transcript: string[];
+  /** Human lines left out between the kept first and last ones. */
+  transcriptOmitted: number;
+  /** Its standard error. */
+  stderr: string;
+  /** Its last `summary` record, if any. */
+  summary?: Record<string, unknown>;
+  /** The checks of its result. */
+  checks: Check[];
+  /** Whether every check passed. */
+  ok: boolean;
+}
+
+/** The result of one scenario. */
+export interface ScenarioResult {
+  /** The scenario's name. */
+  scenario: string;
+  /** Its description. */
+  description: string;
+  /** The lab it ran in. */
+  lab: string;
+  /** Whether every role's checks passed and nothing went wrong. */
+  ok: boolean;
+  /** What went wrong, if the run itself failed (timeout, a role not ready). */
+  error?: string;
+  /** How long it took. */
+  durationMs: number;
+  /** Each role on each host, in start order. */
+  processes: ProcessResult[];
+}
+
+/** Options for {@linkcode runScenario}. */
+export interface RunOptions {
+  /** The lab's name (it must be up). */
+  lab: string;
+  /** The language of the roles' messages (unless a step sets `lang`). */
+  lang?: Lang;
+  /** Aborting (Ctrl+C) stops every role and ends the run. */
+  signal?: AbortSignal;
+  /** Called with a line of progress, e.g. `alpine-2: broadcast-receiver started`. */
+  onProgress?: (line: string) => void;
+}
+
+interface Running {
+  step: StartStep;
+  index: number;
+  host: string;
+  address: string;
+  args: string[];
+  command: string[];
+  typed: string[];
+  rootfs?: string;
+  input: string[];
+  startedMs: number;
+  proc: LabProcess;
+  stopped: boolean;
+}
+
+/**
+ * Runs `scenario` in a lab that is up and returns what every role did.
+ * Never leaves a role running: on failure, timeout or abort each is stopped.
+ */
+export async function runScenario(
+  topology: Topology,
+  scenario: Scenario,
+  options: RunOptions,
+): Promise<ScenarioResult> {
+  const started = Date.now();
+  const progress = options.onProgress ?? (() => {});
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort("timeout"),
+    scenario.timeoutMs,
+  );
+  const onAbort = () => controller.abort("interrupted");
+  options.signal?.addEventListener("abort", onAbort);
+  const signal = controller.signal;
+  const running: Running[] = [];
+  let error: string | undefined;
+  try {
+    checkEntries(topology, scenario);
+    for (const [index, step] of scenario.steps.entries()) {
+      await sleep(step.afterMs, signal);
+      if (step.kind === "input") {
+        for (const host of step.hosts) {
+          const target = running.findLast((r) => r.host === host);
+          if (!target) {
+            throw new RuntimeError(`${step.where}: nothing runs on ${host}`);
+          }
+          const lines = step.input.map((line) =>
+            fillPlaceholders(line, values(topology, host))
+          );
+          target.input.push(...lines);
+          await target.proc.type(lines);
+          progress(
+            `${host}: typed ${lines.length} line(s) into ${target.step.role}`,
+          );
+        }
+        continue;
+      }
+      const group = step.hosts.map((host) =>
+        start(topology, step, { index, host, started, ...options })
+      );
+      running.push(...group);
+      for (const r of group) {
+        progress(`${r.host}: ${step.role} ${r.args.join(" ")}`.trimEnd());
+        await r.proc.type(r.input);
+        if (step.stop === "self") await r.proc.closeInput();
+      }
+      if (step.wait) {
+        await Promise.all(
+          group.map((r) => r.proc.waitForRecord(step.wait!, signal)),
+        );
+        progress(`${step.hosts.join(", ")}: ${step.wait}`);
+      }
+    }
+    // The roles that end by themselves: wait for them.
+    await Promise.race([
+      Promise.all(
+        running.filter((r) => r.step.stop === "self").map((r) => r.proc.done),
+      ),
+      aborted(signal),
+    ]);
+    if (signal.aborted) throw new RuntimeError(abortMessage(signal));
+    await settle(running, scenario.lingerMs, signal);
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+    if (signal.aborted && !(err instanceof RuntimeError)) {
+      error = abortMessage(signal);
+    }
+    if (signal.reason === "timeout") {
+      const waiting = running.filter((r) => !r.proc.end).map((r) =>
+        `${r.host} ${r.step.role}`
+      );
+      error = `${error} (${scenario.timeoutMs / 1000} s)${
+        waiting.length > 0 ? `; still running: ${waiting.join(", ")}` : ""
+      }`;
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+    await stopAll(running);
+  }
+  const processes = running.map((r) => result(r, running));
+  return {
+    scenario: scenario.name,
+    description: scenario.description,
+    lab: options.lab,
+    ok: error === undefined && processes.every((p) => p.ok),
+    error,
+    durationMs: Date.now() - started,
+    processes,
+  };
+}
+
+function checkEntries(topology: Topology, scenario: Scenario): void {
+  for (const step of scenario.steps) {
+    if (step.kind !== "start") continue;
+    const role = findRole(step.role)!;
+    for (const name of step.hosts) {
+      const rootfs = topology.hosts.find((h) => h.name === name)?.rootfs;
+      if (rootfs !== undefined && !hasRoleCommand(rootfs, role.name)) {
+        throw new RuntimeError(
+          `${step.where}: role ${role.name} is not installed in ${rootfs} (${ROOTFS_HINT})`,
+        );
+      }
+    }
+    try {
+      Deno.statSync(new URL(role.entry, ROOT));
+    } catch {
+      throw new RuntimeError(
+        `${step.where}: role ${role.name} is not built yet (${role.entry} is missing)`,
+      );
+    }
+  }
+}
+
+function values(topology: Topology, host: string): Record<string, string> {
+  return placeholderValues(
+    topology,
+    topology.hosts.find((h) => h.name === host)!,
+  );
+}
+
+interface StartOptions extends RunOptions {
+  index: number;
+  host: string;
+  started: number;
+}
+
+function start(
+  topology: Topology,
+  step: StartStep,
+  options: StartOptions,
+): Running {
+  const { index, host: name, lab, started } = options;
+  const host = topology.hosts.find((h) => h.name === name)!;
+  const role = findRole(step.role)!;
+  const fill = values(topology, name);
+  const args: string[] = [];
+  for (const [flag, value] of step.flags) {
+    args.push(`--${flag}`);
+    if (value !== true) args.push(fillPlaceholders(value, fill));
+  }
+  // The runner reads records; --json-text adds the human lines, so the
+  // report shows what the host's terminal would have shown.
+  const runnerArgs = ["--json", "--json-text"];
+  if (options.lang && !step.flags.some(([flag]) => flag === "lang")) {
+    runnerArgs.push("--lang", options.lang);
+  }
+  let command: string[];
+  let typed: string[];
+  if (host.rootfs !== undefined) {
+    // On the "VM": the command install.sh put in PATH, as a student types it.
+    typed = [role.name, ...args];
+    command = onHost(host, [role.name, ...runnerArgs, ...args], [
+      "NO_COLOR=1",
+    ]);
+  } else {
+    typed = ["deno", "task", role.name, ...args];
+    const entry = decodeURIComponent(new URL(role.entry, ROOT).pathname);
+    command = [
+      Deno.execPath(),
+      "run",
+      ...role.permissions,
+      entry,
+      ...runnerArgs,
+      ...args,
+    ];
+  }
+  const netns = hostNetns(lab, name);
+  return {
+    step,
+    index,
+    host: name,
+    address: fill.address,
+    args,
+    command: ["ip", "netns", "exec", netns, ...command],
+    typed,
+    rootfs: host.rootfs,
+    input: step.input.map((line) => fillPlaceholders(line, fill)),
+    startedMs: Date.now() - started,
+    proc: new LabProcess({
+      host: name,
+      netns,
+      command,
+      cwd: decodeURIComponent(ROOT.pathname),
+    }),
+    stopped: false,
+  };
+}
+
+/**
+ * Waits until output has paused for a moment and every `lines` expectation
+ * is met, or `lingerMs` has passed: the roles that run to the end have
+ * then printed what they will print.
+ */
+async function settle(
+  running: Running[],
+  lingerMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + lingerMs;
+  while (Date.now() < deadline && !signal.aborted) {
+    const last = Math.max(...running.map((r) => r.proc.lastOutputAt));
+    const quiet = Date.now() - last >= QUIET_MS;
+    const linesMet = running.every((r) => linesCheck(r, running)?.ok ?? true);
+    if (quiet && linesMet) return;
+    await sleep(50, signal).catch(() => {});
+  }
+}
+
+/** Stops the roles still running, later steps first (clients before servers). */
+async function stopAll(running: Running[]): Promise<void> {
+  const steps = [...new Set(running.map((r) => r.index))].sort((a, b) => b - a);
+  for (const index of steps) {
+    const group = running.filter((r) => r.index === index && !r.proc.end);
+    for (const r of group) {
+      r.stopped = true;
+      r.proc.kill("SIGTERM");
+    }
+    await Promise.race([
+      Promise.all(group.map((r) => r.proc.done)),
+      new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS)),
+    ]);
+    for (const r of group) r.proc.kill("SIGKILL");
+    await Promise.all(group.map((r) => r.proc.closeInput()));
+  }
+  await Promise.all(running.map((r) => r.proc.done));
+}
+
+function result(r: Running, all: Running[]): ProcessResult {
+  const summary = r.proc.records.findLast((rec) => rec.type === "summary");
+  const checks = checksOf(r, summary, all);
+  return {
+    host: r.host,
+    address: r.address,
+    role: r.step.role,
+    step: r.index,
+    args: r.args,
+    command: r.command,
+    typed: r.typed,
+    ...(r.rootfs === undefined ? {} : { rootfs: r.rootfs }),
+    input: r.input,
+    startedMs: r.startedMs,
+    code: r.proc.end?.code ?? null,
+    signal: r.proc.end?.signal ?? null,
+    stopped: r.stopped,
+    stdout: r.proc.lines,
+    dropped: r.proc.dropped,
+    transcript: r.proc.text,
+    transcriptOmitted: r.proc.textDropped,
+    stderr: r.proc.stderr,
+    summary,
+    checks,
+    ok: checks.every((c) => c.ok),
+  };
+}
+
+function checksOf(
+  r: Running,
+  summary: Record<string, unknown> | undefined,
+  all: Running[],
+): Check[] {
+  const end = r.proc.end;
+  const expectedExit = r.step.expect.find((e) => e.field === "exit");
+  const exitWanted = expectedExit?.field === "exit" && "op" in expectedExit
+    ? expectedExit
+    : { field: "exit", op: "=", value: 0 } as const;
+  const checks: Check[] = [];
+  if (!end) {
+    checks.push({ name: "exit", ok: false, detail: "still running" });
+  } else if (end.signal && end.code !== 0) {
+    checks.push({
+      name: "exit",
+      ok: false,
+      detail: `killed by ${end.signal}${lastLine(r.proc.stderr)}`,
+    });
+  } else {
+    const ok = compare(end.code, exitWanted.op, exitWanted.value);
+    checks.push({
+      name: "exit",
+      ok,
+      detail: ok ? String(end.code) : `${end.code}${lastLine(r.proc.stderr)}`,
+    });
+  }
+  for (const expectation of r.step.expect) {
+    if (expectation.field === "prints") {
+      const text = String(expectation.value);
+      const ok = textsOf(r.proc.records).some((t) => t.includes(text));
+      checks.push({
+        name: "prints",
+        ok,
+        detail: ok ? JSON.stringify(text) : `no ${JSON.stringify(text)}`,
+      });
+    } else if (!("op" in expectation)) {
+      checks.push(linesCheck(r, all)!);
+    } else if (expectation.field !== "exit") {
+      checks.push(fieldCheck(expectation, summary));
+    }
+  }
+  return checks;
+}
+
+function fieldCheck(
+  expectation: FieldExpectation,
+  summary: Record<string, unknown> | undefined,
+): Check {
+  const { field, op, value } = expectation;
+  const wanted = `${op === "=" ? "" : op}${value}`;
+  if (!summary) {
+    return { name: field, ok: false, detail: `no summary (wanted ${wanted})` };
+  }
+  const actual = summary[field];
+  if (typeof actual !== "number") {
+    return {
+      name: field,
+      ok: false,
+      detail: `${JSON.stringify(actual ?? null)} (wanted ${wanted})`,
+    };
+  }
+  const ok = compare(actual, op, value);
+  return {
+    name: field,
+    ok,
+    detail: ok ? `${actual}` : `${actual} (wanted ${wanted})`,
+  };
+}
+
+function compare(actual: number, op: string, value: number): boolean {
+  switch (op) {
+    case ">":
+      return actual > value;
+    case ">=":
+      return actual >= value;
+    case "<":
+      return actual < value;
+    case "<=":
+      return actual <= value;
+    default:
+      return actual === value;
+  }
+}
+
+/** The `lines` check of `r`, or `undefined` if it has none. */
+function linesCheck(r: Running, all: Running[]): Check | undefined {
+  const expectation = r.step.expect.find((e) => e.field === "lines");
+  if (!expectation) return undefined;
+  const wanted = all
+    .filter((other) => expectation.value === "all" || other !== r)
+    .flatMap((other) => other.input);
+  const seen = textsOf(r.proc.records);
+  const missing = wanted.filter((line) => !seen.some((t) => t.includes(line)));
+  const got = wanted.length - missing.length;
+  return {
+    name: "lines",
+    ok: missing.length === 0,
+    detail: missing.length === 0
+      ? `${got}/${wanted.length}`
+      : `${got}/${wanted.length}, missing ${JSON.stringify(missing[0])}${
+        missing.length > 1 ? ` and ${missing.length - 1} more` : ""
+      }`,
+  };
+}
+
+function textsOf(records: Record<string, unknown>[]): string[] {
+  const texts: string[] = [];
+  for (const record of records) {
+    for (const value of Object.values(record)) {
+      if (typeof value === "string") texts.push(value);
+    }
+  }
+  return texts;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) {
+    return Promise.reject(new RuntimeError(abortMessage(signal)));
+  }
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RuntimeError(abortMessage(signal)));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+function abortMessage(signal: AbortSignal): string {
+  return signal.reason === "timeout"
+    ? "the scenario did not finish within its timeout"
+    : "interrupted";
+}

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { failureExcerpts, formatReport } from "../lib/lab/report.ts";
+import type { ProcessResult, ScenarioResult } from "../lib/lab/scenario.ts";
+import {
+  formatTable,
+  sequenceNotes,
+  summaryTables,
+} from "../lib/lab/summary.ts";
+import { parseTopology } from "../lib/lab/topology.ts";
+
+function receiver(
+  host: string,
+  startedMs: number,
+  firstSeq: number,
+  ok = true,
+): ProcessResult {
+  const lines = Array.from(
+    { length: 40 },
+    (_, i) => JSON.stringify({ type: "datagram", seq: firstSeq + i }),
+  );
+  return {
+    host,
+    address: "192.168.122.131",
+    role: "broadcast-receiver",
+    step: 1,
+    args: ["--port", "5005", "--count", "40"],
+    command: [],
+    typed: [
+      "deno",
+      "task",
+      "broadcast-receiver",
+      "--port",
+      "5005",
+      "--count",
+      "40",
+    ],
+    input: [],
+    startedMs,
+    code: ok ? 0 : 1,
+    signal: null,
+    stopped: false,
+    stdout: lines,
+    dropped: 0,
+    // As kept by the runner: first and last 200 of 999 human lines.
+    transcript: Array.from({ length: 400 }, (_, i) => {
+      const n = i < 200 ? i : i + 599;
+      return [
+        "pesan dari 192.168.122.207",
+        `diterima  BROADCAST ini angka ${firstSeq + Math.floor(n / 3)} `,
+        "dikirim oleh (192.168.122.207, 40000)",
+      ][n % 3];
+    }),
+    transcriptOmitted: 599,
+    stderr: ok ? "" : "broadcast-receiver: error: boom\n",
+    summary: {
+      type: "summary",
+      received: 40,
+      firstSeq,
+      lastSeq: firstSeq + 39,
+      missing: firstSeq - 1,
+      missedBeforeFirst: firstSeq - 1,
+      gaps: 0,
+    },
+    checks: [{ name: "exit", ok, detail: ok ? "0" : "1: boom" }],
+    ok,
+  };
+}
+
+const RESULT: ScenarioResult = {
+  scenario: "broadcast-sender-first",
+  description: "sender first",
+  lab: "t",
+  ok: false,
+  durationMs: 4200,
+  processes: [
+    {
+      ...receiver("alpine-1", 0, 1),
+      role: "broadcast-sender",
+      args: ["--to", "192.168.122.255", "--message", "it's"],
+      summary: { type: "summary", sent: 900 },
+      stdout: ['{"type":"sending"}'],
+      typed: [
+        "deno",
+        "task",
+        "broadcast-sender",
+        "--to",
+        "192.168.122.255",
+        "--message",
+        "it's",
+      ],
+      transcript: ["sending to 192.168.122.255:5005"],
+      transcriptOmitted: 0,
+    },
+    receiver("alpine-2", 1100, 318),
+    receiver("alpine-3", 1600, 467, false),
+  ],
+};
+
+Deno.test("summary: one table per role, with its own summary fields and the checks", () => {
+  const tables = summaryTables(RESULT);
+  assert.equal(tables.length, 2);
+  assert.deepEqual(tables[0].header, ["host", "role", "exit", "sent", "check"]);
+  assert.deepEqual(tables[1].header.slice(0, 6), [
+    "host",
+    "role",
+    "exit",
+    "received",
+    "firstSeq",
+    "lastSeq",
+  ]);
+  assert.deepEqual(tables[1].rows[1].at(-1), "FAIL exit: 1: boom");
+  const text = formatTable(tables[1]);
+  assert.match(text, /^alpine-2 +broadcast-receiver +0 +40 +318 +357 /m);
+});
+
+Deno.test("summary: each late receiver's first number and what it missed", () => {
+  assert.deepEqual(sequenceNotes(RESULT).slice(0, 1), [
+    "alpine-2 (started at 1.1 s): first number 318, so it missed 317 datagram(s) sent before it listened; 0 lost while listening",
+  ]);
+  // The sender has no sequence summary.
+  assert.equal(sequenceNotes(RESULT).length, 2);
+});
+
+Deno.test("lab run: a failed role's checks and last terminal lines, for the terminal", () => {
+  const lines = failureExcerpts(RESULT, 2);
+  assert.deepEqual(lines, [
+    "alpine-3 (broadcast-receiver): exit: 1: boom",
+    "  | … 997 lines omitted …",
+    "  | diterima  BROADCAST ini angka 799 ",
+    "  | dikirim oleh (192.168.122.207, 40000)",
+    "  ! broadcast-receiver: error: boom",
+  ]);
+});
+
+Deno.test("report: topology, commands as typed on each host, tables, cut transcripts", () => {
+  const topology = parseTopology(
+    "network: { subnet: 192.168.122.0/24 }\nhosts: { alpine-1: 192.168.122.207, alpine-2: 192.168.122.131 }\n",
+  );
+  const report = formatReport(topology, [RESULT], {
+    lab: "t",
+    date: new Date("2026-01-02T03:04:05Z"),
+  });
+  assert.match(report, /^# Lab report: broadcast-sender-first$/m);
+  assert.match(report, /Run 2026-01-02T03:04:05Z in lab `t`/);
+  assert.match(report, /^\| alpine-1 \| 192\.168\.122\.207 \|$/m);
+  assert.match(
+    report,
+    /^\| 1\.1 s \| alpine-2 \| `deno task broadcast-receiver --port 5005 --count 40` \|$/m,
+  );
+  assert.match(report, /--message 'it'\\''s'/);
+  assert.match(report, /^\| host \| role \| exit \| received \| firstSeq /m);
+  assert.match(report, /^- alpine-2 \(started at 1\.1 s\): first number 318/m);
+  // Transcripts: what the terminal showed, cut to the first and last lines.
+  assert.match(
+    report,
+    /#### alpine-2 \(192\.168\.122\.131\): broadcast-receiver\n\n```\nalpine-2\$ deno task broadcast-receiver --port 5005 --count 40\npesan dari 192\.168\.122\.207\nditerima {2}BROADCAST ini angka 318 \ndikirim oleh \(192\.168\.122\.207, 40000\)\n/,
+  );
+  assert.match(report, /^… 979 lines omitted …$/m);
+  assert.match(report, /^dikirim oleh \(192\.168\.122\.207, 40000\)\n```$/m);
+  assert.match(
+    report,
+    /```\nalpine-1\$ deno task broadcast-sender .*\nsending to 192\.168\.122\.255:5005\n```/,
+  );
+  assert.doesNotMatch(report, /"type":"datagram"/);
+  assert.match(
+    report,
+    /Standard error:\n\n```\nbroadcast-receiver: error: boom\n```/,
+  );
+});
