@@ -101,6 +101,16 @@ async function main(): Promise<void> {
   // The bare Deno loop is a baseline for one receiver only.
   const baselines = wanted.includes("bare") ? [DENO_RECEIVE_LOOP] : [];
 
+  const missing = await missingPrograms(["python3", "iperf", "cc"]);
+  if (missing.length > 0) {
+    console.error(
+      `bench:udp: error: needs ${missing.join(", ")} (Debian: apt-get install ${
+        missing.map((m) => m === "cc" ? "gcc" : m).join(" ")
+      })`,
+    );
+    Deno.exit(1);
+  }
+
   const dir = await Deno.makeTempDir({ prefix: "bench_udp_" });
   try {
     const feeder = await buildFeeder(dir);
@@ -175,6 +185,16 @@ async function main(): Promise<void> {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** The programs of `names` that are not on the PATH. */
+async function missingPrograms(names: string[]): Promise<string[]> {
+  const missing = [];
+  for (const name of names) {
+    const found = await run(["/bin/sh", "-c", `command -v ${name}`], 10_000);
+    if (found.code !== 0) missing.push(name);
+  }
+  return missing;
 }
 
 /** Runs each Deno role once so module loading is cached before timing. */
