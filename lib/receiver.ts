@@ -17,7 +17,9 @@ import { MAX_DATAGRAM } from "./socket.ts";
 
 /**
  * Human lines for one datagram: the sender's address and port and the
- * payload, already escaped for display.
+ * payload, already escaped for display. `text` must appear in the lines as it
+ * is (interpolated, not measured or cut): the receive loop builds each
+ * sender's lines once, with a marker in its place, for a flood's fast path.
  */
 export type DatagramLines = (
   address: string,
