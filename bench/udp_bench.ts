@@ -12,7 +12,7 @@
  *
  * Needs Linux, python3, iperf (iperf2) and cc.
  *
- *   deno task bench:udp [--seconds 2] [--rates 10000,20000,30000,50000,75000,100000,200000,0]
+ *   deno task bench:udp [--seconds 2] [--rates 10000,20000,...,200000,0]
  *                       [--sender-count 200000]
  *
  * @module
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       "trials-four": { type: "string", default: "1" },
       rates: {
         type: "string",
-        default: "10000,20000,30000,50000,75000,100000,200000,0",
+        default: "10000,20000,30000,40000,50000,60000,75000,100000,200000,0",
       },
       "sender-count": { type: "string", default: "200000" },
       // For quick runs while tuning: a subset of sections and receivers.
