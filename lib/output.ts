@@ -46,8 +46,11 @@ export class Output {
   readonly json: boolean;
   #jsonText: boolean;
   #writer: SyncWriter;
-  #pending: string[] = [];
-  #pendingLength = 0;
+  // Pending output as bytes, encoded as each line arrives and reused after
+  // every flush: a flood of lines then leaves no strings for the garbage
+  // collector to copy around, and a flush is one write with no join/encode.
+  #buffer: Uint8Array;
+  #length = 0;
   #highWaterMark: number;
   #flushDelayMs: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -61,21 +64,37 @@ export class Output {
     this.#writer = options.writer ?? Deno.stdout;
     this.#highWaterMark = options.highWaterMark ?? 64 * 1024;
     this.#flushDelayMs = options.flushDelayMs ?? 10;
+    this.#buffer = new Uint8Array(this.#highWaterMark + 4096);
     this.#colour = !this.json && !readEnv("NO_COLOR") &&
       (this.#writer.isTerminal?.() ?? false);
   }
 
   /** Prints a human line (ignored in JSON mode unless `jsonText`). */
   line(text: string): void {
-    if (!this.json) this.#push(text);
+    if (!this.json) this.#pushText(text);
     else if (this.#jsonText) {
-      this.#push(JSON.stringify({ type: "text", text }));
+      this.#pushText(JSON.stringify({ type: "text", text }));
     }
   }
 
   /** Prints a JSON record (ignored in human mode). */
   record(value: Record<string, unknown>): void {
-    if (this.json) this.#push(JSON.stringify(value));
+    if (this.json) this.#pushText(JSON.stringify(value));
+  }
+
+  /**
+   * Appends bytes that are already display-safe text (ignored in JSON mode):
+   * the receivers' fast path for a flood of plain-ASCII datagrams, so a line
+   * can be assembled from pre-encoded pieces and the payload's own bytes.
+   * The caller supplies the newlines. Never pass raw peer bytes that
+   * `displayBytes` would change (see `displaysAsIs` in display.ts).
+   */
+  bytes(chunk: Uint8Array): void {
+    if (this.json || this.#broken) return;
+    this.#reserve(chunk.length);
+    this.#buffer.set(chunk, this.#length);
+    this.#length += chunk.length;
+    this.#scheduleFlush();
   }
 
   /** Colours `text` when printing to a terminal; returns it unchanged otherwise. */
@@ -89,11 +108,15 @@ export class Output {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#pending.length === 0) return;
-    const bytes = ENCODER.encode(this.#pending.join(""));
-    this.#pending = [];
-    this.#pendingLength = 0;
-    writeAll(this.#writer, bytes, () => this.#broken = true);
+    if (this.#length === 0) return;
+    const length = this.#length;
+    this.#length = 0;
+    // writeAll copies synchronously, so the buffer can be reused at once.
+    writeAll(
+      this.#writer,
+      this.#buffer.subarray(0, length),
+      () => this.#broken = true,
+    );
   }
 
   /**
@@ -109,11 +132,36 @@ export class Output {
     return this.#broken;
   }
 
-  #push(text: string): void {
+  #pushText(text: string): void {
     if (this.#broken) return;
-    this.#pending.push(text, "\n");
-    this.#pendingLength += text.length + 1;
-    if (this.#pendingLength >= this.#highWaterMark) {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit, plus the newline.
+    this.#reserve(text.length * 3 + 1);
+    const buffer = this.#buffer;
+    let at = this.#length;
+    // ASCII is copied in place (most lines are); anything else is encoded.
+    let i = 0;
+    for (; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) break;
+      buffer[at++] = code;
+    }
+    if (i < text.length) {
+      at += ENCODER.encodeInto(text.slice(i), buffer.subarray(at)).written;
+    }
+    buffer[at++] = 0x0a;
+    this.#length = at;
+    this.#scheduleFlush();
+  }
+
+  /** Makes room for `size` more bytes, flushing or growing the buffer. */
+  #reserve(size: number): void {
+    if (this.#length + size <= this.#buffer.length) return;
+    this.flush();
+    if (size > this.#buffer.length) this.#buffer = new Uint8Array(size);
+  }
+
+  #scheduleFlush(): void {
+    if (this.#length >= this.#highWaterMark) {
       this.flush();
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {

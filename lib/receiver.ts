@@ -7,7 +7,7 @@
  * @module
  */
 
-import { displayBytes } from "./display.ts";
+import { displayBytes, displaysAsIs } from "./display.ts";
 import type { Lang } from "./i18n.ts";
 import type { Output } from "./output.ts";
 import { parseSequence } from "./payload.ts";
@@ -17,7 +17,9 @@ import { MAX_DATAGRAM } from "./socket.ts";
 
 /**
  * Human lines for one datagram: the sender's address and port and the
- * payload, already escaped for display.
+ * payload, already escaped for display. `text` must appear in the lines as it
+ * is (interpolated, not measured or cut): the receive loop builds each
+ * sender's lines once, with a marker in its place, for a flood's fast path.
  */
 export type DatagramLines = (
   address: string,
@@ -71,7 +73,7 @@ export async function receiveLoop(
   const show = quiet
     ? undefined
     : !out.json
-    ? human
+    ? showLines(out, lines)
     : out.showsLines
     ? (data: Uint8Array, from: Deno.NetAddr, seq?: number) => {
       human(data, from);
@@ -98,6 +100,59 @@ export async function receiveLoop(
     if (!stop.stopped) conn.close();
   }
   return tracker.summary();
+}
+
+/** Marks where the payload goes when a sender's lines are built once. */
+const TEXT_MARK = "\u0000";
+const ENCODER = new TextEncoder();
+
+/**
+ * Human output for each datagram. A flood comes from one sender with plain
+ * ASCII payloads, so the lines around the payload are built and encoded once
+ * per sender (address, port) and each datagram then costs three byte copies:
+ * no strings, nothing for the garbage collector. The output is the same as
+ * `lines(address, port, displayBytes(data))` one line at a time.
+ */
+function showLines(
+  out: Output,
+  lines: DatagramLines,
+): (data: Uint8Array, from: Deno.NetAddr) => void {
+  let lastAddress = "";
+  let lastPort = -1;
+  let around: [Uint8Array, Uint8Array] | undefined;
+  return (data, from) => {
+    if (from.hostname !== lastAddress || from.port !== lastPort) {
+      lastAddress = from.hostname;
+      lastPort = from.port;
+      around = splitAround(lines(from.hostname, from.port, TEXT_MARK));
+    }
+    if (around !== undefined && displaysAsIs(data)) {
+      out.bytes(around[0]);
+      out.bytes(data);
+      out.bytes(around[1]);
+      return;
+    }
+    for (const line of lines(from.hostname, from.port, displayBytes(data))) {
+      out.line(line);
+    }
+  };
+}
+
+/**
+ * The lines' bytes before and after the payload, or `undefined` when the
+ * payload does not appear exactly once (then every datagram takes the
+ * general path).
+ */
+function splitAround(
+  lines: string[],
+): [Uint8Array, Uint8Array] | undefined {
+  const text = lines.join("\n") + "\n";
+  const at = text.indexOf(TEXT_MARK);
+  if (at < 0 || text.indexOf(TEXT_MARK, at + 1) >= 0) return undefined;
+  return [
+    ENCODER.encode(text.slice(0, at)),
+    ENCODER.encode(text.slice(at + TEXT_MARK.length)),
+  ];
 }
 
 const SUMMARY_TEXT = {

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { Output, type SyncWriter } from "../lib/output.ts";
+import { displayBytes } from "../lib/display.ts";
+import { receiveLoop } from "../lib/receiver.ts";
+
+/** A writer that keeps every write, taking at most `limit` bytes per call. */
+function capture(
+  limit = Infinity,
+): SyncWriter & { text(): string; writes: number } {
+  const chunks: Uint8Array[] = [];
+  let writes = 0;
+  return {
+    writeSync(p: Uint8Array): number {
+      writes++;
+      const n = Math.min(p.length, limit);
+      chunks.push(p.slice(0, n)); // a copy: the output reuses its buffer
+      return n;
+    },
+    text: () => {
+      const all = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
+      let at = 0;
+      for (const c of chunks) {
+        all.set(c, at);
+        at += c.length;
+      }
+      return new TextDecoder().decode(all);
+    },
+    get writes() {
+      return writes;
+    },
+  };
+}
+
+Deno.test("Output keeps lines and bytes in order, UTF-8 encoded, across partial writes", () => {
+  const writer = capture(7);
+  const out = new Output({ writer });
+  out.line("plain");
+  out.bytes(new TextEncoder().encode("raw "));
+  out.bytes(new TextEncoder().encode("bytes\n"));
+  out.line("é ✓ 😀 after");
+  out.line("");
+  out.record({ ignored: true });
+  out.flush();
+  assert.equal(writer.text(), "plain\nraw bytes\né ✓ 😀 after\n\n");
+});
+
+Deno.test("Output flushes at its high-water mark and takes lines longer than its buffer", () => {
+  const writer = capture();
+  const out = new Output({ writer, highWaterMark: 64 });
+  const long = "x".repeat(10_000) + "é";
+  out.line("short");
+  assert.equal(writer.writes, 0, "nothing written below the mark");
+  out.line(long);
+  assert.ok(writer.writes >= 1, "written once over the mark");
+  for (let i = 0; i < 100; i++) out.line(`line ${i}`);
+  out.flush();
+  const expected = [
+    "short",
+    long,
+    ...Array.from({ length: 100 }, (_, i) => `line ${i}`),
+  ]
+    .map((l) => l + "\n").join("");
+  assert.equal(writer.text(), expected);
+});
+
+Deno.test("Output in JSON mode prints records only", () => {
+  const writer = capture();
+  const out = new Output({ writer, json: true });
+  out.line("human");
+  out.bytes(new TextEncoder().encode("raw\n"));
+  out.record({ type: "x", text: "é" });
+  out.flush();
+  assert.equal(writer.text(), '{"type":"x","text":"é"}\n');
+});
+
+Deno.test("receiveLoop prints each datagram exactly as lines(address, port, displayBytes(data))", async () => {
+  const conn = Deno.listenDatagram({
+    transport: "udp",
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+  const target = conn.addr as Deno.NetAddr;
+  const a = Deno.listenDatagram({
+    transport: "udp",
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+  const b = Deno.listenDatagram({
+    transport: "udp",
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+  const encoder = new TextEncoder();
+  const sends: [Deno.DatagramConn, Uint8Array][] = [
+    [a, encoder.encode(" BROADCAST ini angka 1 ")],
+    [a, encoder.encode(" BROADCAST ini angka 2 ")],
+    [a, encoder.encode("back\\slash")],
+    [b, encoder.encode(" BROADCAST ini angka 3 ")],
+    [b, encoder.encode("é\x1b[31m")],
+    [b, new Uint8Array([0xff, 0x41])],
+    [a, encoder.encode(" BROADCAST ini angka 4 ")],
+    [a, new Uint8Array(0)],
+  ];
+  const lines = (address: string, port: number, text: string) => [
+    `from ${address}`,
+    `got ${text}`,
+    `by (${address}, ${port})`,
+  ];
+  const writer = capture();
+  const out = new Output({ writer });
+  const done = receiveLoop(conn, { out, lines, count: sends.length });
+  let expected = "";
+  for (const [socket, payload] of sends) {
+    await socket.send(payload, target);
+    const port = (socket.addr as Deno.NetAddr).port;
+    // One at a time, so the order on the wire is the order sent.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expected += lines("127.0.0.1", port, displayBytes(payload)).join("\n") +
+      "\n";
+  }
+  const summary = await done;
+  out.flush();
+  a.close();
+  b.close();
+  assert.equal(summary.received, sends.length);
+  assert.equal(writer.text(), expected);
+});
