@@ -211,7 +211,8 @@ async function sendLines(
     }
   }
   if (!signal.aborted && rest !== "") await sendLine(rest);
-  if (prompt !== undefined) {
+  // After Ctrl+C, onStop has already ended the prompt's line.
+  if (prompt !== undefined && signal.reason !== "SIGINT") {
     Deno.stdout.writeSync(new TextEncoder().encode("\n"));
   }
 }

@@ -87,7 +87,14 @@ export function onStop(
     controller.abort(reason);
     onStopped(reason);
   };
-  const onInt = () => fire("SIGINT");
+  const onInt = () => {
+    // The terminal echoed "^C" with no newline: end that line before the
+    // summary is printed after it.
+    if (!controller.signal.aborted && Deno.stdout.isTerminal()) {
+      Deno.stdout.writeSync(new TextEncoder().encode("\n"));
+    }
+    fire("SIGINT");
+  };
   const onTerm = () => fire("SIGTERM");
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);

@@ -113,6 +113,34 @@ Deno.test("summary: one table per role, with its own summary fields and the chec
   assert.match(text, /^alpine-2 +broadcast-receiver +0 +40 +318 +357 /m);
 });
 
+Deno.test("summary: receivers of unnumbered text get no sequence columns", () => {
+  const chat = {
+    ...receiver("alpine-2", 0, 1),
+    role: "multicast-receiver",
+    summary: {
+      type: "summary",
+      received: 3,
+      firstSeq: null,
+      lastSeq: null,
+      missing: 0,
+      missedBeforeFirst: 0,
+      gaps: 0,
+      duplicates: 0,
+      outOfOrder: 0,
+      invalid: 3,
+    },
+  };
+  const [table] = summaryTables({ ...RESULT, processes: [chat] });
+  assert.deepEqual(table.header, ["host", "role", "exit", "received", "check"]);
+  assert.deepEqual(table.rows[0], [
+    "alpine-2",
+    "multicast-receiver",
+    "0",
+    "3",
+    "ok",
+  ]);
+});
+
 Deno.test("summary: each late receiver's first number and what it missed", () => {
   assert.deepEqual(sequenceNotes(RESULT).slice(0, 1), [
     "alpine-2 (started at 1.1 s): first number 318, so it missed 317 datagram(s) sent before it listened; 0 lost while listening",

@@ -37,11 +37,30 @@ export function summaryTables(result: ScenarioResult): Table[] {
   );
 }
 
+/** Fields about the lab's numbers: noise when no host received a number. */
+const SEQUENCE_FIELDS = [
+  "firstSeq",
+  "lastSeq",
+  "missing",
+  "missedBeforeFirst",
+  "gaps",
+  "duplicates",
+  "outOfOrder",
+  "invalid",
+];
+
 function roleTable(processes: ProcessResult[]): Table {
+  // A chat over multicast has no numbered payloads: its receivers' tables
+  // would otherwise show every message as "invalid".
+  const numbered = processes.some((p) =>
+    typeof p.summary?.firstSeq === "number"
+  );
   const fields: string[] = [];
   for (const p of processes) {
     for (const key of Object.keys(p.summary ?? {})) {
-      if (key !== "type" && !fields.includes(key)) fields.push(key);
+      if (key === "type" || fields.includes(key)) continue;
+      if (!numbered && SEQUENCE_FIELDS.includes(key)) continue;
+      fields.push(key);
     }
   }
   fields.sort((a, b) => rank(a) - rank(b));
