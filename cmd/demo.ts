@@ -227,10 +227,12 @@ async function demo({ flags, out }: RoleContext): Promise<number> {
     for (const child of children) child.kill();
   }
 
-  printTable(out, rows, flags.lang);
+  printTable(out, rows, count, flags.lang);
   for (const row of rows) {
     out.record({
       ...row.summary,
+      missing: missedBefore(row, count) + row.summary.gaps,
+      missedBeforeFirst: missedBefore(row, count),
       type: "row",
       order: row.order,
       receiver: row.receiver,
@@ -293,14 +295,27 @@ function checkStopped(stopped: boolean): void {
   if (stopped) throw new RuntimeError("stopped before the demo finished");
 }
 
-function printTable(out: Output, rows: Row[], lang: Lang): void {
+/**
+ * What a receiver missed before its first number; one that got nothing (it
+ * started after the sender had finished) missed everything that was sent.
+ */
+function missedBefore(row: Row, sent: number): number {
+  return row.summary.firstSeq === null ? sent : row.summary.missedBeforeFirst;
+}
+
+function printTable(
+  out: Output,
+  rows: Row[],
+  sent: number,
+  lang: Lang,
+): void {
   const text = TEXT[lang];
   const cells = rows.map((row) => [
     text.order[row.order],
     `alpine-${row.receiver + 1}`,
     String(row.summary.received),
     row.summary.firstSeq === null ? text.none : String(row.summary.firstSeq),
-    String(row.summary.missedBeforeFirst),
+    String(missedBefore(row, sent)),
     String(row.summary.gaps),
   ]);
   const all = [text.header, ...cells];
@@ -325,9 +340,11 @@ export function answerText(rows: Row[], sent: number, lang: Lang): string {
   const allFromOne = first.every((r) => r.summary.firstSeq === 1);
   const received1 = first.map((r) => r.summary.received);
   const firsts = late.map((r) =>
-    r.summary.firstSeq === null ? "-" : String(r.summary.firstSeq)
+    r.summary.firstSeq === null
+      ? (lang === "id" ? "tidak ada" : "none")
+      : String(r.summary.firstSeq)
   ).join(", ");
-  const missed = late.map((r) => r.summary.missedBeforeFirst).join(", ");
+  const missed = late.map((r) => missedBefore(r, sent)).join(", ");
   const lost = rows.reduce((sum, r) => sum + r.summary.gaps, 0);
   const range = (values: number[]) =>
     Math.min(...values) === Math.max(...values)

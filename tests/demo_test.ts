@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { answerText } from "../cmd/demo.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -58,7 +59,46 @@ Deno.test("deno task demo runs both orders and its table is consistent", async (
   assert.equal(answer.type, "answer");
   assert.ok(
     answer.text.includes(
-      `here ${late.map((r) => r.firstSeq ?? "-").join(", ")}`,
+      `here ${late.map((r) => r.firstSeq ?? "none").join(", ")}`,
     ),
   );
+});
+
+Deno.test("demo: a late receiver that got nothing missed everything sent", () => {
+  const summary = (firstSeq: number | null, received: number) => ({
+    type: "summary" as const,
+    received,
+    firstSeq,
+    lastSeq: firstSeq === null ? null : firstSeq + received - 1,
+    missing: firstSeq === null ? 0 : firstSeq - 1,
+    missedBeforeFirst: firstSeq === null ? 0 : firstSeq - 1,
+    gaps: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    invalid: 0,
+  });
+  const rows = [
+    {
+      order: "receivers-first" as const,
+      receiver: 1,
+      startedAfter: null,
+      summary: summary(1, 50),
+    },
+    {
+      order: "sender-first" as const,
+      receiver: 1,
+      startedAfter: 20,
+      summary: summary(26, 25),
+    },
+    {
+      order: "sender-first" as const,
+      receiver: 2,
+      startedAfter: 50,
+      summary: summary(null, 0),
+    },
+  ];
+  const text = answerText(rows, 50, "en");
+  assert.match(text, /\(here 26, none\)/);
+  assert.match(text, /\(25, 50 datagrams\) never reached it/);
+  assert.match(answerText(rows, 50, "id"), /\(di sini 26, tidak ada\)/);
 });
