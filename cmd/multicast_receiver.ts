@@ -96,8 +96,16 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
     await conn.joinMulticastV4(group, iface);
   } catch (err) {
     conn.close();
+    // ENODEV: the kernel found no interface to join on.
+    const noDevice = err instanceof Error && /os error 19\b/.test(err.message);
     throw new RuntimeError(
-      describeError(err, { doing: `joining ${group} on ${iface}` }),
+      noDevice
+        ? `joining ${group} on ${iface}: ${
+          iface === "0.0.0.0"
+            ? "no interface for multicast (no route to 224.0.0.0/4 on this host; give --interface ADDR)"
+            : `no interface of this host has the address ${iface} (check --interface)`
+        }`
+        : describeError(err, { doing: `joining ${group} on ${iface}` }),
     );
   }
   const local = conn.addr as Deno.NetAddr;

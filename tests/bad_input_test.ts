@@ -156,7 +156,7 @@ Deno.test("a port already in use, or an address not on this host: exit 1, one li
       [
         "multicast-receiver",
         ["--port", "0", "--interface", "192.0.2.1"],
-        /joining 224\.1\.1\.1 on 192\.0\.2\.1/,
+        /joining 224\.1\.1\.1 on 192\.0\.2\.1: no interface of this host has the address 192\.0\.2\.1 \(check --interface\)$/m,
       ],
     ];
     await Promise.all(cases.map(async ([role, args, message]) => {
