@@ -8,7 +8,7 @@
 
 import { checkIpv4, checkPort } from "../lib/addr.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
-import { describeError, RuntimeError } from "../lib/errors.ts";
+import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
 import { broadcastPayload, PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { delay, printSendSummary, SendCounter } from "../lib/sender.ts";
@@ -111,7 +111,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
     ? undefined
     : new TextEncoder().encode(message);
   if (fixed !== undefined && fixed.length > MAX_DATAGRAM) {
-    throw new RuntimeError(
+    throw new UsageError(
       `--message: ${fixed.length} bytes is more than a UDP datagram holds (${MAX_DATAGRAM})`,
     );
   }

@@ -9,7 +9,7 @@
 
 import { checkGroup, checkIpv4, checkPort } from "../lib/addr.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
-import { describeError, RuntimeError } from "../lib/errors.ts";
+import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
 import { printError } from "../lib/output.ts";
 import { PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
@@ -107,7 +107,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   if (message !== undefined) {
     const bytes = encoder.encode(message).length;
     if (bytes > MAX_DATAGRAM) {
-      throw new RuntimeError(`--message: ${text.tooLong(bytes)}`);
+      throw new UsageError(`--message: ${text.tooLong(bytes)}`);
     }
   }
 

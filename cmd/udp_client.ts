@@ -9,7 +9,7 @@
 import { checkHost, checkPort, resolveIpv4 } from "../lib/addr.ts";
 import { type CommandSpec, numberFlag, stringFlag } from "../lib/cli.ts";
 import { displayBytes } from "../lib/display.ts";
-import { describeError, RuntimeError } from "../lib/errors.ts";
+import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
 import { PORTS, UDP_REQUEST } from "../lib/payload.ts";
 import { type RoleContext, runRole } from "../lib/run.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
@@ -92,7 +92,7 @@ async function request({ flags, out }: RoleContext): Promise<number> {
   const timeout = numberFlag(flags, "timeout", { min: 0.001, max: 86400 })!;
   const text = TEXT[flags.lang];
   if (message.length > MAX_DATAGRAM) {
-    throw new RuntimeError(
+    throw new UsageError(
       `--message: ${message.length} bytes is more than a UDP datagram holds (${MAX_DATAGRAM})`,
     );
   }

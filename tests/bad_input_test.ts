@@ -130,6 +130,23 @@ Deno.test("multicast-sender with a group outside 224/4 or a TTL outside 0-255 ex
   assert.equal(summaryOf(procs[0]).received, 0);
 });
 
+Deno.test("a --message larger than a UDP datagram: exit 2, one line, nothing sent", async () => {
+  const huge = "x".repeat(65_508);
+  await expectUsageErrors([
+    ["udp-client", ["--message", huge], /--message: 65508 bytes/],
+    [
+      "broadcast-sender",
+      ["--bind", "127.0.0.1", "--to", "127.255.255.255", "--message", huge],
+      /--message: 65508 bytes/,
+    ],
+    [
+      "multicast-sender",
+      ["--bind", "127.0.0.1", "--message", huge],
+      /--message: .*65508/,
+    ],
+  ]);
+});
+
 Deno.test("a port already in use, or an address not on this host: exit 1, one line", async () => {
   // Bound without SO_REUSEADDR, so nobody may share the port.
   const taken = Deno.listenDatagram({
