@@ -390,6 +390,7 @@ async function up(
   topology: Topology,
   name: string,
   signal: AbortSignal,
+  options: { hint?: boolean } = {},
 ): Promise<number> {
   const started = performance.now();
   const result = await labUp(topology, name, { signal });
@@ -432,7 +433,8 @@ async function up(
         ],
       }),
     );
-    out.line(text.next(topology.hosts[0].name));
+    // Not under run: it takes the lab down again by itself.
+    if (options.hint !== false) out.line(text.next(topology.hosts[0].name));
   }
   return EXIT_OK;
 }
@@ -592,7 +594,7 @@ async function run(
     }
     let builtHere = false;
     if (!before.up) {
-      await up(ui, topology, name, signal);
+      await up(ui, topology, name, signal, { hint: false });
       builtHere = true;
     }
     const results: ScenarioResult[] = [];
