@@ -540,8 +540,13 @@ async function exec(
   // The lab that runs may have been built from another file.
   const target = status.state.hosts.find((h) => h.name === host);
   if (!target) throw unknownHost(status.state.hosts);
-  // No command: a shell on the host, as logging in to the VM would give.
-  const argv = command.length > 0 ? command : ["/bin/sh"];
+  // No command: a shell on the host, as logging in to the VM would give,
+  // its prompt naming the host (a root file system sets its own).
+  const argv = command.length > 0
+    ? command
+    : target.rootfs === undefined
+    ? ["env", `PS1=${host}# `, "/bin/sh"]
+    : ["/bin/sh"];
   out.flush();
   const child = new Deno.Command("ip", {
     args: execArgs(hostNetns(name, host), onHost(target, argv)),

@@ -194,6 +194,19 @@ Deno.test({
       ]);
       assert.equal(getent.code, 0, getent.stderr);
       assert.match(getent.stdout, /^192\.168\.122\.131\s+alpine-2$/m);
+      // No command: a shell whose prompt names the host.
+      const shell = await lab([
+        "exec",
+        "alpine-2",
+        "--file",
+        file,
+        "--name",
+        name,
+      ], {
+        input: 'echo "prompt=$PS1"\n',
+      });
+      assert.equal(shell.code, 0, shell.stderr);
+      assert.match(shell.stdout, /^prompt=alpine-2# $/m);
       const exit3 = await lab([
         "exec",
         "alpine-2",
