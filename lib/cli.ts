@@ -251,7 +251,9 @@ export function formatHelp(spec: CommandSpec, lang: Lang): string {
     `${spec.name}: ${spec.summary[lang]}`,
     "",
     lang === "id" ? "Pemakaian:" : "Usage:",
-    `  ${spec.name} ${spec.usage?.[lang] ?? "[flags]"}`,
+    `  ${spec.name} ${
+      spec.usage?.[lang] ?? (lang === "id" ? "[flag]" : "[flags]")
+    }`,
     "",
     lang === "id" ? "Flag:" : "Flags:",
     ...rows.map(([left, right]) => left.padEnd(width) + right),
