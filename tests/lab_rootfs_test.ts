@@ -116,9 +116,12 @@ Deno.test({
       const text = await Deno.readTextFile(report);
       assert.match(
         text,
-        /\| alpine-2 \| `broadcast-receiver --port 5005 --count 300` \|/,
+        /\| alpine-2 \| `broadcast-receiver --port 5005 --count 300 --lang id` \|/,
       );
-      assert.match(text, /^alpine-3\$ broadcast-receiver --port 5005/m);
+      assert.match(
+        text,
+        /^alpine-3\$ broadcast-receiver --port 5005 --count 300 --lang id$/m,
+      );
       assert.match(text, /^diterima {2}BROADCAST ini angka \d+ $/m);
       assert.match(text, /^dikirim oleh \(192\.168\.122\.207, \d+\)$/m);
       assert.match(text, /^angka pertama \d+: terlewat \d+ yang dikirim/m);

@@ -281,19 +281,23 @@ function start(
   // The runner reads records; --json-text adds the human lines, so the
   // report shows what the host's terminal would have shown.
   const runnerArgs = ["--json", "--json-text"];
+  // Typed by hand, the command must print what the transcript shows: name a
+  // language other than the default English.
+  const typedLang: string[] = [];
   if (options.lang && !step.flags.some(([flag]) => flag === "lang")) {
     runnerArgs.push("--lang", options.lang);
+    if (options.lang !== "en") typedLang.push("--lang", options.lang);
   }
   let command: string[];
   let typed: string[];
   if (host.rootfs !== undefined) {
     // On the "VM": the command install.sh put in PATH, as a student types it.
-    typed = [role.name, ...args];
+    typed = [role.name, ...args, ...typedLang];
     command = onHost(host, [role.name, ...runnerArgs, ...args], [
       "NO_COLOR=1",
     ]);
   } else {
-    typed = ["deno", "task", role.name, ...args];
+    typed = ["deno", "task", role.name, ...args, ...typedLang];
     const entry = decodeURIComponent(new URL(role.entry, ROOT).pathname);
     command = [
       Deno.execPath(),
