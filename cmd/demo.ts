@@ -81,7 +81,7 @@ const CHILD_LIMIT_SECONDS = "60";
 interface Row {
   order: "receivers-first" | "sender-first";
   receiver: number;
-  /** The last number the sender had sent when this receiver was listening (sender first). */
+  /** The last number the demo had seen the sender send when this receiver was listening (a lower bound; sender first). */
   startedAfter: number | null;
   summary: SequenceSummary;
 }
@@ -93,9 +93,9 @@ const TEXT = {
     run2: (n: number) =>
       `Run 2, sender first: the sender starts; receivers 1 to ${n} start one by one while it sends.`,
     started: (k: number, after: number | null) =>
-      `  receiver ${k} (alpine-${k + 1}) listening; the sender had sent ${
-        after ?? 0
-      }`,
+      `  receiver ${k} (alpine-${
+        k + 1
+      }) listening; the sender had sent at least ${after ?? 0}`,
     sent: (s: Record<string, unknown>) =>
       `  sender: ${s.sent} datagrams in ${s.seconds} s`,
     header: [
@@ -120,7 +120,7 @@ const TEXT = {
     started: (k: number, after: number | null) =>
       `  penerima ${k} (alpine-${
         k + 1
-      }) mendengarkan; pengirim sudah mengirim ${after ?? 0}`,
+      }) mendengarkan; pengirim sudah mengirim sedikitnya ${after ?? 0}`,
     sent: (s: Record<string, unknown>) =>
       `  pengirim: ${s.sent} datagram dalam ${s.seconds} s`,
     header: [
