@@ -390,7 +390,6 @@ async function up(
   topology: Topology,
   name: string,
   signal: AbortSignal,
-  options: { hint?: boolean } = {},
 ): Promise<number> {
   const started = performance.now();
   const result = await labUp(topology, name, { signal });
@@ -433,8 +432,7 @@ async function up(
         ],
       }),
     );
-    // Not under run: it takes the lab down again by itself.
-    if (options.hint !== false) out.line(text.next(topology.hosts[0].name));
+    out.line(text.next(topology.hosts[0].name));
   }
   return EXIT_OK;
 }
@@ -599,7 +597,7 @@ async function run(
     }
     let builtHere = false;
     if (!before.up) {
-      await up(ui, topology, name, signal, { hint: false });
+      await up(ui, topology, name, signal);
       builtHere = true;
     }
     const results: ScenarioResult[] = [];

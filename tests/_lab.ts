@@ -53,8 +53,6 @@ export interface LabOptions {
   env?: Record<string, string>;
   /** A wrapper command put in front (e.g. setpriv …). */
   wrapper?: string[];
-  /** Text on standard input (default: none). */
-  input?: string;
 }
 
 /** Runs `deno task lab args…` (as the same `deno run` command line). */
@@ -69,20 +67,14 @@ export async function lab(
     ...LAB_ARGS,
     ...args,
   ];
-  const child = new Deno.Command(argv[0], {
+  const output = await new Deno.Command(argv[0], {
     args: argv.slice(1),
     cwd: ROOT,
-    stdin: options.input === undefined ? "null" : "piped",
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1", LANG: "C.UTF-8", ...options.env },
-  }).spawn();
-  if (options.input !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.input));
-    await writer.close();
-  }
-  const output = await child.output();
+  }).output();
   const decoder = new TextDecoder();
   const stdout = decoder.decode(output.stdout);
   return {

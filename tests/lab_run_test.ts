@@ -195,18 +195,33 @@ Deno.test({
       assert.equal(getent.code, 0, getent.stderr);
       assert.match(getent.stdout, /^192\.168\.122\.131\s+alpine-2$/m);
       // No command: a shell whose prompt names the host.
-      const shell = await lab([
-        "exec",
-        "alpine-2",
-        "--file",
-        file,
-        "--name",
-        name,
-      ], {
-        input: 'echo "prompt=$PS1"\n',
-      });
-      assert.equal(shell.code, 0, shell.stderr);
-      assert.match(shell.stdout, /^prompt=alpine-2# $/m);
+      const shell = new Deno.Command(Deno.execPath(), {
+        args: [
+          "task",
+          "--quiet",
+          "lab",
+          "exec",
+          "alpine-2",
+          "--file",
+          file,
+          "--name",
+          name,
+        ],
+        cwd: new URL("../", import.meta.url),
+        env: { NO_COLOR: "1", LANG: "C.UTF-8" },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = shell.stdin.getWriter();
+      await writer.write(new TextEncoder().encode('echo "prompt=$PS1"\n'));
+      await writer.close();
+      const prompt = await shell.output();
+      assert.equal(prompt.code, 0, new TextDecoder().decode(prompt.stderr));
+      assert.match(
+        new TextDecoder().decode(prompt.stdout),
+        /^prompt=alpine-2# $/m,
+      );
       const exit3 = await lab([
         "exec",
         "alpine-2",
