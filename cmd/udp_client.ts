@@ -11,7 +11,7 @@ import { type CommandSpec, numberFlag, stringFlag } from "../lib/cli.ts";
 import { displayBytes } from "../lib/display.ts";
 import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
 import { PORTS, UDP_REQUEST } from "../lib/payload.ts";
-import { type RoleContext, runRole } from "../lib/run.ts";
+import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
 
 /** udp-client's command line. */
@@ -68,6 +68,7 @@ const TEXT = {
     sent: (bytes: number, to: string) => `sent ${bytes} bytes to ${to}`,
     reply: (from: string, text: string) => `reply from ${from}: ${text}`,
     rtt: (ms: string) => `round-trip time ${ms} ms`,
+    stopped: (to: string) => `stopped before a reply came from ${to}`,
     noReply: (to: string, seconds: number) =>
       `no reply from ${to} within ${seconds} s (is udp-server running there, and is the port right?)`,
   },
@@ -75,6 +76,7 @@ const TEXT = {
     sent: (bytes: number, to: string) => `dikirim ${bytes} byte ke ${to}`,
     reply: (from: string, text: string) => `balasan dari ${from}: ${text}`,
     rtt: (ms: string) => `waktu pulang-pergi ${ms} ms`,
+    stopped: (to: string) => `dihentikan sebelum balasan datang dari ${to}`,
     noReply: (to: string, seconds: number) =>
       `tidak ada balasan dari ${to} dalam ${seconds} s (apakah udp-server berjalan di sana, dan port-nya benar?)`,
   },
@@ -106,6 +108,10 @@ async function request({ flags, out }: RoleContext): Promise<number> {
     timedOut = true;
     conn.close();
   }, timeout * 1000);
+  // Ctrl+C or SIGTERM while waiting: say so and exit 1 (no reply), not 130.
+  const stop = onStop(() => {
+    if (!timedOut) conn.close();
+  });
   try {
     const start = performance.now();
     try {
@@ -125,6 +131,7 @@ async function request({ flags, out }: RoleContext): Promise<number> {
         from = addr as Deno.NetAddr;
       } catch (err) {
         if (timedOut) throw new RuntimeError(text.noReply(to, timeout));
+        if (stop.stopped) throw new RuntimeError(text.stopped(to));
         throw new RuntimeError(describeError(err, { doing: "receiving" }));
       }
       // Only the server's answer counts; anything else is someone else's.
@@ -145,7 +152,8 @@ async function request({ flags, out }: RoleContext): Promise<number> {
     }
   } finally {
     clearTimeout(timer);
-    if (!timedOut) conn.close();
+    stop.dispose();
+    if (!timedOut && !stop.stopped) conn.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runRole, startListening } from "./_harness.ts";
+import { runRole, startListening, startRole } from "./_harness.ts";
 
 Deno.test("udp-client gets the lab's reply from udp-server and reports the RTT", async () => {
   const { proc, port } = await startListening("udp-server", [
@@ -90,4 +90,34 @@ Deno.test("udp-client exits 1 for an unknown host", async () => {
   assert.equal(code, 1);
   assert.equal(stderr.trim().split("\n").length, 1);
   assert.match(stderr, /unknown host "no-such-host\.invalid"/);
+});
+
+Deno.test("udp-client stopped by Ctrl+C while waiting: one line, exit 1", async () => {
+  // A port that is open but never answers.
+  const silent = Deno.listenDatagram({
+    transport: "udp",
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+  const port = (silent.addr as Deno.NetAddr).port;
+  try {
+    const client = startRole("udp-client", [
+      "--json",
+      "--port",
+      String(port),
+      "--timeout",
+      "60",
+    ]);
+    await client.waitForRecord("sent");
+    client.kill("SIGINT");
+    const { code, signal, stderr } = await client.finished();
+    assert.equal(signal, null);
+    assert.equal(code, 1, stderr);
+    assert.equal(
+      stderr,
+      `udp-client: error: stopped before a reply came from 127.0.0.1:${port}\n`,
+    );
+  } finally {
+    silent.close();
+  }
 });
