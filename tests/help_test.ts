@@ -32,3 +32,28 @@ Deno.test("every role's --help: same flags in en and id, usage line in each lang
     assert.deepEqual(flagsOf(id.stdout), flags, role.name);
   }));
 });
+
+Deno.test("every build tool: --help prints its usage (exit 0); a bad flag is one line, exit 2", async () => {
+  const task = (args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["task", "--quiet", ...args],
+      cwd: new URL("../", import.meta.url),
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  const tools = ["bundle", "pack", "alpine-pack", "compile", "alpine-rootfs"];
+  await Promise.all(tools.map(async (tool) => {
+    const help = await task([tool, "--help"]);
+    assert.equal(help.code, 0, `${tool}: ${decode(help.stderr)}`);
+    assert.match(decode(help.stdout), new RegExp(`^${tool}: \\S`), tool);
+    assert.match(decode(help.stdout), /^Usage:\n {2}(sudo )?deno task /m, tool);
+    const bad = await task([tool, "--bogus"]);
+    assert.equal(bad.code, 2, tool);
+    assert.equal(
+      decode(bad.stderr),
+      `${tool}: error: Unknown option '--bogus' (see --help)\n`,
+    );
+  }));
+});

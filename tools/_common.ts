@@ -83,7 +83,9 @@ export function parseBuildArgs(
       strict: true,
     }));
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(
+      `${err instanceof Error ? err.message : String(err)} (see --help)`,
+    );
   }
   const targets = (values.target ?? defaults).map((name) => {
     const target = findTarget(name);
@@ -116,25 +118,43 @@ export class ToolError extends Error {
   }
 }
 
+/** Options for {@linkcode runTool}. */
+export interface ToolOptions {
+  /** What `--help` (or `-h`) prints: what the tool does and its flags. */
+  usage?: string;
+}
+
 /**
- * Runs a tool's body: a failure becomes one line on standard error and exit
- * 1, a {@linkcode UsageError} exit 2, as for the roles.
+ * Runs a tool's body: `--help` prints `options.usage`; a failure becomes one
+ * line on standard error and exit 1, a {@linkcode UsageError} or a bad flag
+ * exit 2, as for the roles.
  */
 export async function runTool(
   name: string,
   body: () => Promise<void>,
+  options: ToolOptions = {},
 ): Promise<never> {
+  if (
+    options.usage !== undefined &&
+    (Deno.args.includes("--help") || Deno.args.includes("-h"))
+  ) {
+    console.log(options.usage);
+    Deno.exit(0);
+  }
   try {
     await body();
     Deno.exit(0);
   } catch (err) {
+    // node:util's parseArgs: an unknown flag or a missing value.
+    const badFlag = (err as { code?: unknown })?.code?.toString()
+      .startsWith("ERR_PARSE_ARGS") === true;
     const message = err instanceof ToolError || err instanceof UsageError
       ? err.message
       : err instanceof Error
-      ? err.message.split("\n", 1)[0]
+      ? err.message.split("\n", 1)[0] + (badFlag ? " (see --help)" : "")
       : String(err);
     console.error(`${name}: error: ${message}`);
-    Deno.exit(exitCodeOf(err));
+    Deno.exit(badFlag ? 2 : exitCodeOf(err));
   }
 }
 

@@ -189,6 +189,20 @@ say "check: progjar --help"
 `;
 }
 
+/** What `deno task alpine-pack --help` prints. */
+const USAGE =
+  `alpine-pack: build dist/progjar-alpine-<machine>.tar.gz: Deno with its own
+glibc, the roles and an install.sh for stock Alpine (installs to /opt/progjar)
+
+Usage:
+  deno task alpine-pack [--target x86_64|aarch64]… [--out DIR]
+
+Flags:
+  --target M  build for this machine; repeat for several (default: x86_64)
+  --out DIR   where to write the files (default: dist)
+
+On the VM, as root: tar -xzf progjar-alpine-x86_64.tar.gz && sh progjar-alpine-x86_64/install.sh`;
+
 if (import.meta.main) {
   await runTool("alpine-pack", async () => {
     const { targets, outDir } = parseBuildArgs(Deno.args, ["x86_64"]);
@@ -198,5 +212,5 @@ if (import.meta.main) {
       paths.push(await buildAlpinePack(target, { outDir, bundle }));
     }
     reportSizes(paths);
-  });
+  }, { usage: USAGE });
 }

@@ -74,6 +74,19 @@ async function checkNotMounted(dir: string): Promise<void> {
   }
 }
 
+/** What `deno task alpine-rootfs --help` prints. */
+const USAGE =
+  `alpine-rootfs: build an Alpine-like root file system (busybox and musl from
+Debian's packages, no glibc) with progjar installed by the Alpine pack, for
+deno task lab up|run --rootfs DIR
+
+Usage:
+  sudo deno task alpine-rootfs [--out DIR] [--pack FILE.tar.gz]
+
+Flags:
+  --out DIR    where to build it; replaces an earlier one (default: dist/alpine-rootfs)
+  --pack FILE  the Alpine pack to install (default: build it first)`;
+
 if (import.meta.main) {
   await runTool("alpine-rootfs", async () => {
     const { values } = parseArgs({
@@ -95,5 +108,5 @@ if (import.meta.main) {
     console.log(
       `next: sudo deno task lab run --all --rootfs ${shown}; sudo deno task lab exec alpine-2`,
     );
-  });
+  }, { usage: USAGE });
 }

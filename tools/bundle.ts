@@ -68,6 +68,19 @@ export async function buildBundle(
   return out;
 }
 
+/** What `deno task bundle --help` prints. */
+const USAGE =
+  `bundle: build dist/progjar.js, one JavaScript file holding every role
+
+Usage:
+  deno task bundle [--out DIR]
+
+Flags:
+  --out DIR   where to write progjar.js (default: dist)
+
+Run it on any host with Deno 2, with the role's flags from lib/roles.ts:
+  deno run --unstable-net --allow-net … progjar.js <role> [flags…]`;
+
 if (import.meta.main) {
   await runTool("bundle", async () => {
     const { values } = parseArgs({
@@ -77,5 +90,5 @@ if (import.meta.main) {
     });
     const out = await buildBundle({ outDir: values.out });
     reportSizes([out]);
-  });
+  }, { usage: USAGE });
 }

@@ -272,6 +272,20 @@ export async function compileAll(
   return written;
 }
 
+/** What `deno task compile --help` prints. */
+const USAGE =
+  `compile: deno compile every role, and the multi-call progjar, into
+DIR/<target>/, each with only its own permissions
+
+Usage:
+  deno task compile [--target x86_64|aarch64]… [--out DIR]
+
+Flags:
+  --target M  build for this machine; repeat for several (default: both)
+  --out DIR   where to write the programs (default: dist)
+
+Needs denort: DENORT_BIN=/path/to/denort, else Deno's cache, else dl.deno.land.`;
+
 if (import.meta.main) {
   await runTool("compile", async () => {
     const { targets, outDir } = parseBuildArgs(
@@ -281,5 +295,5 @@ if (import.meta.main) {
     await checkIndex();
     const runtimes = await resolveRuntimes(targets);
     reportSizes(await compileAll(runtimes, { outDir }));
-  });
+  }, { usage: USAGE });
 }

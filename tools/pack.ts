@@ -210,6 +210,20 @@ ${dispatchScript(builtRoles())}exit 1
   return header;
 }
 
+/** What `deno task pack --help` prints. */
+const USAGE =
+  `pack: build dist/progjar-<machine>-linux, one self-extracting file per machine
+that runs every role on any Linux, stock Alpine included
+
+Usage:
+  deno task pack [--target x86_64|aarch64]… [--out DIR]
+
+Flags:
+  --target M  build for this machine; repeat for several (default: both)
+  --out DIR   where to write the files (default: dist)
+
+On the VM: ./progjar-x86_64-linux <role> [flags…], or a link named after a role.`;
+
 if (import.meta.main) {
   await runTool("pack", async () => {
     const { targets, outDir } = parseBuildArgs(
@@ -233,5 +247,5 @@ if (import.meta.main) {
       }
     }
     reportSizes(paths);
-  });
+  }, { usage: USAGE });
 }
