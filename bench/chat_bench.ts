@@ -16,6 +16,8 @@
  * @module
  */
 
+import { benchArgs } from "./_cli.ts";
+
 import { parseArgs } from "node:util";
 import { findRole } from "../lib/roles.ts";
 import { LoadClients, percentile, type PhaseResult } from "./_chat_load.ts";
@@ -23,16 +25,32 @@ import { LoadClients, percentile, type PhaseResult } from "./_chat_load.ts";
 const ROOT = new URL("../", import.meta.url).pathname;
 const FD_LIMIT = 8192;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    sizes: { type: "string", default: "4,50,500" },
-    rate: { type: "string", default: "20000" },
-    seconds: { type: "string", default: "3" },
-    servers: { type: "string", default: "chat-server,ncat" },
-    repeat: { type: "string", default: "3" },
-  },
-});
+const USAGE =
+  `bench:chat: chat-server against ncat --chat under one load generator
+
+Usage:
+  deno task bench:chat [flags]
+
+Flags:
+  --sizes N,N,…      client counts (default: 4,50,500)
+  --rate N           deliveries per second in the paced (latency) phase (default: 20000)
+  --seconds S        length of the paced phase (default: 3)
+  --servers A,B      chat-server and/or ncat (default: chat-server,ncat)
+  --repeat N         flood trials per size and server; the median is shown (default: 3)
+
+Needs Linux and ncat (Debian package ncat). Prints a Markdown table.`;
+
+const { values } = benchArgs("bench:chat", USAGE, () =>
+  parseArgs({
+    args: Deno.args,
+    options: {
+      sizes: { type: "string", default: "4,50,500" },
+      rate: { type: "string", default: "20000" },
+      seconds: { type: "string", default: "3" },
+      servers: { type: "string", default: "chat-server,ncat" },
+      repeat: { type: "string", default: "3" },
+    },
+  }));
 
 // 500 clients need more descriptors than a default soft limit of 1024:
 // run again under a shell that raised it.

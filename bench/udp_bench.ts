@@ -19,6 +19,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { benchArgs } from "./_cli.ts";
 import {
   BROADCAST,
   buildFeeder,
@@ -68,25 +69,45 @@ function log(text: string): void {
   console.error(`[bench:udp] ${text}`);
 }
 
+const USAGE =
+  `bench:udp: our broadcast-sender and broadcast-receiver against the
+lab's Python programs and iperf2, on loopback
+
+Usage:
+  deno task bench:udp [flags]
+
+Flags:
+  --seconds S          seconds per rate in (b) and (c) (default: 1)
+  --rates N,N,…        offered datagrams/s; 0 is flat out
+                       (default: 10000,20000,30000,40000,50000,60000,75000,100000,200000,0)
+  --trials N           trials per step in (a) and (b); the median is shown (default: 3)
+  --trials-four N      trials per rate in (c) (default: 1)
+  --sender-count N     datagrams per sender trial in (a) (default: 200000)
+  --sections a,b,c     which tables (default: a,b,c)
+  --receivers LIST     of ours,python,iperf,bare (default: all four)
+
+Needs Linux, python3, iperf (iperf2) and cc. Prints Markdown tables.`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      seconds: { type: "string", default: "1" },
-      // Each step is repeated and the median trial reported: the machine's
-      // other work makes single runs noisy.
-      trials: { type: "string", default: "3" },
-      "trials-four": { type: "string", default: "1" },
-      rates: {
-        type: "string",
-        default: "10000,20000,30000,40000,50000,60000,75000,100000,200000,0",
+  const { values } = benchArgs("bench:udp", USAGE, () =>
+    parseArgs({
+      args: Deno.args,
+      options: {
+        seconds: { type: "string", default: "1" },
+        // Each step is repeated and the median trial reported: the machine's
+        // other work makes single runs noisy.
+        trials: { type: "string", default: "3" },
+        "trials-four": { type: "string", default: "1" },
+        rates: {
+          type: "string",
+          default: "10000,20000,30000,40000,50000,60000,75000,100000,200000,0",
+        },
+        "sender-count": { type: "string", default: "200000" },
+        // For quick runs while tuning: a subset of sections and receivers.
+        sections: { type: "string", default: "a,b,c" },
+        receivers: { type: "string", default: "ours,python,iperf,bare" },
       },
-      "sender-count": { type: "string", default: "200000" },
-      // For quick runs while tuning: a subset of sections and receivers.
-      sections: { type: "string", default: "a,b,c" },
-      receivers: { type: "string", default: "ours,python,iperf,bare" },
-    },
-  });
+    }));
   const seconds = Number(values.seconds);
   const rates = values.rates.split(",").map(Number);
   const senderCount = Number(values["sender-count"]);

@@ -84,17 +84,15 @@ export function onStop(
   const controller = new AbortController();
   const fire = (reason: string) => {
     if (controller.signal.aborted) return;
+    // The terminal echoed "^C" with no newline: end that line before the
+    // summary is printed after it.
+    if (reason === "SIGINT" && Deno.stdout.isTerminal()) {
+      Deno.stdout.writeSync(new TextEncoder().encode("\n"));
+    }
     controller.abort(reason);
     onStopped(reason);
   };
-  const onInt = () => {
-    // The terminal echoed "^C" with no newline: end that line before the
-    // summary is printed after it.
-    if (!controller.signal.aborted && Deno.stdout.isTerminal()) {
-      Deno.stdout.writeSync(new TextEncoder().encode("\n"));
-    }
-    fire("SIGINT");
-  };
+  const onInt = () => fire("SIGINT");
   const onTerm = () => fire("SIGTERM");
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);

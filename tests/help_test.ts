@@ -33,7 +33,7 @@ Deno.test("every role's --help: same flags in en and id, usage line in each lang
   }));
 });
 
-Deno.test("every build tool: --help prints its usage (exit 0); a bad flag is one line, exit 2", async () => {
+Deno.test("every build tool and benchmark: --help prints its usage (exit 0); a bad flag is one line, exit 2", async () => {
   const task = (args: string[]) =>
     new Deno.Command(Deno.execPath(), {
       args: ["task", "--quiet", ...args],
@@ -43,7 +43,15 @@ Deno.test("every build tool: --help prints its usage (exit 0); a bad flag is one
       stderr: "piped",
     }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  const tools = ["bundle", "pack", "alpine-pack", "compile", "alpine-rootfs"];
+  const tools = [
+    "bundle",
+    "pack",
+    "alpine-pack",
+    "compile",
+    "alpine-rootfs",
+    "bench:udp",
+    "bench:chat",
+  ];
   await Promise.all(tools.map(async (tool) => {
     const help = await task([tool, "--help"]);
     assert.equal(help.code, 0, `${tool}: ${decode(help.stderr)}`);
