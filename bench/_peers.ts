@@ -12,7 +12,7 @@
  * @module
  */
 
-import { denoRunArgs, findRole } from "../lib/roles.ts";
+import { roleCommand } from "../lib/roles.ts";
 import { type BenchProcess, run, start } from "./_process.ts";
 
 /** The repository root: our roles run from there, as `deno task` does. */
@@ -31,13 +31,6 @@ export interface SendResult {
   seconds: number;
   /** Peak resident memory in KiB. */
   peakKiB: number;
-}
-
-/** Our role's command line, exactly what `deno task <name>` runs. */
-function roleCommand(name: string, args: string[]): string[] {
-  const role = findRole(name);
-  if (!role) throw new Error(`no such role: ${name}`);
-  return [Deno.execPath(), ...denoRunArgs(role), ...args];
 }
 
 // ---------------------------------------------------------------- feeder

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { denoRunArgs, findRole } from "./roles.ts";
+import { lineBatches } from "./_lines.ts";
+import { roleCommand } from "./roles.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -22,10 +23,9 @@ export class Spawned {
 
   /** Starts role `name` with `args` (which should include `--json`). */
   constructor(name: string, args: string[]) {
-    const role = findRole(name);
-    if (!role) throw new Error(`no such role: ${name}`);
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: [...denoRunArgs(role), ...args],
+    const [program, ...rest] = roleCommand(name, args);
+    this.#child = new Deno.Command(program, {
+      args: rest,
       cwd: ROOT,
       stdin: "null",
       stdout: "piped",
@@ -70,11 +70,7 @@ export class Spawned {
   }
 
   async #readRecords(stream: ReadableStream<Uint8Array>): Promise<void> {
-    let rest = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      rest += chunk;
-      const lines = rest.split("\n");
-      rest = lines.pop()!;
+    for await (const lines of lineBatches(stream)) {
       for (const line of lines) {
         try {
           this.records.push(JSON.parse(line));

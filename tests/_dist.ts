@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { RoleProcess } from "./_harness.ts";
+import type { RoleProcess } from "./_harness.ts";
 
 /** The repository root. */
 export const ROOT = new URL("../", import.meta.url).pathname;
@@ -18,24 +18,6 @@ export type Starter = (
   args: string[],
   options?: { stdin?: boolean },
 ) => RoleProcess;
-
-/** Spawns `program args` with output collected, as a {@linkcode RoleProcess}. */
-export function spawn(
-  name: string,
-  program: string,
-  args: string[],
-  options: { stdin?: boolean; cwd?: string; env?: Record<string, string> } = {},
-): RoleProcess {
-  const child = new Deno.Command(program, {
-    args,
-    cwd: options.cwd ?? ROOT,
-    stdin: options.stdin ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", LANG: "C.UTF-8", ...options.env },
-  }).spawn();
-  return new RoleProcess(name, child, options.stdin ?? false);
-}
 
 /** Runs a command to completion; returns its code and output. */
 export async function runCommand(

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { lineBatches } from "../_lines.ts";
 import { RuntimeError } from "../errors.ts";
 import { IP } from "./_ip.ts";
 
@@ -162,18 +163,11 @@ export class LabProcess {
   }
 
   async #readLines(): Promise<void> {
-    let rest = "";
-    for await (
-      const chunk of this.#child.stdout.pipeThrough(new TextDecoderStream())
-    ) {
-      rest += chunk;
-      const parts = rest.split("\n");
-      rest = parts.pop()!;
-      for (const line of parts) this.#add(line);
+    for await (const lines of lineBatches(this.#child.stdout)) {
+      for (const line of lines) this.#add(line);
       this.lastOutputAt = Date.now();
       this.#notify();
     }
-    if (rest !== "") this.#add(rest);
   }
 
   #add(line: string): void {
