@@ -59,6 +59,7 @@ import {
 /** The lab tool's command line (the sub-command comes first). */
 export const SPEC: CommandSpec = {
   name: "lab",
+  operands: true,
   summary: {
     en:
       "the practicum's hosts as network namespaces on one bridge; run each practicum in them",
@@ -174,17 +175,6 @@ export const SPEC: CommandSpec = {
 const COMMANDS = ["up", "down", "status", "list", "exec", "run"] as const;
 type Command = (typeof COMMANDS)[number];
 
-/** Flags that take a value, so their value is not taken for a positional. */
-const VALUE_FLAGS = new Set([
-  "--file",
-  "-f",
-  "--name",
-  "-n",
-  "--report",
-  "--rootfs",
-  "--lang",
-]);
-
 const TEXT = {
   en: {
     leftovers: (n: number, lab: string) =>
@@ -252,31 +242,12 @@ interface Ui {
 
 /** Runs the lab tool with `args`; resolves to the exit code. */
 export function main(args: string[]): Promise<number> {
-  const dash = args.indexOf("--");
-  const before = dash === -1 ? args : args.slice(0, dash);
-  const after = dash === -1 ? [] : args.slice(dash + 1);
-  const positionals: string[] = [];
-  const flags: string[] = [];
-  for (let i = 0; i < before.length; i++) {
-    const arg = before[i];
-    if (arg.startsWith("-") && arg !== "-") {
-      flags.push(arg);
-      if (VALUE_FLAGS.has(arg) && i + 1 < before.length) {
-        flags.push(before[++i]);
-      }
-    } else {
-      positionals.push(arg);
-    }
-  }
-  return runRole(flags, SPEC, (context) => lab(context, positionals, after));
+  return runRole(args, SPEC, lab);
 }
 
-async function lab(
-  { flags, out }: RoleContext,
-  positionals: string[],
-  after: string[],
-): Promise<number> {
-  const [command, ...rest] = positionals;
+async function lab({ flags, out }: RoleContext): Promise<number> {
+  const [command, ...rest] = flags.operands;
+  const after = flags.afterDash;
   if (command === undefined) {
     throw new UsageError(
       `a command is needed: ${COMMANDS.join(", ")} (see --help)`,
