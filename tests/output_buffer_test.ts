@@ -125,3 +125,24 @@ Deno.test("receiveLoop prints each datagram exactly as lines(address, port, disp
   assert.equal(summary.received, sends.length);
   assert.equal(writer.text(), expected);
 });
+
+Deno.test("Output keeps a failed timed flush for the next flush to throw, not the timer", async () => {
+  const failure = new Error("No space left on device (os error 28)");
+  let writes = 0;
+  const out = new Output({
+    flushDelayMs: 1,
+    writer: {
+      writeSync() {
+        writes++;
+        throw failure;
+      },
+    },
+  });
+  out.line("first");
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(writes, 1);
+  out.line("not written");
+  assert.throws(() => out.flush(), failure);
+  assert.equal(writes, 1);
+  out.flush();
+});
