@@ -48,7 +48,11 @@ export async function runRole(
     out.flush();
     return code ?? EXIT_OK;
   } catch (err) {
-    out?.flush();
+    try {
+      out?.flush();
+    } catch {
+      // stdout failed too: the role's own error is the one to tell
+    }
     printError(`${spec.name}: error: ${describeError(err)}`);
     return exitCodeOf(err);
   }
