@@ -25,6 +25,7 @@ import {
 import type { Lang } from "../lib/i18n.ts";
 import { type Output, printError } from "../lib/output.ts";
 import { type RoleContext, runRole } from "../lib/run.ts";
+import { IP } from "../lib/lab/_ip.ts";
 import { loadRoleSpecs } from "../lib/lab/_specs.ts";
 import {
   checkLabPrivileges,
@@ -512,7 +513,7 @@ async function exec(
   // No command: a shell on the host, as logging in to the VM would give.
   const argv = command.length > 0 ? command : ["/bin/sh"];
   out.flush();
-  const child = new Deno.Command("ip", {
+  const child = new Deno.Command(IP, {
     args: execArgs(hostNetns(name, host), onHost(target, argv)),
     stdin: "inherit",
     stdout: "inherit",

@@ -8,6 +8,7 @@
 import { lineBatches } from "../_lines.ts";
 import { RuntimeError } from "../errors.ts";
 import { IP } from "./_ip.ts";
+import { execArgs } from "./netns.ts";
 
 /** Lines kept per process; a flooding role's later lines are counted only. */
 const MAX_LINES = 50_000;
@@ -69,7 +70,7 @@ export class LabProcess {
     const { host, netns, command, cwd } = options;
     this.host = host;
     const child = new Deno.Command(IP, {
-      args: ["netns", "exec", netns, ...command],
+      args: execArgs(netns, command),
       cwd,
       stdin: "piped",
       stdout: "piped",
