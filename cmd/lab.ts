@@ -235,10 +235,12 @@ const TEXT = {
 
 type Texts = (typeof TEXT)["en"];
 
-/** Where a command prints, and in which language. */
+/** Where a command prints, in which language, and the lab it works on. */
 interface Ui {
   out: Output;
   text: Texts;
+  /** The lab's name (`--name`, else the topology file's). */
+  name: string;
 }
 
 /** Runs the lab tool with `args`; resolves to the exit code. */
@@ -295,26 +297,29 @@ async function lab({ flags, out }: RoleContext): Promise<number> {
     );
   }
 
-  const ui: Ui = { out, text: TEXT[flags.lang] };
+  const ui: Ui = { out, text: TEXT[flags.lang], name };
   switch (cmd) {
     case "list":
       return list(out, topology!);
     case "exec":
-      return await exec(out, topology, name, rest, after);
+      return await exec(ui, { topology, operands: rest, command: after });
     case "run":
-      return await run(ui, topology!, name, rest, {
-        ...flags.values,
-        lang: flags.lang,
+      return await run(ui, {
+        topology: topology!,
+        wanted: rest,
+        values: { ...flags.values, lang: flags.lang },
       });
   }
   await checkLabPrivileges();
   switch (cmd) {
     case "up":
-      return await withInterrupt((signal) => up(ui, topology!, name, signal));
+      return await withInterrupt((signal) =>
+        up(ui, { topology: topology!, signal })
+      );
     case "down":
-      return await down(ui, name);
+      return await down(ui);
     case "status":
-      return await status(ui, name);
+      return await status(ui);
   }
 }
 
@@ -358,10 +363,8 @@ async function withInterrupt(
 }
 
 async function up(
-  { out, text }: Ui,
-  topology: Topology,
-  name: string,
-  signal: AbortSignal,
+  { out, text, name }: Ui,
+  { topology, signal }: { topology: Topology; signal: AbortSignal },
 ): Promise<number> {
   const started = performance.now();
   const result = await labUp(topology, name, { signal });
@@ -409,7 +412,7 @@ async function up(
   return EXIT_OK;
 }
 
-async function down({ out, text }: Ui, name: string): Promise<number> {
+async function down({ out, text, name }: Ui): Promise<number> {
   const started = performance.now();
   const removed = await labDown(name);
   const ms = Math.round(performance.now() - started);
@@ -422,7 +425,7 @@ async function down({ out, text }: Ui, name: string): Promise<number> {
   return EXIT_OK;
 }
 
-async function status({ out, text }: Ui, name: string): Promise<number> {
+async function status({ out, text, name }: Ui): Promise<number> {
   const status = await labStatus(name);
   out.record({
     type: "status",
@@ -478,12 +481,19 @@ function list(out: Output, topology: Topology): number {
   return EXIT_OK;
 }
 
+/** What follows `lab exec`: the host (one operand) and the command after `--`. */
+interface ExecOptions {
+  /** The topology file, if one was read (with `--name` alone it is not). */
+  topology: Topology | undefined;
+  /** The operands after `exec`. */
+  operands: string[];
+  /** The command after `--`; none for a shell. */
+  command: string[];
+}
+
 async function exec(
-  out: Output,
-  topology: Topology | undefined,
-  name: string,
-  rest: string[],
-  command: string[],
+  { out, name }: Ui,
+  { topology, operands: rest, command }: ExecOptions,
 ): Promise<number> {
   if (rest.length !== 1) {
     throw new UsageError(
@@ -529,14 +539,18 @@ async function exec(
   }
 }
 
-async function run(
-  ui: Ui,
-  topology: Topology,
-  name: string,
-  wanted: string[],
-  values: Record<string, string | boolean | undefined> & { lang: Lang },
-): Promise<number> {
-  const { out, text } = ui;
+/** What `lab run` runs: the scenarios `wanted` (or `--all`) of `topology`. */
+interface RunOptions {
+  topology: Topology;
+  /** Scenario names given as operands. */
+  wanted: string[];
+  /** The parsed flags (`--all`, `--report`, `--keep`) and the language. */
+  values: Record<string, string | boolean | undefined> & { lang: Lang };
+}
+
+async function run(ui: Ui, options: RunOptions): Promise<number> {
+  const { topology, wanted, values } = options;
+  const { out, text, name } = ui;
   const scenarios = pickScenarios(topology, wanted, values.all === true);
   const reportPath = typeof values.report === "string"
     ? values.report
@@ -564,7 +578,7 @@ async function run(
     }
     let builtHere = false;
     if (!before.up) {
-      await up(ui, topology, name, signal);
+      await up(ui, { topology, signal });
       builtHere = true;
     }
     const results: ScenarioResult[] = [];
