@@ -162,7 +162,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
           bytes: bytes.length,
         });
       }
-      if (interval > 0) await delay(interval, stop.signal);
+      if (interval > 0) await delay(interval, { signal: stop.signal });
     }
   } finally {
     stop.dispose();

@@ -270,7 +270,7 @@ async function stopAll(
   order: Row["order"],
   startedAfter: (number | null)[],
 ): Promise<Row[]> {
-  await delay(SETTLE_MS, new AbortController().signal);
+  await delay(SETTLE_MS);
   for (const child of group) child.kill("SIGTERM");
   return await Promise.all(group.map(async (child, k) => {
     await child.exited();
