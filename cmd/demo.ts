@@ -319,7 +319,7 @@ function printTable(out: Output, rows: Row[], lang: Lang): void {
 }
 
 /** The lab's question ("what is the difference?") answered from the numbers. */
-export function answerText(rows: Row[], sent: number, lang: Lang): string {
+function answerText(rows: Row[], sent: number, lang: Lang): string {
   const first = rows.filter((r) => r.order === "receivers-first");
   const late = rows.filter((r) => r.order === "sender-first");
   const allFromOne = first.every((r) => r.summary.firstSeq === 1);

@@ -56,7 +56,7 @@ export class LabProcess {
   /** Lines not kept because of the cap. */
   dropped = 0;
   /** When the last output arrived (ms since the epoch). */
-  lastOutputAt = Date.now();
+  lastOutputAt: number = Date.now();
   /** How it ended, once it has. */
   end: ProcessEnd | undefined;
   /** Resolves when it has exited and its output is read. */
