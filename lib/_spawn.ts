@@ -19,7 +19,8 @@ export class Spawned {
   stderr = "";
   #child: Deno.ChildProcess;
   #done: Promise<void>;
-  #waiters = new Set<() => void>();
+  #ended = false;
+  #waiters: (() => void)[] = [];
 
   /** Starts role `name` with `args` (which should include `--json`). */
   constructor(name: string, args: string[]) {
@@ -34,22 +35,24 @@ export class Spawned {
     this.#done = Promise.all([
       this.#readRecords(this.#child.stdout),
       this.#readStderr(this.#child.stderr),
-    ]).then(() => {});
+    ]).then(() => {
+      this.#ended = true;
+      this.#wake();
+    });
   }
 
   /** Resolves to the first record satisfying `match` (and `undefined` if the process ends first). */
   async waitFor(
     match: (record: Record<string, unknown>) => boolean,
   ): Promise<Record<string, unknown> | undefined> {
-    let ended = false;
-    this.#done.then(() => ended = true);
+    // Records already looked at did not match: each wake-up looks only at new ones.
+    let next = 0;
     while (true) {
-      const found = this.records.find(match);
-      if (found || ended) return found;
-      await new Promise<void>((resolve) => {
-        this.#waiters.add(resolve);
-        this.#done.then(() => resolve());
-      });
+      for (; next < this.records.length; next++) {
+        if (match(this.records[next])) return this.records[next];
+      }
+      if (this.#ended) return undefined;
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
   }
 
@@ -78,9 +81,14 @@ export class Spawned {
           // not a JSON line
         }
       }
-      for (const wake of this.#waiters) wake();
-      this.#waiters.clear();
+      this.#wake();
     }
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
   }
 
   async #readStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
