@@ -24,7 +24,7 @@ import {
 } from "../lib/errors.ts";
 import type { Lang } from "../lib/i18n.ts";
 import { type Output, printError } from "../lib/output.ts";
-import { type RoleContext, runRole } from "../lib/run.ts";
+import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { IP } from "../lib/lab/_ip.ts";
 import { loadRoleSpecs } from "../lib/lab/_specs.ts";
 import {
@@ -341,24 +341,18 @@ function withRootfs(topology: Topology, dir: string): Topology {
 async function withInterrupt(
   body: (signal: AbortSignal) => Promise<number>,
 ): Promise<number> {
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (!controller.signal.aborted) {
-      controller.abort();
-      return;
-    }
-    printError(
-      "lab: interrupted twice: leaving now; remove the rest with lab down",
-    );
-    Deno.exit(EXIT_FAILURE);
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  const stop = onStop(() => {}, {
+    onRepeat: () => {
+      printError(
+        "lab: interrupted twice: leaving now; remove the rest with lab down",
+      );
+      Deno.exit(EXIT_FAILURE);
+    },
+  });
   try {
-    return await body(controller.signal);
+    return await body(stop.signal);
   } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+    stop.dispose();
   }
 }
 

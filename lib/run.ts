@@ -62,6 +62,11 @@ export async function runRole(
 export interface StopOptions {
   /** Also stop after this many seconds. */
   durationSeconds?: number;
+  /**
+   * Called on every SIGINT or SIGTERM after the one that stopped the
+   * program (e.g. to leave at once when a second Ctrl+C says so).
+   */
+  onRepeat?: (signal: "SIGINT" | "SIGTERM") => void;
 }
 
 /** A stop request, from a signal, a time limit or the program itself. */
@@ -91,8 +96,12 @@ export function onStop(
     controller.abort(reason);
     onStopped(reason);
   };
-  const onInt = () => fire("SIGINT");
-  const onTerm = () => fire("SIGTERM");
+  const onSignal = (signal: "SIGINT" | "SIGTERM") => {
+    if (controller.signal.aborted) options.onRepeat?.(signal);
+    else fire(signal);
+  };
+  const onInt = () => onSignal("SIGINT");
+  const onTerm = () => onSignal("SIGTERM");
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
   let timer: ReturnType<typeof setTimeout> | undefined;
