@@ -143,9 +143,12 @@ export class LabProcess {
     type: string,
     signal: AbortSignal,
   ): Promise<Record<string, unknown>> {
+    // Records already looked at were not it: a flood's wake-ups look only at new ones.
+    let next = 0;
     while (true) {
-      const found = this.records.find((record) => record.type === type);
-      if (found) return found;
+      for (; next < this.records.length; next++) {
+        if (this.records[next].type === type) return this.records[next];
+      }
       if (this.end) {
         throw new RuntimeError(
           `${this.host}: exited (code ${this.end.code}) before a "${type}" record${
