@@ -12,7 +12,7 @@
  * @module
  */
 
-import { denoRunArgs, findRole } from "../lib/roles.ts";
+import { roleCommand } from "../lib/roles.ts";
 import { type BenchProcess, run, start } from "./_process.ts";
 
 /** The repository root: our roles run from there, as `deno task` does. */
@@ -31,13 +31,6 @@ export interface SendResult {
   seconds: number;
   /** Peak resident memory in KiB. */
   peakKiB: number;
-}
-
-/** Our role's command line, exactly what `deno task <name>` runs. */
-function roleCommand(name: string, args: string[]): string[] {
-  const role = findRole(name);
-  if (!role) throw new Error(`no such role: ${name}`);
-  return [Deno.execPath(), ...denoRunArgs(role), ...args];
 }
 
 // ---------------------------------------------------------------- feeder
@@ -116,38 +109,38 @@ export async function runOurSender(
 }
 
 /** The lab's Python sender loop, `count` datagrams. */
-export async function runPythonSender(
+export function runPythonSender(
   options: { port: number; count: number; errPath: string },
 ): Promise<SendResult> {
-  const proc = start([
-    "python3",
-    new URL("lab_sender.py", PEERS).pathname,
-    BROADCAST,
-    String(options.port),
-    String(options.count),
-    SOURCE,
-  ], { stderrPath: options.errPath });
-  await proc.wait(60_000);
-  const text = await Deno.readTextFile(options.errPath);
-  const match = /sent (\d+) in ([\d.]+) s/.exec(text);
-  if (!match) throw new Error(`lab_sender.py: no summary in:\n${text}`);
-  return {
-    sent: Number(match[1]),
-    seconds: Number(match[2]),
-    peakKiB: proc.peakKiB(),
-  };
+  return runPeerSender(
+    ["python3", new URL("lab_sender.py", PEERS).pathname],
+    options,
+  );
 }
 
 /** Baseline: a bare `Deno.DatagramConn.send` loop (bench/peers/deno_send_loop.ts). */
-export async function runDenoSendLoop(
+export function runDenoSendLoop(
   options: { port: number; count: number; errPath: string },
 ): Promise<SendResult> {
-  const proc = start([
+  return runPeerSender([
     Deno.execPath(),
     "run",
     "--unstable-net",
     "--allow-net",
     new URL("deno_send_loop.ts", PEERS).pathname,
+  ], options);
+}
+
+/**
+ * Runs a peer sender (`program… BROADCAST PORT COUNT SOURCE`) that ends by
+ * printing `sent N in S s` on standard error.
+ */
+async function runPeerSender(
+  program: string[],
+  options: { port: number; count: number; errPath: string },
+): Promise<SendResult> {
+  const proc = start([
+    ...program,
     BROADCAST,
     String(options.port),
     String(options.count),
@@ -156,7 +149,11 @@ export async function runDenoSendLoop(
   await proc.wait(60_000);
   const text = await Deno.readTextFile(options.errPath);
   const match = /sent (\d+) in ([\d.]+) s/.exec(text);
-  if (!match) throw new Error(`deno_send_loop.ts: no summary in:\n${text}`);
+  if (!match) {
+    throw new Error(
+      `${program.at(-1)!.split("/").at(-1)}: no summary in:\n${text}`,
+    );
+  }
   return {
     sent: Number(match[1]),
     seconds: Number(match[2]),

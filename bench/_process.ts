@@ -7,6 +7,8 @@
  * @module
  */
 
+import { run as runCommand } from "../tools/_common.ts";
+
 /** A started program. */
 export interface BenchProcess {
   /** The program's process id (the shell `exec`s it, so it is the program's own). */
@@ -159,23 +161,10 @@ export function freeUdpPort(): number {
 }
 
 /** Runs `command` to completion with a time limit; returns its output. */
-export async function run(
+export function run(
   command: string[],
   timeoutMs: number,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const [program, ...args] = command;
-  const child = new Deno.Command(program, {
-    args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(timeoutMs),
-  }).spawn();
-  const output = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return runCommand(program, args, { timeoutMs, cwd: Deno.cwd() });
 }

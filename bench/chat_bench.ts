@@ -19,7 +19,7 @@
 import { benchArgs } from "./_cli.ts";
 
 import { parseArgs } from "node:util";
-import { findRole } from "../lib/roles.ts";
+import { roleCommand } from "../lib/roles.ts";
 import { LoadClients, percentile, type PhaseResult } from "./_chat_load.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -91,13 +91,8 @@ function shell(command: string[]): string[] {
 }
 
 async function startChatServer(): Promise<Server> {
-  const role = findRole("chat-server")!;
   const child = new Deno.Command("sh", {
-    args: shell([
-      Deno.execPath(),
-      "run",
-      ...role.permissions,
-      role.entry,
+    args: shell(roleCommand("chat-server", [
       "--json",
       "--quiet",
       "--bind",
@@ -106,7 +101,7 @@ async function startChatServer(): Promise<Server> {
       "0",
       "--max-clients",
       "5000",
-    ]),
+    ])),
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",

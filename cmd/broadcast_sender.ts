@@ -13,7 +13,11 @@ import { broadcastPayload, PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { delay, printSendSummary, SendCounter } from "../lib/sender.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
-import { SOURCE_BIND_FLAG, SUMMARY_ONLY_FLAG } from "../lib/flags.ts";
+import {
+  peerPortFlag,
+  SOURCE_BIND_FLAG,
+  SUMMARY_ONLY_FLAG,
+} from "../lib/flags.ts";
 
 /** broadcast-sender's command line. */
 export const SPEC: CommandSpec = {
@@ -34,13 +38,7 @@ export const SPEC: CommandSpec = {
         id: "alamat broadcast, mis. 192.168.122.255",
       },
     },
-    port: {
-      type: "string",
-      short: "p",
-      default: String(PORTS.broadcast),
-      valueName: "PORT",
-      help: { en: "receivers' UDP port", id: "port UDP penerima" },
-    },
+    port: peerPortFlag(PORTS.broadcast, "UDP receivers"),
     bind: SOURCE_BIND_FLAG,
     count: {
       type: "string",
@@ -164,7 +162,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
           bytes: bytes.length,
         });
       }
-      if (interval > 0) await delay(interval, stop.signal);
+      if (interval > 0) await delay(interval, { signal: stop.signal });
     }
   } finally {
     stop.dispose();

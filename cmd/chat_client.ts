@@ -12,6 +12,7 @@ import { displayBytes } from "../lib/display.ts";
 import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
 import { printError } from "../lib/output.ts";
 import { PORTS } from "../lib/payload.ts";
+import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/flags.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { LineFramer, MAX_LINE_BYTES } from "../lib/chat/framing.ts";
 import {
@@ -40,23 +41,8 @@ export const SPEC: CommandSpec = {
       "chat lewat chat-server: ketik pesan, lihat pesan semua orang saat tiba",
   },
   flags: {
-    host: {
-      type: "string",
-      short: "H",
-      default: "127.0.0.1",
-      valueName: "HOST",
-      help: {
-        en: "server address or host name",
-        id: "alamat atau nama server",
-      },
-    },
-    port: {
-      type: "string",
-      short: "p",
-      default: String(PORTS.chat),
-      valueName: "PORT",
-      help: { en: "server TCP port", id: "port TCP server" },
-    },
+    host: SERVER_HOST_FLAG,
+    port: peerPortFlag(PORTS.chat, "TCP server"),
     name: {
       type: "string",
       short: "n",

@@ -272,7 +272,7 @@ async function stopAll(
   order: Row["order"],
   startedAfter: (number | null)[],
 ): Promise<Row[]> {
-  await delay(SETTLE_MS, new AbortController().signal);
+  await delay(SETTLE_MS);
   for (const child of group) child.kill("SIGTERM");
   return await Promise.all(group.map(async (child, k) => {
     await child.exited();
@@ -334,7 +334,7 @@ function printTable(
 }
 
 /** The lab's question ("what is the difference?") answered from the numbers. */
-export function answerText(rows: Row[], sent: number, lang: Lang): string {
+function answerText(rows: Row[], sent: number, lang: Lang): string {
   const first = rows.filter((r) => r.order === "receivers-first");
   const late = rows.filter((r) => r.order === "sender-first");
   const allFromOne = first.every((r) => r.summary.firstSeq === 1);

@@ -24,7 +24,8 @@ import {
 } from "../lib/errors.ts";
 import type { Lang } from "../lib/i18n.ts";
 import { type Output, printError } from "../lib/output.ts";
-import { type RoleContext, runRole } from "../lib/run.ts";
+import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+import { IP } from "../lib/lab/_ip.ts";
 import { loadRoleSpecs } from "../lib/lab/_specs.ts";
 import {
   checkLabPrivileges,
@@ -59,6 +60,7 @@ import {
 /** The lab tool's command line (the sub-command comes first). */
 export const SPEC: CommandSpec = {
   name: "lab",
+  operands: true,
   summary: {
     en:
       "the practicum's hosts as network namespaces on one bridge; run each practicum in them",
@@ -174,17 +176,6 @@ export const SPEC: CommandSpec = {
 const COMMANDS = ["up", "down", "status", "list", "exec", "run"] as const;
 type Command = (typeof COMMANDS)[number];
 
-/** Flags that take a value, so their value is not taken for a positional. */
-const VALUE_FLAGS = new Set([
-  "--file",
-  "-f",
-  "--name",
-  "-n",
-  "--report",
-  "--rootfs",
-  "--lang",
-]);
-
 const TEXT = {
   en: {
     leftovers: (n: number, lab: string) =>
@@ -244,39 +235,22 @@ const TEXT = {
 
 type Texts = (typeof TEXT)["en"];
 
-/** Where a command prints, and in which language. */
+/** Where a command prints, in which language, and the lab it works on. */
 interface Ui {
   out: Output;
   text: Texts;
+  /** The lab's name (`--name`, else the topology file's). */
+  name: string;
 }
 
 /** Runs the lab tool with `args`; resolves to the exit code. */
 export function main(args: string[]): Promise<number> {
-  const dash = args.indexOf("--");
-  const before = dash === -1 ? args : args.slice(0, dash);
-  const after = dash === -1 ? [] : args.slice(dash + 1);
-  const positionals: string[] = [];
-  const flags: string[] = [];
-  for (let i = 0; i < before.length; i++) {
-    const arg = before[i];
-    if (arg.startsWith("-") && arg !== "-") {
-      flags.push(arg);
-      if (VALUE_FLAGS.has(arg) && i + 1 < before.length) {
-        flags.push(before[++i]);
-      }
-    } else {
-      positionals.push(arg);
-    }
-  }
-  return runRole(flags, SPEC, (context) => lab(context, positionals, after));
+  return runRole(args, SPEC, lab);
 }
 
-async function lab(
-  { flags, out }: RoleContext,
-  positionals: string[],
-  after: string[],
-): Promise<number> {
-  const [command, ...rest] = positionals;
+async function lab({ flags, out }: RoleContext): Promise<number> {
+  const [command, ...rest] = flags.operands;
+  const after = flags.afterDash;
   if (command === undefined) {
     throw new UsageError(
       `a command is needed: ${COMMANDS.join(", ")} (see --help)`,
@@ -323,26 +297,29 @@ async function lab(
     );
   }
 
-  const ui: Ui = { out, text: TEXT[flags.lang] };
+  const ui: Ui = { out, text: TEXT[flags.lang], name };
   switch (cmd) {
     case "list":
       return list(out, topology!);
     case "exec":
-      return await exec(out, topology, name, rest, after);
+      return await exec(ui, { topology, operands: rest, command: after });
     case "run":
-      return await run(ui, topology!, name, rest, {
-        ...flags.values,
-        lang: flags.lang,
+      return await run(ui, {
+        topology: topology!,
+        wanted: rest,
+        values: { ...flags.values, lang: flags.lang },
       });
   }
   await checkLabPrivileges();
   switch (cmd) {
     case "up":
-      return await withInterrupt((signal) => up(ui, topology!, name, signal));
+      return await withInterrupt((signal) =>
+        up(ui, { topology: topology!, signal })
+      );
     case "down":
-      return await down(ui, name);
+      return await down(ui);
     case "status":
-      return await status(ui, name);
+      return await status(ui);
   }
 }
 
@@ -364,32 +341,24 @@ function withRootfs(topology: Topology, dir: string): Topology {
 async function withInterrupt(
   body: (signal: AbortSignal) => Promise<number>,
 ): Promise<number> {
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (!controller.signal.aborted) {
-      controller.abort();
-      return;
-    }
-    printError(
-      "lab: interrupted twice: leaving now; remove the rest with lab down",
-    );
-    Deno.exit(EXIT_FAILURE);
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  const stop = onStop(() => {}, {
+    onRepeat: () => {
+      printError(
+        "lab: interrupted twice: leaving now; remove the rest with lab down",
+      );
+      Deno.exit(EXIT_FAILURE);
+    },
+  });
   try {
-    return await body(controller.signal);
+    return await body(stop.signal);
   } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+    stop.dispose();
   }
 }
 
 async function up(
-  { out, text }: Ui,
-  topology: Topology,
-  name: string,
-  signal: AbortSignal,
+  { out, text, name }: Ui,
+  { topology, signal }: { topology: Topology; signal: AbortSignal },
 ): Promise<number> {
   const started = performance.now();
   const result = await labUp(topology, name, { signal });
@@ -437,7 +406,7 @@ async function up(
   return EXIT_OK;
 }
 
-async function down({ out, text }: Ui, name: string): Promise<number> {
+async function down({ out, text, name }: Ui): Promise<number> {
   const started = performance.now();
   const removed = await labDown(name);
   const ms = Math.round(performance.now() - started);
@@ -450,7 +419,7 @@ async function down({ out, text }: Ui, name: string): Promise<number> {
   return EXIT_OK;
 }
 
-async function status({ out, text }: Ui, name: string): Promise<number> {
+async function status({ out, text, name }: Ui): Promise<number> {
   const status = await labStatus(name);
   out.record({
     type: "status",
@@ -506,12 +475,19 @@ function list(out: Output, topology: Topology): number {
   return EXIT_OK;
 }
 
+/** What follows `lab exec`: the host (one operand) and the command after `--`. */
+interface ExecOptions {
+  /** The topology file, if one was read (with `--name` alone it is not). */
+  topology: Topology | undefined;
+  /** The operands after `exec`. */
+  operands: string[];
+  /** The command after `--`; none for a shell. */
+  command: string[];
+}
+
 async function exec(
-  out: Output,
-  topology: Topology | undefined,
-  name: string,
-  rest: string[],
-  command: string[],
+  { out, name }: Ui,
+  { topology, operands: rest, command }: ExecOptions,
 ): Promise<number> {
   if (rest.length !== 1) {
     throw new UsageError(
@@ -546,7 +522,7 @@ async function exec(
     ? ["env", `PS1=${host}# `, "/bin/sh"]
     : ["/bin/sh"];
   out.flush();
-  const child = new Deno.Command("ip", {
+  const child = new Deno.Command(IP, {
     args: execArgs(hostNetns(name, host), onHost(target, argv)),
     stdin: "inherit",
     stdout: "inherit",
@@ -562,14 +538,18 @@ async function exec(
   }
 }
 
-async function run(
-  ui: Ui,
-  topology: Topology,
-  name: string,
-  wanted: string[],
-  values: Record<string, string | boolean | undefined> & { lang: Lang },
-): Promise<number> {
-  const { out, text } = ui;
+/** What `lab run` runs: the scenarios `wanted` (or `--all`) of `topology`. */
+interface RunOptions {
+  topology: Topology;
+  /** Scenario names given as operands. */
+  wanted: string[];
+  /** The parsed flags (`--all`, `--report`, `--keep`) and the language. */
+  values: Record<string, string | boolean | undefined> & { lang: Lang };
+}
+
+async function run(ui: Ui, options: RunOptions): Promise<number> {
+  const { topology, wanted, values } = options;
+  const { out, text, name } = ui;
   const scenarios = pickScenarios(topology, wanted, values.all === true);
   const reportPath = typeof values.report === "string"
     ? values.report
@@ -597,7 +577,7 @@ async function run(
     }
     let builtHere = false;
     if (!before.up) {
-      await up(ui, topology, name, signal);
+      await up(ui, { topology, signal });
       builtHere = true;
     }
     const results: ScenarioResult[] = [];

@@ -15,7 +15,7 @@ import { PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { printSendSummary, SendCounter } from "../lib/sender.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
-import { GROUP_FLAG, SOURCE_BIND_FLAG } from "../lib/flags.ts";
+import { GROUP_FLAG, peerPortFlag, SOURCE_BIND_FLAG } from "../lib/flags.ts";
 
 /** multicast-sender's command line. */
 export const SPEC: CommandSpec = {
@@ -27,13 +27,7 @@ export const SPEC: CommandSpec = {
   },
   flags: {
     group: GROUP_FLAG,
-    port: {
-      type: "string",
-      short: "p",
-      default: String(PORTS.multicast),
-      valueName: "PORT",
-      help: { en: "receivers' UDP port", id: "port UDP penerima" },
-    },
+    port: peerPortFlag(PORTS.multicast, "UDP receivers"),
     ttl: {
       type: "string",
       default: "2",

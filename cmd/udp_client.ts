@@ -13,6 +13,7 @@ import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
 import { PORTS, UDP_REQUEST } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
+import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/flags.ts";
 
 /** udp-client's command line. */
 export const SPEC: CommandSpec = {
@@ -22,23 +23,8 @@ export const SPEC: CommandSpec = {
     id: "kirim datagram UDP, cetak balasan dan waktu pulang-pergi",
   },
   flags: {
-    host: {
-      type: "string",
-      short: "H",
-      default: "127.0.0.1",
-      valueName: "HOST",
-      help: {
-        en: "server address or host name",
-        id: "alamat atau nama host server",
-      },
-    },
-    port: {
-      type: "string",
-      short: "p",
-      default: String(PORTS.udp),
-      valueName: "PORT",
-      help: { en: "server's UDP port", id: "port UDP server" },
-    },
+    host: SERVER_HOST_FLAG,
+    port: peerPortFlag(PORTS.udp, "UDP server"),
     message: {
       type: "string",
       short: "m",

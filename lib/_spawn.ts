@@ -6,7 +6,8 @@
  * @module
  */
 
-import { denoRunArgs, findRole } from "./roles.ts";
+import { lineBatches } from "./_lines.ts";
+import { roleCommand } from "./roles.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -18,14 +19,14 @@ export class Spawned {
   stderr = "";
   #child: Deno.ChildProcess;
   #done: Promise<void>;
-  #waiters = new Set<() => void>();
+  #ended = false;
+  #waiters: (() => void)[] = [];
 
   /** Starts role `name` with `args` (which should include `--json`). */
   constructor(name: string, args: string[]) {
-    const role = findRole(name);
-    if (!role) throw new Error(`no such role: ${name}`);
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: [...denoRunArgs(role), ...args],
+    const [program, ...rest] = roleCommand(name, args);
+    this.#child = new Deno.Command(program, {
+      args: rest,
       cwd: ROOT,
       stdin: "null",
       stdout: "piped",
@@ -34,22 +35,24 @@ export class Spawned {
     this.#done = Promise.all([
       this.#readRecords(this.#child.stdout),
       this.#readStderr(this.#child.stderr),
-    ]).then(() => {});
+    ]).then(() => {
+      this.#ended = true;
+      this.#wake();
+    });
   }
 
   /** Resolves to the first record satisfying `match` (and `undefined` if the process ends first). */
   async waitFor(
     match: (record: Record<string, unknown>) => boolean,
   ): Promise<Record<string, unknown> | undefined> {
-    let ended = false;
-    this.#done.then(() => ended = true);
+    // Records already looked at did not match: each wake-up looks only at new ones.
+    let next = 0;
     while (true) {
-      const found = this.records.find(match);
-      if (found || ended) return found;
-      await new Promise<void>((resolve) => {
-        this.#waiters.add(resolve);
-        this.#done.then(() => resolve());
-      });
+      for (; next < this.records.length; next++) {
+        if (match(this.records[next])) return this.records[next];
+      }
+      if (this.#ended) return undefined;
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
   }
 
@@ -70,11 +73,7 @@ export class Spawned {
   }
 
   async #readRecords(stream: ReadableStream<Uint8Array>): Promise<void> {
-    let rest = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      rest += chunk;
-      const lines = rest.split("\n");
-      rest = lines.pop()!;
+    for await (const lines of lineBatches(stream)) {
       for (const line of lines) {
         try {
           this.records.push(JSON.parse(line));
@@ -82,9 +81,14 @@ export class Spawned {
           // not a JSON line
         }
       }
-      for (const wake of this.#waiters) wake();
-      this.#waiters.clear();
+      this.#wake();
     }
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
   }
 
   async #readStderr(stream: ReadableStream<Uint8Array>): Promise<void> {

@@ -39,6 +39,11 @@ export interface CommandSpec {
   examples?: string[];
   /** Extra `--help` text (exit codes are always listed). */
   notes?: Text;
+  /**
+   * Whether the program takes operands, words that are not flags (e.g.
+   * `lab exec HOST -- COMMAND`). Without it, an operand is a usage error.
+   */
+  operands?: boolean;
 }
 
 /** The parsed command line. */
@@ -53,6 +58,10 @@ export interface ParsedFlags {
   jsonText: boolean;
   /** Whether `--help` was given (nothing else was checked). */
   help: boolean;
+  /** The operands before any `--`, in order (only with `spec.operands`). */
+  operands: string[];
+  /** Every argument after the first `--`, untouched (only with `spec.operands`). */
+  afterDash: string[];
 }
 
 const COMMON_FLAGS: Record<string, FlagSpec> = {
@@ -106,13 +115,14 @@ export function parseFlags(args: string[], spec: CommandSpec): ParsedFlags {
       ? { type: flag.type, short: flag.short }
       : { type: flag.type };
   }
+  const dash = spec.operands ? args.indexOf("--") : -1;
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: dash === -1 ? args : args.slice(0, dash),
       options,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: spec.operands === true,
     });
   } catch (err) {
     throw new UsageError(translateParseError(err));
@@ -135,6 +145,8 @@ export function parseFlags(args: string[], spec: CommandSpec): ParsedFlags {
     json: values.json === true,
     jsonText: values["json-text"] === true,
     help: values.help === true,
+    operands: parsed.positionals,
+    afterDash: dash === -1 ? [] : args.slice(dash + 1),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 
 import type { FlagSpec } from "./cli.ts";
+import type { Text } from "./i18n.ts";
 import { MULTICAST_GROUP } from "./payload.ts";
 
 /** `--count N` of a listener: exit after N datagrams. */
@@ -116,19 +117,22 @@ export function sharedPortFlag(port: number): FlagSpec {
   };
 }
 
-/** `--port PORT` of a sender or client: the peer's port. */
-export function peerPortFlag(
-  port: number,
-  transport: "UDP" | "TCP",
-): FlagSpec {
+/** Whose port a sender or client sends to (see {@linkcode peerPortFlag}). */
+export type Peer = "UDP server" | "TCP server" | "UDP receivers";
+
+const PEER_PORT_HELP: Record<Peer, Text> = {
+  "UDP server": { en: "server's UDP port", id: "port UDP server" },
+  "TCP server": { en: "server's TCP port", id: "port TCP server" },
+  "UDP receivers": { en: "receivers' UDP port", id: "port UDP penerima" },
+};
+
+/** `--port PORT` of a sender or client: the port of `peer`, `port` by default. */
+export function peerPortFlag(port: number, peer: Peer): FlagSpec {
   return {
     type: "string",
     short: "p",
     default: String(port),
     valueName: "PORT",
-    help: {
-      en: `the server's or receivers' ${transport} port`,
-      id: `port ${transport} server atau penerima`,
-    },
+    help: PEER_PORT_HELP[peer],
   };
 }

@@ -56,6 +56,8 @@ export class Output {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #colour: boolean;
   #broken = false;
+  /** A write error in a timed flush, for the next {@linkcode flush} to throw. */
+  #failure: unknown;
 
   /** Creates an output; see {@linkcode OutputOptions}. */
   constructor(options: OutputOptions = {}) {
@@ -102,11 +104,19 @@ export class Output {
     return this.#colour ? styleText(colour, text) : text;
   }
 
-  /** Writes everything pending now. */
+  /**
+   * Writes everything pending now. Throws what writing throws (a reader that
+   * is gone is not an error), including a failure of an earlier timed flush.
+   */
   flush(): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
+    }
+    if (this.#failure !== undefined) {
+      const failure = this.#failure;
+      this.#failure = undefined;
+      throw failure;
     }
     if (this.#length === 0) return;
     const length = this.#length;
@@ -166,7 +176,15 @@ export class Output {
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        this.flush();
+        // A timer has no caller to throw to (it would be an uncaught error
+        // with a stack trace): keep the failure for the role's next flush,
+        // which ends the role with one line, and print nothing more.
+        try {
+          this.flush();
+        } catch (err) {
+          this.#failure = err;
+          this.#broken = true;
+        }
       }, this.#flushDelayMs);
     }
   }

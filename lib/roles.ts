@@ -70,3 +70,14 @@ export function findRole(name: string): Role | undefined {
 export function denoRunArgs(role: Role): string[] {
   return ["run", ...role.permissions, role.entry];
 }
+
+/**
+ * The command line `deno task <name>` runs, with `args` appended, as
+ * `[program, ...args]`; the entry is relative to the repository root.
+ * Throws for an unknown role.
+ */
+export function roleCommand(name: string, args: string[] = []): string[] {
+  const role = findRole(name);
+  if (!role) throw new Error(`no such role: ${name}`);
+  return [Deno.execPath(), ...denoRunArgs(role), ...args];
+}

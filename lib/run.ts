@@ -48,7 +48,11 @@ export async function runRole(
     out.flush();
     return code ?? EXIT_OK;
   } catch (err) {
-    out?.flush();
+    try {
+      out?.flush();
+    } catch {
+      // stdout failed too: the role's own error is the one to tell
+    }
     printError(`${spec.name}: error: ${describeError(err)}`);
     return exitCodeOf(err);
   }
@@ -58,6 +62,11 @@ export async function runRole(
 export interface StopOptions {
   /** Also stop after this many seconds. */
   durationSeconds?: number;
+  /**
+   * Called on every SIGINT or SIGTERM after the one that stopped the
+   * program (e.g. to leave at once when a second Ctrl+C says so).
+   */
+  onRepeat?: (signal: "SIGINT" | "SIGTERM") => void;
 }
 
 /** A stop request, from a signal, a time limit or the program itself. */
@@ -92,8 +101,12 @@ export function onStop(
     controller.abort(reason);
     onStopped(reason);
   };
-  const onInt = () => fire("SIGINT");
-  const onTerm = () => fire("SIGTERM");
+  const onSignal = (signal: "SIGINT" | "SIGTERM") => {
+    if (controller.signal.aborted) options.onRepeat?.(signal);
+    else fire(signal);
+  };
+  const onInt = () => onSignal("SIGINT");
+  const onTerm = () => onSignal("SIGTERM");
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
   let timer: ReturnType<typeof setTimeout> | undefined;

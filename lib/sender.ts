@@ -8,8 +8,16 @@
 import type { Lang } from "./i18n.ts";
 import type { Output } from "./output.ts";
 
-/** Waits `ms` milliseconds, or less if `signal` aborts first. */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
+/** Options for {@linkcode delay}. */
+export interface DelayOptions {
+  /** Ends the wait early when it aborts. */
+  signal?: AbortSignal;
+}
+
+/** Waits `ms` milliseconds, or less if `options.signal` aborts first. */
+export function delay(ms: number, options: DelayOptions = {}): Promise<void> {
+  const signal = options.signal;
+  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

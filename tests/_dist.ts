@@ -7,7 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { RoleProcess } from "./_harness.ts";
+import type { RoleProcess } from "./_harness.ts";
+import { run } from "../tools/_common.ts";
 
 /** The repository root. */
 export const ROOT = new URL("../", import.meta.url).pathname;
@@ -19,42 +20,16 @@ export type Starter = (
   options?: { stdin?: boolean },
 ) => RoleProcess;
 
-/** Spawns `program args` with output collected, as a {@linkcode RoleProcess}. */
-export function spawn(
-  name: string,
-  program: string,
-  args: string[],
-  options: { stdin?: boolean; cwd?: string; env?: Record<string, string> } = {},
-): RoleProcess {
-  const child = new Deno.Command(program, {
-    args,
-    cwd: options.cwd ?? ROOT,
-    stdin: options.stdin ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", LANG: "C.UTF-8", ...options.env },
-  }).spawn();
-  return new RoleProcess(name, child, options.stdin ?? false);
-}
-
-/** Runs a command to completion; returns its code and output. */
-export async function runCommand(
+/** Runs a command to completion (with `NO_COLOR=1`); returns its code and output. */
+export function runCommand(
   program: string,
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(program, {
-    args,
+  return run(program, args, {
     cwd: options.cwd ?? ROOT,
-    stdin: "null",
     env: { NO_COLOR: "1", ...options.env },
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  });
 }
 
 /** `deno task <name>`'s command line from deno.json, as [program, ...args]. */

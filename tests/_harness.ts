@@ -6,7 +6,10 @@
  * @module
  */
 
-import { findRole } from "../lib/roles.ts";
+import { lineBatches } from "../lib/_lines.ts";
+import { roleCommand } from "../lib/roles.ts";
+
+export { roleCommand };
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -130,15 +133,10 @@ export class RoleProcess {
   }
 
   async #readLines(stream: ReadableStream<Uint8Array>): Promise<void> {
-    let rest = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      rest += chunk;
-      const parts = rest.split("\n");
-      rest = parts.pop()!;
-      this.lines.push(...parts);
+    for await (const lines of lineBatches(stream)) {
+      for (const line of lines) this.lines.push(line);
       this.#wake();
     }
-    if (rest !== "") this.lines.push(rest);
     this.#wake();
   }
 
@@ -157,11 +155,25 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
-/** The command line that `deno task <role>` runs, as [program, ...args]. */
-export function roleCommand(name: string, args: string[]): string[] {
-  const role = findRole(name);
-  if (!role) throw new Error(`no such role: ${name}`);
-  return [Deno.execPath(), "run", ...role.permissions, role.entry, ...args];
+/**
+ * Spawns `program args` (from the repository root unless `cwd` says
+ * otherwise) with its output collected, as a {@linkcode RoleProcess}.
+ */
+export function spawn(
+  name: string,
+  program: string,
+  args: string[],
+  options: StartOptions & { cwd?: string | URL } = {},
+): RoleProcess {
+  const child = new Deno.Command(program, {
+    args,
+    cwd: options.cwd ?? ROOT,
+    stdin: options.stdin ? "piped" : "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", LANG: "C.UTF-8", ...options.env },
+  }).spawn();
+  return new RoleProcess(name, child, options.stdin ?? false);
 }
 
 /** Starts a role as its own process, from the repository root. */
@@ -171,15 +183,7 @@ export function startRole(
   options: StartOptions = {},
 ): RoleProcess {
   const [program, ...rest] = roleCommand(name, args);
-  const child = new Deno.Command(program, {
-    args: rest,
-    cwd: ROOT,
-    stdin: options.stdin ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", LANG: "C.UTF-8", ...options.env },
-  }).spawn();
-  return new RoleProcess(name, child, options.stdin ?? false);
+  return spawn(name, program, rest, options);
 }
 
 /** Runs a role to completion and returns its exit code and output. */

@@ -7,15 +7,10 @@
  */
 
 import assert from "node:assert/strict";
+import { ROOT, runCommand, taskCommand } from "./_dist.ts";
 
-const ROOT = new URL("../", import.meta.url);
-const config = JSON.parse(
-  await Deno.readTextFile(new URL("deno.json", ROOT)),
-);
-
-/** The `deno run` flags of `deno task lab`, read from deno.json. */
-export const LAB_ARGS: string[] = (config.tasks.lab as string).split(" ")
-  .slice(1);
+/** `deno task lab`'s command line, read from deno.json: [deno, run, …]. */
+const LAB_COMMAND = await taskCommand("lab");
 
 /** Whether the lab can be built here: root and `ip`. */
 export const CAN_BUILD_LABS: boolean = await (async () => {
@@ -60,35 +55,22 @@ export async function lab(
   args: string[],
   options: LabOptions = {},
 ): Promise<LabOutput> {
-  const wrapper = options.wrapper ?? [];
-  const argv = [
-    ...wrapper,
-    Deno.execPath(),
-    ...LAB_ARGS,
+  const [program, ...rest] = [
+    ...options.wrapper ?? [],
+    ...LAB_COMMAND,
     ...args,
   ];
-  const output = await new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", LANG: "C.UTF-8", ...options.env },
-  }).output();
-  const decoder = new TextDecoder();
-  const stdout = decoder.decode(output.stdout);
-  return {
-    code: output.code,
-    stdout,
-    stderr: decoder.decode(output.stderr),
-    records: parseRecords(stdout),
-  };
+  const result = await runCommand(program, rest, {
+    env: { LANG: "C.UTF-8", ...options.env },
+  });
+  return { ...result, records: parseRecords(result.stdout) };
 }
 
 /** Starts `deno task lab args…` in the background (for Ctrl+C tests). */
 export function spawnLab(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [...LAB_ARGS, ...args],
+  const [program, ...rest] = [...LAB_COMMAND, ...args];
+  return new Deno.Command(program, {
+    args: rest,
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",

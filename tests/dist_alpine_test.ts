@@ -20,9 +20,9 @@ import {
   broadcastScenario,
   chatScenario,
   runCommand,
-  spawn,
   type Starter,
 } from "./_dist.ts";
+import { spawn } from "./_harness.ts";
 
 const skip = await rootfsBuildProblem();
 if (skip) console.log(`dist_alpine_test: skipped: ${skip}`);

@@ -9,9 +9,9 @@ import {
   broadcastScenario,
   chatScenario,
   runCommand,
-  spawn,
   type Starter,
 } from "./_dist.ts";
+import { spawn } from "./_harness.ts";
 
 // One bundle for this file, built by the same code as `deno task bundle`.
 const outDir = await Deno.makeTempDir({ prefix: "progjar-bundle-test-" });

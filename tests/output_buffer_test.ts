@@ -125,3 +125,47 @@ Deno.test("receiveLoop prints each datagram exactly as lines(address, port, disp
   assert.equal(summary.received, sends.length);
   assert.equal(writer.text(), expected);
 });
+
+Deno.test("Output keeps a failed timed flush for the next flush to throw, not the timer", async () => {
+  const failure = new Error("No space left on device (os error 28)");
+  let writes = 0;
+  const out = new Output({
+    flushDelayMs: 1,
+    writer: {
+      writeSync() {
+        writes++;
+        throw failure;
+      },
+    },
+  });
+  out.line("first");
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(writes, 1);
+  out.line("not written");
+  assert.throws(() => out.flush(), failure);
+  assert.equal(writes, 1);
+  out.flush();
+});
+
+Deno.test("runRole tells a role's own error in one line when stdout has failed too", async () => {
+  // stdout is /dev/full: the timed flush fails first, then the body throws.
+  const script = `
+    import { runRole } from "./lib/run.ts";
+    import { RuntimeError } from "./lib/errors.ts";
+    Deno.exit(await runRole([], { name: "probe", summary: { en: "", id: "" }, flags: {} }, async ({ out }) => {
+      out.line("x");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw new RuntimeError("the role's own failure");
+    }));
+  `;
+  const output = await new Deno.Command("sh", {
+    args: ["-c", `exec "$0" eval "$1" > /dev/full`, Deno.execPath(), script],
+    cwd: new URL("../", import.meta.url),
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 1);
+  assert.equal(stderr, "probe: error: the role's own failure\n");
+});

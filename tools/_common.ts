@@ -10,13 +10,14 @@ import { exitCodeOf, UsageError } from "../lib/errors.ts";
 import { type Role, ROLES } from "../lib/roles.ts";
 
 /** The repository root. */
-export const ROOT_DIR = new URL("../", import.meta.url).pathname.replace(
-  /\/$/,
-  "",
-);
+export const ROOT_DIR: string = new URL("../", import.meta.url).pathname
+  .replace(
+    /\/$/,
+    "",
+  );
 
 /** The Deno version the tools build with (the one running them). */
-export const DENO_VERSION = Deno.version.deno;
+export const DENO_VERSION: string = Deno.version.deno;
 
 /** A target we build for: Deno's triple and the short names around it. */
 export interface Target {

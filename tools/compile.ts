@@ -71,7 +71,7 @@ export function unionPermissions(roles: readonly Role[]): string[] {
 }
 
 /** How `deno compile` gets denort for one target. */
-interface Runtime {
+export interface Runtime {
   /** The target. */
   target: Target;
   /** `DENORT_BIN` for this target's `deno compile`, or undefined for its cache. */

@@ -128,7 +128,7 @@ interface HeaderFacts {
  * (for `tail -c +N`); it is padded to a fixed width so the header's length
  * does not depend on it.
  */
-export function packHeader(facts: HeaderFacts): string {
+function packHeader(facts: HeaderFacts): string {
   const render = (skip: string) =>
     `#!/bin/sh
 # progjar for ${facts.machine} Linux, glibc or musl (stock Alpine): every lab role

@@ -63,6 +63,8 @@ export interface HubOptions {
 
 interface Member {
   label: string;
+  /** `label` and the separator, encoded: what precedes each of its lines. */
+  prefix: Uint8Array;
   address: string;
   conn: Deno.Conn;
   outbox: Outbox;
@@ -71,7 +73,6 @@ interface Member {
 }
 
 const ENCODER = new TextEncoder();
-const SEPARATOR = ENCODER.encode(LABEL_SEPARATOR);
 const NEWLINE = 0x0a;
 
 /** Counts of what a hub did. */
@@ -153,6 +154,7 @@ export class ChatHub {
     const label = clientLabel(this.#next++);
     const member: Member = {
       label,
+      prefix: linePrefix(label),
       address,
       conn,
       gone: false,
@@ -238,14 +240,11 @@ export class ChatHub {
     }
     this.stats.messages++;
     this.#onEvent({ type: "message", from: member.label, text: checked.text });
-    const label = ENCODER.encode(member.label);
-    // Encoded once, shared by every recipient's queue.
-    const line = new Uint8Array(
-      label.length + SEPARATOR.length + bytes.length + 1,
-    );
-    line.set(label, 0);
-    line.set(SEPARATOR, label.length);
-    line.set(bytes, label.length + SEPARATOR.length);
+    // Built once, shared by every recipient's queue.
+    const prefix = member.prefix;
+    const line = new Uint8Array(prefix.length + bytes.length + 1);
+    line.set(prefix, 0);
+    line.set(bytes, prefix.length);
     line[line.length - 1] = NEWLINE;
     this.#toOthers(member, line);
   }
@@ -274,6 +273,7 @@ export class ChatHub {
     const before = member.label;
     if (before === name) return;
     member.label = name;
+    member.prefix = linePrefix(name);
     this.#onEvent({ type: "rename", from: before, to: name });
     this.#toOne(member, serverLine(notices.youRenamed(name)));
     this.#toOthers(member, serverLine(notices.renamed(before, name)));
@@ -321,6 +321,11 @@ export class ChatHub {
       : notices.left(member.label, online);
     this.#toOthers(undefined, serverLine(text));
   }
+}
+
+/** `<label> : `, encoded. */
+function linePrefix(label: string): Uint8Array {
+  return ENCODER.encode(label + LABEL_SEPARATOR);
 }
 
 /** `Server : <text>\n`, encoded. */

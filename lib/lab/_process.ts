@@ -5,8 +5,10 @@
  * @module
  */
 
+import { lineBatches } from "../_lines.ts";
 import { RuntimeError } from "../errors.ts";
 import { IP } from "./_ip.ts";
+import { execArgs } from "./netns.ts";
 
 /** Lines kept per process; a flooding role's later lines are counted only. */
 const MAX_LINES = 50_000;
@@ -54,7 +56,7 @@ export class LabProcess {
   /** Lines not kept because of the cap. */
   dropped = 0;
   /** When the last output arrived (ms since the epoch). */
-  lastOutputAt = Date.now();
+  lastOutputAt: number = Date.now();
   /** How it ended, once it has. */
   end: ProcessEnd | undefined;
   /** Resolves when it has exited and its output is read. */
@@ -68,7 +70,7 @@ export class LabProcess {
     const { host, netns, command, cwd } = options;
     this.host = host;
     const child = new Deno.Command(IP, {
-      args: ["netns", "exec", netns, ...command],
+      args: execArgs(netns, command),
       cwd,
       stdin: "piped",
       stdout: "piped",
@@ -141,9 +143,12 @@ export class LabProcess {
     type: string,
     signal: AbortSignal,
   ): Promise<Record<string, unknown>> {
+    // Records already looked at were not it: a flood's wake-ups look only at new ones.
+    let next = 0;
     while (true) {
-      const found = this.records.find((record) => record.type === type);
-      if (found) return found;
+      for (; next < this.records.length; next++) {
+        if (this.records[next].type === type) return this.records[next];
+      }
       if (this.end) {
         throw new RuntimeError(
           `${this.host}: exited (code ${this.end.code}) before a "${type}" record${
@@ -162,18 +167,11 @@ export class LabProcess {
   }
 
   async #readLines(): Promise<void> {
-    let rest = "";
-    for await (
-      const chunk of this.#child.stdout.pipeThrough(new TextDecoderStream())
-    ) {
-      rest += chunk;
-      const parts = rest.split("\n");
-      rest = parts.pop()!;
-      for (const line of parts) this.#add(line);
+    for await (const lines of lineBatches(this.#child.stdout)) {
+      for (const line of lines) this.#add(line);
       this.lastOutputAt = Date.now();
       this.#notify();
     }
-    if (rest !== "") this.#add(rest);
   }
 
   #add(line: string): void {

@@ -11,7 +11,8 @@ import { RuntimeError } from "../errors.ts";
 import { findRole } from "../roles.ts";
 import type { Lang } from "../i18n.ts";
 import { LabProcess, lastLine } from "./_process.ts";
-import { hostNetns, onHost } from "./netns.ts";
+import { IP } from "./_ip.ts";
+import { execArgs, hostNetns, onHost } from "./netns.ts";
 import { hasRoleCommand, ROOTFS_HINT } from "./rootfs.ts";
 import {
   type FieldExpectation,
@@ -315,7 +316,7 @@ function start(
     host: name,
     address: fill.address,
     args,
-    command: ["ip", "netns", "exec", netns, ...command],
+    command: [IP, ...execArgs(netns, command)],
     typed,
     rootfs: host.rootfs,
     input: step.input.map((line) => fillPlaceholders(line, fill)),
