@@ -358,7 +358,12 @@ async function withInterrupt(
 
 async function up(
   { out, text, name }: Ui,
-  { topology, signal }: { topology: Topology; signal: AbortSignal },
+  { topology, signal, hint = true }: {
+    topology: Topology;
+    signal: AbortSignal;
+    /** Print what to do next (not when `run` brings the lab up for itself). */
+    hint?: boolean;
+  },
 ): Promise<number> {
   const started = performance.now();
   const result = await labUp(topology, name, { signal });
@@ -401,7 +406,7 @@ async function up(
         ],
       }),
     );
-    out.line(text.next(topology.hosts[0].name));
+    if (hint) out.line(text.next(topology.hosts[0].name));
   }
   return EXIT_OK;
 }
@@ -577,7 +582,7 @@ async function run(ui: Ui, options: RunOptions): Promise<number> {
     }
     let builtHere = false;
     if (!before.up) {
-      await up(ui, { topology, signal });
+      await up(ui, { topology, signal, hint: false });
       builtHere = true;
     }
     const results: ScenarioResult[] = [];

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { shellLine } from "./_shell.ts";
 import type { ProcessResult, ScenarioResult } from "./scenario.ts";
 import {
   formatMarkdownTable,
@@ -71,7 +72,7 @@ export function formatReport(
     out.push("| start | host | command (as typed on the host) |");
     out.push("| --- | --- | --- |");
     for (const p of result.processes) {
-      const command = p.typed.map(quote).join(" ");
+      const command = shellLine(p.typed);
       const input = p.input.length > 0
         ? ` (typed: ${p.input.map((l) => JSON.stringify(l)).join(", ")})`
         : "";
@@ -100,7 +101,7 @@ export function formatReport(
       out.push(`#### ${p.host} (${p.address}): ${p.role}`, "");
       out.push(
         "```",
-        `${p.host}$ ${p.typed.map(quote).join(" ")}`,
+        `${p.host}$ ${shellLine(p.typed)}`,
         ...transcript(p, { head: HEAD_LINES, tail: TAIL_LINES }),
         "```",
         "",
@@ -175,10 +176,4 @@ export function failureExcerpts(result: ScenarioResult, lines = 6): string[] {
     out.push(...stderr.map((line) => `  ! ${line}`));
   }
   return out;
-}
-
-function quote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg)
-    ? arg
-    : `'${arg.replaceAll("'", `'\\''`)}'`;
 }

@@ -12,6 +12,7 @@ import { findRole } from "../roles.ts";
 import type { Lang } from "../i18n.ts";
 import { LabProcess, lastLine } from "./_process.ts";
 import { IP } from "./_ip.ts";
+import { shellLine } from "./_shell.ts";
 import { execArgs, hostNetns, onHost } from "./netns.ts";
 import { hasRoleCommand, ROOTFS_HINT } from "./rootfs.ts";
 import {
@@ -180,7 +181,7 @@ export async function runScenario(
       );
       running.push(...group);
       for (const r of group) {
-        progress(`${r.host}: ${step.role} ${r.args.join(" ")}`.trimEnd());
+        progress(`${r.host}: ${shellLine([step.role, ...r.args])}`);
         await r.proc.type(r.input);
         if (step.stop === "self") await r.proc.closeInput();
       }
