@@ -31,6 +31,8 @@ export class Spawned {
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
+      // The demo's own processes: no "is there a newer deno?" lookups.
+      env: { DENO_NO_UPDATE_CHECK: "1" },
     }).spawn();
     this.#done = Promise.all([
       this.#readRecords(this.#child.stdout),

@@ -28,7 +28,7 @@ export function runCommand(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return run(program, args, {
     cwd: options.cwd ?? ROOT,
-    env: { NO_COLOR: "1", ...options.env },
+    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...options.env },
   });
 }
 

@@ -171,7 +171,12 @@ export function spawn(
     stdin: options.stdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1", LANG: "C.UTF-8", ...options.env },
+    env: {
+      NO_COLOR: "1",
+      LANG: "C.UTF-8",
+      DENO_NO_UPDATE_CHECK: "1",
+      ...options.env,
+    },
   }).spawn();
   return new RoleProcess(name, child, options.stdin ?? false);
 }

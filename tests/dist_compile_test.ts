@@ -18,8 +18,11 @@ async function withTempDir(
   }
 }
 
-/** Nothing may leave the host: downloads go to a closed port on loopback. */
-const OFFLINE = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "" };
+/**
+ * Nothing may leave the host, not even a DNS query: the download goes to a
+ * closed port on loopback.
+ */
+const OFFLINE = { DENORT_BASE_URL: "http://127.0.0.1:9" };
 
 /** `deno task compile` for the host's target into `out`, with `env`. */
 function compile(out: string, env: Record<string, string>) {

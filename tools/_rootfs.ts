@@ -91,6 +91,7 @@ export function inRootfsArgs(
     "PATH=/usr/local/bin:/usr/bin:/bin",
     "NO_COLOR=1",
     "LANG=C.UTF-8",
+    "DENO_NO_UPDATE_CHECK=1",
     ...argv,
   ];
 }

@@ -8,7 +8,8 @@
  * `deno compile` builds on denort, Deno's runtime-only binary, which it
  * takes from `DENORT_BIN`, else from its cache
  * (`$DENO_DIR/dl/release/v<version>/denort-<target>.zip`), else downloads
- * from dl.deno.land. This tool finds it up front, with a short time limit
+ * from dl.deno.land (or the mirror in `DENORT_BASE_URL`, laid out the same
+ * way: `<base>/release/v<version>/denort-<target>.zip`). This tool finds it up front, with a short time limit
  * on the download, and otherwise stops with one line saying what to do. A
  * `DENORT_BIN` that is really the `deno` CLI is refused: a program compiled
  * on it starts deno's own command line instead of the role.
@@ -177,8 +178,8 @@ async function download(
   target: Target,
   zip: string,
 ): Promise<string | undefined> {
-  const url =
-    `https://dl.deno.land/release/v${DENO_VERSION}/denort-${target.triple}.zip`;
+  const base = Deno.env.get("DENORT_BASE_URL") || "https://dl.deno.land";
+  const url = `${base}/release/v${DENO_VERSION}/denort-${target.triple}.zip`;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), CONNECT_TIMEOUT_MS);
   try {
@@ -284,7 +285,8 @@ Flags:
   --target M  build for this machine; repeat for several (default: both)
   --out DIR   where to write the programs (default: dist)
 
-Needs denort: DENORT_BIN=/path/to/denort, else Deno's cache, else dl.deno.land.`;
+Needs denort: DENORT_BIN=/path/to/denort, else Deno's cache, else dl.deno.land
+(or DENORT_BASE_URL, a mirror with the same layout).`;
 
 if (import.meta.main) {
   await runTool("compile", async () => {

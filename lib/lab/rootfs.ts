@@ -34,7 +34,8 @@ const ENTER = [
   'mount -t proc proc "$root/proc"',
   'mount --bind /etc/hosts "$root/etc/hosts"',
   'echo "$name" > /proc/sys/kernel/hostname',
-  'exec chroot "$root" /bin/env -i HOME=/root ' +
+  // No update check: a VM in the lab has no way out, and must not try.
+  'exec chroot "$root" /bin/env -i HOME=/root DENO_NO_UPDATE_CHECK=1 ' +
   `PATH=${ROOTFS_BIN}:/usr/bin:/bin:/usr/sbin:/sbin ` +
   'TERM="${TERM:-dumb}" "PS1=\\h:\\w\\$ " "$@"',
 ].join("\n");

@@ -203,7 +203,12 @@ export async function runScenario(
     await settle(running, scenario.lingerMs, signal);
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
-    if (signal.aborted && !(err instanceof RuntimeError)) {
+    // After Ctrl+C whatever failed next (a wait, a role stopped early) is
+    // its consequence: the verdict is the interruption itself.
+    if (
+      signal.aborted &&
+      (signal.reason === "interrupted" || !(err instanceof RuntimeError))
+    ) {
       error = abortMessage(signal);
     }
     if (signal.reason === "timeout") {
