@@ -234,7 +234,7 @@ export const OUR_RECEIVER: ReceiverKind = {
   async count(outPath) {
     // Its own summary: "summary: N datagrams received (…)".
     const tail = await readTail(outPath);
-    const match = /summary: (\d+) datagrams received/.exec(tail);
+    const match = /summary: (\d+) datagrams? received/.exec(tail);
     if (!match) throw new Error(`broadcast-receiver: no summary in:\n${tail}`);
     return Number(match[1]);
   },
@@ -273,7 +273,7 @@ export const DENO_RECEIVE_LOOP: ReceiverKind = {
   stopSignal: "SIGTERM",
   async count(outPath) {
     const tail = await readTail(outPath);
-    const match = /summary: (\d+) datagrams received/.exec(tail);
+    const match = /summary: (\d+) datagrams? received/.exec(tail);
     if (!match) throw new Error(`deno_receive_loop.ts: no summary:\n${tail}`);
     return Number(match[1]);
   },

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { plural } from "../lib/i18n.ts";
 import { checkHost, checkPort, resolveIpv4 } from "../lib/addr.ts";
 import { type CommandSpec, stringFlag } from "../lib/cli.ts";
 import { displayBytes } from "../lib/display.ts";
@@ -85,6 +86,7 @@ dan keluar dengan kode 1.`,
 
 const TEXT = {
   en: {
+    prompt: "Enter message : ",
     connecting: (to: string) => `Connecting to the server ${to}`,
     welcome: (text: string) => `Message from server : ${text}`,
     tooLong: `not sent: longer than ${MAX_LINE_BYTES} bytes`,
@@ -96,11 +98,14 @@ const TEXT = {
     stuck: "the server did not take everything within 5 s",
     unsentInput: (text: string) => `not sent (you were typing it): ${text}`,
     unsentQueued: (bytes: number) =>
-      `${bytes} bytes of lines you entered may not have reached the server`,
+      `${
+        plural(bytes, "byte", "bytes")
+      } of lines you entered may not have reached the server`,
     summary: (sent: number, received: number) =>
-      `done: ${sent} lines sent, ${received} received`,
+      `done: ${plural(sent, "line", "lines")} sent, ${received} received`,
   },
   id: {
+    prompt: CLIENT_PROMPT,
     connecting: (to: string) => `Menyambungkan ke Server ${to}`,
     welcome: (text: string) => `Pesan dari server : ${text}`,
     tooLong: `tidak dikirim: lebih dari ${MAX_LINE_BYTES} byte`,
@@ -173,7 +178,7 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
   let sent = 0;
   let received = 0;
   const keyboard = new ChatConsole({
-    prompt: CLIENT_PROMPT,
+    prompt: text.prompt,
     maxLineBytes: MAX_LINE_BYTES,
     interactive: out.json ? false : undefined,
     onLine: (line) => {

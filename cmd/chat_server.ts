@@ -8,6 +8,7 @@
  * @module
  */
 
+import { plural } from "../lib/i18n.ts";
 import { checkIpv4, checkPort } from "../lib/addr.ts";
 import {
   type CommandSpec,
@@ -97,8 +98,11 @@ di server untuk mengirim "Server : <teks>" ke semua klien.`,
 
 const TEXT = {
   en: {
+    prompt: "Enter message : ",
     listening: (address: string, max: number) =>
-      `listening on tcp ${address} (at most ${max} clients)`,
+      `listening on tcp ${address} (at most ${
+        plural(max, "client", "clients")
+      })`,
     join: (name: string, address: string, online: number) =>
       `${name} joined from ${address} (${online} online)`,
     leave: (name: string, reason: string, online: number) =>
@@ -120,9 +124,14 @@ const TEXT = {
     full: (address: string) => `turned away ${address}: server full`,
     badOperatorLine: "not sent: control characters or too long",
     summary: (s: Record<string, number>) =>
-      `done: ${s.joined} clients, ${s.messages} messages relayed (${s.deliveries} deliveries), ${s.rejected} lines refused, ${s.slow} cut off as not reading, ${s.refused} turned away`,
+      `done: ${plural(s.joined, "client", "clients")}, ${
+        plural(s.messages, "message", "messages")
+      } relayed (${plural(s.deliveries, "delivery", "deliveries")}), ${
+        plural(s.rejected, "line", "lines")
+      } refused, ${s.slow} cut off as not reading, ${s.refused} turned away`,
   },
   id: {
+    prompt: SERVER_PROMPT,
     listening: (address: string, max: number) =>
       `mendengarkan di tcp ${address} (paling banyak ${max} klien)`,
     join: (name: string, address: string, online: number) =>
@@ -222,7 +231,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   };
 
   const keyboard = new ChatConsole({
-    prompt: SERVER_PROMPT,
+    prompt: text.prompt,
     maxLineBytes: MAX_LINE_BYTES,
     interactive: out.json ? false : undefined,
     onLine: (line) => {

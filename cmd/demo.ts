@@ -13,7 +13,7 @@
 
 import { type CommandSpec, intFlag } from "../lib/cli.ts";
 import { RuntimeError } from "../lib/errors.ts";
-import type { Lang } from "../lib/i18n.ts";
+import { type Lang, plural } from "../lib/i18n.ts";
 import type { Output } from "../lib/output.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { delay } from "../lib/sender.ts";
@@ -89,7 +89,11 @@ interface Row {
 const TEXT = {
   en: {
     run1: (n: number, count: number, port: number, interval: number) =>
-      `Run 1, receivers first: ${n} receivers listen on udp port ${port}, then the sender sends ${count} datagrams to ${TO}:${port} (pause ${interval} ms).`,
+      `Run 1, receivers first: ${
+        plural(n, "receiver listens", "receivers listen")
+      } on udp port ${port}, then the sender sends ${
+        plural(count, "datagram", "datagrams")
+      } to ${TO}:${port} (pause ${interval} ms).`,
     run2: (n: number) =>
       `Run 2, sender first: the sender starts; receivers 1 to ${n} start one by one while it sends.`,
     started: (k: number, after: number | null) =>
@@ -97,7 +101,9 @@ const TEXT = {
         k + 1
       }) listening; the sender had sent at least ${after ?? 0}`,
     sent: (s: Record<string, unknown>) =>
-      `  sender: ${s.sent} datagrams in ${s.seconds} s`,
+      `  sender: ${
+        plural(Number(s.sent), "datagram", "datagrams")
+      } in ${s.seconds} s`,
     header: [
       "order",
       "receiver",
@@ -371,14 +377,16 @@ function answerText(rows: Row[], sent: number, lang: Lang): string {
     allFromOne
       ? `With the receivers started first, every receiver got the same stream from number 1 (${
         range(received1)
-      } of ${sent} datagrams).`
+      } of ${plural(sent, "datagram", "datagrams")}).`
       : `With the receivers started first, they began at numbers ${
         first.map((r) => r.summary.firstSeq).join(", ")
       }.`,
     `With the sender started first, a receiver only gets what is sent after it has opened its port: its first number depends on when it was started (here ${firsts}), and everything sent before that (${missed} datagrams) never reached it, because a UDP broadcast is not stored or repeated for late listeners.`,
     lost === 0
       ? "Nothing was lost while listening in either order: the difference is when each receiver started, not the network."
-      : `${lost} datagrams were lost while listening (a receiver's socket queue overflowed while the sender did not pause); UDP does not resend them.`,
+      : `${
+        plural(lost, "datagram was", "datagrams were")
+      } lost while listening (a receiver's socket queue overflowed while the sender did not pause); UDP does not resend them.`,
   ].join(" ");
 }
 

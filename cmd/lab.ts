@@ -22,7 +22,7 @@ import {
   RuntimeError,
   UsageError,
 } from "../lib/errors.ts";
-import type { Lang } from "../lib/i18n.ts";
+import { type Lang, plural } from "../lib/i18n.ts";
 import { type Output, printError } from "../lib/output.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { IP } from "../lib/lab/_ip.ts";
@@ -54,6 +54,7 @@ import {
   loadTopology,
   resolvePath,
   type Scenario,
+  scenarioDescription,
   type Topology,
 } from "../lib/lab/topology.ts";
 
@@ -179,19 +180,27 @@ type Command = (typeof COMMANDS)[number];
 const TEXT = {
   en: {
     leftovers: (n: number, lab: string) =>
-      `removed ${n} namespaces left from an unfinished lab "${lab}"`,
+      `removed ${
+        plural(n, "namespace", "namespaces")
+      } left from an unfinished lab "${lab}"`,
     up: (lab: string, ms: number, hosts: number, subnet: string, bc: string) =>
-      `lab "${lab}" up in ${ms} ms: ${hosts} hosts on ${subnet} (broadcast ${bc})`,
+      `lab "${lab}" up in ${ms} ms: ${
+        plural(hosts, "host", "hosts")
+      } on ${subnet} (broadcast ${bc})`,
     alreadyUp: (lab: string) => `lab "${lab}" is already up`,
     next: (host: string) =>
       `next: lab exec ${host} (a shell on it); lab run --all; lab down`,
     down: (lab: string, ms: number, n: number) =>
-      `lab "${lab}" down in ${ms} ms: ${n} namespaces removed`,
+      `lab "${lab}" down in ${ms} ms: ${
+        plural(n, "namespace", "namespaces")
+      } removed`,
     notUp: (lab: string) => `lab "${lab}" is not up (create it: lab up)`,
     nothingToRemove: (lab: string) =>
       `lab "${lab}" is not up: nothing to remove`,
     incomplete: (lab: string, n: number) =>
-      `lab "${lab}" is incomplete (${n} namespaces left): run lab down or lab up`,
+      `lab "${lab}" is incomplete (${
+        plural(n, "namespace", "namespaces")
+      } left): run lab down or lab up`,
     isUp: (
       lab: string,
       hosts: number,
@@ -199,10 +208,18 @@ const TEXT = {
       bc: string,
       file: string,
     ) =>
-      `lab "${lab}" is up: ${hosts} hosts on ${subnet} (broadcast ${bc}), from ${file}`,
+      `lab "${lab}" is up: ${
+        plural(hosts, "host", "hosts")
+      } on ${subnet} (broadcast ${bc}), from ${file}`,
     takenDown: (lab: string) =>
       `lab "${lab}" taken down (built for this run; --keep leaves it up)`,
     report: (path: string) => `report: ${path}`,
+    host: "host",
+    address: "address",
+    namespace: "namespace",
+    processes: "processes",
+    root: "root",
+    switch: "(switch br0)",
   },
   id: {
     leftovers: (n: number, lab: string) =>
@@ -230,6 +247,12 @@ const TEXT = {
     takenDown: (lab: string) =>
       `lab "${lab}" dimatikan (dibuat untuk run ini; --keep membiarkannya menyala)`,
     report: (path: string) => `laporan: ${path}`,
+    host: "host",
+    address: "alamat",
+    namespace: "namespace",
+    processes: "proses",
+    root: "root",
+    switch: "(switch br0)",
   },
 };
 
@@ -300,7 +323,7 @@ async function lab({ flags, out }: RoleContext): Promise<number> {
   const ui: Ui = { out, text: TEXT[flags.lang], name };
   switch (cmd) {
     case "list":
-      return list(out, topology!);
+      return list(out, topology!, flags.lang);
     case "exec":
       return await exec(ui, { topology, operands: rest, command: after });
     case "run":
@@ -394,7 +417,12 @@ async function up(
     const roots = topology.hosts.some((h) => h.rootfs !== undefined);
     out.line(
       formatTable({
-        header: ["host", "address", "namespace", ...(roots ? ["root"] : [])],
+        header: [
+          text.host,
+          text.address,
+          text.namespace,
+          ...(roots ? [text.root] : []),
+        ],
         rows: [
           ...topology.hosts.map((h) => [
             h.name,
@@ -402,7 +430,7 @@ async function up(
             names.hostPrefix + h.name,
             ...(roots ? [h.rootfs ?? "/"] : []),
           ]),
-          ["(switch br0)", "", names.switchNs, ...(roots ? [""] : [])],
+          [text.switch, "", names.switchNs, ...(roots ? [""] : [])],
         ],
       }),
     );
@@ -455,11 +483,11 @@ async function status({ out, text, name }: Ui): Promise<number> {
   const roots = state.hosts.some((h) => h.rootfs !== undefined);
   out.line(formatTable({
     header: [
-      "host",
-      "address",
-      "namespace",
-      "processes",
-      ...(roots ? ["root"] : []),
+      text.host,
+      text.address,
+      text.namespace,
+      text.processes,
+      ...(roots ? [text.root] : []),
     ],
     rows: state.hosts.map((h) => [
       h.name,
@@ -472,9 +500,9 @@ async function status({ out, text, name }: Ui): Promise<number> {
   return EXIT_OK;
 }
 
-function list(out: Output, topology: Topology): number {
+function list(out: Output, topology: Topology, lang: Lang): number {
   for (const s of topology.scenarios) {
-    out.line(`${s.name}: ${s.description}`);
+    out.line(`${s.name}: ${scenarioDescription(s, lang)}`);
     out.record({ type: "scenario", name: s.name, description: s.description });
   }
   return EXIT_OK;
@@ -590,12 +618,11 @@ async function run(ui: Ui, options: RunOptions): Promise<number> {
       for (const scenario of scenarios) {
         if (signal.aborted) break;
         out.line("");
+        const description = scenarioDescription(scenario, values.lang);
         out.line(
           out.style(
             "bold",
-            `== ${scenario.name}${
-              scenario.description ? `: ${scenario.description}` : ""
-            }`,
+            `== ${scenario.name}${description ? `: ${description}` : ""}`,
           ),
         );
         const result = await runScenario(topology, scenario, {
@@ -605,7 +632,7 @@ async function run(ui: Ui, options: RunOptions): Promise<number> {
           onProgress: (line) => out.line(out.style("dim", `  ${line}`)),
         });
         results.push(result);
-        printResult(out, result);
+        printResult(out, result, values.lang);
       }
     } finally {
       if (builtHere && (values.keep !== true || signal.aborted)) {
@@ -616,7 +643,7 @@ async function run(ui: Ui, options: RunOptions): Promise<number> {
     if (reportPath !== undefined) {
       await Deno.writeTextFile(
         reportPath,
-        formatReport(topology, results, { lab: name }),
+        formatReport(topology, results, { lab: name, lang: values.lang }),
       );
       out.line(text.report(reportPath));
     }
@@ -662,22 +689,24 @@ function pickScenarios(
   });
 }
 
-function printResult(out: Output, result: ScenarioResult): void {
-  const tables = summaryTables(result).map(formatTable);
+function printResult(out: Output, result: ScenarioResult, lang: Lang): void {
+  const tables = summaryTables(result, lang).map(formatTable);
   out.line(tables.join("\n\n"));
-  const notes = sequenceNotes(result);
+  const notes = sequenceNotes(result, lang);
   if (notes.length > 0) out.line(["", ...notes].join("\n"));
-  const excerpts = failureExcerpts(result);
+  const excerpts = failureExcerpts(result, undefined, { lang });
   if (excerpts.length > 0) {
     out.line(["", ...excerpts.map((l) => out.style("red", l))].join("\n"));
   }
-  const verdict = verdictLine(result);
+  const verdict = verdictLine(result, lang);
   out.line(out.style(result.ok ? "green" : "red", verdict));
   out.record({
     type: "result",
     ...result,
     processes: result.processes.map(({ stdout, transcript, ...rest }) => ({
       ...rest,
+      // The record keeps the English details (`detailId` is for people).
+      checks: rest.checks.map(({ detailId: _, ...check }) => check),
       outputLines: stdout.length,
       transcriptLines: transcript.length,
     })),

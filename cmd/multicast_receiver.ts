@@ -126,7 +126,7 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
     durationSeconds: duration,
     quiet: flags.values.quiet === true,
   });
-  printSummary(out, summary, flags.lang);
+  printSummary(out, summary, flags.lang, { messages: true });
   return 0;
 }
 

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { plural } from "../lib/i18n.ts";
 import { checkGroup, checkIpv4, checkPort } from "../lib/addr.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
 import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
@@ -70,7 +71,8 @@ const TEXT = {
     sending: (from: string, group: string, ttl: number) =>
       `sending from ${from} to ${group}, TTL ${ttl}`,
     prompt: "enter message : ",
-    sent: (bytes: number, to: string) => `sent ${bytes} bytes to ${to}`,
+    sent: (bytes: number, to: string) =>
+      `sent ${plural(bytes, "byte", "bytes")} to ${to}`,
     tooLong: (bytes: number) =>
       `line of ${bytes} bytes not sent: a UDP datagram holds at most ${MAX_DATAGRAM}`,
   },

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { plural } from "../lib/i18n.ts";
 import { checkHost, checkPort, resolveIpv4 } from "../lib/addr.ts";
 import { type CommandSpec, numberFlag, stringFlag } from "../lib/cli.ts";
 import { displayBytes } from "../lib/display.ts";
@@ -51,7 +52,8 @@ export const SPEC: CommandSpec = {
 
 const TEXT = {
   en: {
-    sent: (bytes: number, to: string) => `sent ${bytes} bytes to ${to}`,
+    sent: (bytes: number, to: string) =>
+      `sent ${plural(bytes, "byte", "bytes")} to ${to}`,
     reply: (from: string, text: string) => `reply from ${from}: ${text}`,
     rtt: (ms: string) => `round-trip time ${ms} ms`,
     stopped: (to: string) => `stopped before a reply came from ${to}`,

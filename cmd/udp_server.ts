@@ -5,6 +5,7 @@
  * @module
  */
 
+import { plural } from "../lib/i18n.ts";
 import { checkIpv4, checkPort } from "../lib/addr.ts";
 import {
   type CommandSpec,
@@ -58,10 +59,12 @@ const TEXT = {
   en: {
     listening: (address: string) => `listening on udp ${address}`,
     datagram: (from: string, bytes: number, text: string) =>
-      `received ${bytes} bytes from ${from}: ${text}`,
+      `received ${plural(bytes, "byte", "bytes")} from ${from}: ${text}`,
     replied: (to: string) => `replied to ${to}`,
     summary: (received: number, replied: number) =>
-      `done: ${received} datagrams received, ${replied} replies sent`,
+      `done: ${plural(received, "datagram", "datagrams")} received, ${
+        plural(replied, "reply", "replies")
+      } sent`,
   },
   id: {
     listening: (address: string) => `mendengarkan di udp ${address}`,

@@ -48,3 +48,12 @@ export function readEnv(name: string): string | undefined {
   if (state.state !== "granted") return undefined;
   return Deno.env.get(name);
 }
+
+/**
+ * `n` and the English noun in its number: `plural(1, "datagram",
+ * "datagrams")` is `"1 datagram"`, any other count takes `many`.
+ * Indonesian nouns do not inflect: its texts write the count and the noun.
+ */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -8,7 +8,7 @@
  */
 
 import { displayBytes, displaysAsIs } from "./display.ts";
-import type { Lang } from "./i18n.ts";
+import { type Lang, plural } from "./i18n.ts";
 import type { Output } from "./output.ts";
 import { parseSequence } from "./payload.ts";
 import { onStop } from "./run.ts";
@@ -158,7 +158,15 @@ function splitAround(
 const SUMMARY_TEXT = {
   en: {
     counts: (s: SequenceSummary) =>
-      `summary: ${s.received} datagrams received (${s.invalid} without a number, ${s.duplicates} duplicates, ${s.outOfOrder} out of order)`,
+      `summary: ${
+        plural(s.received, "datagram", "datagrams")
+      } received (${s.invalid} without a number, ${
+        plural(s.duplicates, "duplicate", "duplicates")
+      }, ${s.outOfOrder} out of order)`,
+    received: (n: number) =>
+      `summary: ${plural(n, "datagram", "datagrams")} received`,
+    messages: (n: number) =>
+      `summary: ${plural(n, "message", "messages")} received`,
     none: "no numbered datagram received",
     first: (s: SequenceSummary) =>
       s.missedBeforeFirst === 0
@@ -170,6 +178,8 @@ const SUMMARY_TEXT = {
   id: {
     counts: (s: SequenceSummary) =>
       `ringkasan: ${s.received} datagram diterima (${s.invalid} tanpa angka, ${s.duplicates} duplikat, ${s.outOfOrder} tidak berurutan)`,
+    received: (n: number) => `ringkasan: ${n} datagram diterima`,
+    messages: (n: number) => `ringkasan: ${n} pesan diterima`,
     none: "tidak ada datagram berangka yang diterima",
     first: (s: SequenceSummary) =>
       s.missedBeforeFirst === 0
@@ -180,16 +190,31 @@ const SUMMARY_TEXT = {
   },
 };
 
+/** Options for {@linkcode formatSummary} and {@linkcode printSummary}. */
+export interface SummaryOptions {
+  /**
+   * The datagrams are text messages (multicast chat): with no numbered
+   * payload among them, count "messages" and say nothing about numbers.
+   */
+  messages?: boolean;
+}
+
 /**
  * The summary in words, answering the broadcast lab's question: the first
  * number seen, how many were sent before this receiver started, how many
  * were lost while it listened.
  */
-export function formatSummary(summary: SequenceSummary, lang: Lang): string[] {
+export function formatSummary(
+  summary: SequenceSummary,
+  lang: Lang,
+  options: SummaryOptions = {},
+): string[] {
   const text = SUMMARY_TEXT[lang];
   if (summary.firstSeq === null) {
     // Chat messages carry no numbers: the count is all there is to say.
-    return [`${text.counts(summary).split(" (")[0]}; ${text.none}`];
+    return options.messages
+      ? [text.messages(summary.received)]
+      : [`${text.received(summary.received)}; ${text.none}`];
   }
   return [
     text.counts(summary),
@@ -202,7 +227,8 @@ export function printSummary(
   out: Output,
   summary: SequenceSummary,
   lang: Lang,
+  options: SummaryOptions = {},
 ): void {
-  for (const line of formatSummary(summary, lang)) out.line(line);
+  for (const line of formatSummary(summary, lang, options)) out.line(line);
   out.record({ ...summary });
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Lang } from "./i18n.ts";
+import { type Lang, plural } from "./i18n.ts";
 import type { Output } from "./output.ts";
 
 /** Options for {@linkcode delay}. */
@@ -85,9 +85,9 @@ export function printSendSummary(
       ? `selesai: ${sent} datagram (${bytes} byte) dikirim dalam ${
         seconds.toFixed(3)
       } s, ${rate} datagram/s`
-      : `done: sent ${sent} datagrams (${bytes} bytes) in ${
-        seconds.toFixed(3)
-      } s, ${rate} datagrams/s`,
+      : `done: sent ${plural(sent, "datagram", "datagrams")} (${
+        plural(bytes, "byte", "bytes")
+      }) in ${seconds.toFixed(3)} s, ${rate} datagrams/s`,
   );
   out.record({ ...summary });
 }

@@ -162,22 +162,22 @@ Deno.test({
         `NO_COLOR=1 LANG=C.UTF-8 ${command}; echo EXIT=$?; sleep 30`,
       );
       await peer.waitFor("Server : Client_2 joined (2 online)");
-      await waitScreen((l) => l.at(-1) === "Masukkan Pesan :");
+      await waitScreen((l) => l.at(-1) === "Enter message :");
       await tmux("send-keys", "-l", "hello wor");
-      await waitScreen((l) => l.at(-1) === "Masukkan Pesan : hello wor");
+      await waitScreen((l) => l.at(-1) === "Enter message : hello wor");
       await peer.send("incoming while typing\n");
       const lines = await waitScreen((l) =>
         l.includes("Client_1 : incoming while typing")
       );
       assert.deepEqual(lines.slice(-2), [
         "Client_1 : incoming while typing",
-        "Masukkan Pesan : hello wor",
+        "Enter message : hello wor",
       ]);
       await tmux("send-keys", "-l", "ld");
       await tmux("send-keys", "Enter");
       await peer.waitFor("Client_2 : hello world");
       await tmux("send-keys", "-l", "half typed");
-      await waitScreen((l) => l.at(-1) === "Masukkan Pesan : half typed");
+      await waitScreen((l) => l.at(-1) === "Enter message : half typed");
       proc.kill("SIGTERM");
       await proc.finished();
       const end = await waitScreen((l) => l.at(-1) === "EXIT=1");

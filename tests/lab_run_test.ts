@@ -149,13 +149,16 @@ hosts:
   alpine-2: 192.168.122.131
 scenarios:
   no-server:
-    description: a receiver that keeps running, and a client with no server
+    description:
+      en: a receiver that keeps running, and a client with no server
+      id: penerima yang terus berjalan, dan klien tanpa server
     timeout: 30s
     steps:
       - host: alpine-2
         role: broadcast-receiver
         wait: listening
         stop: end
+        expect: { received: 1 }
       - host: alpine-1
         role: udp-client
         flags: { host: alpine-2, port: 9, timeout: 1 }
@@ -251,6 +254,13 @@ Deno.test({
       const client = byRole(result, "udp-client")[0];
       assert.equal(client.code, 1);
       assert.equal(client.checks[0].ok, false);
+      // --json keeps the English details, whatever the language.
+      const receiverCheck = byRole(result, "broadcast-receiver")[0].checks[1];
+      assert.deepEqual(receiverCheck, {
+        name: "received",
+        ok: false,
+        detail: "0 (wanted 1)",
+      });
 
       // On the terminal, the failed role's reason shows under the tables.
       const human = await lab([
@@ -267,6 +277,30 @@ Deno.test({
         human.stdout,
         /^ {2}\| sent 11 bytes to 192\.168\.122\.131:9$/m,
       );
+      // In Indonesian: the lab's own words too, not only the roles'.
+      const id = await lab([
+        "run",
+        "no-server",
+        "--file",
+        file,
+        "--name",
+        name,
+        "--lang",
+        "id",
+      ]);
+      assert.equal(id.code, 1);
+      assert.match(
+        id.stdout,
+        /^== no-server: penerima yang terus berjalan, dan klien tanpa server$/m,
+      );
+      assert.match(id.stdout, /^host +role +keluar +/m);
+      assert.match(id.stdout, /GAGAL received: 0 \(diharapkan 1\)$/m);
+      assert.match(
+        id.stdout,
+        /^ {2}\| dikirim 11 byte ke 192\.168\.122\.131:9$/m,
+      );
+      assert.match(id.stdout, /^no-server: GAGAL \(\d+\.\d s\)$/m);
+      assert.doesNotMatch(id.stdout, /FAIL\b|wanted|started at/);
 
       // Nothing of the run is left running; the lab is still up.
       const status = await lab(["status", "--json", "--name", name]);

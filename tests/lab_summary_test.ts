@@ -5,6 +5,7 @@ import {
   formatTable,
   sequenceNotes,
   summaryTables,
+  verdictLine,
 } from "../lib/lab/summary.ts";
 import { parseTopology } from "../lib/lab/topology.ts";
 
@@ -143,7 +144,7 @@ Deno.test("summary: receivers of unnumbered text get no sequence columns", () =>
 
 Deno.test("summary: each late receiver's first number and what it missed", () => {
   assert.deepEqual(sequenceNotes(RESULT).slice(0, 1), [
-    "alpine-2 (started at 1.1 s): first number 318, so it missed 317 datagram(s) sent before it listened; 0 lost while listening",
+    "alpine-2 (started at 1.1 s): first number 318, so it missed 317 datagrams sent before it listened; 0 lost while listening",
   ]);
   // The sender has no sequence summary.
   assert.equal(sequenceNotes(RESULT).length, 2);
@@ -193,5 +194,87 @@ Deno.test("report: topology, commands as typed on each host, tables, cut transcr
   assert.match(
     report,
     /Standard error:\n\n```\nbroadcast-receiver: error: boom\n```/,
+  );
+});
+
+Deno.test("lab with --lang id: tables, notes, failures and verdict in Indonesian", () => {
+  const stopped = { ...receiver("alpine-4", 2000, 600), stopped: true };
+  const missing = {
+    ...receiver("alpine-5", 2500, 700, false),
+    checks: [
+      { name: "exit", ok: true, detail: "0" },
+      {
+        name: "lines",
+        ok: false,
+        detail: '1/2, missing "b"',
+        detailId: '1/2, kurang "b"',
+      },
+    ],
+  };
+  const result = {
+    ...RESULT,
+    processes: [...RESULT.processes, stopped, missing],
+  };
+  const tables = summaryTables(result, "id");
+  assert.deepEqual(tables[0].header, ["host", "role", "keluar", "sent", "cek"]);
+  assert.deepEqual(tables[1].header.at(-2), "baris");
+  const rows = tables[1].rows;
+  assert.equal(rows[1].at(-1), "GAGAL exit: 1: boom");
+  assert.equal(rows[2][2], "0 (dihentikan)");
+  assert.equal(rows[3].at(-2), '1/2, kurang "b"');
+  // English keeps the English detail.
+  assert.equal(summaryTables(result)[1].rows[3].at(-2), '1/2, missing "b"');
+  assert.equal(
+    sequenceNotes(result, "id")[0],
+    "alpine-2 (mulai pada 1.1 s): angka pertama 318, jadi 317 datagram yang dikirim sebelum ia mendengarkan terlewat; 0 hilang selama mendengarkan",
+  );
+  assert.deepEqual(failureExcerpts(result, 1, { lang: "id" }).slice(0, 2), [
+    "alpine-3 (broadcast-receiver): exit: 1: boom",
+    "  | … 998 baris tidak ditampilkan …",
+  ]);
+  assert.equal(
+    verdictLine(result, "id"),
+    "broadcast-sender-first: GAGAL (4.2 s)",
+  );
+});
+
+Deno.test("report with --lang id: headings and prose in Indonesian, the scenario's Indonesian description", () => {
+  const topology = parseTopology(
+    `network: { subnet: 192.168.122.0/24 }
+hosts: { alpine-1: 192.168.122.207, alpine-2: 192.168.122.131 }
+scenarios:
+  broadcast-sender-first:
+    description: { en: sender first, id: pengirim dulu }
+    steps:
+      - { host: alpine-2, role: broadcast-receiver }
+`,
+  );
+  const report = formatReport(topology, [RESULT], {
+    lab: "t",
+    date: new Date("2026-01-02T03:04:05Z"),
+    lang: "id",
+  });
+  assert.match(report, /^# Laporan praktikum: broadcast-sender-first$/m);
+  assert.match(report, /^Dijalankan 2026-01-02T03:04:05Z di lab `t`/m);
+  assert.match(report, /^## Topologi$/m);
+  assert.match(report, /^\| host \| alamat \|$/m);
+  assert.match(
+    report,
+    /^## Skenario `broadcast-sender-first`\n\npengirim dulu$/m,
+  );
+  assert.match(report, /^Hasil: broadcast-sender-first: GAGAL \(4\.2 s\)$/m);
+  assert.match(report, /^### Perintah per host$/m);
+  assert.match(report, /^### Ringkasan$/m);
+  assert.match(report, /^- alpine-2 \(mulai pada 1\.1 s\): angka pertama 318/m);
+  assert.match(report, /^### Transkrip$/m);
+  assert.match(report, /^… 979 baris tidak ditampilkan …$/m);
+  assert.doesNotMatch(
+    report,
+    /Lab report|Commands per host|omitted|started at/,
+  );
+  const english = formatReport(topology, [RESULT], { lab: "t" });
+  assert.match(
+    english,
+    /^## Scenario `broadcast-sender-first`\n\nsender first$/m,
   );
 });

@@ -7,6 +7,7 @@ import {
   loadTopology,
   parseDuration,
   parseTopology,
+  scenarioDescription,
 } from "../lib/lab/topology.ts";
 import { CAN_BUILD_LABS, lab, labNamespaces, tempYaml } from "./_lab.ts";
 
@@ -52,6 +53,50 @@ Deno.test("lab.yaml: the lab's five hosts, its broadcast address and the five pr
     "multicast-chat",
     "tcp-chat",
   ]);
+});
+
+Deno.test("scenario descriptions: plain text for both languages, or { en, id }", () => {
+  const steps = `    steps:
+      - host: alpine-2
+        role: udp-server
+`;
+  const topology = parseTopology(
+    `${BASE}scenarios:
+  plain:
+    description: one text
+${steps}  both:
+    description: { en: in English, id: dalam bahasa Indonesia }
+${steps}`,
+    { file: "x.yaml", specs },
+  );
+  const [plain, both] = topology.scenarios;
+  assert.equal(scenarioDescription(plain, "en"), "one text");
+  assert.equal(scenarioDescription(plain, "id"), "one text");
+  assert.equal(scenarioDescription(both, "en"), "in English");
+  assert.equal(scenarioDescription(both, "id"), "dalam bahasa Indonesia");
+  // The JSON field stays the English text.
+  assert.equal(both.description, "in English");
+  const lines = problems(`${BASE}scenarios:
+  a:
+    description: { en: only English }
+${steps}  b:
+    description: { en: x, id: y, fr: z }
+${steps}  c:
+    description: { en: "", id: [y] }
+${steps}`);
+  const expected = [
+    /^x\.yaml:\d+:\d+: scenario a: description: expected id: \(text\)$/,
+    /^x\.yaml:\d+:\d+: scenario b: description: unknown key "fr"/,
+    /^x\.yaml:\d+:\d+: scenario c: description: en: expected text$/,
+    /^x\.yaml:\d+:\d+: scenario c: description: id: expected text$/,
+  ];
+  for (const pattern of expected) {
+    assert.ok(
+      lines.some((line) => pattern.test(line)),
+      `no line matches ${pattern}; got:\n${lines.join("\n")}`,
+    );
+  }
+  assert.equal(lines.length, expected.length, lines.join("\n"));
 });
 
 Deno.test("the 50-host fixture is a valid topology", async () => {

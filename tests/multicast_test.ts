@@ -151,5 +151,19 @@ Deno.test("multicast-sender sends each piped line; receivers print them escaped"
   assert.match(stdout, /pesan dari 127\.0\.0\.1:\d+: halo semua\n/);
   assert.ok(stdout.includes(": siapa\\x1b[2J di sana?"), stdout);
   assert.ok(!stdout.includes("\x1b"));
-  assert.match(stdout, /ringkasan: 2 datagram diterima/);
+  assert.match(stdout, /^ringkasan: 2 pesan diterima$/m);
+});
+
+Deno.test("multicast-receiver's summary counts messages (chat text has no numbers)", async () => {
+  const { code, stdout } = await runRole("multicast-receiver", [
+    "--port",
+    "0",
+    "--interface",
+    "127.0.0.1",
+    "--duration",
+    "0.2",
+  ]);
+  assert.equal(code, 0);
+  assert.match(stdout, /^summary: 0 messages received$/m);
+  assert.doesNotMatch(stdout, /numbered/);
 });

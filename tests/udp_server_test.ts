@@ -7,6 +7,7 @@ Deno.test("udp-server answers a datagram with the lab's reply and reports it", a
     "127.0.0.1",
     "--count",
     "1",
+    "--json-text",
   ]);
   const socket = Deno.listenDatagram({
     transport: "udp",
@@ -33,6 +34,12 @@ Deno.test("udp-server answers a datagram with the lab's reply and reports it", a
     received: 1,
     replied: 1,
   });
+  // One datagram, one reply: counted in the singular.
+  assert.ok(
+    proc.records.some((r) =>
+      r.type === "text" && r.text === "done: 1 datagram received, 1 reply sent"
+    ),
+  );
 });
 
 Deno.test("udp-server rejects a bad port with exit 2 and one line", async () => {

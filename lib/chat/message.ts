@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { Lang } from "../i18n.ts";
+import { type Lang, plural } from "../i18n.ts";
 import { hasControlChars } from "../display.ts";
 import { MAX_LINE_BYTES } from "./framing.ts";
 
@@ -23,9 +23,9 @@ export const WELCOME = "Selamat datang di Server...";
 export const SERVER_LABEL = "Server";
 /** Between a label and the text. */
 export const LABEL_SEPARATOR = " : ";
-/** The client's prompt (the lab's own text). */
+/** The client's prompt with `--lang id` (the lab's own text). */
 export const CLIENT_PROMPT = "Masukkan Pesan : ";
-/** The server operator's prompt (the lab's own text). */
+/** The server operator's prompt with `--lang id` (the lab's own text). */
 export const SERVER_PROMPT = "Masukan Pesan : ";
 /** The command a client sends to choose a name: `/name Alice`. */
 export const NAME_COMMAND = "/name ";
@@ -167,7 +167,8 @@ export const NOTICES = {
     youRenamed: (name: string) => `you are now ${name}`,
     badName: (problem: string) => `error: name not changed: ${problem}`,
     nameTaken: (name: string) => `error: name not changed: ${name} is taken`,
-    full: (max: number) => `server full (${max} clients); try again later`,
+    full: (max: number) =>
+      `server full (${plural(max, "client", "clients")}); try again later`,
     shutdown: "server shutting down; goodbye",
     problem: {
       "too-long":

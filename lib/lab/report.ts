@@ -5,15 +5,90 @@
  * @module
  */
 
+import { type Lang, plural } from "../i18n.ts";
 import { shellLine } from "./_shell.ts";
 import type { ProcessResult, ScenarioResult } from "./scenario.ts";
 import {
+  failedChecks,
   formatMarkdownTable,
   sequenceNotes,
   summaryTables,
   verdictLine,
 } from "./summary.ts";
-import type { Topology } from "./topology.ts";
+import { scenarioDescription, type Topology } from "./topology.ts";
+
+const TEXT = {
+  en: {
+    title: "Lab report",
+    intro: (date: string, lab: string, file: string) => [
+      `Run ${date} in lab \`${lab}\` from \`${file}\`: every host is a`,
+      "Linux network namespace with one interface `eth0` on a shared bridge (one",
+      "L2 segment, like the GNS3 switch); each role ran as its own process.",
+    ],
+    rootfs: (roots: string) => [
+      `Hosts with a root file system ran their roles inside it (chroot into`,
+      `${roots}: busybox and musl, progjar installed`,
+      "by the Alpine pack's install.sh), as on the lab's Alpine VMs.",
+    ],
+    topology: "Topology",
+    subnet: (cidr: string, broadcast: string) =>
+      `Subnet ${cidr}, broadcast address ${broadcast}.`,
+    host: "host",
+    address: "address",
+    root: "root file system",
+    machineRoot: "(the machine's)",
+    scenario: "Scenario",
+    result: "Result",
+    commands: "Commands per host",
+    start: "start",
+    command: "command (as typed on the host)",
+    typedInput: "typed",
+    summary: "Summary",
+    transcripts: "Transcripts",
+    transcriptsIntro: [
+      "What each host's terminal showed (first and last lines when long;",
+      "`> …` is a line typed into the role).",
+    ],
+    stderr: "Standard error:",
+    noOutput: "(no output)",
+    omitted: (n: number) => `… ${plural(n, "line", "lines")} omitted …`,
+  },
+  id: {
+    title: "Laporan praktikum",
+    intro: (date: string, lab: string, file: string) => [
+      `Dijalankan ${date} di lab \`${lab}\` dari \`${file}\`: setiap host adalah`,
+      "network namespace Linux dengan satu antarmuka `eth0` pada bridge bersama",
+      "(satu segmen L2, seperti switch GNS3); setiap role berjalan sebagai proses sendiri.",
+    ],
+    rootfs: (roots: string) => [
+      `Host dengan root file system menjalankan role-nya di dalamnya (chroot ke`,
+      `${roots}: busybox dan musl, progjar dipasang`,
+      "oleh install.sh paket Alpine), seperti di VM Alpine praktikum.",
+    ],
+    topology: "Topologi",
+    subnet: (cidr: string, broadcast: string) =>
+      `Subnet ${cidr}, alamat broadcast ${broadcast}.`,
+    host: "host",
+    address: "alamat",
+    root: "root file system",
+    machineRoot: "(milik mesin)",
+    scenario: "Skenario",
+    result: "Hasil",
+    commands: "Perintah per host",
+    start: "mulai",
+    command: "perintah (seperti diketik di host)",
+    typedInput: "diketik",
+    summary: "Ringkasan",
+    transcripts: "Transkrip",
+    transcriptsIntro: [
+      "Yang tampil di terminal setiap host (baris pertama dan terakhir bila",
+      "panjang; `> …` adalah baris yang diketik ke role).",
+    ],
+    stderr: "Standard error:",
+    noOutput: "(tidak ada keluaran)",
+    omitted: (n: number) => `… ${n} baris tidak ditampilkan …`,
+  },
+};
 
 /** Transcripts longer than this are shown as their head and tail. */
 const HEAD_LINES = 15;
@@ -25,6 +100,8 @@ export interface ReportOptions {
   lab: string;
   /** When the run happened; default now. */
   date?: Date;
+  /** The report's language; default English. */
+  lang?: Lang;
 }
 
 /** Writes the Markdown report of one or more scenario results. */
@@ -37,44 +114,50 @@ export function formatReport(
     /\.\d+Z$/,
     "Z",
   );
+  const lang = options.lang ?? "en";
+  const text = TEXT[lang];
   const out: string[] = [
-    `# Lab report: ${results.map((r) => r.scenario).join(", ")}`,
+    `# ${text.title}: ${results.map((r) => r.scenario).join(", ")}`,
     "",
-    `Run ${date} in lab \`${options.lab}\` from \`${topology.file}\`: every host is a`,
-    "Linux network namespace with one interface `eth0` on a shared bridge (one",
-    "L2 segment, like the GNS3 switch); each role ran as its own process.",
-    ...rootfsNote(topology),
+    ...text.intro(date, options.lab, topology.file),
+    ...rootfsNote(topology, lang),
     "",
-    "## Topology",
+    `## ${text.topology}`,
     "",
-    `Subnet ${topology.subnet.cidr}, broadcast address ${topology.subnet.broadcast}.`,
+    text.subnet(topology.subnet.cidr, topology.subnet.broadcast),
     "",
     ...(topology.hosts.some((h) => h.rootfs !== undefined)
       ? [
-        "| host | address | root file system |",
+        `| ${text.host} | ${text.address} | ${text.root} |`,
         "| --- | --- | --- |",
         ...topology.hosts.map((h) =>
-          `| ${h.name} | ${h.address} | ${h.rootfs ?? "(the machine's)"} |`
+          `| ${h.name} | ${h.address} | ${h.rootfs ?? text.machineRoot} |`
         ),
       ]
       : [
-        "| host | address |",
+        `| ${text.host} | ${text.address} |`,
         "| --- | --- |",
         ...topology.hosts.map((h) => `| ${h.name} | ${h.address} |`),
       ]),
     "",
   ];
   for (const result of results) {
-    out.push(`## Scenario \`${result.scenario}\``, "");
-    if (result.description) out.push(result.description, "");
-    out.push(`Result: ${verdictLine(result)}`, "");
-    out.push("### Commands per host", "");
-    out.push("| start | host | command (as typed on the host) |");
+    out.push(`## ${text.scenario} \`${result.scenario}\``, "");
+    const scenario = topology.scenarios.find((s) => s.name === result.scenario);
+    const description = scenario
+      ? scenarioDescription(scenario, lang)
+      : result.description;
+    if (description) out.push(description, "");
+    out.push(`${text.result}: ${verdictLine(result, lang)}`, "");
+    out.push(`### ${text.commands}`, "");
+    out.push(`| ${text.start} | ${text.host} | ${text.command} |`);
     out.push("| --- | --- | --- |");
     for (const p of result.processes) {
       const command = shellLine(p.typed);
       const input = p.input.length > 0
-        ? ` (typed: ${p.input.map((l) => JSON.stringify(l)).join(", ")})`
+        ? ` (${text.typedInput}: ${
+          p.input.map((l) => JSON.stringify(l)).join(", ")
+        })`
         : "";
       out.push(
         `| ${(p.startedMs / 1000).toFixed(1)} s | ${p.host} | \`${command}\`${
@@ -82,48 +165,36 @@ export function formatReport(
         } |`,
       );
     }
-    out.push("", "### Summary", "");
-    for (const table of summaryTables(result)) {
+    out.push("", `### ${text.summary}`, "");
+    for (const table of summaryTables(result, lang)) {
       out.push(formatMarkdownTable(table), "");
     }
-    const notes = sequenceNotes(result);
+    const notes = sequenceNotes(result, lang);
     if (notes.length > 0) {
       out.push(...notes.map((note) => `- ${note}`), "");
     }
-    out.push(
-      "### Transcripts",
-      "",
-      "What each host's terminal showed (first and last lines when long;",
-      "`> …` is a line typed into the role).",
-      "",
-    );
+    out.push(`### ${text.transcripts}`, "", ...text.transcriptsIntro, "");
     for (const p of result.processes) {
       out.push(`#### ${p.host} (${p.address}): ${p.role}`, "");
       out.push(
         "```",
         `${p.host}$ ${shellLine(p.typed)}`,
-        ...transcript(p, { head: HEAD_LINES, tail: TAIL_LINES }),
+        ...transcript(p, { head: HEAD_LINES, tail: TAIL_LINES, lang }),
         "```",
         "",
       );
       if (p.stderr.trim() !== "") {
-        out.push("Standard error:", "", "```", p.stderr.trimEnd(), "```", "");
+        out.push(text.stderr, "", "```", p.stderr.trimEnd(), "```", "");
       }
     }
   }
   return out.join("\n");
 }
 
-function rootfsNote(topology: Topology): string[] {
+function rootfsNote(topology: Topology, lang: Lang): string[] {
   const roots = [...new Set(topology.hosts.flatMap((h) => h.rootfs ?? []))];
   if (roots.length === 0) return [];
-  return [
-    `Hosts with a root file system ran their roles inside it (chroot into`,
-    `${
-      roots.map((r) => `\`${r}\``).join(", ")
-    }: busybox and musl, progjar installed`,
-    "by the Alpine pack's install.sh), as on the lab's Alpine VMs.",
-  ];
+  return TEXT[lang].rootfs(roots.map((r) => `\`${r}\``).join(", "));
 }
 
 /** How much of a transcript to show. */
@@ -132,6 +203,8 @@ export interface TranscriptOptions {
   head: number;
   /** Lines from the end. */
   tail: number;
+  /** The language of the runner's own words; default English. */
+  lang?: Lang;
 }
 
 /**
@@ -143,13 +216,14 @@ export function transcript(
   options: TranscriptOptions,
 ): string[] {
   const lines = p.transcript;
-  if (lines.length === 0) return ["(no output)"];
+  const text = TEXT[options.lang ?? "en"];
+  if (lines.length === 0) return [text.noOutput];
   const { head, tail } = options;
   const omitted = p.transcriptOmitted + Math.max(0, lines.length - head - tail);
   if (omitted === 0) return lines;
   return [
     ...lines.slice(0, head),
-    `… ${omitted} lines omitted …`,
+    text.omitted(omitted),
     ...lines.slice(-tail),
   ];
 }
@@ -159,16 +233,19 @@ export function transcript(
  * lines of its terminal and of its standard error, so the reason shows in
  * the terminal, not only in the report.
  */
-export function failureExcerpts(result: ScenarioResult, lines = 6): string[] {
+export function failureExcerpts(
+  result: ScenarioResult,
+  lines = 6,
+  options: { lang?: Lang } = {},
+): string[] {
+  const lang = options.lang ?? "en";
   const out: string[] = [];
   for (const p of result.processes) {
     if (p.ok) continue;
-    const failed = p.checks.filter((c) => !c.ok).map((c) =>
-      `${c.name}: ${c.detail}`
-    );
-    const heading = `${p.host} (${p.role}): ${failed.join("; ")}`;
+    const failed = failedChecks(p.checks.filter((c) => !c.ok), lang);
+    const heading = `${p.host} (${p.role}): ${failed}`;
     out.push(heading);
-    const shown = transcript(p, { head: 0, tail: lines });
+    const shown = transcript(p, { head: 0, tail: lines, lang });
     out.push(...shown.map((line) => `  | ${line}`));
     // The error line is often in the check already: not twice.
     const stderr = p.stderr.trim().split("\n").map((l) => l.trim())

@@ -9,7 +9,7 @@
 
 import { RuntimeError } from "../errors.ts";
 import { findRole } from "../roles.ts";
-import type { Lang } from "../i18n.ts";
+import { type Lang, plural } from "../i18n.ts";
 import { LabProcess, lastLine } from "./_process.ts";
 import { IP } from "./_ip.ts";
 import { shellLine } from "./_shell.ts";
@@ -36,8 +36,20 @@ export interface Check {
   name: string;
   /** Whether it passed. */
   ok: boolean;
-  /** What was found, e.g. `0`, `6/6`, `3 > 1`. */
+  /** What was found, e.g. `0`, `6/6`, `3 (wanted >1)`: in English. */
   detail: string;
+  /**
+   * `detail` in Indonesian, when it has words (the lab's tables and report
+   * show it with `--lang id`; `--json` keeps to `detail`).
+   */
+  detailId?: string;
+}
+
+/** A check whose detail has words: `[English, Indonesian]`. */
+function worded(name: string, ok: boolean, [en, id]: [string, string]): Check {
+  return en === id
+    ? { name, ok, detail: en }
+    : { name, ok, detail: en, detailId: id };
 }
 
 /** What one role did on one host. */
@@ -171,7 +183,11 @@ export async function runScenario(
           target.input.push(...lines);
           await target.proc.type(lines);
           progress(
-            `${host}: typed ${lines.length} line(s) into ${target.step.role}`,
+            options.lang === "id"
+              ? `${host}: ${lines.length} baris diketik ke ${target.step.role}`
+              : `${host}: typed ${
+                plural(lines.length, "line", "lines")
+              } into ${target.step.role}`,
           );
         }
         continue;
@@ -416,13 +432,13 @@ function checksOf(
     : { field: "exit", op: "=", value: 0 } as const;
   const checks: Check[] = [];
   if (!end) {
-    checks.push({ name: "exit", ok: false, detail: "still running" });
+    checks.push(worded("exit", false, ["still running", "masih berjalan"]));
   } else if (end.signal && end.code !== 0) {
-    checks.push({
-      name: "exit",
-      ok: false,
-      detail: `killed by ${end.signal}${lastLine(r.proc.stderr)}`,
-    });
+    const last = lastLine(r.proc.stderr);
+    checks.push(worded("exit", false, [
+      `killed by ${end.signal}${last}`,
+      `dihentikan oleh ${end.signal}${last}`,
+    ]));
   } else {
     const ok = compare(end.code, exitWanted.op, exitWanted.value);
     checks.push({
@@ -435,11 +451,14 @@ function checksOf(
     if (expectation.field === "prints") {
       const text = String(expectation.value);
       const ok = textsOf(r.proc.records).some((t) => t.includes(text));
-      checks.push({
-        name: "prints",
-        ok,
-        detail: ok ? JSON.stringify(text) : `no ${JSON.stringify(text)}`,
-      });
+      const quoted = JSON.stringify(text);
+      checks.push(
+        worded(
+          "prints",
+          ok,
+          ok ? [quoted, quoted] : [`no ${quoted}`, `tidak ada ${quoted}`],
+        ),
+      );
     } else if (!("op" in expectation)) {
       checks.push(linesCheck(r, all)!);
     } else if (expectation.field !== "exit") {
@@ -456,22 +475,24 @@ function fieldCheck(
   const { field, op, value } = expectation;
   const wanted = `${op === "=" ? "" : op}${value}`;
   if (!summary) {
-    return { name: field, ok: false, detail: `no summary (wanted ${wanted})` };
+    return worded(field, false, [
+      `no summary (wanted ${wanted})`,
+      `tidak ada ringkasan (diharapkan ${wanted})`,
+    ]);
   }
   const actual = summary[field];
   if (typeof actual !== "number") {
-    return {
-      name: field,
-      ok: false,
-      detail: `${JSON.stringify(actual ?? null)} (wanted ${wanted})`,
-    };
+    const found = JSON.stringify(actual ?? null);
+    return worded(field, false, [
+      `${found} (wanted ${wanted})`,
+      `${found} (diharapkan ${wanted})`,
+    ]);
   }
   const ok = compare(actual, op, value);
-  return {
-    name: field,
-    ok,
-    detail: ok ? `${actual}` : `${actual} (wanted ${wanted})`,
-  };
+  return ok ? { name: field, ok, detail: `${actual}` } : worded(field, ok, [
+    `${actual} (wanted ${wanted})`,
+    `${actual} (diharapkan ${wanted})`,
+  ]);
 }
 
 function compare(actual: number, op: string, value: number): boolean {
@@ -498,16 +519,14 @@ function linesCheck(r: Running, all: Running[]): Check | undefined {
     .flatMap((other) => other.input);
   const seen = textsOf(r.proc.records);
   const missing = wanted.filter((line) => !seen.some((t) => t.includes(line)));
-  const got = wanted.length - missing.length;
-  return {
-    name: "lines",
-    ok: missing.length === 0,
-    detail: missing.length === 0
-      ? `${got}/${wanted.length}`
-      : `${got}/${wanted.length}, missing ${JSON.stringify(missing[0])}${
-        missing.length > 1 ? ` and ${missing.length - 1} more` : ""
-      }`,
-  };
+  const got = `${wanted.length - missing.length}/${wanted.length}`;
+  if (missing.length === 0) return { name: "lines", ok: true, detail: got };
+  const first = JSON.stringify(missing[0]);
+  const more = missing.length - 1;
+  return worded("lines", false, [
+    `${got}, missing ${first}${more > 0 ? ` and ${more} more` : ""}`,
+    `${got}, kurang ${first}${more > 0 ? ` dan ${more} lagi` : ""}`,
+  ]);
 }
 
 function textsOf(records: Record<string, unknown>[]): string[] {

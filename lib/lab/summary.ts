@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { ProcessResult, ScenarioResult } from "./scenario.ts";
+import { type Lang, plural } from "../i18n.ts";
+import type { Check, ProcessResult, ScenarioResult } from "./scenario.ts";
 
 /** A table: header and rows of cells. */
 export interface Table {
@@ -13,6 +14,49 @@ export interface Table {
   header: string[];
   /** One row per role on a host. */
   rows: string[][];
+}
+
+/**
+ * The tables' own words. Summary fields keep their record names (`received`,
+ * `firstSeq`, …): they are what `expect:` in lab.yaml and `--json` use.
+ */
+const TEXT = {
+  en: {
+    host: "host",
+    role: "role",
+    exit: "exit",
+    lines: "lines",
+    check: "check",
+    stopped: "stopped",
+    ok: "ok",
+    fail: "FAIL",
+    failed: "FAILED",
+    note: (p: ProcessResult, first: number, missed: number, gaps: number) =>
+      `${p.host} (started at ${
+        seconds(p.startedMs)
+      } s): first number ${first}, so it missed ${
+        plural(missed, "datagram", "datagrams")
+      } sent before it listened; ${gaps} lost while listening`,
+  },
+  id: {
+    host: "host",
+    role: "role",
+    exit: "keluar",
+    lines: "baris",
+    check: "cek",
+    stopped: "dihentikan",
+    ok: "ok",
+    fail: "GAGAL",
+    failed: "GAGAL",
+    note: (p: ProcessResult, first: number, missed: number, gaps: number) =>
+      `${p.host} (mulai pada ${
+        seconds(p.startedMs)
+      } s): angka pertama ${first}, jadi ${missed} datagram yang dikirim sebelum ia mendengarkan terlewat; ${gaps} hilang selama mendengarkan`,
+  },
+};
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
 }
 
 /** Summary fields shown first, in this order, when a role reports them. */
@@ -30,10 +74,13 @@ const PREFERRED = [
  * Builds the summary of a scenario result: one table per role (a role's
  * summary fields differ from another's), rows in start order.
  */
-export function summaryTables(result: ScenarioResult): Table[] {
+export function summaryTables(
+  result: ScenarioResult,
+  lang: Lang = "en",
+): Table[] {
   const roles = [...new Set(result.processes.map((p) => p.role))];
   return roles.map((role) =>
-    roleTable(result.processes.filter((p) => p.role === role))
+    roleTable(result.processes.filter((p) => p.role === role), lang)
   );
 }
 
@@ -49,7 +96,8 @@ const SEQUENCE_FIELDS = [
   "invalid",
 ];
 
-function roleTable(processes: ProcessResult[]): Table {
+function roleTable(processes: ProcessResult[], lang: Lang): Table {
+  const text = TEXT[lang];
   // A chat over multicast has no numbered payloads: its receivers' tables
   // would otherwise show every message as "invalid".
   const numbered = processes.some((p) =>
@@ -68,23 +116,24 @@ function roleTable(processes: ProcessResult[]): Table {
     p.checks.some((c) => c.name === "lines")
   );
   const header = [
-    "host",
-    "role",
-    "exit",
+    text.host,
+    text.role,
+    text.exit,
     ...fields,
-    ...(hasLines ? ["lines"] : []),
-    "check",
+    ...(hasLines ? [text.lines] : []),
+    text.check,
   ];
-  const rows = processes.map((p) => [
-    p.host,
-    p.role,
-    exitCell(p),
-    ...fields.map((f) => cell(p.summary?.[f])),
-    ...(hasLines
-      ? [p.checks.find((c) => c.name === "lines")?.detail ?? ""]
-      : []),
-    checkCell(p),
-  ]);
+  const rows = processes.map((p) => {
+    const lines = p.checks.find((c) => c.name === "lines");
+    return [
+      p.host,
+      p.role,
+      exitCell(p, lang),
+      ...fields.map((f) => cell(p.summary?.[f])),
+      ...(hasLines ? [lines ? checkDetail(lines, lang) : ""] : []),
+      checkCell(p, lang),
+    ];
+  });
   return { header, rows };
 }
 
@@ -93,9 +142,11 @@ function rank(field: string): number {
   return index === -1 ? PREFERRED.length : index;
 }
 
-function exitCell(p: ProcessResult): string {
+function exitCell(p: ProcessResult, lang: Lang): string {
   if (p.code === null) return "-";
-  return p.stopped && p.code === 0 ? "0 (stopped)" : String(p.code);
+  return p.stopped && p.code === 0
+    ? `0 (${TEXT[lang].stopped})`
+    : String(p.code);
 }
 
 function cell(value: unknown): string {
@@ -104,10 +155,22 @@ function cell(value: unknown): string {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-function checkCell(p: ProcessResult): string {
+function checkCell(p: ProcessResult, lang: Lang): string {
   const failed = p.checks.filter((c) => !c.ok);
-  if (failed.length === 0) return "ok";
-  return "FAIL " + failed.map((c) => `${c.name}: ${c.detail}`).join("; ");
+  if (failed.length === 0) return TEXT[lang].ok;
+  return `${TEXT[lang].fail} ${failedChecks(failed, lang)}`;
+}
+
+/** What a check found, in `lang` (its `detail` is the English). */
+export function checkDetail(check: Check, lang: Lang): string {
+  return lang === "id" && check.detailId !== undefined
+    ? check.detailId
+    : check.detail;
+}
+
+/** Failed checks as `name: detail; …`, in `lang`. */
+export function failedChecks(checks: Check[], lang: Lang): string {
+  return checks.map((c) => `${c.name}: ${checkDetail(c, lang)}`).join("; ");
 }
 
 /**
@@ -115,18 +178,17 @@ function checkCell(p: ProcessResult): string {
  * its first number and what it missed. The broadcast lab's question ("what
  * differs when the receivers start after the sender?") in numbers.
  */
-export function sequenceNotes(result: ScenarioResult): string[] {
+export function sequenceNotes(
+  result: ScenarioResult,
+  lang: Lang = "en",
+): string[] {
   const notes: string[] = [];
   for (const p of result.processes) {
     const first = p.summary?.firstSeq;
     const missed = p.summary?.missedBeforeFirst;
     if (typeof first !== "number" || typeof missed !== "number") continue;
     const gaps = typeof p.summary?.gaps === "number" ? p.summary.gaps : 0;
-    notes.push(
-      `${p.host} (started at ${
-        (p.startedMs / 1000).toFixed(1)
-      } s): first number ${first}, so it missed ${missed} datagram(s) sent before it listened; ${gaps} lost while listening`,
-    );
+    notes.push(TEXT[lang].note(p, first, missed, gaps));
   }
   return notes;
 }
@@ -153,10 +215,14 @@ export function formatMarkdownTable(table: Table): string {
 }
 
 /** One line on how a scenario went, e.g. `broadcast-receivers-first: ok (4.2 s)`. */
-export function verdictLine(result: ScenarioResult): string {
-  const seconds = (result.durationMs / 1000).toFixed(1);
-  if (result.ok) return `${result.scenario}: ok (${seconds} s)`;
-  return `${result.scenario}: FAILED (${seconds} s)${
+export function verdictLine(
+  result: ScenarioResult,
+  lang: Lang = "en",
+): string {
+  const took = seconds(result.durationMs);
+  const text = TEXT[lang];
+  if (result.ok) return `${result.scenario}: ${text.ok} (${took} s)`;
+  return `${result.scenario}: ${text.failed} (${took} s)${
     result.error ? `: ${result.error}` : ""
   }`;
 }

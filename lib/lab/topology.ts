@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { Lang } from "../i18n.ts";
 import {
   isMap,
   isScalar,
@@ -114,8 +115,10 @@ export type Step = StartStep | InputStep;
 export interface Scenario {
   /** The scenario's name, e.g. `broadcast-sender-first`. */
   name: string;
-  /** What it shows, in one or two sentences. */
+  /** What it shows, in one or two sentences (English, or the only text given). */
   description: string;
+  /** The description in Indonesian, when the file gives one. */
+  descriptionId?: string;
   /** The whole scenario must end within this time. */
   timeoutMs: number;
   /** After the self-ending roles exit, wait at most this long for output to settle. */
@@ -467,10 +470,11 @@ class Checker {
     ]);
     if (!entries) return undefined;
     const get = (key: string) => entries.find((e) => e.key === key);
-    const description = get("description")
-      ? this.string(get("description")!.value, `${label}: description`, end) ??
-        ""
-      : "";
+    const { en: description, id: descriptionId } = this.description(
+      get("description"),
+      label,
+      end,
+    );
     const timeoutMs = this.duration(get("timeout"), label, DEFAULT_TIMEOUT_MS);
     const lingerMs = this.duration(get("linger"), label, DEFAULT_LINGER_MS);
     const stepsEntry = get("steps");
@@ -492,7 +496,42 @@ class Checker {
     if (steps.length > 0 && started === 0) {
       this.problem(stepsEntry.value, `${label}: no step starts a role`);
     }
-    return { name: item.key, description, timeoutMs, lingerMs, steps };
+    return {
+      name: item.key,
+      description,
+      ...(descriptionId === undefined ? {} : { descriptionId }),
+      timeoutMs,
+      lingerMs,
+      steps,
+    };
+  }
+
+  /**
+   * A scenario's description: plain text (shown in both languages) or
+   * `{ en: …, id: … }`, both required.
+   */
+  description(
+    entry: Entry | undefined,
+    label: string,
+    end: number,
+  ): { en: string; id?: string } {
+    if (!entry) return { en: "" };
+    const where = `${label}: description`;
+    if (!isMap(entry.value)) {
+      return { en: this.string(entry.value, where, end) ?? "" };
+    }
+    const entries = this.map(entry.value, where, end, ["en", "id"]);
+    const text = (lang: string) => {
+      const found = entries?.find((e) => e.key === lang);
+      if (found) return this.string(found.value, `${where}: ${lang}`, end);
+      if (entries) {
+        this.problem(entry.value, `${where}: expected ${lang}: (text)`, end);
+      }
+      return undefined;
+    };
+    const en = text("en");
+    const id = text("id");
+    return { en: en ?? "", ...(id === undefined ? {} : { id }) };
   }
 
   step(
@@ -836,6 +875,16 @@ class Checker {
     }
     return entries;
   }
+}
+
+/**
+ * A scenario's description in `lang`: its Indonesian text when asked for and
+ * given, else the English (or only) one.
+ */
+export function scenarioDescription(scenario: Scenario, lang: Lang): string {
+  return lang === "id" && scenario.descriptionId !== undefined
+    ? scenario.descriptionId
+    : scenario.description;
 }
 
 /** `path` as an absolute path; a relative one is taken from `file`'s directory. */
