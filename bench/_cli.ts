@@ -23,3 +23,20 @@ export function benchArgs<T>(name: string, usage: string, parse: () => T): T {
     Deno.exit(2);
   }
 }
+
+/**
+ * Runs a benchmark's body; a failure (a peer missing, a process that
+ * printed no summary) becomes one line on standard error and exit 1.
+ */
+export async function runBench(
+  name: string,
+  body: () => Promise<void>,
+): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`${name}: error: ${message.replaceAll("\n", " | ")}`);
+    Deno.exit(1);
+  }
+}

@@ -97,7 +97,7 @@ export async function runOurSender(
   await proc.wait(60_000);
   // Its own closing line: "done: sent N datagrams (B bytes) in S s, R datagrams/s".
   const tail = await readTail(options.outPath);
-  const match = /done: sent (\d+) datagrams \(\d+ bytes\) in ([\d.]+) s/.exec(
+  const match = /done: sent (\d+) datagrams? \(\d+ bytes\) in ([\d.]+) s/.exec(
     tail,
   );
   if (!match) throw new Error(`broadcast-sender: no summary in:\n${tail}`);

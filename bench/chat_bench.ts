@@ -16,7 +16,7 @@
  * @module
  */
 
-import { benchArgs } from "./_cli.ts";
+import { benchArgs, runBench } from "./_cli.ts";
 
 import { parseArgs } from "node:util";
 import { roleCommand } from "../lib/roles.ts";
@@ -266,15 +266,17 @@ function format(row: Row): string {
   } | ${lost} | ${corrupted} | ${unlabelled} |`;
 }
 
-console.log(
-  `chat benchmark: flood ≈250k deliveries (≥2 messages per client), median of ${repeat}; paced ${rate} deliveries/s for ${seconds} s`,
-);
-console.log(
-  "| clients | server | deliveries/s (flood, median) | p50 ms (paced) | p99 ms (paced) | server CPU s per flood | peak RSS MB | lost | corrupted | unlabelled |",
-);
-console.log(
-  "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-);
-for (const size of sizes) {
-  for (const row of await measure(size)) console.log(format(row));
-}
+await runBench("bench:chat", async () => {
+  console.log(
+    `chat benchmark: flood ≈250k deliveries (≥2 messages per client), median of ${repeat}; paced ${rate} deliveries/s for ${seconds} s`,
+  );
+  console.log(
+    "| clients | server | deliveries/s (flood, median) | p50 ms (paced) | p99 ms (paced) | server CPU s per flood | peak RSS MB | lost | corrupted | unlabelled |",
+  );
+  console.log(
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  for (const size of sizes) {
+    for (const row of await measure(size)) console.log(format(row));
+  }
+});

@@ -19,7 +19,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { benchArgs } from "./_cli.ts";
+import { benchArgs, runBench } from "./_cli.ts";
 import {
   BROADCAST,
   buildFeeder,
@@ -632,4 +632,4 @@ function report(
   return out.join("\n");
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await runBench("bench:udp", main);
