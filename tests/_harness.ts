@@ -212,3 +212,23 @@ export async function startListening(
   const record = await proc.waitForRecord("listening");
   return { proc, port: record.port as number };
 }
+
+/**
+ * Whether `program` runs here and succeeds with `args` (a tool a test needs:
+ * `ip`, `python3`, …); output is discarded.
+ */
+export async function commandSucceeds(
+  program: string,
+  args: string[],
+): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command(program, {
+      args,
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}

@@ -8,24 +8,14 @@
 
 import assert from "node:assert/strict";
 import { ROOT, runCommand, taskCommand } from "./_dist.ts";
+import { commandSucceeds } from "./_harness.ts";
 
 /** `deno task lab`'s command line, read from deno.json: [deno, run, …]. */
 const LAB_COMMAND = await taskCommand("lab");
 
 /** Whether the lab can be built here: root and `ip`. */
-export const CAN_BUILD_LABS: boolean = await (async () => {
-  if (Deno.uid() !== 0) return false;
-  try {
-    const { success } = await new Deno.Command("ip", {
-      args: ["netns", "list"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-})();
+export const CAN_BUILD_LABS: boolean = Deno.uid() === 0 &&
+  await commandSucceeds("ip", ["netns", "list"]);
 
 if (!CAN_BUILD_LABS) {
   console.log(

@@ -4,25 +4,7 @@ const ROOT = new URL("../", import.meta.url);
 
 Deno.test("deno task demo runs both orders and its table is consistent", async () => {
   // The same command a user types, with a shorter run.
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "task",
-      "--quiet",
-      "demo",
-      "--json",
-      "--count",
-      "400",
-      "--interval",
-      "2",
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", LANG: "C.UTF-8" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(stdout);
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  const records = out.trim().split("\n").map((line) => JSON.parse(line));
+  const records = await demoRecords(["--count", "400", "--interval", "2"]);
   const rows = records.filter((r) => r.type === "row");
   assert.equal(rows.length, 8);
   for (const row of rows) {
@@ -66,28 +48,14 @@ Deno.test("deno task demo runs both orders and its table is consistent", async (
 Deno.test("demo: a late receiver that got nothing missed everything sent", async () => {
   // With no pause, 20 datagrams are sent long before a receiver's process
   // is up: the late receiver gets none of them.
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "task",
-      "--quiet",
-      "demo",
-      "--json",
-      "--count",
-      "20",
-      "--interval",
-      "0",
-      "--receivers",
-      "1",
-    ],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", LANG: "C.UTF-8" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  const records = new TextDecoder().decode(stdout).trim().split("\n").map((
-    line,
-  ) => JSON.parse(line));
+  const records = await demoRecords([
+    "--count",
+    "20",
+    "--interval",
+    "0",
+    "--receivers",
+    "1",
+  ]);
   const late = records.find((r) =>
     r.type === "row" && r.order === "sender-first"
   );
@@ -101,3 +69,22 @@ Deno.test("demo: a late receiver that got nothing missed everything sent", async
     answer,
   );
 });
+
+/**
+ * Runs `deno task demo --json …args`, the command a user types, and returns
+ * its records; fails the test if it does not exit 0.
+ */
+// The records are JSON.parse's untyped values, as the assertions read them.
+async function demoRecords(args: string[]) {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", "demo", "--json", ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", LANG: "C.UTF-8" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  return new TextDecoder().decode(stdout).trim().split("\n").map((line) =>
+    JSON.parse(line)
+  );
+}

@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
-import { runRole, startRole } from "./_harness.ts";
+import { commandSucceeds, runRole, startRole } from "./_harness.ts";
 import { startSharedReceivers, summaryOf } from "./_udp.ts";
 
 const GROUP = "224.1.1.1";
 
 /** Whether python3 is here to read the TTL off a received datagram. */
-async function hasPython(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("python3", {
-      args: ["-c", "import socket"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
+function hasPython(): Promise<boolean> {
+  return commandSucceeds("python3", ["-c", "import socket"]);
 }
 
 /** Starts tests/_ttl_probe.py joined to the group on loopback; resolves once it has joined. */

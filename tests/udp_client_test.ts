@@ -57,14 +57,7 @@ Deno.test("udp-client prints the reply in Indonesian with --lang id", async () =
 });
 
 Deno.test("udp-client exits 1 with one clear line when no reply comes", async () => {
-  // A bound socket that never answers.
-  const silent = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const port = (silent.addr as Deno.NetAddr).port;
-  try {
+  await withSilentPort(async (port) => {
     const { code, stderr } = await runRole("udp-client", [
       "--port",
       String(port),
@@ -77,9 +70,7 @@ Deno.test("udp-client exits 1 with one clear line when no reply comes", async ()
       stderr,
       new RegExp(`no reply from 127\\.0\\.0\\.1:${port} within 0\\.3 s`),
     );
-  } finally {
-    silent.close();
-  }
+  });
 });
 
 Deno.test("udp-client exits 1 for an unknown host", async () => {
@@ -93,14 +84,7 @@ Deno.test("udp-client exits 1 for an unknown host", async () => {
 });
 
 Deno.test("udp-client stopped by Ctrl+C while waiting: one line, exit 1", async () => {
-  // A port that is open but never answers.
-  const silent = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const port = (silent.addr as Deno.NetAddr).port;
-  try {
+  await withSilentPort(async (port) => {
     const client = startRole("udp-client", [
       "--json",
       "--port",
@@ -117,7 +101,21 @@ Deno.test("udp-client stopped by Ctrl+C while waiting: one line, exit 1", async 
       stderr,
       `udp-client: error: stopped before a reply came from 127.0.0.1:${port}\n`,
     );
+  });
+});
+
+/** Runs `body` with a UDP port on 127.0.0.1 that is open but never answers. */
+async function withSilentPort(
+  body: (port: number) => Promise<void>,
+): Promise<void> {
+  const silent = Deno.listenDatagram({
+    transport: "udp",
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+  try {
+    await body((silent.addr as Deno.NetAddr).port);
   } finally {
     silent.close();
   }
-});
+}
