@@ -8,7 +8,9 @@
  * @module
  */
 
-import { checkIpv4, checkPort } from "../lib/addr.ts";
+import { checkIpv4, checkPort, localNetworks } from "../lib/addr.ts";
+import type { Lang } from "../lib/i18n.ts";
+import { printError } from "../lib/output.ts";
 import {
   type CommandSpec,
   intFlag,
@@ -68,6 +70,8 @@ const TEXT = {
   en: {
     listening: (address: string) =>
       `listening for broadcasts on udp ${address}`,
+    ownAddress: (bind: string, iface: string, broadcast: string) =>
+      `note: ${bind} is this host's own address on ${iface}, and broadcasts (to ${broadcast}) do not reach a socket bound to it; to receive them, leave out --bind (0.0.0.0, every address)`,
     lines: (address: string, port: number, text: string) => [
       `message from ${address}`,
       `received ${text}`,
@@ -76,6 +80,8 @@ const TEXT = {
   },
   id: {
     listening: (address: string) => `mendengarkan broadcast di udp ${address}`,
+    ownAddress: (bind: string, iface: string, broadcast: string) =>
+      `catatan: ${bind} adalah alamat host ini sendiri di ${iface}, dan broadcast (ke ${broadcast}) tidak sampai ke soket yang terikat padanya; untuk menerimanya, hilangkan --bind (0.0.0.0, semua alamat)`,
     lines: (address: string, port: number, text: string) => [
       `pesan dari ${address}`,
       `diterima ${text}`,
@@ -100,6 +106,7 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
 
   const conn = openUdp({ hostname: bind, port, reuseAddress: true });
   const local = conn.addr as Deno.NetAddr;
+  warnIfOwnAddress(bind, flags.lang);
   out.line(text.listening(formatAddr(local)));
   out.record({ type: "listening", address: local.hostname, port: local.port });
   out.flush();
@@ -113,6 +120,19 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
   });
   printSummary(out, summary, flags.lang);
   return 0;
+}
+
+/**
+ * Says so when `bind` is one of this host's unicast addresses: Linux gives
+ * a broadcast only to sockets bound to 0.0.0.0 or to the broadcast address
+ * itself, so such a receiver would wait for nothing.
+ */
+function warnIfOwnAddress(bind: string, lang: Lang): void {
+  const own = localNetworks().find((net) => net.address === bind);
+  if (!own) return;
+  printError(
+    `${SPEC.name}: ${TEXT[lang].ownAddress(bind, own.name, own.broadcast)}`,
+  );
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

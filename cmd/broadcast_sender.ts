@@ -6,13 +6,20 @@
  * @module
  */
 
-import { checkIpv4, checkPort } from "../lib/addr.ts";
+import { checkIpv4, checkPort, localNetworks, networkOf } from "../lib/addr.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
-import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
+import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
+import type { Lang } from "../lib/i18n.ts";
+import { printError } from "../lib/output.ts";
 import { broadcastPayload, PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { delay, printSendSummary, SendCounter } from "../lib/sender.ts";
-import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
+import {
+  formatAddr,
+  MAX_DATAGRAM,
+  openUdp,
+  tooLongText,
+} from "../lib/socket.ts";
 import {
   peerPortFlag,
   SOURCE_BIND_FLAG,
@@ -83,10 +90,14 @@ const TEXT = {
   en: {
     sending: (from: string, to: string) => `sending from ${from} to ${to}`,
     sent: (text: string) => `sent ${text}`,
+    unicast: (to: string, net: string, broadcast: string) =>
+      `note: ${to} is one host's address, so this is unicast to that host only; the broadcast address of ${net} is ${broadcast}`,
   },
   id: {
     sending: (from: string, to: string) => `mengirim dari ${from} ke ${to}`,
     sent: (text: string) => `dikirim ${text}`,
+    unicast: (to: string, net: string, broadcast: string) =>
+      `catatan: ${to} adalah alamat satu host, jadi ini unicast ke host itu saja; alamat broadcast ${net} adalah ${broadcast}`,
   },
 };
 
@@ -109,10 +120,9 @@ async function send({ flags, out }: RoleContext): Promise<number> {
     ? undefined
     : new TextEncoder().encode(message);
   if (fixed !== undefined && fixed.length > MAX_DATAGRAM) {
-    throw new UsageError(
-      `--message: ${fixed.length} bytes is more than a UDP datagram holds (${MAX_DATAGRAM})`,
-    );
+    throw new UsageError(tooLongText(fixed.length));
   }
+  warnIfUnicast(to, flags.lang);
 
   const conn = openUdp({ hostname: bind, port: 0 });
   const target: Deno.NetAddr = { transport: "udp", hostname: to, port };
@@ -150,7 +160,12 @@ async function send({ flags, out }: RoleContext): Promise<number> {
         await conn.send(bytes, target);
       } catch (err) {
         throw new RuntimeError(
-          describeError(err, { doing: `sending to ${to}:${port}` }),
+          errorText(err, {
+            doing: {
+              en: `sending to ${to}:${port}`,
+              id: `mengirim ke ${to}:${port}`,
+            },
+          }),
         );
       }
       counter.add(bytes.length);
@@ -170,6 +185,22 @@ async function send({ flags, out }: RoleContext): Promise<number> {
     printSendSummary(out, counter.summary(), flags.lang);
   }
   return 0;
+}
+
+/**
+ * Says so when `to` is a host's address on one of this host's networks:
+ * only that host would get the datagrams (a common slip: the receiver's
+ * address instead of the subnet's broadcast address).
+ */
+function warnIfUnicast(to: string, lang: Lang): void {
+  if (to === "255.255.255.255") return;
+  const net = networkOf(to, localNetworks());
+  if (!net || to === net.broadcast || to === net.network) return;
+  printError(
+    `${SPEC.name}: ${
+      TEXT[lang].unicast(to, `${net.network}/${net.prefix}`, net.broadcast)
+    }`,
+  );
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -13,7 +13,7 @@ import {
   numberFlag,
   stringFlag,
 } from "../lib/cli.ts";
-import { describeError, RuntimeError } from "../lib/errors.ts";
+import { errorText, RuntimeError } from "../lib/errors.ts";
 import { PORTS } from "../lib/payload.ts";
 import { printSummary, receiveLoop } from "../lib/receiver.ts";
 import { type RoleContext, runRole } from "../lib/run.ts";
@@ -98,14 +98,25 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
     conn.close();
     // ENODEV: the kernel found no interface to join on.
     const noDevice = err instanceof Error && /os error 19\b/.test(err.message);
+    const doing = {
+      en: `joining ${group} on ${iface}`,
+      id: `bergabung ke ${group} di ${iface}`,
+    };
+    if (!noDevice) throw new RuntimeError(errorText(err, { doing }));
     throw new RuntimeError(
-      noDevice
-        ? `joining ${group} on ${iface}: ${
-          iface === "0.0.0.0"
-            ? "no interface for multicast (no route to 224.0.0.0/4 on this host; give --interface ADDR)"
-            : `no interface of this host has the address ${iface} (check --interface)`
-        }`
-        : describeError(err, { doing: `joining ${group} on ${iface}` }),
+      iface === "0.0.0.0"
+        ? {
+          en:
+            `${doing.en}: no interface for multicast (no route to 224.0.0.0/4 on this host; give --interface ADDR)`,
+          id:
+            `${doing.id}: tidak ada antarmuka untuk multicast (tidak ada rute ke 224.0.0.0/4 di host ini; beri --interface ALAMAT)`,
+        }
+        : {
+          en:
+            `${doing.en}: no interface of this host has the address ${iface} (check --interface)`,
+          id:
+            `${doing.id}: tidak ada antarmuka host ini yang beralamat ${iface} (periksa --interface)`,
+        },
     );
   }
   const local = conn.addr as Deno.NetAddr;

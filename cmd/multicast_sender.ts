@@ -10,7 +10,7 @@
 import { plural } from "../lib/i18n.ts";
 import { checkGroup, checkIpv4, checkPort } from "../lib/addr.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
-import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
+import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
 import { printError } from "../lib/output.ts";
 import { PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
@@ -103,7 +103,10 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   if (message !== undefined) {
     const bytes = encoder.encode(message).length;
     if (bytes > MAX_DATAGRAM) {
-      throw new UsageError(`--message: ${text.tooLong(bytes)}`);
+      throw new UsageError({
+        en: `--message: ${TEXT.en.tooLong(bytes)}`,
+        id: `--message: ${TEXT.id.tooLong(bytes)}`,
+      });
     }
   }
 
@@ -117,7 +120,12 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   } catch (err) {
     conn.close();
     throw new RuntimeError(
-      describeError(err, { doing: `setting up multicast to ${group}` }),
+      errorText(err, {
+        doing: {
+          en: `setting up multicast to ${group}`,
+          id: `menyiapkan multicast ke ${group}`,
+        },
+      }),
     );
   }
   const local = conn.addr as Deno.NetAddr;
@@ -144,7 +152,11 @@ async function send({ flags, out }: RoleContext): Promise<number> {
     try {
       await conn.send(bytes, target);
     } catch (err) {
-      throw new RuntimeError(describeError(err, { doing: `sending to ${to}` }));
+      throw new RuntimeError(
+        errorText(err, {
+          doing: { en: `sending to ${to}`, id: `mengirim ke ${to}` },
+        }),
+      );
     }
     counter.add(bytes.length);
     out.line(text.sent(bytes.length, to));
@@ -152,12 +164,14 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   };
 
   const stop = onStop(() => {});
+  // Lines typed by hand come at a person's pace: a rate says nothing there.
+  const typed = message === undefined && Deno.stdin.isTerminal();
   try {
     if (message !== undefined) {
       for (let i = 0; i < count && !stop.stopped; i++) await sendLine(message);
     } else {
       await sendLines(sendLine, {
-        prompt: Deno.stdin.isTerminal() && !out.json ? text.prompt : undefined,
+        prompt: typed && !out.json ? text.prompt : undefined,
         out,
         signal: stop.signal,
       });
@@ -165,7 +179,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   } finally {
     stop.dispose();
     conn.close();
-    printSendSummary(out, counter.summary(), flags.lang);
+    printSendSummary(out, counter.summary(), flags.lang, { rate: !typed });
   }
   return 0;
 }

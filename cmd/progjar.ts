@@ -14,8 +14,9 @@
  */
 
 import process from "node:process";
-import { EXIT_OK, EXIT_USAGE } from "../lib/errors.ts";
-import { detectLang, type Lang } from "../lib/i18n.ts";
+import { closestWord, langOfArgs } from "../lib/cli.ts";
+import { ERROR_WORD, EXIT_OK, EXIT_USAGE } from "../lib/errors.ts";
+import type { Lang } from "../lib/i18n.ts";
 import { printError } from "../lib/output.ts";
 import { ROLES } from "../lib/roles.ts";
 import type { RoleModule } from "./_role_module.ts";
@@ -38,7 +39,9 @@ const TEXT = {
     roles: "roles:",
     more: "progjar <role> --help shows a role's flags.",
     unknown: (name: string, names: string) =>
-      `progjar: unknown role "${name}" (roles: ${names})`,
+      `unknown role "${name}" (roles: ${names})`,
+    guess: (name: string, role: string) =>
+      `unknown role "${name}" (did you mean ${role}?)`,
   },
   id: {
     usage:
@@ -46,7 +49,9 @@ const TEXT = {
     roles: "peran:",
     more: "progjar <peran> --help menampilkan flag sebuah peran.",
     unknown: (name: string, names: string) =>
-      `progjar: peran "${name}" tidak dikenal (peran: ${names})`,
+      `peran "${name}" tidak dikenal (peran: ${names})`,
+    guess: (name: string, role: string) =>
+      `peran "${name}" tidak dikenal (maksudnya ${role}?)`,
   },
 };
 
@@ -64,7 +69,7 @@ export async function main(
   if (byName) return await byName.main(args);
 
   const [first, ...rest] = args;
-  const lang = langOf(args);
+  const lang = langOfArgs(args);
   if (first === undefined || first.startsWith("-")) {
     const asked = first === "--help" || first === "-h";
     const help = formatRoleList(modules, lang);
@@ -74,7 +79,15 @@ export async function main(
   }
   const chosen = modules[first];
   if (!chosen) {
-    printError(TEXT[lang].unknown(first, Object.keys(modules).join(", ")));
+    const names = Object.keys(modules);
+    const guess = closestWord(first, names);
+    printError(
+      `progjar: ${ERROR_WORD[lang]}: ${
+        guess
+          ? TEXT[lang].guess(first, guess)
+          : TEXT[lang].unknown(first, names.join(", "))
+      }`,
+    );
     return EXIT_USAGE;
   }
   return await chosen.main(rest);
@@ -98,13 +111,6 @@ export function formatRoleList(
     "",
     text.more,
   ].join("\n");
-}
-
-/** `--lang en|id` among the arguments, else the locale's language. */
-function langOf(args: string[]): Lang {
-  const at = args.indexOf("--lang");
-  const value = at >= 0 ? args[at + 1] : undefined;
-  return value === "en" || value === "id" ? value : detectLang();
 }
 
 function baseName(path: string): string {

@@ -10,10 +10,15 @@ import { plural } from "../lib/i18n.ts";
 import { checkHost, checkPort, resolveIpv4 } from "../lib/addr.ts";
 import { type CommandSpec, numberFlag, stringFlag } from "../lib/cli.ts";
 import { displayBytes } from "../lib/display.ts";
-import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
+import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
 import { PORTS, UDP_REQUEST } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
-import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
+import {
+  formatAddr,
+  MAX_DATAGRAM,
+  openUdp,
+  tooLongText,
+} from "../lib/socket.ts";
 import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/flags.ts";
 
 /** udp-client's command line. */
@@ -82,9 +87,7 @@ async function request({ flags, out }: RoleContext): Promise<number> {
   const timeout = numberFlag(flags, "timeout", { min: 0.001, max: 86400 })!;
   const text = TEXT[flags.lang];
   if (message.length > MAX_DATAGRAM) {
-    throw new UsageError(
-      `--message: ${message.length} bytes is more than a UDP datagram holds (${MAX_DATAGRAM})`,
-    );
+    throw new UsageError(tooLongText(message.length));
   }
 
   const address = await resolveIpv4(host);
@@ -105,7 +108,11 @@ async function request({ flags, out }: RoleContext): Promise<number> {
     try {
       await conn.send(message, target);
     } catch (err) {
-      throw new RuntimeError(describeError(err, { doing: `sending to ${to}` }));
+      throw new RuntimeError(
+        errorText(err, {
+          doing: { en: `sending to ${to}`, id: `mengirim ke ${to}` },
+        }),
+      );
     }
     out.line(text.sent(message.length, to));
     out.record({ type: "sent", to: address, port, bytes: message.length });
@@ -118,9 +125,21 @@ async function request({ flags, out }: RoleContext): Promise<number> {
         data = received;
         from = addr as Deno.NetAddr;
       } catch (err) {
-        if (timedOut) throw new RuntimeError(text.noReply(to, timeout));
-        if (stop.stopped) throw new RuntimeError(text.stopped(to));
-        throw new RuntimeError(describeError(err, { doing: "receiving" }));
+        if (timedOut) {
+          throw new RuntimeError({
+            en: TEXT.en.noReply(to, timeout),
+            id: TEXT.id.noReply(to, timeout),
+          });
+        }
+        if (stop.stopped) {
+          throw new RuntimeError({
+            en: TEXT.en.stopped(to),
+            id: TEXT.id.stopped(to),
+          });
+        }
+        throw new RuntimeError(
+          errorText(err, { doing: { en: "receiving", id: "menerima" } }),
+        );
       }
       // Only the server's answer counts; anything else is someone else's.
       if (from.hostname !== address || from.port !== port) continue;

@@ -14,7 +14,8 @@ import {
   stringFlag,
 } from "../lib/cli.ts";
 import { displayBytes } from "../lib/display.ts";
-import { describeError, RuntimeError } from "../lib/errors.ts";
+import { describeError } from "../lib/errors.ts";
+import { openUdp } from "../lib/socket.ts";
 import { PORTS, UDP_REPLY } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import {
@@ -91,14 +92,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   const duration = numberFlag(flags, "duration", { min: 0 });
   const text = TEXT[flags.lang];
 
-  let conn: Deno.DatagramConn;
-  try {
-    conn = Deno.listenDatagram({ transport: "udp", hostname: bind, port });
-  } catch (err) {
-    throw new RuntimeError(
-      describeError(err, { doing: `binding udp ${bind}:${port}` }),
-    );
-  }
+  const conn = openUdp({ hostname: bind, port });
   const local = conn.addr as Deno.NetAddr;
   out.line(text.listening(`${local.hostname}:${local.port}`));
   out.record({ type: "listening", address: local.hostname, port: local.port });
@@ -132,7 +126,11 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
         // One unreachable client must not stop the server.
         out.line(
           describeError(err, {
-            doing: `replying to ${from.hostname}:${from.port}`,
+            doing: {
+              en: `replying to ${from.hostname}:${from.port}`,
+              id: `membalas ke ${from.hostname}:${from.port}`,
+            },
+            lang: flags.lang,
           }),
         );
       }

@@ -34,7 +34,12 @@ export function isMulticastIpv4(text: string): boolean {
 /** The 32-bit value of an IPv4 address (unsigned). */
 export function ipv4ToNumber(text: string): number {
   const octets = parseIpv4(text);
-  if (!octets) throw new UsageError(`not an IPv4 address: "${text}"`);
+  if (!octets) {
+    throw new UsageError({
+      en: `not an IPv4 address: "${text}"`,
+      id: `bukan alamat IPv4: "${text}"`,
+    });
+  }
   return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) |
     octets[3]) >>> 0;
 }
@@ -63,9 +68,10 @@ export function checkPort(
   const min = options.allowZero ? 0 : 1;
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= min && port <= 65535)) {
-    throw new UsageError(
-      `--${flag}: expected a port from ${min} to 65535, got "${text}"`,
-    );
+    throw new UsageError({
+      en: `--${flag}: expected a port from ${min} to 65535, got "${text}"`,
+      id: `--${flag}: harus port dari ${min} sampai 65535, bukan "${text}"`,
+    });
   }
   return port;
 }
@@ -76,9 +82,11 @@ export function checkPort(
  */
 export function checkIpv4(flag: string, text: string): string {
   if (!isIpv4(text)) {
-    throw new UsageError(
-      `--${flag}: expected an IPv4 address like 192.168.122.7, got "${text}"`,
-    );
+    throw new UsageError({
+      en:
+        `--${flag}: expected an IPv4 address like 192.168.122.7, got "${text}"`,
+      id: `--${flag}: harus alamat IPv4 seperti 192.168.122.7, bukan "${text}"`,
+    });
   }
   return text;
 }
@@ -90,9 +98,12 @@ export function checkIpv4(flag: string, text: string): string {
 export function checkGroup(flag: string, text: string): string {
   checkIpv4(flag, text);
   if (!isMulticastIpv4(text)) {
-    throw new UsageError(
-      `--${flag}: expected a multicast group from 224.0.0.0 to 239.255.255.255, got "${text}"`,
-    );
+    throw new UsageError({
+      en:
+        `--${flag}: expected a multicast group from 224.0.0.0 to 239.255.255.255, got "${text}"`,
+      id:
+        `--${flag}: harus grup multicast dari 224.0.0.0 sampai 239.255.255.255, bukan "${text}"`,
+    });
   }
   return text;
 }
@@ -109,9 +120,10 @@ export function checkHost(flag: string, text: string): string {
     text.length === 0 || text.length > 253 || looksNumeric ||
     !text.split(".").every((part) => label.test(part))
   ) {
-    throw new UsageError(
-      `--${flag}: expected an IPv4 address or a host name, got "${text}"`,
-    );
+    throw new UsageError({
+      en: `--${flag}: expected an IPv4 address or a host name, got "${text}"`,
+      id: `--${flag}: harus alamat IPv4 atau nama host, bukan "${text}"`,
+    });
   }
   return text;
 }
@@ -137,7 +149,10 @@ export async function resolveIpv4(host: string): Promise<string> {
       // reported below as an unknown host
     }
   }
-  throw new RuntimeError(`unknown host "${host}" (not in /etc/hosts or DNS)`);
+  throw new RuntimeError({
+    en: `unknown host "${host}" (not in /etc/hosts or DNS)`,
+    id: `host "${host}" tidak dikenal (tidak ada di /etc/hosts maupun DNS)`,
+  });
 }
 
 async function lookupHostsFile(host: string): Promise<string | undefined> {
@@ -156,4 +171,59 @@ async function lookupHostsFile(host: string): Promise<string | undefined> {
     }
   }
   return undefined;
+}
+
+/** An IPv4 network this host has an address on. */
+export interface LocalNetwork {
+  /** The interface's name, e.g. `eth0`. */
+  name: string;
+  /** This host's address on it. */
+  address: string;
+  /** The prefix length, e.g. 24. */
+  prefix: number;
+  /** The network's own address, e.g. `192.168.122.0`. */
+  network: string;
+  /** The network's broadcast address, e.g. `192.168.122.255`. */
+  broadcast: string;
+}
+
+/**
+ * This host's IPv4 networks, or none when the program may not list the
+ * interfaces (`--allow-sys=networkInterfaces`): the hints that use them are
+ * skipped rather than asking for a permission.
+ */
+export function localNetworks(): LocalNetwork[] {
+  const state = Deno.permissions.querySync({
+    name: "sys",
+    kind: "networkInterfaces",
+  });
+  if (state.state !== "granted") return [];
+  const networks: LocalNetwork[] = [];
+  for (const iface of Deno.networkInterfaces()) {
+    if (iface.family !== "IPv4" || !isIpv4(iface.address)) continue;
+    const prefix = Number(iface.cidr.split("/")[1]);
+    if (!(prefix >= 0 && prefix <= 32)) continue;
+    const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+    const address = ipv4ToNumber(iface.address);
+    networks.push({
+      name: iface.name,
+      address: iface.address,
+      prefix,
+      network: numberToIpv4((address & mask) >>> 0),
+      broadcast: numberToIpv4((address | ~mask) >>> 0),
+    });
+  }
+  return networks;
+}
+
+/** The network of `networks` that holds `address`, if any. */
+export function networkOf(
+  address: string,
+  networks: LocalNetwork[],
+): LocalNetwork | undefined {
+  const value = ipv4ToNumber(address);
+  return networks.find((net) => {
+    const mask = net.prefix === 0 ? 0 : (~0 << (32 - net.prefix)) >>> 0;
+    return ((value & mask) >>> 0) === ipv4ToNumber(net.network);
+  });
 }

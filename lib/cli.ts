@@ -8,7 +8,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { UsageError } from "./errors.ts";
+import { textOf, UsageError } from "./errors.ts";
 import { detectLang, isLang, type Lang, type Text } from "./i18n.ts";
 
 /** One flag of a program. */
@@ -119,13 +119,13 @@ export function parseFlags(args: string[], spec: CommandSpec): ParsedFlags {
   let parsed;
   try {
     parsed = parseArgs({
-      args: dash === -1 ? args : args.slice(0, dash),
+      args: joinNegativeValues(dash === -1 ? args : args.slice(0, dash), flags),
       options,
       strict: true,
       allowPositionals: spec.operands === true,
     });
   } catch (err) {
-    throw new UsageError(translateParseError(err));
+    throw new UsageError(translateParseError(err, Object.keys(flags)));
   }
   const values: Record<string, string | boolean | undefined> = {};
   for (const [name, flag] of Object.entries(flags)) {
@@ -135,7 +135,10 @@ export function parseFlags(args: string[], spec: CommandSpec): ParsedFlags {
   let lang = detectLang();
   if (typeof langValue === "string") {
     if (!isLang(langValue)) {
-      throw new UsageError(`--lang: expected "en" or "id", got "${langValue}"`);
+      throw new UsageError({
+        en: `--lang: expected "en" or "id", got "${langValue}"`,
+        id: `--lang: harus "en" atau "id", bukan "${langValue}"`,
+      });
     }
     lang = langValue;
   }
@@ -150,32 +153,158 @@ export function parseFlags(args: string[], spec: CommandSpec): ParsedFlags {
   };
 }
 
+/**
+ * The language of a command line before it is parsed: `--lang en|id` (or
+ * `--lang=…`) among `args`, else the locale's. Lets a mistake in the flags
+ * themselves be told in the language asked for.
+ */
+export function langOfArgs(args: string[]): Lang {
+  for (let i = 0; i < args.length && args[i] !== "--"; i++) {
+    const value = args[i] === "--lang"
+      ? args[i + 1]
+      : args[i].startsWith("--lang=")
+      ? args[i].slice("--lang=".length)
+      : undefined;
+    if (value !== undefined && isLang(value)) return value;
+  }
+  return detectLang();
+}
+
+/**
+ * `--count -3` as `--count=-3`: parseArgs refuses a value that starts with
+ * "-", but a negative number after a flag that takes a value is meant as its
+ * value, and the flag's own check then says what it accepts.
+ */
+function joinNegativeValues(
+  args: string[],
+  flags: Record<string, FlagSpec>,
+): string[] {
+  const takesValue = (arg: string): string | undefined => {
+    const name = arg.startsWith("--")
+      ? arg.slice(2)
+      : Object.keys(flags).find((n) => arg === `-${flags[n].short}`);
+    return name !== undefined && flags[name]?.type === "string"
+      ? name
+      : undefined;
+  };
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = takesValue(args[i]);
+    if (name !== undefined && /^-\.?\d/.test(args[i + 1] ?? "")) {
+      joined.push(`--${name}=${args[++i]}`);
+    } else {
+      joined.push(args[i]);
+    }
+  }
+  return joined;
+}
+
 /** Node's parseArgs errors, reworded as one line that names the flag. */
-function translateParseError(err: unknown): string {
+function translateParseError(err: unknown, names: string[]): Text {
   const message = err instanceof Error ? err.message : String(err);
   const unknown = /Unknown option '([^']+)'/.exec(message);
-  if (unknown) return `unknown flag ${unknown[1]} (see --help)`;
+  if (unknown) {
+    const flag = unknown[1];
+    const guess = closestFlag(flag, names);
+    return guess
+      ? {
+        en: `unknown flag ${flag} (did you mean ${guess}?)`,
+        id: `flag ${flag} tidak dikenal (maksudnya ${guess}?)`,
+      }
+      : {
+        en: `unknown flag ${flag} (see --help)`,
+        id: `flag ${flag} tidak dikenal (lihat --help)`,
+      };
+  }
   const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(
     message,
   );
-  if (missing) return `${missing[1]} needs a value`;
+  if (missing) {
+    return {
+      en: `${missing[1]} needs a value`,
+      id: `${missing[1]} perlu nilai`,
+    };
+  }
   const positional = /Unexpected argument '([^']+)'/.exec(message);
   if (positional) {
-    return `unexpected argument "${
-      positional[1]
-    }" (flags look like --port 5005)`;
+    return {
+      en: `unexpected argument "${
+        positional[1]
+      }" (flags look like --port 5005)`,
+      id: `argumen "${
+        positional[1]
+      }" tidak diharapkan (flag ditulis seperti --port 5005)`,
+    };
   }
   const dashValue = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/
     .exec(message);
   if (dashValue) {
-    return `${dashValue[1]}: a value starting with "-" must be written ${
-      dashValue[1]
-    }=VALUE`;
+    const flag = dashValue[1];
+    return {
+      en: `${flag}: a value starting with "-" must be written ${flag}=VALUE`,
+      id: `${flag}: nilai yang diawali "-" harus ditulis ${flag}=NILAI`,
+    };
   }
-  const ambiguous =
-    /Option '(?:-\w, )?(--[\w-]+)' (?:does not take an argument)/.exec(message);
-  if (ambiguous) return `${ambiguous[1]} takes no value`;
-  return message.split("\n", 1)[0].replace(/\. To specify.*$/, "");
+  const noValue = /Option '(?:-\w, )?(--[\w-]+)' (?:does not take an argument)/
+    .exec(message);
+  if (noValue) {
+    return {
+      en: `${noValue[1]} takes no value`,
+      id: `${noValue[1]} tidak menerima nilai`,
+    };
+  }
+  return textOf(message.split("\n", 1)[0].replace(/\. To specify.*$/, ""));
+}
+
+/** The flag `typed` was probably meant to be, e.g. `--port` for `--prot`. */
+function closestFlag(typed: string, names: string[]): string | undefined {
+  if (!typed.startsWith("--")) return undefined;
+  const name = closestWord(typed.slice(2).split("=", 1)[0], names);
+  return name === undefined ? undefined : `--${name}`;
+}
+
+/**
+ * The word of `words` that `word` was probably meant to be: the nearest by
+ * edit distance (a swap of two letters counts as one edit), if it is close.
+ */
+export function closestWord(
+  word: string,
+  words: readonly string[],
+): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of words) {
+    const distance = editDistance(word, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  // At most two edits, and fewer than half the word: "--x" is no "--ttl".
+  const close = bestDistance <= 2 && bestDistance * 2 < word.length;
+  return close ? best : undefined;
+}
+
+/** Optimal string alignment distance: insert, delete, substitute, swap. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_, j) => i === 0 ? j : i),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
 }
 
 /** Returns a string flag's value, or `undefined` when it was not given and has no default. */
@@ -207,7 +336,7 @@ export function intFlag(
   const text = stringFlag(parsed, name);
   if (text === undefined) return undefined;
   const value = /^-?\d{1,15}$/.test(text) ? Number(text) : NaN;
-  checkRange(name, text, value, options, "a whole number");
+  checkRange(name, text, value, options, "int");
   return value;
 }
 
@@ -223,7 +352,7 @@ export function numberFlag(
   const text = stringFlag(parsed, name);
   if (text === undefined) return undefined;
   const value = /^-?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
-  checkRange(name, text, value, options, "a number");
+  checkRange(name, text, value, options, "number");
   return value;
 }
 
@@ -232,19 +361,36 @@ function checkRange(
   text: string,
   value: number,
   options: RangeOptions,
-  kind: string,
+  kind: "int" | "number",
 ): void {
   const { min, max } = options;
   const ok = Number.isFinite(value) && (min === undefined || value >= min) &&
     (max === undefined || value <= max);
   if (ok) return;
-  let range = "";
-  if (min !== undefined && max !== undefined) range = ` from ${min} to ${max}`;
-  else if (min !== undefined) range = ` of at least ${min}`;
-  else if (max !== undefined) range = ` of at most ${max}`;
-  throw new UsageError(`--${name}: expected ${kind}${range}, got "${text}"`);
+  if (kind === "int" && min === 1 && max === undefined) {
+    throw new UsageError({
+      en:
+        `--${name}: must be a positive whole number (1, 2, 3, …), got "${text}"`,
+      id:
+        `--${name}: harus bilangan bulat positif (1, 2, 3, …), bukan "${text}"`,
+    });
+  }
+  let range = { en: "", id: "" };
+  if (min !== undefined && max !== undefined) {
+    range = { en: ` from ${min} to ${max}`, id: ` dari ${min} sampai ${max}` };
+  } else if (min !== undefined) {
+    range = { en: ` of at least ${min}`, id: ` paling kecil ${min}` };
+  } else if (max !== undefined) {
+    range = { en: ` of at most ${max}`, id: ` paling besar ${max}` };
+  }
+  const what = kind === "int"
+    ? { en: "a whole number", id: "bilangan bulat" }
+    : { en: "a number", id: "bilangan" };
+  throw new UsageError({
+    en: `--${name}: expected ${what.en}${range.en}, got "${text}"`,
+    id: `--${name}: harus ${what.id}${range.id}, bukan "${text}"`,
+  });
 }
-
 /** Formats `--help` for a program in the chosen language. */
 export function formatHelp(spec: CommandSpec, lang: Lang): string {
   const flags = { ...spec.flags, ...COMMON_FLAGS };

@@ -13,6 +13,8 @@
  * @module
  */
 
+import type { Lang, Text } from "./i18n.ts";
+
 /** The program did what it was asked. */
 export const EXIT_OK = 0;
 /** A runtime failure: the network, a peer or the system said no. */
@@ -20,28 +22,48 @@ export const EXIT_FAILURE = 1;
 /** The command line (or an input file) is wrong; nothing was done. */
 export const EXIT_USAGE = 2;
 
+/** A message for the user: one text, or the same text in both languages. */
+export type Message = string | Text;
+
+/** `message` as a {@linkcode Text}; a plain string stands for both languages. */
+export function textOf(message: Message): Text {
+  return typeof message === "string" ? { en: message, id: message } : message;
+}
+
 /** A mistake in the command line or an input file: exit code 2. */
 export class UsageError extends Error {
+  /** The message in both languages (`message` is the English one). */
+  readonly text: Text;
+
   /** Creates a usage error with a one-line message. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: Message) {
+    const text = textOf(message);
+    super(text.en);
     this.name = "UsageError";
+    this.text = text;
   }
 }
 
 /** A failure at run time that has already been put into words: exit code 1. */
 export class RuntimeError extends Error {
+  /** The message in both languages (`message` is the English one). */
+  readonly text: Text;
+
   /** Creates a runtime error with a one-line message. */
-  constructor(message: string) {
-    super(message);
+  constructor(message: Message) {
+    const text = textOf(message);
+    super(text.en);
     this.name = "RuntimeError";
+    this.text = text;
   }
 }
 
-/** Options for {@linkcode describeError}. */
+/** Options for {@linkcode describeError} and {@linkcode errorText}. */
 export interface DescribeOptions {
   /** What was being done, e.g. `"binding 0.0.0.0:5005"`; put in front of the reason. */
-  doing?: string;
+  doing?: Message;
+  /** The language of the line; default English. */
+  lang?: Lang;
 }
 
 /**
@@ -52,45 +74,95 @@ export function describeError(
   err: unknown,
   options: DescribeOptions = {},
 ): string {
-  const reason = reasonOf(err);
-  return options.doing ? `${options.doing}: ${reason}` : reason;
+  return errorText(err, options)[options.lang ?? "en"];
 }
+
+/**
+ * {@linkcode describeError} in both languages, e.g. to wrap in a
+ * {@linkcode RuntimeError} that is printed later in the user's language.
+ */
+export function errorText(
+  err: unknown,
+  options: DescribeOptions = {},
+): Text {
+  const reason = reasonOf(err);
+  if (options.doing === undefined) return reason;
+  const doing = textOf(options.doing);
+  return { en: `${doing.en}: ${reason.en}`, id: `${doing.id}: ${reason.id}` };
+}
+
+/** The word in front of an error line: `udp-server: error: …`. */
+export const ERROR_WORD: Text = { en: "error", id: "galat" };
 
 /** Returns the exit code that fits a thrown value. */
 export function exitCodeOf(err: unknown): number {
   return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
 }
 
-function reasonOf(err: unknown): string {
+function reasonOf(err: unknown): Text {
   if (err instanceof UsageError || err instanceof RuntimeError) {
-    return err.message;
+    return err.text;
   }
   const detail = firstLine(err instanceof Error ? err.message : String(err));
+  // The system's own words are English; the Indonesian line keeps only the
+  // error number from them.
+  const code = /os error \d+/.exec(detail)?.[0];
+  const idDetail = code ? ` (${code})` : "";
   if (err instanceof Deno.errors.AddrInUse) {
-    return "address already in use (another program has this port; stop it or pick another --port)";
+    return {
+      en:
+        "address already in use (another program has this port: ss -ulpn shows which; stop it or pick another --port)",
+      id:
+        "alamat sudah dipakai (program lain memegang port ini: ss -ulpn menunjukkan yang mana; hentikan atau pilih --port lain)",
+    };
   }
   if (err instanceof Deno.errors.AddrNotAvailable) {
-    return "address not available on this host (check --bind / --interface)";
+    return {
+      en: "address not available on this host (check --bind / --interface)",
+      id: "alamat tidak ada di host ini (periksa --bind / --interface)",
+    };
   }
   if (err instanceof Deno.errors.PermissionDenied) {
-    return `permission denied (${detail})`;
+    return {
+      en: `permission denied (${detail})`,
+      id: `izin ditolak${idDetail}`,
+    };
   }
   if (err instanceof Deno.errors.NotCapable) {
-    return `missing Deno permission (${detail})`;
+    return {
+      en: `missing Deno permission (${detail})`,
+      id: `izin Deno kurang (${detail})`,
+    };
   }
   if (err instanceof Deno.errors.ConnectionRefused) {
-    return "connection refused (is the server running on that host and port?)";
+    return {
+      en: "connection refused (is the server running on that host and port?)",
+      id: "koneksi ditolak (apakah server berjalan di host dan port itu?)",
+    };
   }
   if (err instanceof Deno.errors.ConnectionReset) {
-    return "connection reset by peer";
+    return {
+      en: "connection reset by peer",
+      id: "koneksi diputus oleh pihak lain",
+    };
   }
   if (err instanceof Deno.errors.NetworkUnreachable) {
-    return "network unreachable (no route to that address from this host)";
+    return {
+      en: "network unreachable (no route to that address from this host)",
+      id:
+        "jaringan tidak terjangkau (tidak ada rute ke alamat itu dari host ini)",
+    };
+  }
+  if (/os error 19\b/.test(detail)) {
+    return {
+      en: "no such interface (ENODEV)",
+      id: "antarmuka itu tidak ada (ENODEV)",
+    };
   }
   if (err instanceof Deno.errors.NotFound) {
-    return `not found (${detail})`;
+    return { en: `not found (${detail})`, id: `tidak ditemukan${idDetail}` };
   }
-  return detail;
+  return { en: detail, id: detail };
 }
 
 function firstLine(text: string): string {

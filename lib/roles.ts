@@ -10,6 +10,11 @@
 const ENV = "--allow-env=LANG,LC_ALL,LC_MESSAGES,NO_COLOR";
 /** UDP roles: unstable datagram API, network, `/etc/hosts` for host names. */
 const UDP = ["--unstable-net", "--allow-net", ENV, "--allow-read=/etc/hosts"];
+/**
+ * Broadcast roles: UDP, and the list of this host's interfaces, to tell
+ * when an address given is a host's own rather than a broadcast address.
+ */
+const BROADCAST = [...UDP, "--allow-sys=networkInterfaces"];
 /** TCP roles: network and `/etc/hosts`. */
 const TCP = ["--allow-net", ENV, "--allow-read=/etc/hosts"];
 /**
@@ -36,12 +41,12 @@ export const ROLES: readonly Role[] = [
   {
     name: "broadcast-sender",
     entry: "cmd/broadcast_sender.ts",
-    permissions: UDP,
+    permissions: BROADCAST,
   },
   {
     name: "broadcast-receiver",
     entry: "cmd/broadcast_receiver.ts",
-    permissions: UDP,
+    permissions: BROADCAST,
   },
   {
     name: "multicast-sender",

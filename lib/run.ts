@@ -9,10 +9,11 @@
 import {
   type CommandSpec,
   formatHelp,
+  langOfArgs,
   type ParsedFlags,
   parseFlags,
 } from "./cli.ts";
-import { describeError, EXIT_OK, exitCodeOf } from "./errors.ts";
+import { describeError, ERROR_WORD, EXIT_OK, exitCodeOf } from "./errors.ts";
 import { Output, printError } from "./output.ts";
 
 /** What a role's body gets: its parsed flags and its output. */
@@ -37,6 +38,8 @@ export async function runRole(
   body: RoleBody,
 ): Promise<number> {
   let out: Output | undefined;
+  // Known before parsing, so that a mistake in the flags is told in it too.
+  const lang = langOfArgs(args);
   try {
     const flags = parseFlags(args, spec);
     if (flags.help) {
@@ -53,7 +56,9 @@ export async function runRole(
     } catch {
       // stdout failed too: the role's own error is the one to tell
     }
-    printError(`${spec.name}: error: ${describeError(err)}`);
+    printError(
+      `${spec.name}: ${ERROR_WORD[lang]}: ${describeError(err, { lang })}`,
+    );
     return exitCodeOf(err);
   }
 }

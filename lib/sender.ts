@@ -73,21 +73,32 @@ export class SendCounter {
   }
 }
 
+/** Options for {@linkcode printSendSummary}. */
+export interface SendSummaryOptions {
+  /**
+   * Tell the time and the rate (default). Off for lines typed by hand, whose
+   * pace is the typist's, not the network's.
+   */
+  rate?: boolean;
+}
+
 /** Prints a sender's summary: one human line, or the `summary` record. */
 export function printSendSummary(
   out: Output,
   summary: SendSummary,
   lang: Lang,
+  options: SendSummaryOptions = {},
 ): void {
   const { sent, bytes, seconds, rate } = summary;
+  const timed = options.rate ?? true;
   out.line(
     lang === "id"
-      ? `selesai: ${sent} datagram (${bytes} byte) dikirim dalam ${
-        seconds.toFixed(3)
-      } s, ${rate} datagram/s`
+      ? `selesai: ${sent} datagram (${bytes} byte) dikirim${
+        timed ? ` dalam ${seconds.toFixed(3)} s, ${rate} datagram/s` : ""
+      }`
       : `done: sent ${plural(sent, "datagram", "datagrams")} (${
         plural(bytes, "byte", "bytes")
-      }) in ${seconds.toFixed(3)} s, ${rate} datagrams/s`,
+      })${timed ? ` in ${seconds.toFixed(3)} s, ${rate} datagrams/s` : ""}`,
   );
   out.record({ ...summary });
 }

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { describeError, RuntimeError } from "./errors.ts";
+import { errorText, RuntimeError } from "./errors.ts";
+import type { Text } from "./i18n.ts";
 
 /** The largest UDP payload over IPv4 (65,535 − 8 UDP − 20 IP header bytes). */
 export const MAX_DATAGRAM = 65507;
@@ -28,21 +29,55 @@ export interface OpenUdpOptions {
  * when the system refuses (exit code 1).
  */
 export function openUdp(options: OpenUdpOptions): Deno.DatagramConn {
+  const { hostname, port } = options;
   try {
     return Deno.listenDatagram({
       transport: "udp",
-      hostname: options.hostname,
-      port: options.port,
+      hostname,
+      port,
       reuseAddress: options.reuseAddress ?? false,
       loopback: options.loopback ?? false,
     });
   } catch (err) {
-    throw new RuntimeError(
-      describeError(err, {
-        doing: `binding udp ${options.hostname}:${options.port}`,
-      }),
-    );
+    const doing = {
+      en: `binding udp ${hostname}:${port}`,
+      id: `mengikat udp ${hostname}:${port}`,
+    };
+    if (err instanceof Deno.errors.AddrInUse && options.reuseAddress) {
+      throw new RuntimeError(sharedPortInUse(doing, port));
+    }
+    throw new RuntimeError(errorText(err, { doing }));
   }
+}
+
+/**
+ * Why a shared port can be taken, and the way out. Deno's `reuseAddress`
+ * sets SO_REUSEADDR; the course's Python receivers set SO_REUSEPORT; Linux
+ * lets sockets share a port only when they all set the same one, so the two
+ * cannot listen on one port in either order.
+ */
+function sharedPortInUse(doing: Text, port: number): Text {
+  const ss = `ss -ulpn 'sport = :${port}'`;
+  return {
+    en:
+      `${doing.en}: address already in use: another program holds this port and does not share it the same way (${ss} shows which); ` +
+      "the course's Python receivers set SO_REUSEPORT, this one SO_REUSEADDR, and Linux will not mix the two: " +
+      "set SO_REUSEADDR in the Python program instead, or pick another --port",
+    id:
+      `${doing.id}: alamat sudah dipakai: program lain memegang port ini dan tidak berbagi dengan cara yang sama (${ss} menunjukkan yang mana); ` +
+      "penerima Python praktikum memakai SO_REUSEPORT, penerima ini SO_REUSEADDR, dan Linux tidak mau mencampur keduanya: " +
+      "pakai SO_REUSEADDR di program Python, atau pilih --port lain",
+  };
+}
+
+/** `--message` longer than one datagram holds: the usage error's text. */
+export function tooLongText(bytes: number): Text {
+  return {
+    en:
+      `--message: ${bytes} bytes is more than a UDP datagram holds (${MAX_DATAGRAM})`,
+    id:
+      `--message: ${bytes} byte melebihi isi satu datagram UDP (${MAX_DATAGRAM})`,
+  };
 }
 
 /** `host:port` of a socket address. */
