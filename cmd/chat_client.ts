@@ -10,7 +10,7 @@ import { plural } from "../lib/i18n.ts";
 import { checkHost, checkPort, resolveIpv4 } from "../lib/addr.ts";
 import { type CommandSpec, stringFlag } from "../lib/cli.ts";
 import { displayBytes } from "../lib/display.ts";
-import { describeError, RuntimeError, UsageError } from "../lib/errors.ts";
+import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
 import { printError } from "../lib/output.ts";
 import { PORTS } from "../lib/payload.ts";
 import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/flags.ts";
@@ -76,7 +76,7 @@ pipe, each line is sent and the program exits at its end (see --keep-open).
 If the server goes away the program says so, tells you what was not sent,
 and exits with code 1.`,
     id:
-      `Di terminal, pesan masuk muncul di atas prompt dan ketikan Anda tetap utuh.
+      `Di terminal, pesan masuk muncul di atas prompt dan ketikanmu tetap utuh.
 Pesan yang dikirim paling panjang ${MAX_LINE_BYTES} byte. Jika input standar berupa
 pipe, setiap baris dikirim dan program keluar di akhirnya (lihat --keep-open).
 Jika server hilang, program memberi tahu, menyebut apa yang tidak terkirim,
@@ -116,9 +116,9 @@ const TEXT = {
     lost: "koneksi ke server terputus",
     stuck: "server tidak menerima semuanya dalam 5 detik",
     unsentInput: (text: string) =>
-      `tidak terkirim (sedang Anda ketik): ${text}`,
+      `tidak terkirim (sedang kamu ketik): ${text}`,
     unsentQueued: (bytes: number) =>
-      `${bytes} byte pesan yang Anda masukkan mungkin tidak sampai ke server`,
+      `${bytes} byte pesan yang kamu masukkan mungkin tidak sampai ke server`,
     summary: (sent: number, received: number) =>
       `selesai: ${sent} baris dikirim, ${received} diterima`,
   },
@@ -138,8 +138,13 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
   const port = checkPort("port", stringFlag(flags, "port")!);
   const name = stringFlag(flags, "name");
   if (name !== undefined) {
-    const problem = nameProblem(name, flags.lang);
-    if (problem) throw new UsageError(`--name: ${problem}`);
+    const problem = nameProblem(name, "en");
+    if (problem) {
+      throw new UsageError({
+        en: `--name: ${problem}`,
+        id: `--name: ${nameProblem(name, "id")}`,
+      });
+    }
   }
   const keepOpen = flags.values["keep-open"] === true;
   const text = TEXT[flags.lang];
@@ -154,7 +159,12 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
     conn.setNoDelay(true);
   } catch (err) {
     throw new RuntimeError(
-      describeError(err, { doing: `connecting to ${host}:${port}` }),
+      errorText(err, {
+        doing: {
+          en: `connecting to ${host}:${port}`,
+          id: `menyambung ke ${host}:${port}`,
+        },
+      }),
     );
   }
   const local = conn.localAddr as Deno.NetAddr;

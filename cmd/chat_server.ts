@@ -16,7 +16,7 @@ import {
   numberFlag,
   stringFlag,
 } from "../lib/cli.ts";
-import { describeError, RuntimeError } from "../lib/errors.ts";
+import { describeError, errorText, RuntimeError } from "../lib/errors.ts";
 import { PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { MAX_LINE_BYTES } from "../lib/chat/framing.ts";
@@ -182,7 +182,12 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
     listener = Deno.listen({ transport: "tcp", hostname: bind, port });
   } catch (err) {
     throw new RuntimeError(
-      describeError(err, { doing: `listening on tcp ${bind}:${port}` }),
+      errorText(err, {
+        doing: {
+          en: `listening on tcp ${bind}:${port}`,
+          id: `mendengarkan di tcp ${bind}:${port}`,
+        },
+      }),
     );
   }
   const local = listener.addr;
@@ -259,12 +264,18 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
         if (stop.stopped) break;
         if (err instanceof Deno.errors.BadResource) throw err;
         // Out of file descriptors and the like: the clients we have go on.
-        show(describeError(err, { doing: "accepting a connection" }));
+        show(describeError(err, {
+          doing: { en: "accepting a connection", id: "menerima koneksi" },
+          lang: flags.lang,
+        }));
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
       hub.serve(conn).catch((err) =>
-        show(describeError(err, { doing: "serving a client" }))
+        show(describeError(err, {
+          doing: { en: "serving a client", id: "melayani klien" },
+          lang: flags.lang,
+        }))
       );
     }
   } finally {

@@ -257,7 +257,10 @@ async function listening(child: Spawned): Promise<Record<string, unknown>> {
   const record = await child.waitFor((r) => r.type === "listening");
   if (!record) {
     await child.exited();
-    throw new RuntimeError(`a receiver did not start: ${child.stderr.trim()}`);
+    throw new RuntimeError({
+      en: `a receiver did not start: ${child.stderr.trim()}`,
+      id: `sebuah penerima tidak mulai: ${child.stderr.trim()}`,
+    });
   }
   return record;
 }
@@ -267,7 +270,10 @@ async function finish(sender: Spawned): Promise<Record<string, unknown>> {
   const code = await sender.exited();
   const summary = sender.records.findLast((r) => r.type === "summary");
   if (code !== 0 || !summary) {
-    throw new RuntimeError(`the sender failed: ${sender.stderr.trim()}`);
+    throw new RuntimeError({
+      en: `the sender failed: ${sender.stderr.trim()}`,
+      id: `pengirim gagal: ${sender.stderr.trim()}`,
+    });
   }
   return summary;
 }
@@ -284,9 +290,12 @@ async function stopAll(
     await child.exited();
     const summary = child.records.findLast((r) => r.type === "summary");
     if (!summary) {
-      throw new RuntimeError(
-        `receiver ${k + 1} printed no summary: ${child.stderr.trim()}`,
-      );
+      throw new RuntimeError({
+        en: `receiver ${k + 1} printed no summary: ${child.stderr.trim()}`,
+        id: `penerima ${
+          k + 1
+        } tidak mencetak ringkasan: ${child.stderr.trim()}`,
+      });
     }
     return {
       order,
@@ -298,7 +307,12 @@ async function stopAll(
 }
 
 function checkStopped(stopped: boolean): void {
-  if (stopped) throw new RuntimeError("stopped before the demo finished");
+  if (stopped) {
+    throw new RuntimeError({
+      en: "stopped before the demo finished",
+      id: "dihentikan sebelum demo selesai",
+    });
+  }
 }
 
 /**

@@ -16,7 +16,7 @@
 
 import { type CommandSpec, stringFlag } from "../lib/cli.ts";
 import {
-  describeError,
+  errorText,
   EXIT_FAILURE,
   EXIT_OK,
   RuntimeError,
@@ -275,32 +275,48 @@ async function lab({ flags, out }: RoleContext): Promise<number> {
   const [command, ...rest] = flags.operands;
   const after = flags.afterDash;
   if (command === undefined) {
-    throw new UsageError(
-      `a command is needed: ${COMMANDS.join(", ")} (see --help)`,
-    );
+    throw new UsageError({
+      en: `a command is needed: ${COMMANDS.join(", ")} (see --help)`,
+      id: `perlu sebuah perintah: ${COMMANDS.join(", ")} (lihat --help)`,
+    });
   }
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new UsageError(
-      `unknown command "${command}" (commands: ${COMMANDS.join(", ")})`,
-    );
+    throw new UsageError({
+      en: `unknown command "${command}" (commands: ${COMMANDS.join(", ")})`,
+      id: `perintah "${command}" tidak dikenal (perintah: ${
+        COMMANDS.join(", ")
+      })`,
+    });
   }
   const cmd = command as Command;
   if (cmd !== "exec" && after.length > 0) {
-    throw new UsageError(`"--" is only for exec HOST -- COMMAND`);
+    throw new UsageError({
+      en: `"--" is only for exec HOST -- COMMAND`,
+      id: `"--" hanya untuk exec HOST -- PERINTAH`,
+    });
   }
   if (cmd !== "run" && cmd !== "exec" && rest.length > 0) {
-    throw new UsageError(`${cmd} takes no arguments, got "${rest[0]}"`);
+    throw new UsageError({
+      en: `${cmd} takes no arguments, got "${rest[0]}"`,
+      id: `${cmd} tidak menerima argumen, ada "${rest[0]}"`,
+    });
   }
   for (const flag of ["all", "report", "keep"]) {
     if (cmd !== "run" && flags.values[flag] !== undefined) {
-      throw new UsageError(`--${flag} is only for run`);
+      throw new UsageError({
+        en: `--${flag} is only for run`,
+        id: `--${flag} hanya untuk run`,
+      });
     }
   }
   const rootfsFlag = stringFlag(flags, "rootfs");
   if (rootfsFlag !== undefined && cmd !== "run" && cmd !== "up") {
-    throw new UsageError(
-      `--rootfs is only for up and run (exec uses the root file system the lab was built with)`,
-    );
+    throw new UsageError({
+      en:
+        `--rootfs is only for up and run (exec uses the root file system the lab was built with)`,
+      id:
+        `--rootfs hanya untuk up dan run (exec memakai root file system tempat lab dibangun)`,
+    });
   }
   const file = stringFlag(flags, "file")!;
   // down and status work without a readable file: they need only the name.
@@ -315,9 +331,12 @@ async function lab({ flags, out }: RoleContext): Promise<number> {
     : loaded;
   const name = stringFlag(flags, "name") ?? topology?.name ?? "progjar";
   if (!LAB_NAME.test(name)) {
-    throw new UsageError(
-      `--name: expected lower-case letters, digits and hyphens (at most 16), got "${name}"`,
-    );
+    throw new UsageError({
+      en:
+        `--name: expected lower-case letters, digits and hyphens (at most 16), got "${name}"`,
+      id:
+        `--name: harus huruf kecil, angka dan tanda hubung (paling banyak 16), bukan "${name}"`,
+    });
   }
 
   const ui: Ui = { out, text: TEXT[flags.lang], name };
@@ -350,7 +369,12 @@ async function lab({ flags, out }: RoleContext): Promise<number> {
 function withRootfs(topology: Topology, dir: string): Topology {
   const rootfs = resolvePath(Deno.cwd() + "/", dir);
   const problem = rootfsProblem(rootfs);
-  if (problem) throw new UsageError(`--rootfs ${dir}: ${problem}`);
+  if (problem) {
+    throw new UsageError({
+      en: `--rootfs ${dir}: ${problem}`,
+      id: `--rootfs ${dir}: ${problem}`,
+    });
+  }
   return {
     ...topology,
     hosts: topology.hosts.map((host) => ({ ...host, rootfs })),
@@ -525,24 +549,42 @@ async function exec(
   if (rest.length !== 1) {
     throw new UsageError(
       rest.length === 0
-        ? "usage: lab exec HOST [-- COMMAND [ARGS…]] (hosts: see lab status)"
-        : `exec takes one host, got ${rest.length} (${
-          rest.join(" ")
-        }); put the command after "--"`,
+        ? {
+          en:
+            "usage: lab exec HOST [-- COMMAND [ARGS…]] (hosts: see lab status)",
+          id:
+            "pemakaian: lab exec HOST [-- PERINTAH [ARGUMEN…]] (host: lihat lab status)",
+        }
+        : {
+          en: `exec takes one host, got ${rest.length} (${
+            rest.join(" ")
+          }); put the command after "--"`,
+          id: `exec menerima satu host, ada ${rest.length} (${
+            rest.join(" ")
+          }); taruh perintahnya setelah "--"`,
+        },
     );
   }
   const host = rest[0];
   const unknownHost = (hosts: { name: string }[]) =>
-    new UsageError(
-      `unknown host "${host}" (hosts: ${shortList(hosts.map((h) => h.name))})`,
-    );
+    new UsageError({
+      en: `unknown host "${host}" (hosts: ${
+        shortList(hosts.map((h) => h.name))
+      })`,
+      id: `host "${host}" tidak dikenal (host: ${
+        shortList(hosts.map((h) => h.name))
+      })`,
+    });
   if (topology && !topology.hosts.some((h) => h.name === host)) {
     throw unknownHost(topology.hosts);
   }
   await checkLabPrivileges();
   const status = await labStatus(name);
   if (!status.up || !status.state) {
-    throw new RuntimeError(`lab "${name}" is not up: run lab up first`);
+    throw new RuntimeError({
+      en: `lab "${name}" is not up: run lab up first`,
+      id: `lab "${name}" tidak menyala: jalankan lab up dulu`,
+    });
   }
   // The lab that runs may have been built from another file.
   const target = status.state.hosts.find((h) => h.name === host);
@@ -593,7 +635,9 @@ async function run(ui: Ui, options: RunOptions): Promise<number> {
       await Deno.writeTextFile(reportPath, "");
     } catch (err) {
       throw new UsageError(
-        describeError(err, { doing: `--report ${reportPath}` }),
+        errorText(err, {
+          doing: { en: `--report ${reportPath}`, id: `--report ${reportPath}` },
+        }),
       );
     }
   }
@@ -604,9 +648,12 @@ async function run(ui: Ui, options: RunOptions): Promise<number> {
       before.up && before.state &&
       !sameNetwork(before.state, stateOf(topology, name))
     ) {
-      throw new RuntimeError(
-        `lab "${name}" is up with other hosts or root file systems (from ${before.state.file}); take it down first: lab down --name ${name}`,
-      );
+      throw new RuntimeError({
+        en:
+          `lab "${name}" is up with other hosts or root file systems (from ${before.state.file}); take it down first: lab down --name ${name}`,
+        id:
+          `lab "${name}" menyala dengan host atau root file system lain (dari ${before.state.file}); matikan dulu: lab down --name ${name}`,
+      });
     }
     let builtHere = false;
     if (!before.up) {
@@ -667,23 +714,33 @@ function pickScenarios(
 ): Scenario[] {
   const known = topology.scenarios.map((s) => s.name).join(", ");
   if (all && wanted.length > 0) {
-    throw new UsageError("give scenario names or --all, not both");
+    throw new UsageError({
+      en: "give scenario names or --all, not both",
+      id: "beri nama skenario atau --all, jangan keduanya",
+    });
   }
   if (all) {
     if (topology.scenarios.length === 0) {
-      throw new UsageError(`${topology.file} has no scenarios`);
+      throw new UsageError({
+        en: `${topology.file} has no scenarios`,
+        id: `${topology.file} tidak punya skenario`,
+      });
     }
     return topology.scenarios;
   }
   if (wanted.length === 0) {
-    throw new UsageError(
-      `run needs a scenario name or --all (scenarios: ${known})`,
-    );
+    throw new UsageError({
+      en: `run needs a scenario name or --all (scenarios: ${known})`,
+      id: `run perlu nama skenario atau --all (skenario: ${known})`,
+    });
   }
   return wanted.map((name) => {
     const scenario = topology.scenarios.find((s) => s.name === name);
     if (!scenario) {
-      throw new UsageError(`unknown scenario "${name}" (scenarios: ${known})`);
+      throw new UsageError({
+        en: `unknown scenario "${name}" (scenarios: ${known})`,
+        id: `skenario "${name}" tidak dikenal (skenario: ${known})`,
+      });
     }
     return scenario;
   });

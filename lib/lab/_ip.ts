@@ -60,7 +60,12 @@ export async function ip(
   if (result.code !== 0 && !options.allowFailure) {
     const reason = result.stderr.trim().split("\n").filter(Boolean).at(-1) ??
       `exit code ${result.code}`;
-    throw new RuntimeError(`ip ${args.slice(0, 4).join(" ")}: ${reason}`);
+    const command = `ip ${args.slice(0, 4).join(" ")}`;
+    // The reason is ip's own words; they are the same in both languages.
+    throw new RuntimeError({
+      en: `${command}: ${reason}`,
+      id: `${command}: ${reason}`,
+    });
   }
   return result;
 }
@@ -76,9 +81,12 @@ export function ipBatch(
 
 /** The error for a machine without `ip`. */
 export function noIp(): RuntimeError {
-  return new RuntimeError(
-    "the lab needs iproute2's `ip` command, which is not installed (Debian/Ubuntu: apt-get install iproute2; Alpine: apk add iproute2)",
-  );
+  return new RuntimeError({
+    en:
+      "the lab needs iproute2's `ip` command, which is not installed (Debian/Ubuntu: apt-get install iproute2; Alpine: apk add iproute2)",
+    id:
+      "lab perlu perintah `ip` dari iproute2, yang belum terpasang (Debian/Ubuntu: apt-get install iproute2; Alpine: apk add iproute2)",
+  });
 }
 
 /** The names of the network namespaces that exist now. */

@@ -150,14 +150,19 @@ export class LabProcess {
         if (this.records[next].type === type) return this.records[next];
       }
       if (this.end) {
-        throw new RuntimeError(
-          `${this.host}: exited (code ${this.end.code}) before a "${type}" record${
-            lastLine(this.stderr)
-          }`,
-        );
+        const last = lastLine(this.stderr);
+        throw new RuntimeError({
+          en:
+            `${this.host}: exited (code ${this.end.code}) before a "${type}" record${last}`,
+          id:
+            `${this.host}: keluar (kode ${this.end.code}) sebelum rekaman "${type}"${last}`,
+        });
       }
       if (signal.aborted) {
-        throw new RuntimeError(`${this.host}: no "${type}" record in time`);
+        throw new RuntimeError({
+          en: `${this.host}: no "${type}" record in time`,
+          id: `${this.host}: rekaman "${type}" tidak datang tepat waktu`,
+        });
       }
       await new Promise<void>((resolve) => {
         this.#wake.push(resolve);

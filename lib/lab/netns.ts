@@ -197,9 +197,12 @@ export async function labUp(
     if (sameNetwork(status.state, wanted)) {
       return { created: false, removed: [] };
     }
-    throw new RuntimeError(
-      `lab "${lab}" is already up with other hosts (from ${status.state.file}); take it down first: lab down --name ${lab}`,
-    );
+    throw new RuntimeError({
+      en:
+        `lab "${lab}" is already up with other hosts (from ${status.state.file}); take it down first: lab down --name ${lab}`,
+      id:
+        `lab "${lab}" sudah menyala dengan host lain (dari ${status.state.file}); matikan dulu: lab down --name ${lab}`,
+    });
   }
   let removed: string[] = [];
   if (status.namespaces.length > 0) removed = await labDown(lab);
@@ -219,7 +222,9 @@ async function build(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const checkAbort = () => {
-    if (signal?.aborted) throw new RuntimeError("interrupted");
+    if (signal?.aborted) {
+      throw new RuntimeError({ en: "interrupted", id: "diinterupsi" });
+    }
   };
   // One process creates every namespace and veth pair; the host end is
   // created inside the host's namespace, the peer inside the switch's.
@@ -345,9 +350,10 @@ export async function labDown(lab: string): Promise<string[]> {
   }
   const left = (await listNetns()).filter((ns) => namespaces.includes(ns));
   if (left.length > 0) {
-    throw new RuntimeError(
-      `could not remove namespaces: ${left.join(", ")}`,
-    );
+    throw new RuntimeError({
+      en: `could not remove namespaces: ${left.join(", ")}`,
+      id: `namespace tidak bisa dihapus: ${left.join(", ")}`,
+    });
   }
   return namespaces.sort();
 }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError, UsageError } from "../errors.ts";
 import { findRole } from "../roles.ts";
 import { type Lang, plural } from "../i18n.ts";
 import { LabProcess, lastLine } from "./_process.ts";
@@ -175,7 +175,10 @@ export async function runScenario(
         for (const host of step.hosts) {
           const target = running.findLast((r) => r.host === host);
           if (!target) {
-            throw new RuntimeError(`${step.where}: nothing runs on ${host}`);
+            throw new RuntimeError({
+              en: `${step.where}: nothing runs on ${host}`,
+              id: `${step.where}: tidak ada yang berjalan di ${host}`,
+            });
           }
           const lines = step.input.map((line) =>
             fillPlaceholders(line, values(topology, host))
@@ -205,7 +208,11 @@ export async function runScenario(
         await Promise.all(
           group.map((r) => r.proc.waitForRecord(step.wait!, signal)),
         );
-        progress(`${step.hosts.join(", ")}: ${step.wait}`);
+        progress(
+          `${step.hosts.join(", ")}: ${
+            options.lang === "id" ? waitWordId(step.wait) : step.wait
+          }`,
+        );
       }
     }
     // The roles that end by themselves: wait for them.
@@ -215,24 +222,30 @@ export async function runScenario(
       ),
       aborted(signal),
     ]);
-    if (signal.aborted) throw new RuntimeError(abortMessage(signal));
+    if (signal.aborted) throw abortMessage(signal);
     await settle(running, scenario.lingerMs, signal);
   } catch (err) {
-    error = err instanceof Error ? err.message : String(err);
+    const lang = options.lang ?? "en";
+    error = err instanceof RuntimeError || err instanceof UsageError
+      ? err.text[lang]
+      : err instanceof Error
+      ? err.message
+      : String(err);
     // After Ctrl+C whatever failed next (a wait, a role stopped early) is
     // its consequence: the verdict is the interruption itself.
     if (
       signal.aborted &&
       (signal.reason === "interrupted" || !(err instanceof RuntimeError))
     ) {
-      error = abortMessage(signal);
+      error = abortMessage(signal).text[lang];
     }
     if (signal.reason === "timeout") {
       const waiting = running.filter((r) => !r.proc.end).map((r) =>
         `${r.host} ${r.step.role}`
       );
+      const still = lang === "id" ? "masih berjalan" : "still running";
       error = `${error} (${scenario.timeoutMs / 1000} s)${
-        waiting.length > 0 ? `; still running: ${waiting.join(", ")}` : ""
+        waiting.length > 0 ? `; ${still}: ${waiting.join(", ")}` : ""
       }`;
     }
   } finally {
@@ -259,17 +272,23 @@ function checkEntries(topology: Topology, scenario: Scenario): void {
     for (const name of step.hosts) {
       const rootfs = topology.hosts.find((h) => h.name === name)?.rootfs;
       if (rootfs !== undefined && !hasRoleCommand(rootfs, role.name)) {
-        throw new RuntimeError(
-          `${step.where}: role ${role.name} is not installed in ${rootfs} (${ROOTFS_HINT})`,
-        );
+        throw new RuntimeError({
+          en:
+            `${step.where}: role ${role.name} is not installed in ${rootfs} (${ROOTFS_HINT})`,
+          id:
+            `${step.where}: peran ${role.name} tidak terpasang di ${rootfs} (buat dengan: sudo deno task alpine-rootfs)`,
+        });
       }
     }
     try {
       Deno.statSync(new URL(role.entry, ROOT));
     } catch {
-      throw new RuntimeError(
-        `${step.where}: role ${role.name} is not built yet (${role.entry} is missing)`,
-      );
+      throw new RuntimeError({
+        en:
+          `${step.where}: role ${role.name} is not built yet (${role.entry} is missing)`,
+        id:
+          `${step.where}: peran ${role.name} belum dibangun (${role.entry} tidak ada)`,
+      });
     }
   }
 }
@@ -541,7 +560,7 @@ function textsOf(records: Record<string, unknown>[]): string[] {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) {
-    return Promise.reject(new RuntimeError(abortMessage(signal)));
+    return Promise.reject(abortMessage(signal));
   }
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -551,7 +570,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new RuntimeError(abortMessage(signal)));
+      reject(abortMessage(signal));
     };
     signal.addEventListener("abort", onAbort, { once: true });
   });
@@ -564,8 +583,24 @@ function aborted(signal: AbortSignal): Promise<void> {
   });
 }
 
-function abortMessage(signal: AbortSignal): string {
-  return signal.reason === "timeout"
-    ? "the scenario did not finish within its timeout"
-    : "interrupted";
+function abortMessage(signal: AbortSignal): RuntimeError {
+  return new RuntimeError(
+    signal.reason === "timeout"
+      ? {
+        en: "the scenario did not finish within its timeout",
+        id: "skenario tidak selesai dalam batas waktunya",
+      }
+      : { en: "interrupted", id: "diinterupsi" },
+  );
+}
+
+/** A record type a step waits for, as a progress word in Indonesian. */
+function waitWordId(type: string): string {
+  const words: Record<string, string> = {
+    listening: "mendengarkan",
+    sending: "mengirim",
+    connected: "tersambung",
+    summary: "ringkasan",
+  };
+  return words[type] ?? type;
 }

@@ -51,7 +51,11 @@ const TEXT = {
     note: (p: ProcessResult, first: number, missed: number, gaps: number) =>
       `${p.host} (mulai pada ${
         seconds(p.startedMs)
-      } s): angka pertama ${first}, jadi ${missed} datagram yang dikirim sebelum ia mendengarkan terlewat; ${gaps} hilang selama mendengarkan`,
+      } s): angka pertama ${first}, ${
+        missed === 0
+          ? "tidak ada yang terlewat sebelum ia mendengarkan"
+          : `jadi ${missed} datagram yang dikirim sebelum ia mendengarkan terlewat`
+      }; ${gaps} hilang selama mendengarkan`,
   },
 };
 

@@ -210,12 +210,18 @@ export async function loadTopology(
   try {
     text = await Deno.readTextFile(path);
   } catch (err) {
-    const reason = err instanceof Deno.errors.NotFound
-      ? "no such file"
-      : err instanceof Error
+    const detail = err instanceof Error
       ? err.message.split("\n", 1)[0]
       : String(err);
-    throw new UsageError(`${path}: cannot read the topology file: ${reason}`);
+    const missing = err instanceof Deno.errors.NotFound;
+    throw new UsageError({
+      en: `${path}: cannot read the topology file: ${
+        missing ? "no such file" : detail
+      }`,
+      id: `${path}: berkas topologi tidak bisa dibaca: ${
+        missing ? "berkas tidak ada" : detail
+      }`,
+    });
   }
   return parseTopology(text, { ...options, file: path });
 }
