@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { runRole } from "./_harness.ts";
+import { commandSucceeds, runRole, spawn, startRole } from "./_harness.ts";
+import { HAS_TMUX, Terminal } from "./_pty.ts";
 import { startSharedReceivers, summaryOf } from "./_udp.ts";
 
 /** [role, args, what the one line must say] */
@@ -31,11 +32,25 @@ Deno.test("bad flags, ports, addresses and languages: exit 2, one line", async (
     [
       "broadcast-receiver",
       ["--port", "-1"],
-      /--port: a value starting with "-"/,
+      /--port: expected a port from 0 to 65535, got "-1"/,
+    ],
+    [
+      "broadcast-receiver",
+      ["--message", "-x"],
+      /unknown flag --message \(see --help\)/,
+    ],
+    [
+      "broadcast-sender",
+      ["--message", "-x"],
+      /--message: a value starting with "-" must be written --message=VALUE/,
     ],
     ["broadcast-receiver", ["--port=-1"], /--port: expected a port/],
     ["broadcast-receiver", ["--bind", "999.0.0.1"], /--bind: expected/],
-    ["broadcast-receiver", ["--count", "x"], /--count: expected a whole/],
+    [
+      "broadcast-receiver",
+      ["--count", "x"],
+      /--count: must be a positive whole number/,
+    ],
     [
       "broadcast-receiver",
       ["--duration=-2"],
@@ -72,7 +87,11 @@ Deno.test("broadcast-sender with a bad flag exits 2 and sends nothing", async ()
     ["broadcast-sender", ["--to", "127.255.255.256"], /--to: expected an IPv4/],
     ["broadcast-sender", [...loopback, "--port", "65536"], /--port: expected/],
     ["broadcast-sender", [...loopback, "--bind", "lo"], /--bind: expected/],
-    ["broadcast-sender", [...loopback, "--count", "0"], /--count: expected/],
+    [
+      "broadcast-sender",
+      [...loopback, "--count", "0"],
+      /--count: must be a positive whole number/,
+    ],
     [
       "broadcast-sender",
       [...loopback, "--interval=-1"],
@@ -122,7 +141,11 @@ Deno.test("multicast-sender with a group outside 224/4 or a TTL outside 0-255 ex
       /--ttl: expected a whole number from 0 to 255/,
     ],
     ["multicast-sender", [...loopback, "--ttl=-1"], /--ttl: expected/],
-    ["multicast-sender", [...loopback, "--count=-5"], /--count: expected/],
+    [
+      "multicast-sender",
+      [...loopback, "--count=-5"],
+      /--count: must be a positive whole number/,
+    ],
     ["multicast-sender", [...loopback, "--port", "0"], /--port: expected/],
   ]);
   procs[0].kill("SIGTERM");
@@ -186,4 +209,255 @@ Deno.test("a port already in use, or an address not on this host: exit 1, one li
   } finally {
     taken.close();
   }
+});
+
+Deno.test("a mistyped flag gets the flag it was probably meant to be", async () => {
+  await expectUsageErrors([
+    [
+      "udp-client",
+      ["--prot", "5"],
+      /^udp-client: error: unknown flag --prot \(did you mean --port\?\)$/m,
+    ],
+    [
+      "udp-server",
+      ["--cuont=3"],
+      /unknown flag --cuont \(did you mean --count\?\)/,
+    ],
+    ["multicast-sender", ["--grop", "224.1.1.1"], /did you mean --group\?/],
+    ["broadcast-receiver", ["--quite"], /did you mean --quiet\?/],
+    // Nothing close: the pointer to --help, no guess.
+    ["udp-client", ["--xyz"], /unknown flag --xyz \(see --help\)$/m],
+  ]);
+});
+
+Deno.test("a negative or zero count says it must be a positive whole number", async () => {
+  const positive =
+    /--count: must be a positive whole number \(1, 2, 3, …\), got "-3"$/m;
+  await expectUsageErrors([
+    ["broadcast-receiver", ["--count", "-3"], positive],
+    ["broadcast-receiver", ["-c", "-3"], positive],
+    ["udp-server", ["--count=-3"], positive],
+    ["multicast-receiver", ["--count", "0"], /must be a positive whole number/],
+    [
+      "broadcast-sender",
+      ["--to", "127.255.255.255", "--count", "-3"],
+      positive,
+    ],
+    // Other ranges keep saying the range.
+    [
+      "multicast-sender",
+      ["--ttl", "-1"],
+      /--ttl: expected a whole number from 0 to 255, got "-1"/,
+    ],
+  ]);
+});
+
+Deno.test("broadcast-receiver bound to the host's own address says at start that no broadcast will come, and names the fix", async () => {
+  const { procs: [open], port } = await startSharedReceivers(
+    "broadcast-receiver",
+    1,
+    ["--quiet"],
+  );
+  const own = startRole("broadcast-receiver", [
+    "--json",
+    "--quiet",
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--duration",
+    "20",
+  ]);
+  await own.waitForRecord("listening");
+  const sent = await runRole("broadcast-sender", [
+    "--bind",
+    "127.0.0.1",
+    "--to",
+    "127.255.255.255",
+    "--port",
+    String(port),
+    "--count",
+    "3",
+    "--interval",
+    "20",
+    "--quiet",
+  ]);
+  assert.equal(sent.code, 0, sent.stderr);
+  assert.equal(sent.stderr, "", "a broadcast address: no note");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  open.kill("SIGTERM");
+  own.kill("SIGTERM");
+  await Promise.all([open.finished(), own.finished()]);
+  // The claim holds: the 0.0.0.0 receiver got all three, this one none.
+  assert.equal(summaryOf(open).received, 3);
+  assert.equal(summaryOf(own).received, 0);
+  assert.equal(
+    own.stderr,
+    "broadcast-receiver: note: 127.0.0.1 is this host's own address on lo, and broadcasts (to 127.255.255.255) do not reach a socket bound to it; to receive them, leave out --bind (0.0.0.0, every address)\n",
+  );
+  const id = await runRole("broadcast-receiver", [
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "--duration",
+    "0.2",
+    "--lang",
+    "id",
+  ]);
+  assert.equal(id.code, 0);
+  assert.match(
+    id.stderr,
+    /^broadcast-receiver: catatan: 127\.0\.0\.1 adalah alamat host ini sendiri di lo, .* hilangkan --bind/,
+  );
+});
+
+Deno.test("broadcast-sender --to one host's address: one line saying it is unicast, naming the subnet's broadcast address", async () => {
+  const { procs: [receiver], port } = await startSharedReceivers(
+    "broadcast-receiver",
+    1,
+    ["--quiet"],
+  );
+  const args = ["--bind", "127.0.0.1", "--port", String(port), "--count", "1"];
+  const en = await runRole("broadcast-sender", [...args, "--to", "127.0.0.1"]);
+  const id = await runRole("broadcast-sender", [
+    ...args,
+    "--to",
+    "127.0.0.1",
+    "--lang",
+    "id",
+  ]);
+  receiver.kill("SIGTERM");
+  await receiver.finished();
+  assert.equal(en.code, 0);
+  assert.equal(
+    en.stderr,
+    "broadcast-sender: note: 127.0.0.1 is one host's address, so this is unicast to that host only; the broadcast address of 127.0.0.0/8 is 127.255.255.255\n",
+  );
+  assert.equal(
+    id.stderr,
+    "broadcast-sender: catatan: 127.0.0.1 adalah alamat satu host, jadi ini unicast ke host itu saja; alamat broadcast 127.0.0.0/8 adalah 127.255.255.255\n",
+  );
+  // Unicast does arrive, at that one host.
+  assert.equal(summaryOf(receiver).received, 2);
+});
+
+Deno.test({
+  name:
+    "multicast-sender in a terminal: lines typed by hand get no datagrams/s rate; a --count run does",
+  ignore: !HAS_TMUX,
+  async fn() {
+    const term = await Terminal.start(
+      "deno task --quiet multicast-sender --bind 127.0.0.1 --port 9 --lang en",
+    );
+    try {
+      await term.waitFor(/^enter message :$/m);
+      await term.type("halo");
+      await term.press("Enter");
+      await term.waitFor("sent 4 bytes to 224.1.1.1:9");
+      await term.type("semua");
+      await term.press("Enter");
+      await term.waitFor("sent 5 bytes");
+      await term.press("C-c");
+      const screen = await term.waitFor(/^done: /m);
+      assert.match(screen, /^done: sent 2 datagrams \(9 bytes\)$/m);
+      assert.doesNotMatch(screen, /datagrams\/s/);
+    } finally {
+      await term.close();
+    }
+    const flood = await runRole("multicast-sender", [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      "9",
+      "--message",
+      "x",
+      "--count",
+      "3",
+    ]);
+    assert.match(
+      flood.stdout,
+      /^done: sent 3 datagrams \(3 bytes\) in \d+\.\d{3} s, \d+ datagrams\/s$/m,
+    );
+  },
+});
+
+/** A python3 socket with SO_REUSEPORT on 127.0.0.1:`port`, as the course's receivers. */
+function pythonReceiver(port: number) {
+  const program = [
+    "import socket, sys, time",
+    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+    "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)",
+    "s.bind(('127.0.0.1', int(sys.argv[1])))",
+    "print('bound', flush=True)",
+    "time.sleep(20)",
+  ].join("\n");
+  return spawn("python3", "python3", ["-c", program, String(port)]);
+}
+
+Deno.test({
+  name:
+    "a port held by a Python receiver with SO_REUSEPORT: the error names the cause, ss -ulpn and the way out",
+  ignore: !(await commandSucceeds("python3", [
+    "-c",
+    "import socket; socket.SO_REUSEPORT",
+  ])),
+  async fn() {
+    const free = Deno.listenDatagram({
+      transport: "udp",
+      hostname: "127.0.0.1",
+      port: 0,
+    });
+    const port = (free.addr as Deno.NetAddr).port;
+    free.close();
+    const python = pythonReceiver(port);
+    try {
+      await python.waitForLine((line) => line === "bound");
+      const cases: [string, string[]][] = [
+        ["broadcast-receiver", ["--port", String(port)]],
+        ["multicast-receiver", [
+          "--port",
+          String(port),
+          "--interface",
+          "127.0.0.1",
+        ]],
+      ];
+      for (const [role, args] of cases) {
+        const en = await runRole(role, args);
+        assert.equal(en.code, 1, en.stderr);
+        assert.equal(en.stderr.trimEnd().split("\n").length, 1, en.stderr);
+        assert.match(
+          en.stderr,
+          new RegExp(
+            `^${role}: error: binding udp 0\\.0\\.0\\.0:${port}: address already in use: .*\\(ss -ulpn 'sport = :${port}' shows which\\); the course's Python receivers set SO_REUSEPORT, this one SO_REUSEADDR, .*: set SO_REUSEADDR in the Python program instead, or pick another --port$`,
+            "m",
+          ),
+        );
+        const id = await runRole(role, [...args, "--lang", "id"]);
+        assert.equal(id.code, 1);
+        assert.match(
+          id.stderr,
+          /galat: mengikat udp .*: alamat sudah dipakai: .*SO_REUSEPORT.*pakai SO_REUSEADDR di program Python, atau pilih --port lain$/m,
+        );
+      }
+    } finally {
+      python.kill("SIGTERM");
+      await python.finished();
+    }
+    // The other order fails too, in the Python program: the README says so.
+    const ours = startRole("broadcast-receiver", [
+      "--json",
+      "--port",
+      String(port),
+      "--duration",
+      "20",
+    ]);
+    await ours.waitForRecord("listening");
+    const late = pythonReceiver(port);
+    const end = await late.finished();
+    ours.kill("SIGTERM");
+    await ours.finished();
+    assert.notEqual(end.code, 0);
+    assert.match(end.stderr, /Address already in use/);
+  },
 });
