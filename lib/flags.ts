@@ -111,8 +111,9 @@ export function sharedPortFlag(port: number): FlagSpec {
     valueName: "PORT",
     help: {
       en:
-        "UDP port, shared with other receivers on this host (0: any free port)",
-      id: "port UDP, dipakai bersama penerima lain di host ini (0: port bebas)",
+        "UDP port, shared with other receivers on this host, not with programs that set SO_REUSEPORT (0: any free port)",
+      id:
+        "port UDP, dipakai bersama penerima lain di host ini, tidak dengan program yang memakai SO_REUSEPORT (0: port bebas)",
     },
   };
 }

@@ -301,6 +301,8 @@ Deno.test({
       );
       assert.match(id.stdout, /^no-server: GAGAL \(\d+\.\d s\)$/m);
       assert.doesNotMatch(id.stdout, /FAIL\b|wanted|started at/);
+      // Progress words too: the wait for "listening" reads in Indonesian.
+      assert.match(id.stdout, /^ {2}alpine-2: mendengarkan$/m);
 
       // Nothing of the run is left running; the lab is still up.
       const status = await lab(["status", "--json", "--name", name]);
