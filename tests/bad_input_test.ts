@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { commandSucceeds, runRole, spawn, startRole } from "./_harness.ts";
-import { HAS_TMUX, Terminal } from "./_pty.ts";
+import {
+  commandSucceeds,
+  roleCommand,
+  runRole,
+  spawn,
+  startRole,
+} from "./_harness.ts";
+import { HAS_TMUX, shellQuote, Terminal } from "./_pty.ts";
 import { startSharedReceivers, summaryOf } from "./_udp.ts";
 
 /** [role, args, what the one line must say] */
@@ -347,9 +353,16 @@ Deno.test({
     "multicast-sender in a terminal: lines typed by hand get no datagrams/s rate; a --count run does",
   ignore: !HAS_TMUX,
   async fn() {
-    const term = await Terminal.start(
-      "deno task --quiet multicast-sender --bind 127.0.0.1 --port 9 --lang en",
-    );
+    // The command line `deno task multicast-sender …` runs, typed directly.
+    const command = roleCommand("multicast-sender", [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      "9",
+      "--lang",
+      "en",
+    ]).map(shellQuote).join(" ");
+    const term = await Terminal.start(command);
     try {
       await term.waitFor(/^enter message :$/m);
       await term.type("halo");
@@ -360,6 +373,7 @@ Deno.test({
       await term.waitFor("sent 5 bytes");
       await term.press("C-c");
       const screen = await term.waitFor(/^done: /m);
+      assert.equal(await term.exitCode(), 0);
       assert.match(screen, /^done: sent 2 datagrams \(9 bytes\)$/m);
       assert.doesNotMatch(screen, /datagrams\/s/);
     } finally {

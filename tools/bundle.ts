@@ -52,7 +52,7 @@ export async function buildBundle(
     "cmd/progjar.ts",
   ], { env: { NO_COLOR: "1" }, timeoutMs: 300_000 });
   const code = await Deno.readTextFile(tmp);
-  if (!code.includes("progjar: unknown role")) {
+  if (!code.includes("usage: progjar <role>")) {
     throw new ToolError(
       `deno bundle wrote ${tmp} without the multi-call program`,
     );
