@@ -5,6 +5,7 @@ import { parseSubnet } from "../lib/lab/_subnet.ts";
 import { privilegeProblem } from "../lib/lab/netns.ts";
 import {
   loadTopology,
+  MAX_NESTING,
   parseDuration,
   parseTopology,
   scenarioDescription,
@@ -226,6 +227,44 @@ Deno.test("subnets: multicast, loopback, 0.0.0.0/8 and 240.0.0.0/4 are refused",
     assert.match(
       stderr.trim(),
       /^lab: error: [^\n]*:3:11: network\.subnet: 224\.1\.1\.0\/24 is multicast \(224\.0\.0\.0\/4\): hosts cannot have these addresses$/,
+    );
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("lab.yaml nested too deeply: one line with its position, not a stack overflow", async () => {
+  const flow = BASE + `scenarios: ${"[".repeat(5000)}${"]".repeat(5000)}\n`;
+  assert.deepEqual(problems(flow), [
+    // The top-level mapping is the first level, the first "[" the second.
+    `x.yaml:7:${
+      11 + MAX_NESTING
+    }: nested too deeply (more than ${MAX_NESTING} levels)`,
+  ]);
+  const maps = BASE + `scenarios: ${"{a: ".repeat(2000)}1${"}".repeat(2000)}\n`;
+  assert.match(problems(maps)[0], /^x\.yaml:7:\d+: nested too deeply/);
+  const block = BASE + "scenarios:\n" +
+    Array.from({ length: 1500 }, (_, i) => `${" ".repeat(i + 1)}- `).join(
+      "\n",
+    ) +
+    "x\n";
+  assert.match(problems(block)[0], /^x\.yaml:\d+:\d+: nested too deeply/);
+  // At the limit it is only the usual problems.
+  const fine = BASE +
+    `scenarios: ${"[".repeat(MAX_NESTING - 1)}${"]".repeat(MAX_NESTING - 1)}\n`;
+  assert.doesNotMatch(problems(fine).join("\n"), /nested too deeply/);
+  // As a person meets it: one line, exit 2.
+  const path = await tempYaml(flow);
+  try {
+    const { code, stderr } = await lab(["up", "--file", path]);
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      new RegExp(
+        `^lab: error: [^\\n]*:7:${
+          11 + MAX_NESTING
+        }: nested too deeply \\(more than ${MAX_NESTING} levels\\)\\n$`,
+      ),
     );
   } finally {
     await Deno.remove(path);
