@@ -19,6 +19,7 @@ import {
   Parser,
   type Scalar,
 } from "yaml";
+import { displayText } from "../display.ts";
 import { UsageError } from "../errors.ts";
 import type { CommandSpec } from "../cli.ts";
 import { findRole } from "../roles.ts";
@@ -338,7 +339,8 @@ class Checker {
   }
 
   problemAt(offset: number, message: string): void {
-    this.problems.push(`${this.where(offset)}: ${message}`);
+    // Messages quote the file's text: escaped, like peer bytes.
+    this.problems.push(displayText(`${this.where(offset)}: ${message}`));
   }
 
   problem(node: Node | null | undefined, message: string, end = 0): void {
@@ -565,8 +567,10 @@ class Checker {
   ): { en: string; id?: string } {
     if (!entry) return { en: "" };
     const where = `${label}: description`;
+    // Only ever shown (terminal, report): control characters and line
+    // breaks escaped here, once for every place it appears.
     if (!isMap(entry.value)) {
-      return { en: this.string(entry.value, where, end) ?? "" };
+      return { en: displayText(this.string(entry.value, where, end) ?? "") };
     }
     const entries = this.map(entry.value, where, end, ["en", "id"]);
     const text = (lang: string) => {
@@ -579,7 +583,10 @@ class Checker {
     };
     const en = text("en");
     const id = text("id");
-    return { en: en ?? "", ...(id === undefined ? {} : { id }) };
+    return {
+      en: displayText(en ?? ""),
+      ...(id === undefined ? {} : { id: displayText(id) }),
+    };
   }
 
   step(
