@@ -110,6 +110,15 @@ Deno.test("summary: one table per role, with its own summary fields and the chec
     "lastSeq",
   ]);
   assert.deepEqual(tables[1].rows[1].at(-1), "FAIL exit: 1: boom");
+  // outOfRange only when a receiver counted some.
+  assert.ok(!tables[1].header.includes("outOfRange"));
+  const forged = {
+    ...RESULT,
+    processes: RESULT.processes.map((p, i) =>
+      i === 1 ? { ...p, summary: { ...p.summary, outOfRange: 3 } } : p
+    ),
+  };
+  assert.ok(summaryTables(forged)[1].header.includes("outOfRange"));
   const text = formatTable(tables[1]);
   assert.match(text, /^alpine-2 +broadcast-receiver +0 +40 +318 +357 /m);
 });

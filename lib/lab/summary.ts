@@ -112,6 +112,10 @@ function roleTable(processes: ProcessResult[], lang: Lang): Table {
     for (const key of Object.keys(p.summary ?? {})) {
       if (key === "type" || fields.includes(key)) continue;
       if (!numbered && SEQUENCE_FIELDS.includes(key)) continue;
+      // Forged numbers are rare: a column of zeros is noise.
+      if (key === "outOfRange" && processes.every((p) => !p.summary?.[key])) {
+        continue;
+      }
       fields.push(key);
     }
   }
