@@ -59,10 +59,12 @@ export const SPEC: CommandSpec = {
   notes: {
     en:
       "On exit (--count, --duration, Ctrl+C, SIGTERM) a summary tells the first number\n" +
-      "received, how many were sent before this receiver started and how many were lost.",
+      "received, how many were sent before this receiver started and how many are missing\n" +
+      "between the first and the last (what came after the last only the sender knows).",
     id:
       "Saat keluar (--count, --duration, Ctrl+C, SIGTERM) ringkasan menyebut angka pertama\n" +
-      "yang diterima, berapa yang dikirim sebelum penerima ini mulai dan berapa yang hilang.",
+      "yang diterima, berapa yang dikirim sebelum penerima ini mulai dan berapa yang terlewat\n" +
+      "antara angka pertama dan terakhir (yang sesudah angka terakhir hanya diketahui pengirim).",
   },
 };
 

@@ -111,6 +111,7 @@ const TEXT = {
       "first number",
       "missed before first",
       "lost while listening",
+      "lost after last",
     ],
     order: {
       "receivers-first": "receivers first",
@@ -136,6 +137,7 @@ const TEXT = {
       "angka pertama",
       "terlewat sebelum mulai",
       "hilang saat mendengarkan",
+      "hilang setelah terakhir",
     ],
     order: {
       "receivers-first": "penerima dulu",
@@ -239,6 +241,7 @@ async function demo({ flags, out }: RoleContext): Promise<number> {
       ...row.summary,
       missing: missedBefore(row, count) + row.summary.gaps,
       missedBeforeFirst: missedBefore(row, count),
+      lostAfterLast: lostAfterLast(row, count),
       type: "row",
       order: row.order,
       receiver: row.receiver,
@@ -323,6 +326,16 @@ function missedBefore(row: Row, sent: number): number {
   return row.summary.firstSeq === null ? sent : row.summary.missedBeforeFirst;
 }
 
+/**
+ * What was sent after a receiver's last number: it listened until the
+ * sender had finished, so the sender's count tells what it lost at the end,
+ * which the receiver itself cannot see.
+ */
+function lostAfterLast(row: Row, sent: number): number {
+  const last = row.summary.lastSeq;
+  return last === null ? 0 : Math.max(0, sent - last);
+}
+
 function printTable(
   out: Output,
   rows: Row[],
@@ -337,6 +350,7 @@ function printTable(
     row.summary.firstSeq === null ? text.none : String(row.summary.firstSeq),
     String(missedBefore(row, sent)),
     String(row.summary.gaps),
+    String(lostAfterLast(row, sent)),
   ]);
   const all = [text.header, ...cells];
   const widths = text.header.map((_, i) =>
@@ -365,7 +379,10 @@ function answerText(rows: Row[], sent: number, lang: Lang): string {
       : String(r.summary.firstSeq)
   ).join(", ");
   const missed = late.map((r) => missedBefore(r, sent)).join(", ");
-  const lost = rows.reduce((sum, r) => sum + r.summary.gaps, 0);
+  const lost = rows.reduce(
+    (sum, r) => sum + r.summary.gaps + lostAfterLast(r, sent),
+    0,
+  );
   const range = (values: number[]) =>
     Math.min(...values) === Math.max(...values)
       ? String(values[0])

@@ -162,7 +162,9 @@ const SUMMARY_TEXT = {
         plural(s.received, "datagram", "datagrams")
       } received (${s.invalid} without a number, ${
         plural(s.duplicates, "duplicate", "duplicates")
-      }, ${s.outOfOrder} out of order)`,
+      }, ${s.outOfOrder} out of order${
+        s.outOfRange > 0 ? `, ${s.outOfRange} out of range` : ""
+      })`,
     received: (n: number) =>
       `summary: ${plural(n, "datagram", "datagrams")} received`,
     messages: (n: number) =>
@@ -172,12 +174,18 @@ const SUMMARY_TEXT = {
       s.missedBeforeFirst === 0
         ? `first number ${s.firstSeq}: missed none before this receiver started`
         : `first number ${s.firstSeq}: missed ${s.missedBeforeFirst} sent before this receiver started`,
+    // What came after the last number is unknown here: only the sender's
+    // count can tell (lab run, the demo).
     rest: (s: SequenceSummary) =>
-      `last number ${s.lastSeq}; ${s.gaps} lost while listening`,
+      `last number ${s.lastSeq}; ${
+        s.gaps === 0 ? "none" : s.gaps
+      } missing between ${s.firstSeq} and ${s.lastSeq}`,
   },
   id: {
     counts: (s: SequenceSummary) =>
-      `ringkasan: ${s.received} datagram diterima (${s.invalid} tanpa angka, ${s.duplicates} duplikat, ${s.outOfOrder} tidak berurutan)`,
+      `ringkasan: ${s.received} datagram diterima (${s.invalid} tanpa angka, ${s.duplicates} duplikat, ${s.outOfOrder} tidak berurutan${
+        s.outOfRange > 0 ? `, ${s.outOfRange} di luar jangkauan` : ""
+      })`,
     received: (n: number) => `ringkasan: ${n} datagram diterima`,
     messages: (n: number) => `ringkasan: ${n} pesan diterima`,
     none: "tidak ada datagram berangka yang diterima",
@@ -186,7 +194,9 @@ const SUMMARY_TEXT = {
         ? `angka pertama ${s.firstSeq}: tidak ada yang terlewat sebelum penerima ini mulai`
         : `angka pertama ${s.firstSeq}: terlewat ${s.missedBeforeFirst} yang dikirim sebelum penerima ini mulai`,
     rest: (s: SequenceSummary) =>
-      `angka terakhir ${s.lastSeq}; ${s.gaps} hilang selama mendengarkan`,
+      `angka terakhir ${s.lastSeq}; ${
+        s.gaps === 0 ? "tidak ada yang" : s.gaps
+      } terlewat antara ${s.firstSeq} dan ${s.lastSeq}`,
   },
 };
 
@@ -202,7 +212,8 @@ export interface SummaryOptions {
 /**
  * The summary in words, answering the broadcast lab's question: the first
  * number seen, how many were sent before this receiver started, how many
- * were lost while it listened.
+ * are missing between its first and last numbers. What was sent after the
+ * last number only the sender's count can tell.
  */
 export function formatSummary(
   summary: SequenceSummary,

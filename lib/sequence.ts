@@ -5,6 +5,8 @@
  * Sequence numbers start at 1, so a receiver that starts late has missed
  * `firstSeq - 1` datagrams before its first one (`missedBeforeFirst`), and
  * any other hole up to `lastSeq` is a loss while it was listening (`gaps`).
+ * A receiver cannot know what was sent after `lastSeq`: only a comparison
+ * with the sender's count can (`lab run`, the demo).
  *
  * @module
  */
@@ -31,24 +33,68 @@ export interface SequenceSummary {
   outOfOrder: number;
   /** Datagrams with no sequence number. */
   invalid: number;
+  /**
+   * Datagrams whose number is implausibly far from the stream (see
+   * {@linkcode SequenceTracker}): not counted as received numbers or gaps.
+   */
+  outOfRange: number;
 }
 
-const PAGE_BITS = 1 << 16;
+/** No sender counts this far (over 100 days at 100,000 datagrams/s). */
+export const MAX_SEQUENCE = 1e12;
+/**
+ * How far a number may run ahead of the first one: this many, plus
+ * {@linkcode MAX_RATE} per second since the first arrived.
+ */
+export const MAX_JUMP = 1_000_000;
+/** Datagrams per second no sender reaches (ours sends ~100,000/s). */
+export const MAX_RATE = 1_000_000;
+/** Runs of consecutive numbers kept; older ones are folded into counts. */
+export const MAX_RUNS = 4096;
+
+/** Options for {@linkcode SequenceTracker}. */
+export interface TrackerOptions {
+  /** Milliseconds from any fixed point; default `performance.now`. */
+  now?: () => number;
+}
 
 /**
- * Tracks the sequence numbers seen. Memory grows with the numbers actually
- * received (a sparse bitmap of 8 KiB pages), never with a number a peer
- * merely claims, so a forged `angka 999999999999` costs one page.
+ * Tracks the sequence numbers seen, in bounded memory and constant time per
+ * datagram, whatever numbers a peer sends.
+ *
+ * The numbers received are kept as runs of consecutive numbers (a loss-free
+ * stream is one run). At most {@linkcode MAX_RUNS} runs are kept: beyond
+ * that the lowest run is folded into counts, and a number at or below it
+ * arriving later can no longer be told new from duplicate (it counts as out
+ * of order only). A number above {@linkcode MAX_SEQUENCE}, or more than
+ * {@linkcode MAX_JUMP} plus {@linkcode MAX_RATE} per second above the first
+ * number, is no sender's: it counts as `outOfRange`, not as a gap.
  */
 export class SequenceTracker {
   #received = 0;
   #distinct = 0;
   #first: number | null = null;
+  #firstAt = 0;
+  /** Numbers up to here are plausible without reading the clock. */
+  #ceiling = 0;
   #last: number | null = null;
   #duplicates = 0;
   #outOfOrder = 0;
   #invalid = 0;
-  #pages = new Map<number, Uint8Array>();
+  #outOfRange = 0;
+  /** Distinct numbers below the first one (they arrived late). */
+  #belowFirst = 0;
+  /** Numbers up to here are folded into `#distinct`; runs lie above it. */
+  #floor = 0;
+  /** Sorted, disjoint, non-adjacent runs `[starts[i], ends[i]]`. */
+  #starts: number[] = [];
+  #ends: number[] = [];
+  #now: () => number;
+
+  /** Creates an empty tracker. */
+  constructor(options: TrackerOptions = {}) {
+    this.#now = options.now ?? (() => performance.now());
+  }
 
   /** Records one datagram: its sequence number, or `undefined` if it had none. */
   add(seq: number | undefined): void {
@@ -57,25 +103,45 @@ export class SequenceTracker {
       this.#invalid++;
       return;
     }
-    if (this.#first === null) this.#first = seq;
-    const pageIndex = Math.floor(seq / PAGE_BITS);
-    let page = this.#pages.get(pageIndex);
-    if (page === undefined) {
-      page = new Uint8Array(PAGE_BITS / 8);
-      this.#pages.set(pageIndex, page);
-    }
-    const bit = seq % PAGE_BITS;
-    const mask = 1 << (bit & 7);
-    if (page[bit >> 3] & mask) {
-      this.#duplicates++;
+    const last = this.#last;
+    // The fast path: the next number of a stream.
+    if (last !== null && seq === last + 1) {
+      this.#ends[this.#ends.length - 1] = seq;
+      this.#last = seq;
+      this.#distinct++;
       return;
     }
-    page[bit >> 3] |= mask;
-    this.#distinct++;
-    if (this.#last === null || seq > this.#last) {
+    if (!this.#plausible(seq)) {
+      this.#outOfRange++;
+      return;
+    }
+    if (last === null) {
+      this.#first = seq;
+      this.#firstAt = this.#now();
+      this.#ceiling = seq + MAX_JUMP;
       this.#last = seq;
+      this.#starts.push(seq);
+      this.#ends.push(seq);
+      this.#distinct++;
+      return;
+    }
+    if (seq > last) {
+      this.#starts.push(seq);
+      this.#ends.push(seq);
+      this.#last = seq;
+      this.#distinct++;
+      this.#fold();
+      return;
+    }
+    this.#outOfOrder++;
+    if (seq <= this.#floor) return; // folded: new or duplicate, unknown
+    if (this.#insert(seq)) {
+      this.#distinct++;
+      if (seq < this.#first!) this.#belowFirst++;
+      this.#fold();
     } else {
-      this.#outOfOrder++;
+      this.#outOfOrder--;
+      this.#duplicates++;
     }
   }
 
@@ -84,9 +150,7 @@ export class SequenceTracker {
     const first = this.#first;
     const last = this.#last;
     const missing = last === null ? 0 : last - this.#distinct;
-    const missedBeforeFirst = first === null
-      ? 0
-      : first - 1 - this.#countBelow(first);
+    const missedBeforeFirst = first === null ? 0 : first - 1 - this.#belowFirst;
     return {
       type: "summary",
       received: this.#received,
@@ -98,19 +162,59 @@ export class SequenceTracker {
       duplicates: this.#duplicates,
       outOfOrder: this.#outOfOrder,
       invalid: this.#invalid,
+      outOfRange: this.#outOfRange,
     };
   }
 
-  /** How many distinct numbers below `limit` were received (late, out of order). */
-  #countBelow(limit: number): number {
-    let count = 0;
-    for (const [index, page] of this.#pages) {
-      const base = index * PAGE_BITS;
-      if (base >= limit) continue;
-      for (let bit = 0; bit < PAGE_BITS && base + bit < limit; bit++) {
-        if (page[bit >> 3] & (1 << (bit & 7))) count++;
-      }
+  /** Whether `seq` could be a sender's: not absurd, not far ahead of the stream. */
+  #plausible(seq: number): boolean {
+    if (seq > MAX_SEQUENCE) return false;
+    const first = this.#first;
+    if (first === null || seq <= this.#ceiling) return true;
+    // The clock is read only past the last ceiling: it costs ~1 µs.
+    const seconds = (this.#now() - this.#firstAt) / 1000;
+    this.#ceiling = first + MAX_JUMP + MAX_RATE * seconds;
+    return seq <= this.#ceiling;
+  }
+
+  /**
+   * Adds `seq` (below the last number, above the floor) to the runs;
+   * `false` if it was already there.
+   */
+  #insert(seq: number): boolean {
+    const starts = this.#starts;
+    const ends = this.#ends;
+    // The last run that starts at or below seq.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= seq) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return count;
+    const i = hi;
+    if (i >= 0 && seq <= ends[i]) return false;
+    const joinsBelow = i >= 0 && ends[i] === seq - 1;
+    const joinsAbove = i + 1 < starts.length && starts[i + 1] === seq + 1;
+    if (joinsBelow && joinsAbove) {
+      ends[i] = ends[i + 1];
+      starts.splice(i + 1, 1);
+      ends.splice(i + 1, 1);
+    } else if (joinsBelow) {
+      ends[i] = seq;
+    } else if (joinsAbove) {
+      starts[i + 1] = seq;
+    } else {
+      starts.splice(i + 1, 0, seq);
+      ends.splice(i + 1, 0, seq);
+    }
+    return true;
+  }
+
+  /** Keeps at most MAX_RUNS runs: the lowest goes into the counts. */
+  #fold(): void {
+    if (this.#starts.length <= MAX_RUNS) return;
+    this.#starts.shift();
+    this.#floor = this.#ends.shift()!;
   }
 }

@@ -44,6 +44,7 @@ Deno.test("a broadcast to 127.255.255.255 reaches four receivers sharing one por
       duplicates: 0,
       outOfOrder: 0,
       invalid: 0,
+      outOfRange: 0,
     });
   }
 });

@@ -18,6 +18,12 @@ Deno.test("deno task demo runs both orders and its table is consistent", async (
       );
     }
     assert.equal(row.missing, row.missedBeforeFirst + row.gaps);
+    // The receiver cannot see what came after its last number; the demo
+    // knows the sender's count.
+    assert.equal(
+      row.lostAfterLast,
+      row.lastSeq === null ? 0 : 400 - row.lastSeq,
+    );
   }
   const first = rows.filter((r) => r.order === "receivers-first");
   const late = rows.filter((r) => r.order === "sender-first");

@@ -110,6 +110,15 @@ Deno.test("summary: one table per role, with its own summary fields and the chec
     "lastSeq",
   ]);
   assert.deepEqual(tables[1].rows[1].at(-1), "FAIL exit: 1: boom");
+  // outOfRange only when a receiver counted some.
+  assert.ok(!tables[1].header.includes("outOfRange"));
+  const forged = {
+    ...RESULT,
+    processes: RESULT.processes.map((p, i) =>
+      i === 1 ? { ...p, summary: { ...p.summary, outOfRange: 3 } } : p
+    ),
+  };
+  assert.ok(summaryTables(forged)[1].header.includes("outOfRange"));
   const text = formatTable(tables[1]);
   assert.match(text, /^alpine-2 +broadcast-receiver +0 +40 +318 +357 /m);
 });
@@ -148,6 +157,42 @@ Deno.test("summary: each late receiver's first number and what it missed", () =>
   ]);
   // The sender has no sequence summary.
   assert.equal(sequenceNotes(RESULT).length, 2);
+});
+
+Deno.test("summary: with the sender's count, what a receiver lost after its last number", () => {
+  const sender = {
+    ...RESULT.processes[0],
+    args: ["--to", "192.168.122.255", "--count", "2000"],
+    summary: { type: "summary", sent: 2000 },
+  };
+  // Stopped at the end: it listened until the sender had finished.
+  const tail = (host: string) => ({
+    ...receiver(host, 500, 1),
+    stopped: true,
+    summary: { ...receiver(host, 500, 1).summary, lastSeq: 1932 },
+  });
+  // Ended by itself (--count): what came later was sent after it stopped.
+  const counted = receiver("alpine-4", 900, 100);
+  const result = {
+    ...RESULT,
+    processes: [sender, tail("alpine-2"), tail("alpine-3"), counted],
+  };
+  const notes = sequenceNotes(result);
+  assert.equal(
+    notes[0],
+    "alpine-2 (started at 0.5 s): first number 1, so it missed 0 datagrams sent before it listened; 0 lost while listening; lost after 1932: 68 (the sender sent 2000)",
+  );
+  assert.match(notes[1], /; lost after 1932: 68 /);
+  assert.doesNotMatch(notes[2], /lost after/);
+  assert.match(
+    sequenceNotes(result, "id")[0],
+    /; hilang setelah 1932: 68 \(pengirim mengirim 2000\)$/,
+  );
+  const topology = parseTopology(
+    "network: { subnet: 192.168.122.0/24 }\nhosts: { alpine-1: 192.168.122.207, alpine-2: 192.168.122.131 }\n",
+  );
+  const report = formatReport(topology, [result], { lab: "t" });
+  assert.match(report, /^- alpine-3 .*; lost after 1932: 68 /m);
 });
 
 Deno.test("lab run: a failed role's checks and last terminal lines, for the terminal", () => {

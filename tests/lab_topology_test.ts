@@ -5,6 +5,7 @@ import { parseSubnet } from "../lib/lab/_subnet.ts";
 import { privilegeProblem } from "../lib/lab/netns.ts";
 import {
   loadTopology,
+  MAX_NESTING,
   parseDuration,
   parseTopology,
   scenarioDescription,
@@ -193,6 +194,81 @@ Deno.test("subnets: the network address and a sane prefix are required", () => {
   assert.match(parseSubnet("10.1.0.1/16") as string, /not the network address/);
   assert.match(parseSubnet("10.0.0.0/31") as string, /outside/);
   assert.match(parseSubnet("10.0.0/8") as string, /expected a subnet/);
+});
+
+Deno.test("subnets: multicast, loopback, 0.0.0.0/8 and 240.0.0.0/4 are refused", async () => {
+  for (
+    const [cidr, what] of [
+      ["224.1.1.0/24", "multicast (224.0.0.0/4)"],
+      ["239.255.0.0/16", "multicast (224.0.0.0/4)"],
+      ["127.0.0.0/8", "loopback (127.0.0.0/8)"],
+      ["127.5.0.0/16", "loopback (127.0.0.0/8)"],
+      ["0.0.0.0/8", '"this network" (0.0.0.0/8)'],
+      ["240.0.0.0/24", "reserved (240.0.0.0/4)"],
+      ["255.255.255.0/24", "reserved (240.0.0.0/4)"],
+    ]
+  ) {
+    const text = BASE.replace("192.168.122.0/24", cidr);
+    assert.deepEqual(problems(text), [
+      `x.yaml:3:11: network.subnet: ${cidr} is ${what}: hosts cannot have these addresses`,
+    ]);
+  }
+  // Neighbours of the refused ranges are fine.
+  for (
+    const cidr of ["1.0.0.0/8", "126.0.0.0/8", "128.0.0.0/8", "223.1.1.0/24"]
+  ) {
+    assert.equal(typeof parseSubnet(cidr), "object", cidr);
+  }
+  // As a person meets it: one line with file:line:column, exit 2.
+  const path = await tempYaml(BASE.replace("192.168.122.0/24", "224.1.1.0/24"));
+  try {
+    const { code, stderr } = await lab(["up", "--file", path]);
+    assert.equal(code, 2);
+    assert.match(
+      stderr.trim(),
+      /^lab: error: [^\n]*:3:11: network\.subnet: 224\.1\.1\.0\/24 is multicast \(224\.0\.0\.0\/4\): hosts cannot have these addresses$/,
+    );
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("lab.yaml nested too deeply: one line with its position, not a stack overflow", async () => {
+  const flow = BASE + `scenarios: ${"[".repeat(5000)}${"]".repeat(5000)}\n`;
+  assert.deepEqual(problems(flow), [
+    // The top-level mapping is the first level, the first "[" the second.
+    `x.yaml:7:${
+      11 + MAX_NESTING
+    }: nested too deeply (more than ${MAX_NESTING} levels)`,
+  ]);
+  const maps = BASE + `scenarios: ${"{a: ".repeat(2000)}1${"}".repeat(2000)}\n`;
+  assert.match(problems(maps)[0], /^x\.yaml:7:\d+: nested too deeply/);
+  const block = BASE + "scenarios:\n" +
+    Array.from({ length: 1500 }, (_, i) => `${" ".repeat(i + 1)}- `).join(
+      "\n",
+    ) +
+    "x\n";
+  assert.match(problems(block)[0], /^x\.yaml:\d+:\d+: nested too deeply/);
+  // At the limit it is only the usual problems.
+  const fine = BASE +
+    `scenarios: ${"[".repeat(MAX_NESTING - 1)}${"]".repeat(MAX_NESTING - 1)}\n`;
+  assert.doesNotMatch(problems(fine).join("\n"), /nested too deeply/);
+  // As a person meets it: one line, exit 2.
+  const path = await tempYaml(flow);
+  try {
+    const { code, stderr } = await lab(["up", "--file", path]);
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      new RegExp(
+        `^lab: error: [^\\n]*:7:${
+          11 + MAX_NESTING
+        }: nested too deeply \\(more than ${MAX_NESTING} levels\\)\\n$`,
+      ),
+    );
+  } finally {
+    await Deno.remove(path);
+  }
 });
 
 Deno.test("the lab says plainly when it is not root or has no ip", () => {

@@ -6,6 +6,7 @@
  */
 
 import { lineBatches } from "../_lines.ts";
+import { displayText } from "../display.ts";
 import { RuntimeError } from "../errors.ts";
 import { IP } from "./_ip.ts";
 import { execArgs } from "./netns.ts";
@@ -104,7 +105,8 @@ export class LabProcess {
    */
   async type(lines: string[]): Promise<void> {
     if (!this.#stdin || lines.length === 0) return;
-    for (const line of lines) this.#addText(`> ${line}`);
+    // Escaped: a line from lab.yaml may hold ESC or BEL.
+    for (const line of lines) this.#addText(`> ${displayText(line)}`);
     try {
       await this.#stdin.write(
         new TextEncoder().encode(lines.map((l) => l + "\n").join("")),

@@ -19,8 +19,20 @@ export interface Subnet {
 }
 
 /**
+ * Ranges no host of a lab can be in: each is at least a /8, and a lab's
+ * prefix is /8 or longer, so the network address alone decides.
+ */
+const RESERVED: { network: number; prefix: number; what: string }[] = [
+  { network: 0x00000000, prefix: 8, what: '"this network" (0.0.0.0/8)' },
+  { network: 0x7f000000, prefix: 8, what: "loopback (127.0.0.0/8)" },
+  { network: 0xe0000000, prefix: 4, what: "multicast (224.0.0.0/4)" },
+  { network: 0xf0000000, prefix: 4, what: "reserved (240.0.0.0/4)" },
+];
+
+/**
  * Parses `a.b.c.d/n` with a prefix from 8 to 30 (a lab needs room for
- * hosts), or returns a reason why not.
+ * hosts) outside the loopback, multicast, 0.0.0.0/8 and 240.0.0.0/4 ranges
+ * (no interface can have such an address), or returns a reason why not.
  */
 export function parseSubnet(text: string): Subnet | string {
   const match = /^([\d.]+)\/(\d{1,2})$/.exec(text);
@@ -38,6 +50,14 @@ export function parseSubnet(text: string): Subnet | string {
     return `${match[1]} is not the network address of a /${prefix} (that is ${
       numberToIpv4(network)
     })`;
+  }
+  for (const range of RESERVED) {
+    const rangeMask = (0xffffffff << (32 - range.prefix)) >>> 0;
+    if (((network & rangeMask) >>> 0) === range.network) {
+      return `${
+        match[1]
+      }/${prefix} is ${range.what}: hosts cannot have these addresses`;
+    }
   }
   return {
     cidr: `${match[1]}/${prefix}`,

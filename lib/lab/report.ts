@@ -5,6 +5,7 @@
  * @module
  */
 
+import { displayText, hasControlChars } from "../display.ts";
 import { type Lang, plural } from "../i18n.ts";
 import { shellLine } from "./_shell.ts";
 import type { ProcessResult, ScenarioResult } from "./scenario.ts";
@@ -21,7 +22,7 @@ const TEXT = {
   en: {
     title: "Lab report",
     intro: (date: string, lab: string, file: string) => [
-      `Run ${date} in lab \`${lab}\` from \`${file}\`: every host is a`,
+      `Run ${date} in lab \`${lab}\` from ${codeSpan(file)}: every host is a`,
       "Linux network namespace with one interface `eth0` on a shared bridge (one",
       "L2 segment, like the GNS3 switch); each role ran as its own process.",
     ],
@@ -56,7 +57,9 @@ const TEXT = {
   id: {
     title: "Laporan praktikum",
     intro: (date: string, lab: string, file: string) => [
-      `Dijalankan ${date} di lab \`${lab}\` dari \`${file}\`: setiap host adalah`,
+      `Dijalankan ${date} di lab \`${lab}\` dari ${
+        codeSpan(file)
+      }: setiap host adalah`,
       "network namespace Linux dengan satu antarmuka `eth0` pada bridge bersama",
       "(satu segmen L2, seperti switch GNS3); setiap role berjalan sebagai proses sendiri.",
     ],
@@ -131,7 +134,7 @@ export function formatReport(
         `| ${text.host} | ${text.address} | ${text.root} |`,
         "| --- | --- | --- |",
         ...topology.hosts.map((h) =>
-          `| ${h.name} | ${h.address} | ${h.rootfs ?? text.machineRoot} |`
+          `| ${h.name} | ${h.address} | ${cell(h.rootfs ?? text.machineRoot)} |`
         ),
       ]
       : [
@@ -155,13 +158,11 @@ export function formatReport(
     for (const p of result.processes) {
       const command = shellLine(p.typed);
       const input = p.input.length > 0
-        ? ` (${text.typedInput}: ${
-          p.input.map((l) => JSON.stringify(l)).join(", ")
-        })`
+        ? ` (${text.typedInput}: ${p.input.map(quotedLine).join(", ")})`
         : "";
       out.push(
-        `| ${(p.startedMs / 1000).toFixed(1)} s | ${p.host} | \`${command}\`${
-          input.replaceAll("|", "\\|")
+        `| ${(p.startedMs / 1000).toFixed(1)} s | ${p.host} | ${
+          cell(codeSpan(command) + input)
         } |`,
       );
     }
@@ -177,14 +178,19 @@ export function formatReport(
     for (const p of result.processes) {
       out.push(`#### ${p.host} (${p.address}): ${p.role}`, "");
       out.push(
-        "```",
-        `${p.host}$ ${shellLine(p.typed)}`,
-        ...transcript(p, { head: HEAD_LINES, tail: TAIL_LINES, lang }),
-        "```",
+        ...fenced([
+          `${p.host}$ ${shellLine(p.typed)}`,
+          ...transcript(p, { head: HEAD_LINES, tail: TAIL_LINES, lang }),
+        ]),
         "",
       );
       if (p.stderr.trim() !== "") {
-        out.push(text.stderr, "", "```", p.stderr.trimEnd(), "```", "");
+        out.push(
+          text.stderr,
+          "",
+          ...fenced(p.stderr.trimEnd().split("\n").map(safe)),
+          "",
+        );
       }
     }
   }
@@ -194,7 +200,61 @@ export function formatReport(
 function rootfsNote(topology: Topology, lang: Lang): string[] {
   const roots = [...new Set(topology.hosts.flatMap((h) => h.rootfs ?? []))];
   if (roots.length === 0) return [];
-  return TEXT[lang].rootfs(roots.map((r) => `\`${r}\``).join(", "));
+  return TEXT[lang].rootfs(roots.map(codeSpan).join(", "));
+}
+
+/** The longest run of backticks in `text`. */
+function longestBackticks(text: string): number {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) {
+    longest = Math.max(longest, run.length);
+  }
+  return longest;
+}
+
+/**
+ * `text` with control characters, line breaks and bidirectional overrides
+ * escaped as the roles escape peer bytes; text without any is left as it
+ * is (a shell line's `$'\x1b'` keeps its one backslash).
+ */
+function safe(text: string): string {
+  return hasControlChars(text) ? displayText(text) : text;
+}
+
+/**
+ * `text` as a Markdown code span that it cannot close: delimited by more
+ * backticks than any run in it (CommonMark), control characters escaped.
+ */
+function codeSpan(text: string): string {
+  const shown = safe(text);
+  const ticks = "`".repeat(longestBackticks(shown) + 1);
+  const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${shown}${pad}${ticks}`;
+}
+
+/**
+ * A typed line as a JSON string, with the characters JSON leaves raw that
+ * a terminal or viewer would act on (C1 controls, bidirectional overrides)
+ * as `\uNNNN` too.
+ */
+function quotedLine(line: string): string {
+  return JSON.stringify(line).replace(
+    /[\u0080-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** Text for a table cell: a `|` would end the cell, even in a code span. */
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|");
+}
+
+/** Lines in a fenced code block that no line of theirs can close. */
+function fenced(lines: string[]): string[] {
+  let longest = 2;
+  for (const line of lines) longest = Math.max(longest, longestBackticks(line));
+  const fence = "`".repeat(longest + 1);
+  return [fence, ...lines, fence];
 }
 
 /** How much of a transcript to show. */
@@ -248,7 +308,7 @@ export function failureExcerpts(
     const shown = transcript(p, { head: 0, tail: lines, lang });
     out.push(...shown.map((line) => `  | ${line}`));
     // The error line is often in the check already: not twice.
-    const stderr = p.stderr.trim().split("\n").map((l) => l.trim())
+    const stderr = p.stderr.trim().split("\n").map((l) => safe(l.trim()))
       .filter((l) => l !== "" && !heading.includes(l)).slice(-3);
     out.push(...stderr.map((line) => `  ! ${line}`));
   }

@@ -37,6 +37,8 @@ const TEXT = {
       } s): first number ${first}, so it missed ${
         plural(missed, "datagram", "datagrams")
       } sent before it listened; ${gaps} lost while listening`,
+    lostAfter: (last: number, lost: number, sent: number) =>
+      `; lost after ${last}: ${lost} (the sender sent ${sent})`,
   },
   id: {
     host: "host",
@@ -56,6 +58,8 @@ const TEXT = {
           ? "tidak ada yang terlewat sebelum ia mendengarkan"
           : `jadi ${missed} datagram yang dikirim sebelum ia mendengarkan terlewat`
       }; ${gaps} hilang selama mendengarkan`,
+    lostAfter: (last: number, lost: number, sent: number) =>
+      `; hilang setelah ${last}: ${lost} (pengirim mengirim ${sent})`,
   },
 };
 
@@ -112,6 +116,10 @@ function roleTable(processes: ProcessResult[], lang: Lang): Table {
     for (const key of Object.keys(p.summary ?? {})) {
       if (key === "type" || fields.includes(key)) continue;
       if (!numbered && SEQUENCE_FIELDS.includes(key)) continue;
+      // Forged numbers are rare: a column of zeros is noise.
+      if (key === "outOfRange" && processes.every((p) => !p.summary?.[key])) {
+        continue;
+      }
       fields.push(key);
     }
   }
@@ -180,21 +188,41 @@ export function failedChecks(checks: Check[], lang: Lang): string {
 /**
  * One sentence per receiver that counted sequence numbers: when it started,
  * its first number and what it missed. The broadcast lab's question ("what
- * differs when the receivers start after the sender?") in numbers.
+ * differs when the receivers start after the sender?") in numbers. A
+ * receiver cannot see what was sent after its last number; when the
+ * scenario had one broadcast-sender and the receiver listened until the
+ * end (stopped by the runner), the sender's count tells what was lost after
+ * it.
  */
 export function sequenceNotes(
   result: ScenarioResult,
   lang: Lang = "en",
 ): string[] {
+  const text = TEXT[lang];
+  const sent = senderCount(result);
   const notes: string[] = [];
   for (const p of result.processes) {
     const first = p.summary?.firstSeq;
     const missed = p.summary?.missedBeforeFirst;
     if (typeof first !== "number" || typeof missed !== "number") continue;
     const gaps = typeof p.summary?.gaps === "number" ? p.summary.gaps : 0;
-    notes.push(TEXT[lang].note(p, first, missed, gaps));
+    const last = p.summary?.lastSeq;
+    const tail = sent !== undefined && p.stopped && typeof last === "number"
+      ? text.lostAfter(last, Math.max(0, sent - last), sent)
+      : "";
+    notes.push(text.note(p, first, missed, gaps) + tail);
   }
   return notes;
+}
+
+/** How many numbers the scenario's one broadcast-sender sent, if known. */
+function senderCount(result: ScenarioResult): number | undefined {
+  const senders = result.processes.filter((p) => p.role === "broadcast-sender");
+  if (senders.length !== 1) return undefined;
+  const { summary, args } = senders[0];
+  // A fixed --message carries no numbers to compare with.
+  if (args.includes("--message")) return undefined;
+  return typeof summary?.sent === "number" ? summary.sent : undefined;
 }
 
 /** Formats a table as aligned text columns. */

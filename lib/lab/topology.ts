@@ -9,14 +9,17 @@
 
 import type { Lang } from "../i18n.ts";
 import {
+  type CST,
   isMap,
   isScalar,
   isSeq,
   LineCounter,
   type Node,
   parseDocument,
+  Parser,
   type Scalar,
 } from "yaml";
+import { displayText } from "../display.ts";
 import { UsageError } from "../errors.ts";
 import type { CommandSpec } from "../cli.ts";
 import { findRole } from "../roles.ts";
@@ -171,6 +174,12 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_LINGER_MS = 3_000;
 /** More hosts than this is beyond one bridge and one machine's patience. */
 const MAX_HOSTS = 250;
+/**
+ * Collections nested deeper than this are refused before the YAML library
+ * builds its tree (it recurses, and overflows the stack at ~1000 levels); a
+ * lab file needs about 6.
+ */
+export const MAX_NESTING = 64;
 
 /**
  * Reads and checks a topology file. Throws a {@linkcode UsageError} whose
@@ -182,8 +191,16 @@ export function parseTopology(
 ): Topology {
   const file = options.file ?? "lab.yaml";
   const lines = new LineCounter();
+  const deep = tooDeep(text, lines);
+  if (deep !== undefined) {
+    const checker = new Checker(file, lines, new Map());
+    checker.problemAt(
+      deep,
+      `nested too deeply (more than ${MAX_NESTING} levels)`,
+    );
+    throw new UsageError(checker.problems[0]);
+  }
   const doc = parseDocument(text, {
-    lineCounter: lines,
     prettyErrors: false,
     uniqueKeys: true,
   });
@@ -199,6 +216,38 @@ export function parseTopology(
     throw new UsageError(checker.problems.join("\n"));
   }
   return topology;
+}
+
+/**
+ * The offset of the first collection nested deeper than
+ * {@linkcode MAX_NESTING}, or `undefined`. Walks the library's concrete
+ * syntax tree (built without recursion) with a stack of its own.
+ */
+function tooDeep(text: string, lines: LineCounter): number | undefined {
+  const stack: [CST.Token, number][] = [];
+  for (const token of new Parser(lines.addNewLine).parse(text)) {
+    stack.push([token, 0]);
+  }
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    let children: (CST.Token | null | undefined)[];
+    switch (token.type) {
+      case "document":
+        children = [token.value];
+        break;
+      case "block-map":
+      case "block-seq":
+      case "flow-collection":
+        if (depth >= MAX_NESTING) return token.offset;
+        children = token.items.flatMap((item) => [item.key, item.value]);
+        break;
+      default:
+        continue;
+    }
+    const next = token.type === "document" ? depth : depth + 1;
+    for (const child of children) if (child) stack.push([child, next]);
+  }
+  return undefined;
 }
 
 /** Reads `path` and checks it with {@linkcode parseTopology}. */
@@ -296,7 +345,8 @@ class Checker {
   }
 
   problemAt(offset: number, message: string): void {
-    this.problems.push(`${this.where(offset)}: ${message}`);
+    // Messages quote the file's text: escaped, like peer bytes.
+    this.problems.push(displayText(`${this.where(offset)}: ${message}`));
   }
 
   problem(node: Node | null | undefined, message: string, end = 0): void {
@@ -523,8 +573,10 @@ class Checker {
   ): { en: string; id?: string } {
     if (!entry) return { en: "" };
     const where = `${label}: description`;
+    // Only ever shown (terminal, report): control characters and line
+    // breaks escaped here, once for every place it appears.
     if (!isMap(entry.value)) {
-      return { en: this.string(entry.value, where, end) ?? "" };
+      return { en: displayText(this.string(entry.value, where, end) ?? "") };
     }
     const entries = this.map(entry.value, where, end, ["en", "id"]);
     const text = (lang: string) => {
@@ -537,7 +589,10 @@ class Checker {
     };
     const en = text("en");
     const id = text("id");
-    return { en: en ?? "", ...(id === undefined ? {} : { id }) };
+    return {
+      en: displayText(en ?? ""),
+      ...(id === undefined ? {} : { id: displayText(id) }),
+    };
   }
 
   step(
