@@ -107,9 +107,11 @@ const NEWLINE = 0x0a;
  */
 class ConsoleQueue {
   #writer: ConsoleWriter;
-  #chunks: Uint8Array[] = [];
+  // Bytes to write, and writes elsewhere (standard error) to make in order.
+  #chunks: (Uint8Array | (() => void))[] = [];
   #bytes = 0;
   #writing = false;
+  #released = false;
   #idle: (() => void)[] = [];
   /** Set when the reader has gone away (e.g. `| head`): nothing more is written. */
   broken = false;
@@ -161,14 +163,41 @@ class ConsoleQueue {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
+  /**
+   * Runs `write` once everything queued before it is written: on a terminal
+   * an error line must not come before the lines that led to it (nor be
+   * wiped by a prompt's redraw queued before it).
+   */
+  defer(write: () => void): void {
+    if (this.idle || this.broken || this.#released) write();
+    else this.#chunks.push(write);
+  }
+
+  /**
+   * Runs every deferred write now, and later ones at once: the program has
+   * stopped waiting for this writer (it ends).
+   */
+  release(): void {
+    this.#released = true;
+    const deferred = this.#chunks.filter((c) => typeof c === "function");
+    this.#chunks = this.#chunks.filter((c) => typeof c !== "function");
+    for (const write of deferred) write();
+  }
+
   async #pump(): Promise<void> {
     this.#writing = true;
     while (this.#chunks.length > 0) {
-      // Whatever piled up during the last write goes out in one write.
-      const chunk = this.#chunks.length === 1
-        ? this.#chunks[0]
-        : concat(this.#chunks);
-      this.#chunks = [];
+      if (typeof this.#chunks[0] === "function") {
+        (this.#chunks.shift() as () => void)();
+        continue;
+      }
+      // Whatever piled up during the last write goes out in one write (up
+      // to a deferred write, which must come after it).
+      let end = this.#chunks.findIndex((c) => typeof c === "function");
+      if (end < 0) end = this.#chunks.length;
+      const bytes = this.#chunks.slice(0, end) as Uint8Array[];
+      this.#chunks = this.#chunks.slice(end);
+      const chunk = bytes.length === 1 ? bytes[0] : concat(bytes);
       try {
         let offset = 0;
         while (offset < chunk.length) {
@@ -177,9 +206,13 @@ class ConsoleQueue {
       } catch (err) {
         this.broken = true;
         if (!(err instanceof Deno.errors.BrokenPipe)) this.failure = err;
+        this.release();
         this.#chunks = [];
       }
-      this.#bytes = this.#chunks.reduce((n, c) => n + c.length, 0);
+      this.#bytes = this.#chunks.reduce(
+        (n, c) => n + (typeof c === "function" ? 0 : c.length),
+        0,
+      );
       if (
         this.#chunks.length === 0 && this.dropped > 0 && !this.broken &&
         this.notice
@@ -344,6 +377,8 @@ export class Output {
       this.#throwFailure();
     } finally {
       clearTimeout(timer);
+      // Given up on a stalled console: errors still get to standard error.
+      if (!this.#queue.idle) this.#queue.release();
     }
   }
 
@@ -440,8 +475,17 @@ export function writeConsole(text: string): void {
   queueFor(Deno.stdout).push(ENCODER.encode(text), TEXT_QUEUE_LIMIT);
 }
 
-/** Prints one line to standard error at once (diagnostics, errors). */
+/**
+ * Prints one line to standard error (diagnostics, errors): at once, or on a
+ * terminal right after the output queued before it.
+ */
 export function printError(text: string): void {
+  const write = () => writeError(text);
+  if (Deno.stdout.isTerminal()) queueFor(Deno.stdout).defer(write);
+  else write();
+}
+
+function writeError(text: string): void {
   const bytes = ENCODER.encode(text + "\n");
   let offset = 0;
   try {
