@@ -596,7 +596,8 @@ async function exec(
     : target.rootfs === undefined
     ? ["env", `PS1=${host}# `, "/bin/sh"]
     : ["/bin/sh"];
-  out.flush();
+  // The shell writes to the same terminal: our lines go first.
+  await out.drained();
   const child = new Deno.Command(IP, {
     args: execArgs(hostNetns(name, host), onHost(target, argv)),
     stdin: "inherit",

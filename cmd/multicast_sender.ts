@@ -11,7 +11,7 @@ import { plural } from "../lib/i18n.ts";
 import { checkGroup, checkIpv4, checkPort } from "../lib/addr.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
 import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
-import { printError } from "../lib/output.ts";
+import { printError, writeConsole } from "../lib/output.ts";
 import { PORTS } from "../lib/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/run.ts";
 import { printSendSummary, SendCounter } from "../lib/sender.ts";
@@ -197,7 +197,7 @@ async function sendLines(
   const showPrompt = () => {
     if (prompt === undefined) return;
     out.flush();
-    Deno.stdout.writeSync(new TextEncoder().encode(prompt));
+    writeConsole(prompt);
   };
   const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream())
     .getReader();
@@ -223,7 +223,7 @@ async function sendLines(
   if (!signal.aborted && rest !== "") await sendLine(rest);
   // After Ctrl+C, onStop has already ended the prompt's line.
   if (prompt !== undefined && signal.reason !== "SIGINT") {
-    Deno.stdout.writeSync(new TextEncoder().encode("\n"));
+    writeConsole("\n");
   }
 }
 

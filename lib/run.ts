@@ -14,7 +14,17 @@ import {
   parseFlags,
 } from "./cli.ts";
 import { describeError, ERROR_WORD, EXIT_OK, exitCodeOf } from "./errors.ts";
-import { Output, printError } from "./output.ts";
+import { Output, printError, writeConsole } from "./output.ts";
+
+/**
+ * How long the last output may wait for a console that is not read after
+ * Ctrl+C or SIGTERM: the summary is written if it can be, and the program
+ * ends within a second either way.
+ */
+export const STOP_OUTPUT_WAIT_MS = 500;
+
+/** Whether SIGINT or SIGTERM has asked this program to stop. */
+let signalled = false;
 
 /** What a role's body gets: its parsed flags and its output. */
 export interface RoleContext {
@@ -46,13 +56,17 @@ export async function runRole(
       console.log(formatHelp(spec, flags.lang));
       return EXIT_OK;
     }
-    out = new Output({ json: flags.json, jsonText: flags.jsonText });
+    out = new Output({
+      json: flags.json,
+      jsonText: flags.jsonText,
+      lang: flags.lang,
+    });
     const code = await body({ flags, out });
-    out.flush();
+    await finishOutput(out);
     return code ?? EXIT_OK;
   } catch (err) {
     try {
-      out?.flush();
+      if (out) await finishOutput(out, STOP_OUTPUT_WAIT_MS);
     } catch {
       // stdout failed too: the role's own error is the one to tell
     }
@@ -60,6 +74,27 @@ export async function runRole(
       `${spec.name}: ${ERROR_WORD[lang]}: ${describeError(err, { lang })}`,
     );
     return exitCodeOf(err);
+  }
+}
+
+/**
+ * Writes the last output. A console that is not read is waited for until
+ * SIGINT or SIGTERM (or `timeoutMs`), and only briefly once a signal has
+ * stopped the program, so no stop waits on standard output.
+ */
+async function finishOutput(out: Output, timeoutMs?: number): Promise<void> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  Deno.addSignalListener("SIGINT", abort);
+  Deno.addSignalListener("SIGTERM", abort);
+  try {
+    await out.close({
+      signal: controller.signal,
+      timeoutMs: signalled ? STOP_OUTPUT_WAIT_MS : timeoutMs,
+    });
+  } finally {
+    Deno.removeSignalListener("SIGINT", abort);
+    Deno.removeSignalListener("SIGTERM", abort);
   }
 }
 
@@ -98,11 +133,11 @@ export function onStop(
   const controller = new AbortController();
   const fire = (reason: string) => {
     if (controller.signal.aborted) return;
+    if (reason === "SIGINT" || reason === "SIGTERM") signalled = true;
     // The terminal echoed "^C" with no newline: end that line before the
-    // summary is printed after it.
-    if (reason === "SIGINT" && Deno.stdout.isTerminal()) {
-      Deno.stdout.writeSync(new TextEncoder().encode("\n"));
-    }
+    // summary is printed after it (queued: a paused terminal must not
+    // hold up the stop).
+    if (reason === "SIGINT" && Deno.stdout.isTerminal()) writeConsole("\n");
     controller.abort(reason);
     onStopped(reason);
   };

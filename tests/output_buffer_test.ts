@@ -1,20 +1,20 @@
 import assert from "node:assert/strict";
-import { Output, type SyncWriter } from "../lib/output.ts";
+import { type ConsoleWriter, Output } from "../lib/output.ts";
 import { displayBytes } from "../lib/display.ts";
 import { receiveLoop } from "../lib/receiver.ts";
 
 /** A writer that keeps every write, taking at most `limit` bytes per call. */
 function capture(
   limit = Infinity,
-): SyncWriter & { text(): string; writes: number } {
+): ConsoleWriter & { text(): string; writes: number } {
   const chunks: Uint8Array[] = [];
   let writes = 0;
   return {
-    writeSync(p: Uint8Array): number {
+    write(p: Uint8Array): Promise<number> {
       writes++;
       const n = Math.min(p.length, limit);
       chunks.push(p.slice(0, n)); // a copy: the output reuses its buffer
-      return n;
+      return Promise.resolve(n);
     },
     text: () => {
       const all = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
@@ -31,7 +31,7 @@ function capture(
   };
 }
 
-Deno.test("Output keeps lines and bytes in order, UTF-8 encoded, across partial writes", () => {
+Deno.test("Output keeps lines and bytes in order, UTF-8 encoded, across partial writes", async () => {
   const writer = capture(7);
   const out = new Output({ writer });
   out.line("plain");
@@ -40,11 +40,11 @@ Deno.test("Output keeps lines and bytes in order, UTF-8 encoded, across partial 
   out.line("é ✓ 😀 after");
   out.line("");
   out.record({ ignored: true });
-  out.flush();
+  await out.drained();
   assert.equal(writer.text(), "plain\nraw bytes\né ✓ 😀 after\n\n");
 });
 
-Deno.test("Output flushes at its high-water mark and takes lines longer than its buffer", () => {
+Deno.test("Output flushes at its high-water mark and takes lines longer than its buffer", async () => {
   const writer = capture();
   const out = new Output({ writer, highWaterMark: 64 });
   const long = "x".repeat(10_000) + "é";
@@ -53,7 +53,7 @@ Deno.test("Output flushes at its high-water mark and takes lines longer than its
   out.line(long);
   assert.ok(writer.writes >= 1, "written once over the mark");
   for (let i = 0; i < 100; i++) out.line(`line ${i}`);
-  out.flush();
+  await out.drained();
   const expected = [
     "short",
     long,
@@ -63,13 +63,13 @@ Deno.test("Output flushes at its high-water mark and takes lines longer than its
   assert.equal(writer.text(), expected);
 });
 
-Deno.test("Output in JSON mode prints records only", () => {
+Deno.test("Output in JSON mode prints records only", async () => {
   const writer = capture();
   const out = new Output({ writer, json: true });
   out.line("human");
   out.bytes(new TextEncoder().encode("raw\n"));
   out.record({ type: "x", text: "é" });
-  out.flush();
+  await out.drained();
   assert.equal(writer.text(), '{"type":"x","text":"é"}\n');
 });
 
@@ -119,7 +119,7 @@ Deno.test("receiveLoop prints each datagram exactly as lines(address, port, disp
       "\n";
   }
   const summary = await done;
-  out.flush();
+  await out.drained();
   a.close();
   b.close();
   assert.equal(summary.received, sends.length);
@@ -132,9 +132,9 @@ Deno.test("Output keeps a failed timed flush for the next flush to throw, not th
   const out = new Output({
     flushDelayMs: 1,
     writer: {
-      writeSync() {
+      write() {
         writes++;
-        throw failure;
+        return Promise.reject(failure);
       },
     },
   });
@@ -168,4 +168,80 @@ Deno.test("runRole tells a role's own error in one line when stdout has failed t
   const stderr = new TextDecoder().decode(output.stderr);
   assert.equal(output.code, 1);
   assert.equal(stderr, "probe: error: the role's own failure\n");
+});
+
+/** A console that takes nothing until `resume()` (a pipe nobody reads). */
+function stalled(): ConsoleWriter & { resume(): void; text(): string } {
+  let resume = () => {};
+  let open = new Promise<void>((resolve) => resume = resolve);
+  const inner = capture();
+  return {
+    async write(p: Uint8Array): Promise<number> {
+      await open;
+      return inner.write(p);
+    },
+    resume() {
+      resume();
+      open = Promise.resolve();
+    },
+    text: () => inner.text(),
+  };
+}
+
+Deno.test("Output never waits for a stalled console: past its queue limit lines are dropped, counted and reported once it drains", async () => {
+  const writer = stalled();
+  const out = new Output({ writer, queueLimit: 4096, highWaterMark: 1024 });
+  for (let i = 0; i < 1000; i++) out.line(`line ${i} ${"x".repeat(40)}`);
+  out.flush();
+  assert.ok(out.notShown > 0, "some lines dropped");
+  const dropped = out.notShown;
+  writer.resume();
+  await out.drained();
+  await out.close();
+  const lines = writer.text().split("\n").slice(0, -1);
+  const shown = lines.filter((l) => l.startsWith("line "));
+  assert.equal(shown.length + dropped, 1000);
+  // Shown lines are whole and in order; the notice follows them.
+  assert.deepEqual(
+    shown.map((l) => Number(l.split(" ")[1])),
+    shown.map((_, i) => i),
+  );
+  assert.deepEqual(lines.slice(shown.length), [
+    `… ${dropped} lines not shown`,
+    `… ${dropped} lines not shown in all: the console did not keep up`,
+  ]);
+});
+
+Deno.test("Output.close gives up on a console that is never read when told to", async () => {
+  const writer = stalled();
+  const out = new Output({ writer, lang: "id" });
+  out.line("ringkasan");
+  const started = Date.now();
+  await out.close({ timeoutMs: 100 });
+  assert.ok(Date.now() - started < 1000);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 50);
+  await out.close({ signal: controller.signal });
+});
+
+Deno.test("Output colours only a terminal, and never with NO_COLOR", () => {
+  const terminal = { ...capture(), isTerminal: () => true };
+  const previous = Deno.env.get("NO_COLOR");
+  try {
+    Deno.env.delete("NO_COLOR");
+    assert.equal(
+      new Output({ writer: terminal }).style("green", "ok"),
+      "\x1b[32mok\x1b[39m",
+    );
+    assert.equal(new Output({ writer: capture() }).style("red", "x"), "x");
+    assert.equal(
+      new Output({ writer: terminal, json: true }).style("red", "x"),
+      "x",
+    );
+    Deno.env.set("NO_COLOR", "1");
+    assert.equal(new Output({ writer: terminal }).style("green", "ok"), "ok");
+  } finally {
+    if (previous === undefined) Deno.env.delete("NO_COLOR");
+    else Deno.env.set("NO_COLOR", previous);
+  }
 });

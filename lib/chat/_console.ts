@@ -11,6 +11,8 @@
  * @module
  */
 
+import { writeConsole } from "../output.ts";
+
 const ENCODER = new TextEncoder();
 
 /** Options for {@linkcode ChatConsole}. */
@@ -242,14 +244,7 @@ function columns(text: string): number {
   return n;
 }
 
+/** Queued, in order with the program's other output: a paused terminal must not stop the chat. */
 function writeAll(text: string): void {
-  const bytes = ENCODER.encode(text);
-  let offset = 0;
-  try {
-    while (offset < bytes.length) {
-      offset += Deno.stdout.writeSync(bytes.subarray(offset));
-    }
-  } catch {
-    // stdout is gone (e.g. a closed pipe); nothing to show it on
-  }
+  writeConsole(text);
 }
