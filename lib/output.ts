@@ -101,7 +101,11 @@ export class Output {
 
   /** Colours `text` when printing to a terminal; returns it unchanged otherwise. */
   style(colour: Colour, text: string): string {
-    return this.#colour ? styleText(colour, text) : text;
+    // The decision is made (#colour): without validateStream: false,
+    // styleText reads more environment variables, and Deno asks for them.
+    return this.#colour
+      ? styleText(colour, text, { validateStream: false })
+      : text;
   }
 
   /**

@@ -136,6 +136,22 @@ export async function labStatus(lab: string): Promise<LabStatus> {
   return { names, up, state: up ? state : undefined, namespaces, pids };
 }
 
+/** The names of the labs that are up (complete), sorted. */
+export async function labsUp(): Promise<string[]> {
+  const labs = [];
+  for (const ns of await listNetns()) {
+    const match = /^pj_([a-z0-9-]+)$/.exec(ns);
+    if (!match) continue;
+    try {
+      await Deno.stat(`${NETNS_ETC}/${ns}/${STATE_FILE}`);
+      labs.push(match[1]);
+    } catch {
+      // not complete
+    }
+  }
+  return labs.sort();
+}
+
 /** The state a topology gives, to compare with a running lab's. */
 export function stateOf(topology: Topology, lab: string): LabState {
   return {

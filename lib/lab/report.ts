@@ -52,6 +52,9 @@ const TEXT = {
     stderr: "Standard error:",
     noOutput: "(no output)",
     omitted: (n: number) => `… ${plural(n, "line", "lines")} omitted …`,
+    interrupted: (scenario: string, seconds: string) =>
+      `${scenario}: INTERRUPTED (Ctrl+C) after ${seconds} s; what ran until then is below`,
+    notRun: (names: string) => `Not run (the run was interrupted): ${names}.`,
   },
   id: {
     title: "Laporan praktikum",
@@ -87,6 +90,9 @@ const TEXT = {
     stderr: "Standard error:",
     noOutput: "(tidak ada keluaran)",
     omitted: (n: number) => `… ${n} baris tidak ditampilkan …`,
+    interrupted: (scenario: string, seconds: string) =>
+      `${scenario}: DIHENTIKAN (Ctrl+C) setelah ${seconds} s; yang sempat berjalan ada di bawah`,
+    notRun: (names: string) => `Tidak dijalankan (run dihentikan): ${names}.`,
   },
 };
 
@@ -102,6 +108,21 @@ export interface ReportOptions {
   date?: Date;
   /** The report's language; default English. */
   lang?: Lang;
+  /** Scenarios asked for but not run, because the run was interrupted. */
+  notRun?: string[];
+}
+
+/**
+ * The one-line outcome of a scenario: the summary's verdict, or, for one
+ * that Ctrl+C stopped, that it was interrupted (not that it failed).
+ */
+export function outcomeLine(result: ScenarioResult, lang: Lang = "en"): string {
+  return result.interrupted
+    ? TEXT[lang].interrupted(
+      result.scenario,
+      (result.durationMs / 1000).toFixed(1),
+    )
+    : verdictLine(result, lang);
 }
 
 /** Writes the Markdown report of one or more scenario results. */
@@ -148,7 +169,7 @@ export function formatReport(
       ? scenarioDescription(scenario, lang)
       : result.description;
     if (description) out.push(description, "");
-    out.push(`${text.result}: ${verdictLine(result, lang)}`, "");
+    out.push(`${text.result}: ${outcomeLine(result, lang)}`, "");
     out.push(`### ${text.commands}`, "");
     out.push(`| ${text.start} | ${text.host} | ${text.command} |`);
     out.push("| --- | --- | --- |");
@@ -187,6 +208,10 @@ export function formatReport(
         out.push(text.stderr, "", "```", p.stderr.trimEnd(), "```", "");
       }
     }
+  }
+  const notRun = options.notRun ?? [];
+  if (notRun.length > 0) {
+    out.push(text.notRun(notRun.map((n) => `\`${n}\``).join(", ")), "");
   }
   return out.join("\n");
 }

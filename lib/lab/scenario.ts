@@ -113,6 +113,8 @@ export interface ScenarioResult {
   ok: boolean;
   /** What went wrong, if the run itself failed (timeout, a role not ready). */
   error?: string;
+  /** Whether Ctrl+C (or SIGTERM) stopped it before it could finish. */
+  interrupted?: boolean;
   /** How long it took. */
   durationMs: number;
   /** Each role on each host, in start order. */
@@ -241,12 +243,14 @@ export async function runScenario(
     await stopAll(running);
   }
   const processes = running.map((r) => result(r, running));
+  const interrupted = signal.reason === "interrupted";
   return {
     scenario: scenario.name,
     description: scenario.description,
     lab: options.lab,
-    ok: error === undefined && processes.every((p) => p.ok),
+    ok: !interrupted && error === undefined && processes.every((p) => p.ok),
     error,
+    ...(interrupted ? { interrupted } : {}),
     durationMs: Date.now() - started,
     processes,
   };
