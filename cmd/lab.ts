@@ -597,7 +597,9 @@ async function exec(
   if (rest.length !== 1) {
     throw new UsageError(
       rest.length === 0
-        ? "usage: lab exec HOST [-- COMMAND [ARGS…]] (hosts: see lab status)"
+        ? `usage: lab exec HOST [-- COMMAND [ARGS…]] (hosts: see ${
+          hint("status")
+        })`
         : `exec takes one host, got ${rest.length} (${
           rest.join(" ")
         }); put the command after "--"`,
