@@ -203,6 +203,7 @@ const TEXT = {
       }; create it: ${up})`,
     nothingToRemove: (lab: string) =>
       `lab "${lab}" is not up: nothing to remove`,
+    leftAlone: (list: string) => `left alone (not made by this lab): ${list}`,
     incomplete: (lab: string, n: number, down: string, up: string) =>
       `lab "${lab}" is incomplete (${
         plural(n, "namespace", "namespaces")
@@ -250,6 +251,7 @@ const TEXT = {
       }; nyalakan: ${up})`,
     nothingToRemove: (lab: string) =>
       `lab "${lab}" tidak menyala: tidak ada yang dihapus`,
+    leftAlone: (list: string) => `dibiarkan (bukan buatan lab ini): ${list}`,
     incomplete: (lab: string, n: number, down: string, up: string) =>
       `lab "${lab}" tidak lengkap (tersisa ${n} namespace): jalankan ${down} atau ${up}`,
     interrupted: (lab: string) =>
@@ -511,6 +513,8 @@ async function down({ out, text, name }: Ui): Promise<number> {
       ? text.down(name, ms, removed.length)
       : text.nothingToRemove(name),
   );
+  const others = (await labStatus(name)).namespaces;
+  if (others.length > 0) out.line(text.leftAlone(shortList(others)));
   out.record({ type: "down", lab: name, removed: removed.length, ms });
   return EXIT_OK;
 }

@@ -320,20 +320,22 @@ function start(
   if (host.rootfs !== undefined) {
     // On the "VM": the command install.sh put in PATH, as a student types it.
     typed = [role.name, ...args, ...typedLang];
-    command = onHost(host, [role.name, ...runnerArgs, ...args], [
-      "NO_COLOR=1",
-    ]);
+    command = onHost(
+      { ...host, netns: hostNetns(lab, name) },
+      [role.name, ...runnerArgs, ...args],
+      ["NO_COLOR=1"],
+    );
   } else {
     typed = ["deno", "task", role.name, ...args, ...typedLang];
     const entry = decodeURIComponent(new URL(role.entry, ROOT).pathname);
-    command = [
+    command = onHost({ ...host, netns: hostNetns(lab, name) }, [
       Deno.execPath(),
       "run",
       ...role.permissions,
       entry,
       ...runnerArgs,
       ...args,
-    ];
+    ]);
   }
   const netns = hostNetns(lab, name);
   return {
