@@ -43,6 +43,7 @@ const TEXT = {
     start: "start",
     command: "command (as typed on the host)",
     typedInput: "typed",
+    then: (keys: string) => `then ${keys}`,
     summary: "Summary",
     transcripts: "Transcripts",
     transcriptsIntro: [
@@ -81,6 +82,7 @@ const TEXT = {
     start: "mulai",
     command: "perintah (seperti diketik di host)",
     typedInput: "diketik",
+    then: (keys: string) => `lalu ${keys}`,
     summary: "Ringkasan",
     transcripts: "Transkrip",
     transcriptsIntro: [
@@ -175,10 +177,17 @@ export function formatReport(
     out.push("| --- | --- | --- |");
     for (const p of result.processes) {
       const command = shellLine(p.typed);
-      const input = p.input.length > 0
-        ? ` (${text.typedInput}: ${
-          p.input.map((l) => JSON.stringify(l)).join(", ")
-        })`
+      // Then what is typed into it, and the keys that end it.
+      const typed = p.input.length > 0
+        ? [
+          `${text.typedInput}: ${
+            p.input.map((l) => JSON.stringify(l)).join(", ")
+          }`,
+        ]
+        : [];
+      const keys = p.endKeys?.length ? [text.then(p.endKeys.join(", "))] : [];
+      const input = typed.length + keys.length > 0
+        ? ` (${[...typed, ...keys].join("; ")})`
         : "";
       out.push(
         `| ${(p.startedMs / 1000).toFixed(1)} s | ${p.host} | \`${command}\`${
