@@ -36,6 +36,7 @@ import {
   labStatus,
   labsUp,
   labUp,
+  NotOursError,
   onHost,
   sameNetwork,
   stateOf,
@@ -145,8 +146,15 @@ export const SPEC: CommandSpec = {
       "  exec HOST [-- COMMAND…] run a command on a host (default: a shell)",
       "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
       "",
-      "Needs root and iproute2's ip. Nothing is added to the machine's own network:",
-      "the bridge lives in a namespace of its own. Ctrl+C tears down what was built.",
+      "Needs root, iproute2's ip and util-linux's unshare and nsenter. Nothing is",
+      "added to the machine's own network: the bridge lives in a namespace of its",
+      "own. Each host has its own host name (UTS namespace). up and down remove only",
+      "what up marked as its own; a namespace of the same name made by hand is left",
+      "alone and up refuses (exit 1).",
+      "",
+      "One Ctrl+C stops up or run: what was built is torn down, run writes --report",
+      "with what finished (the interrupted scenario marked), exit 130. Only a second",
+      "Ctrl+C, later, leaves at once.",
       "",
       "Hosts as Alpine VMs: with rootfs: DIR in the file (for all hosts or per host:",
       "alpine-2: { address: …, rootfs: DIR }) or --rootfs DIR, each host runs its",
@@ -163,8 +171,15 @@ export const SPEC: CommandSpec = {
       "  exec HOST [-- PERINTAH…] jalankan perintah di sebuah host (bawaan: shell)",
       "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
       "",
-      "Perlu root dan perintah ip dari iproute2. Jaringan mesin sendiri tidak diubah:",
-      "bridge berada di namespace tersendiri. Ctrl+C membongkar yang sudah dibuat.",
+      "Perlu root, perintah ip dari iproute2, serta unshare dan nsenter dari",
+      "util-linux. Jaringan mesin sendiri tidak diubah: bridge berada di namespace",
+      "tersendiri. Setiap host punya nama host sendiri (UTS namespace). up dan down",
+      "hanya menghapus yang ditandai up sebagai miliknya; namespace bernama sama yang",
+      "dibuat manual dibiarkan dan up menolak (kode keluar 1).",
+      "",
+      "Satu Ctrl+C menghentikan up atau run: yang sudah dibuat dibongkar, run menulis",
+      "--report berisi yang sudah selesai (skenario yang terhenti ditandai), kode",
+      "keluar 130. Hanya Ctrl+C kedua, beberapa saat kemudian, langsung keluar.",
       "",
       "Host sebagai VM Alpine: dengan rootfs: DIR di berkas (untuk semua host atau per",
       "host: alpine-2: { address: …, rootfs: DIR }) atau --rootfs DIR, setiap host",
@@ -204,6 +219,8 @@ const TEXT = {
     nothingToRemove: (lab: string) =>
       `lab "${lab}" is not up: nothing to remove`,
     leftAlone: (list: string) => `left alone (not made by this lab): ${list}`,
+    notOurs: (lab: string, what: string, name: string) =>
+      `${what} exists but was not made by lab "${lab}" (no progjar mark): left alone; remove it yourself or pick another ${name}`,
     incomplete: (lab: string, n: number, down: string, up: string) =>
       `lab "${lab}" is incomplete (${
         plural(n, "namespace", "namespaces")
@@ -252,6 +269,8 @@ const TEXT = {
     nothingToRemove: (lab: string) =>
       `lab "${lab}" tidak menyala: tidak ada yang dihapus`,
     leftAlone: (list: string) => `dibiarkan (bukan buatan lab ini): ${list}`,
+    notOurs: (lab: string, what: string, name: string) =>
+      `${what} sudah ada tetapi bukan buatan lab "${lab}" (tanpa tanda progjar): dibiarkan; hapus sendiri atau pilih ${name} lain`,
     incomplete: (lab: string, n: number, down: string, up: string) =>
       `lab "${lab}" tidak lengkap (tersisa ${n} namespace): jalankan ${down} atau ${up}`,
     interrupted: (lab: string) =>
@@ -448,7 +467,13 @@ async function up(
   },
 ): Promise<number> {
   const started = performance.now();
-  const result = await labUp(topology, name, { signal });
+  let result;
+  try {
+    result = await labUp(topology, name, { signal });
+  } catch (err) {
+    if (!(err instanceof NotOursError)) throw err;
+    throw new RuntimeError(text.notOurs(name, err.what, "--name"));
+  }
   const ms = Math.round(performance.now() - started);
   const names = labNames(name);
   if (result.removed.length > 0) {

@@ -258,11 +258,22 @@ export async function labUp(
   return { created: true, removed };
 }
 
-/** The error for something in the way that this lab did not make. */
-function notOurs(lab: string, what: string): RuntimeError {
-  return new RuntimeError(
-    `${what} exists but was not made by lab "${lab}" (no progjar mark): left alone; remove it yourself or pick another --name`,
-  );
+/** Something in the way of {@linkcode labUp} that the lab did not make. */
+export class NotOursError extends RuntimeError {
+  /** What is in the way: `namespace <ns>` or a `/etc/netns` path. */
+  readonly what: string;
+  /** Creates the error for `what`, in the way of lab `lab`. */
+  constructor(lab: string, what: string) {
+    super(
+      `${what} exists but was not made by lab "${lab}" (no progjar mark): left alone; remove it yourself or pick another --name`,
+    );
+    this.name = "NotOursError";
+    this.what = what;
+  }
+}
+
+function notOurs(lab: string, what: string): NotOursError {
+  return new NotOursError(lab, what);
 }
 
 async function nonEmptyDir(path: string): Promise<boolean> {
