@@ -322,54 +322,65 @@ export function utsPath(netns: string): string {
 async function makeUtsNamespaces(
   hosts: { name: string; netns: string }[],
 ): Promise<void> {
+  if (hosts.length === 0) return;
   await Deno.mkdir(UTS_DIR, { recursive: true });
-  await inParallel(hosts, async (host) => {
-    const file = utsPath(host.netns);
-    await Deno.writeTextFile(file, "");
-    let output: Deno.CommandOutput;
-    try {
-      output = await new Deno.Command("unshare", {
-        args: [`--uts=${file}`, "hostname", host.name],
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-      }).output();
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) {
-        throw new RuntimeError(
-          "the lab needs util-linux's `unshare` for the hosts' names, which is not installed",
-        );
-      }
-      throw err;
-    }
-    if (!output.success) {
+  const args: string[] = [];
+  for (const host of hosts) {
+    await Deno.writeTextFile(utsPath(host.netns), "");
+    args.push(utsPath(host.netns), host.name);
+  }
+  // One process from here: in the first host's new namespace, a shell
+  // makes the others (unshare leaves the mount namespace alone, so every
+  // bind mount lands on the machine's, as `ip netns add` does).
+  const script = 'hostname "$2"; shift 2; while [ $# -gt 0 ]; do ' +
+    'unshare --uts="$1" hostname "$2" || exit 1; shift 2; done';
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("unshare", {
+      args: [`--uts=${args[0]}`, "/bin/sh", "-c", script, "sh", ...args],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
       throw new RuntimeError(
-        `unshare --uts for ${host.name}: ${
-          new TextDecoder().decode(output.stderr).trim() ||
-          `exit code ${output.code}`
-        }`,
+        "the lab needs util-linux's `unshare` for the hosts' names, which is not installed",
       );
     }
-  });
+    throw err;
+  }
+  if (!output.success) {
+    const reason = new TextDecoder().decode(output.stderr).trim().split("\n")
+      .at(-1);
+    throw new RuntimeError(
+      `unshare --uts (the hosts' names): ${
+        reason || `exit code ${output.code}`
+      }`,
+    );
+  }
 }
 
 /** Unmounts and removes the UTS files of `namespaces` (those that exist). */
 async function removeUtsNamespaces(namespaces: string[]): Promise<void> {
+  const files: string[] = [];
   for (const ns of namespaces) {
-    const file = utsPath(ns);
     try {
-      await Deno.stat(file);
+      await Deno.stat(utsPath(ns));
+      files.push(utsPath(ns));
     } catch {
-      continue;
+      // none for this one
     }
-    await new Deno.Command("umount", {
-      args: [file],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output().catch(() => {});
-    await Deno.remove(file).catch(() => {});
   }
+  if (files.length === 0) return;
+  // One umount for all; a file that is not mounted only makes it complain.
+  await new Deno.Command("umount", {
+    args: files,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).output().catch(() => {});
+  for (const file of files) await Deno.remove(file).catch(() => {});
 }
 
 async function build(
