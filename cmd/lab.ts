@@ -816,7 +816,10 @@ function printResult(out: Output, result: ScenarioResult, lang: Lang): void {
   out.line(tables.join("\n\n"));
   const notes = sequenceNotes(result, lang);
   if (notes.length > 0) out.line(["", ...notes].join("\n"));
-  const excerpts = failureExcerpts(result, undefined, { lang });
+  // Interrupted, the roles' unmet checks say only that they were cut short.
+  const excerpts = result.interrupted
+    ? []
+    : failureExcerpts(result, undefined, { lang });
   if (excerpts.length > 0) {
     out.line(["", ...excerpts.map((l) => out.style("red", l))].join("\n"));
   }

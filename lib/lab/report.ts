@@ -54,7 +54,7 @@ const TEXT = {
     noOutput: "(no output)",
     omitted: (n: number) => `… ${plural(n, "line", "lines")} omitted …`,
     interrupted: (scenario: string, seconds: string) =>
-      `${scenario}: INTERRUPTED (Ctrl+C) after ${seconds} s; what ran until then is below`,
+      `${scenario}: INTERRUPTED (Ctrl+C) after ${seconds} s`,
     notRun: (names: string) => `Not run (the run was interrupted): ${names}.`,
   },
   id: {
@@ -93,7 +93,7 @@ const TEXT = {
     noOutput: "(tidak ada keluaran)",
     omitted: (n: number) => `… ${n} baris tidak ditampilkan …`,
     interrupted: (scenario: string, seconds: string) =>
-      `${scenario}: DIHENTIKAN (Ctrl+C) setelah ${seconds} s; yang sempat berjalan ada di bawah`,
+      `${scenario}: DIHENTIKAN (Ctrl+C) setelah ${seconds} s`,
     notRun: (names: string) => `Tidak dijalankan (run dihentikan): ${names}.`,
   },
 };
