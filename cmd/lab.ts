@@ -34,19 +34,21 @@ import {
   labDown,
   labNames,
   labStatus,
+  labsUp,
   labUp,
+  NotOursError,
   onHost,
   sameNetwork,
   stateOf,
 } from "../lib/lab/netns.ts";
-import { formatReport } from "../lib/lab/report.ts";
+import { formatReport, outcomeLine } from "../lib/lab/report.ts";
+import { shellLine } from "../lib/lab/_shell.ts";
 import { runScenario, type ScenarioResult } from "../lib/lab/scenario.ts";
 import { failureExcerpts } from "../lib/lab/report.ts";
 import {
   formatTable,
   sequenceNotes,
   summaryTables,
-  verdictLine,
 } from "../lib/lab/summary.ts";
 import { rootfsProblem } from "../lib/lab/rootfs.ts";
 import {
@@ -144,8 +146,15 @@ export const SPEC: CommandSpec = {
       "  exec HOST [-- COMMAND…] run a command on a host (default: a shell)",
       "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
       "",
-      "Needs root and iproute2's ip. Nothing is added to the machine's own network:",
-      "the bridge lives in a namespace of its own. Ctrl+C tears down what was built.",
+      "Needs root, iproute2's ip and util-linux's unshare and nsenter. Nothing is",
+      "added to the machine's own network: the bridge lives in a namespace of its",
+      "own. Each host has its own host name (UTS namespace). up and down remove only",
+      "what up marked as its own; a namespace of the same name made by hand is left",
+      "alone and up refuses (exit 1).",
+      "",
+      "One Ctrl+C stops up or run: what was built is torn down, run writes --report",
+      "with what finished (the interrupted scenario marked), exit 130. Only a second",
+      "Ctrl+C, later, leaves at once.",
       "",
       "Hosts as Alpine VMs: with rootfs: DIR in the file (for all hosts or per host:",
       "alpine-2: { address: …, rootfs: DIR }) or --rootfs DIR, each host runs its",
@@ -162,8 +171,15 @@ export const SPEC: CommandSpec = {
       "  exec HOST [-- PERINTAH…] jalankan perintah di sebuah host (bawaan: shell)",
       "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
       "",
-      "Perlu root dan perintah ip dari iproute2. Jaringan mesin sendiri tidak diubah:",
-      "bridge berada di namespace tersendiri. Ctrl+C membongkar yang sudah dibuat.",
+      "Perlu root, perintah ip dari iproute2, serta unshare dan nsenter dari",
+      "util-linux. Jaringan mesin sendiri tidak diubah: bridge berada di namespace",
+      "tersendiri. Setiap host punya nama host sendiri (UTS namespace). up dan down",
+      "hanya menghapus yang ditandai up sebagai miliknya; namespace bernama sama yang",
+      "dibuat manual dibiarkan dan up menolak (kode keluar 1).",
+      "",
+      "Satu Ctrl+C menghentikan up atau run: yang sudah dibuat dibongkar, run menulis",
+      "--report berisi yang sudah selesai (skenario yang terhenti ditandai), kode",
+      "keluar 130. Hanya Ctrl+C kedua, beberapa saat kemudian, langsung keluar.",
       "",
       "Host sebagai VM Alpine: dengan rootfs: DIR di berkas (untuk semua host atau per",
       "host: alpine-2: { address: …, rootfs: DIR }) atau --rootfs DIR, setiap host",
@@ -188,19 +204,32 @@ const TEXT = {
         plural(hosts, "host", "hosts")
       } on ${subnet} (broadcast ${bc})`,
     alreadyUp: (lab: string) => `lab "${lab}" is already up`,
-    next: (host: string) =>
-      `next: lab exec ${host} (a shell on it); lab run --all; lab down`,
+    next: (exec: string, run: string, down: string) =>
+      `next: ${exec} (a shell on it); ${run}; ${down}`,
     down: (lab: string, ms: number, n: number) =>
       `lab "${lab}" down in ${ms} ms: ${
         plural(n, "namespace", "namespaces")
       } removed`,
-    notUp: (lab: string) => `lab "${lab}" is not up (create it: lab up)`,
+    notUp: (lab: string, others: string[], up: string) =>
+      `lab "${lab}" is not up (${
+        others.length === 0
+          ? "no lab is up"
+          : `up: ${others.map((o) => `"${o}"`).join(", ")}`
+      }; create it: ${up})`,
     nothingToRemove: (lab: string) =>
       `lab "${lab}" is not up: nothing to remove`,
-    incomplete: (lab: string, n: number) =>
+    leftAlone: (list: string) => `left alone (not made by this lab): ${list}`,
+    notOurs: (lab: string, what: string, name: string) =>
+      `${what} exists but was not made by lab "${lab}" (no progjar mark): left alone; remove it yourself or pick another ${name}`,
+    incomplete: (lab: string, n: number, down: string, up: string) =>
       `lab "${lab}" is incomplete (${
         plural(n, "namespace", "namespaces")
-      } left): run lab down or lab up`,
+      } left): run ${down} or ${up}`,
+    interrupted: (lab: string) =>
+      `lab "${lab}": interrupted (Ctrl+C); what was built is removed`,
+    twice: (down: string) =>
+      `interrupted twice: leaving now; remove the rest with ${down}`,
+    notRun: (names: string) => `not run: ${names}`,
     isUp: (
       lab: string,
       hosts: number,
@@ -227,15 +256,28 @@ const TEXT = {
     up: (lab: string, ms: number, hosts: number, subnet: string, bc: string) =>
       `lab "${lab}" menyala dalam ${ms} ms: ${hosts} host di ${subnet} (broadcast ${bc})`,
     alreadyUp: (lab: string) => `lab "${lab}" sudah menyala`,
-    next: (host: string) =>
-      `berikutnya: lab exec ${host} (shell di host itu); lab run --all; lab down`,
+    next: (exec: string, run: string, down: string) =>
+      `berikutnya: ${exec} (shell di host itu); ${run}; ${down}`,
     down: (lab: string, ms: number, n: number) =>
       `lab "${lab}" dimatikan dalam ${ms} ms: ${n} namespace dihapus`,
-    notUp: (lab: string) => `lab "${lab}" tidak menyala (nyalakan: lab up)`,
+    notUp: (lab: string, others: string[], up: string) =>
+      `lab "${lab}" tidak menyala (${
+        others.length === 0
+          ? "tidak ada lab yang menyala"
+          : `yang menyala: ${others.map((o) => `"${o}"`).join(", ")}`
+      }; nyalakan: ${up})`,
     nothingToRemove: (lab: string) =>
       `lab "${lab}" tidak menyala: tidak ada yang dihapus`,
-    incomplete: (lab: string, n: number) =>
-      `lab "${lab}" tidak lengkap (tersisa ${n} namespace): jalankan lab down atau lab up`,
+    leftAlone: (list: string) => `dibiarkan (bukan buatan lab ini): ${list}`,
+    notOurs: (lab: string, what: string, name: string) =>
+      `${what} sudah ada tetapi bukan buatan lab "${lab}" (tanpa tanda progjar): dibiarkan; hapus sendiri atau pilih ${name} lain`,
+    incomplete: (lab: string, n: number, down: string, up: string) =>
+      `lab "${lab}" tidak lengkap (tersisa ${n} namespace): jalankan ${down} atau ${up}`,
+    interrupted: (lab: string) =>
+      `lab "${lab}": dihentikan (Ctrl+C); yang sudah dibuat dihapus`,
+    twice: (down: string) =>
+      `dihentikan dua kali: keluar sekarang; hapus sisanya dengan ${down}`,
+    notRun: (names: string) => `tidak dijalankan: ${names}`,
     isUp: (
       lab: string,
       hosts: number,
@@ -264,7 +306,16 @@ interface Ui {
   text: Texts;
   /** The lab's name (`--name`, else the topology file's). */
   name: string;
+  /**
+   * A lab command line to suggest, e.g. `hint("down")`: with the options in
+   * force (`--file`, `--name`, `--lang`), so that following it works on the
+   * same lab.
+   */
+  hint: (command: string, options?: { rootfs?: boolean }) => string;
 }
+
+/** Exit code of a run or build that Ctrl+C (or SIGTERM) stopped. */
+const EXIT_INTERRUPTED = 130;
 
 /** Runs the lab tool with `args`; resolves to the exit code. */
 export function main(args: string[]): Promise<number> {
@@ -339,7 +390,24 @@ async function lab({ flags, out }: RoleContext): Promise<number> {
     });
   }
 
-  const ui: Ui = { out, text: TEXT[flags.lang], name };
+  const ui: Ui = {
+    out,
+    text: TEXT[flags.lang],
+    name,
+    hint: (command, options = {}) =>
+      shellLine([
+        "lab",
+        ...command.split(" "),
+        ...(file !== SPEC.flags.file.default ? ["--file", file] : []),
+        ...(stringFlag(flags, "name") !== undefined ? ["--name", name] : []),
+        ...(options.rootfs && rootfsFlag !== undefined
+          ? ["--rootfs", rootfsFlag]
+          : []),
+        ...(typeof flags.values.lang === "string"
+          ? ["--lang", flags.values.lang]
+          : []),
+      ]),
+  };
   switch (cmd) {
     case "list":
       return list(out, topology!, flags.lang);
@@ -355,8 +423,9 @@ async function lab({ flags, out }: RoleContext): Promise<number> {
   await checkLabPrivileges();
   switch (cmd) {
     case "up":
-      return await withInterrupt((signal) =>
-        up(ui, { topology: topology!, signal })
+      return await withInterrupt(
+        ui,
+        (signal) => up(ui, { topology: topology!, signal }),
       );
     case "down":
       return await down(ui);
@@ -383,28 +452,37 @@ function withRootfs(topology: Topology, dir: string): Topology {
 
 /**
  * Runs `body` with an abort signal that Ctrl+C and SIGTERM trigger; `body`
- * then cleans up. A second Ctrl+C leaves at once, without cleaning up.
+ * then cleans up, and the exit code is 130. One Ctrl+C reaches this program
+ * twice under `deno task` (see `onStop`): only a second one, later, leaves
+ * at once, without cleaning up.
  */
 async function withInterrupt(
+  ui: Ui,
   body: (signal: AbortSignal) => Promise<number>,
 ): Promise<number> {
   const stop = onStop(() => {}, {
     onRepeat: () => {
-      printError(
-        "lab: interrupted twice: leaving now; remove the rest with lab down",
-      );
-      Deno.exit(EXIT_FAILURE);
+      ui.out.flush();
+      printError(`lab: ${ui.text.twice(ui.hint("down"))}`);
+      Deno.exit(EXIT_INTERRUPTED);
     },
   });
   try {
-    return await body(stop.signal);
+    const code = await body(stop.signal);
+    return stop.stopped ? EXIT_INTERRUPTED : code;
+  } catch (err) {
+    // What failed after Ctrl+C (a build step cut short) is its consequence.
+    if (!stop.stopped) throw err;
+    ui.out.flush();
+    printError(`lab: ${ui.text.interrupted(ui.name)}`);
+    return EXIT_INTERRUPTED;
   } finally {
     stop.dispose();
   }
 }
 
 async function up(
-  { out, text, name }: Ui,
+  { out, text, name, hint: again }: Ui,
   { topology, signal, hint = true }: {
     topology: Topology;
     signal: AbortSignal;
@@ -413,7 +491,13 @@ async function up(
   },
 ): Promise<number> {
   const started = performance.now();
-  const result = await labUp(topology, name, { signal });
+  let result;
+  try {
+    result = await labUp(topology, name, { signal });
+  } catch (err) {
+    if (!(err instanceof NotOursError)) throw err;
+    throw new RuntimeError(text.notOurs(name, err.what, "--name"));
+  }
   const ms = Math.round(performance.now() - started);
   const names = labNames(name);
   if (result.removed.length > 0) {
@@ -458,7 +542,13 @@ async function up(
         ],
       }),
     );
-    if (hint) out.line(text.next(topology.hosts[0].name));
+    if (hint) {
+      out.line(text.next(
+        again(`exec ${topology.hosts[0].name}`),
+        again("run --all", { rootfs: true }),
+        again("down"),
+      ));
+    }
   }
   return EXIT_OK;
 }
@@ -472,11 +562,15 @@ async function down({ out, text, name }: Ui): Promise<number> {
       ? text.down(name, ms, removed.length)
       : text.nothingToRemove(name),
   );
+  const others = (await labStatus(name)).namespaces;
+  if (others.length > 0) out.line(text.leftAlone(shortList(others)));
   out.record({ type: "down", lab: name, removed: removed.length, ms });
   return EXIT_OK;
 }
 
-async function status({ out, text, name }: Ui): Promise<number> {
+async function status(
+  { out, text, name, hint }: Ui,
+): Promise<number> {
   const status = await labStatus(name);
   out.record({
     type: "status",
@@ -487,11 +581,18 @@ async function status({ out, text, name }: Ui): Promise<number> {
     pids: status.pids,
   });
   if (status.namespaces.length === 0) {
-    out.line(text.notUp(name));
+    out.line(text.notUp(name, await labsUp(), hint("up")));
     return EXIT_OK;
   }
   if (!status.up) {
-    out.line(text.incomplete(name, status.namespaces.length));
+    out.line(
+      text.incomplete(
+        name,
+        status.namespaces.length,
+        hint("down"),
+        hint("up"),
+      ),
+    );
     return EXIT_OK;
   }
   const state = status.state!;
@@ -543,17 +644,19 @@ interface ExecOptions {
 }
 
 async function exec(
-  { out, name }: Ui,
+  { out, text, name, hint }: Ui,
   { topology, operands: rest, command }: ExecOptions,
 ): Promise<number> {
   if (rest.length !== 1) {
     throw new UsageError(
       rest.length === 0
         ? {
-          en:
-            "usage: lab exec HOST [-- COMMAND [ARGS…]] (hosts: see lab status)",
-          id:
-            "pemakaian: lab exec HOST [-- PERINTAH [ARGUMEN…]] (host: lihat lab status)",
+          en: `usage: lab exec HOST [-- COMMAND [ARGS…]] (hosts: see ${
+            hint("status")
+          })`,
+          id: `pemakaian: lab exec HOST [-- PERINTAH [ARGUMEN…]] (host: lihat ${
+            hint("status")
+          })`,
         }
         : {
           en: `exec takes one host, got ${rest.length} (${
@@ -581,10 +684,7 @@ async function exec(
   await checkLabPrivileges();
   const status = await labStatus(name);
   if (!status.up || !status.state) {
-    throw new RuntimeError({
-      en: `lab "${name}" is not up: run lab up first`,
-      id: `lab "${name}" tidak menyala: jalankan lab up dulu`,
-    });
+    throw new RuntimeError(text.notUp(name, await labsUp(), hint("up")));
   }
   // The lab that runs may have been built from another file.
   const target = status.state.hosts.find((h) => h.name === host);
@@ -643,7 +743,7 @@ async function run(ui: Ui, options: RunOptions): Promise<number> {
     }
   }
   await checkLabPrivileges();
-  return await withInterrupt(async (signal) => {
+  return await withInterrupt(ui, async (signal) => {
     const before = await labStatus(name);
     if (
       before.up && before.state &&
@@ -651,9 +751,13 @@ async function run(ui: Ui, options: RunOptions): Promise<number> {
     ) {
       throw new RuntimeError({
         en:
-          `lab "${name}" is up with other hosts or root file systems (from ${before.state.file}); take it down first: lab down --name ${name}`,
+          `lab "${name}" is up with other hosts or root file systems (from ${before.state.file}); take it down first: ${
+            ui.hint("down")
+          }`,
         id:
-          `lab "${name}" menyala dengan host atau root file system lain (dari ${before.state.file}); matikan dulu: lab down --name ${name}`,
+          `lab "${name}" menyala dengan host atau root file system lain (dari ${before.state.file}); matikan dulu: ${
+            ui.hint("down")
+          }`,
       });
     }
     let builtHere = false;
@@ -683,20 +787,37 @@ async function run(ui: Ui, options: RunOptions): Promise<number> {
         printResult(out, result, values.lang);
       }
     } finally {
-      if (builtHere && (values.keep !== true || signal.aborted)) {
-        await labDown(name);
-        out.line(text.takenDown(name));
+      const notRun = signal.aborted
+        ? scenarios.slice(results.length).map((s) => s.name)
+        : [];
+      if (notRun.length > 0) out.line(text.notRun(notRun.join(", ")));
+      try {
+        if (builtHere && (values.keep !== true || signal.aborted)) {
+          await labDown(name);
+          out.line(text.takenDown(name));
+        }
+      } finally {
+        // Whatever happened, the report holds what ran.
+        if (reportPath !== undefined) {
+          await Deno.writeTextFile(
+            reportPath,
+            formatReport(topology, results, {
+              lab: name,
+              lang: values.lang,
+              notRun,
+            }),
+          );
+          out.line(text.report(reportPath));
+        }
       }
     }
-    if (reportPath !== undefined) {
-      await Deno.writeTextFile(
-        reportPath,
-        formatReport(topology, results, { lab: name, lang: values.lang }),
-      );
-      out.line(text.report(reportPath));
-    }
     const ok = !signal.aborted && results.every((r) => r.ok);
-    out.record({ type: "done", ok, scenarios: results.length });
+    out.record({
+      type: "done",
+      ok,
+      scenarios: results.length,
+      ...(signal.aborted ? { interrupted: true } : {}),
+    });
     return ok ? EXIT_OK : EXIT_FAILURE;
   });
 }
@@ -752,11 +873,14 @@ function printResult(out: Output, result: ScenarioResult, lang: Lang): void {
   out.line(tables.join("\n\n"));
   const notes = sequenceNotes(result, lang);
   if (notes.length > 0) out.line(["", ...notes].join("\n"));
-  const excerpts = failureExcerpts(result, undefined, { lang });
+  // Interrupted, the roles' unmet checks say only that they were cut short.
+  const excerpts = result.interrupted
+    ? []
+    : failureExcerpts(result, undefined, { lang });
   if (excerpts.length > 0) {
     out.line(["", ...excerpts.map((l) => out.style("red", l))].join("\n"));
   }
-  const verdict = verdictLine(result, lang);
+  const verdict = outcomeLine(result, lang);
   out.line(out.style(result.ok ? "green" : "red", verdict));
   out.record({
     type: "result",

@@ -172,6 +172,9 @@ async function send({ flags, out }: RoleContext): Promise<number> {
     } else {
       await sendLines(sendLine, {
         prompt: typed && !out.json ? text.prompt : undefined,
+        // --json-text (the lab's transcripts): the human lines include what
+        // a terminal would have shown, the prompt and the line typed at it.
+        echo: !typed && out.json && out.showsLines ? text.prompt : undefined,
         out,
         signal: stop.signal,
       });
@@ -189,11 +192,20 @@ async function sendLines(
   sendLine: (line: string) => Promise<void>,
   options: {
     prompt: string | undefined;
-    out: { flush(): void };
+    /**
+     * Show each line read after this prompt, as a terminal shows it, and
+     * say so with a `typed` record.
+     */
+    echo?: string;
+    out: {
+      flush(): void;
+      line(text: string): void;
+      record(value: Record<string, unknown>): void;
+    };
     signal: AbortSignal;
   },
 ): Promise<void> {
-  const { prompt, out, signal } = options;
+  const { prompt, echo, out, signal } = options;
   const showPrompt = () => {
     if (prompt === undefined) return;
     out.flush();
@@ -216,11 +228,23 @@ async function sendLines(
     rest = parts.pop()!;
     for (const part of parts) {
       const line = part.endsWith("\r") ? part.slice(0, -1) : part;
+      if (echo !== undefined) {
+        out.line(echo + line);
+        out.record({ type: "typed", text: line });
+      }
       if (line !== "") await sendLine(line);
       showPrompt();
     }
   }
-  if (!signal.aborted && rest !== "") await sendLine(rest);
+  if (!signal.aborted && rest !== "") {
+    if (echo !== undefined) {
+      out.line(echo + rest);
+      out.record({ type: "typed", text: rest });
+    }
+    await sendLine(rest);
+  }
+  // The prompt the terminal was left showing when input ended.
+  if (echo !== undefined) out.line(echo);
   // After Ctrl+C, onStop has already ended the prompt's line.
   if (prompt !== undefined && signal.reason !== "SIGINT") {
     writeConsole("\n");

@@ -98,13 +98,23 @@ async function finishOutput(out: Output, timeoutMs?: number): Promise<void> {
   }
 }
 
+/**
+ * A signal this soon after the one before it is the same Ctrl+C: a terminal
+ * sends SIGINT to its whole foreground process group, and `deno task`, in
+ * that group too, forwards what it gets to its child, so a program started
+ * with `deno task` sees every Ctrl+C twice, a few milliseconds apart.
+ */
+export const REPEAT_WINDOW_MS = 500;
+
 /** Options for {@linkcode onStop}. */
 export interface StopOptions {
   /** Also stop after this many seconds. */
   durationSeconds?: number;
   /**
    * Called on every SIGINT or SIGTERM after the one that stopped the
-   * program (e.g. to leave at once when a second Ctrl+C says so).
+   * program (e.g. to leave at once when a second Ctrl+C says so); not for
+   * the copy of the same Ctrl+C that `deno task` forwards (see
+   * {@linkcode REPEAT_WINDOW_MS}).
    */
   onRepeat?: (signal: "SIGINT" | "SIGTERM") => void;
 }
@@ -117,7 +127,12 @@ export interface StopHandle {
   readonly stopped: boolean;
   /** Requests a stop (e.g. after `--count` datagrams). */
   stop(reason?: string): void;
-  /** Removes the signal handlers and the timer. */
+  /**
+   * Removes the signal handlers and the timer. After a stop by a signal the
+   * handlers stay {@linkcode REPEAT_WINDOW_MS} longer, swallowing the copy of
+   * that signal still on its way (with no handler, it would kill the program
+   * before its summary).
+   */
   dispose(): void;
 }
 
@@ -131,6 +146,9 @@ export function onStop(
   options: StopOptions = {},
 ): StopHandle {
   const controller = new AbortController();
+  // When the last SIGINT/SIGTERM came (ms), to tell a copy from a new one.
+  let lastSignalAt = -Infinity;
+  let disposed = false;
   const fire = (reason: string) => {
     if (controller.signal.aborted) return;
     if (reason === "SIGINT" || reason === "SIGTERM") signalled = true;
@@ -142,8 +160,11 @@ export function onStop(
     onStopped(reason);
   };
   const onSignal = (signal: "SIGINT" | "SIGTERM") => {
-    if (controller.signal.aborted) options.onRepeat?.(signal);
-    else fire(signal);
+    const now = performance.now();
+    const copy = now - lastSignalAt < REPEAT_WINDOW_MS;
+    lastSignalAt = now;
+    if (!controller.signal.aborted) fire(signal);
+    else if (!copy && !disposed) options.onRepeat?.(signal);
   };
   const onInt = () => onSignal("SIGINT");
   const onTerm = () => onSignal("SIGTERM");
@@ -153,6 +174,10 @@ export function onStop(
   if (options.durationSeconds !== undefined) {
     timer = setTimeout(() => fire("duration"), options.durationSeconds * 1000);
   }
+  const removeListeners = () => {
+    Deno.removeSignalListener("SIGINT", onInt);
+    Deno.removeSignalListener("SIGTERM", onTerm);
+  };
   return {
     signal: controller.signal,
     get stopped() {
@@ -160,9 +185,13 @@ export function onStop(
     },
     stop: (reason = "done") => fire(reason),
     dispose() {
-      Deno.removeSignalListener("SIGINT", onInt);
-      Deno.removeSignalListener("SIGTERM", onTerm);
       if (timer !== undefined) clearTimeout(timer);
+      if (disposed) return;
+      disposed = true;
+      const left = lastSignalAt + REPEAT_WINDOW_MS - performance.now();
+      if (left <= 0) return removeListeners();
+      // Keep swallowing the copy; the timer must not keep the program alive.
+      Deno.unrefTimer(setTimeout(removeListeners, left));
     },
   };
 }

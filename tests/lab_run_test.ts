@@ -364,8 +364,8 @@ Deno.test({
     }
     const status = await child.status;
     await child.stderr.cancel();
-    assert.equal(status.code, 1, seen);
-    assert.match(seen, /broadcast-sender-first: FAILED .*: interrupted/);
+    assert.equal(status.code, 130, seen);
+    assert.match(seen, /broadcast-sender-first: INTERRUPTED \(Ctrl\+C\)/);
     assert.match(seen, /taken down/);
     await assertGone(name);
   },

@@ -15,6 +15,8 @@ Deno.test("onStop: the first SIGINT/SIGTERM stops, later ones go to onRepeat", a
     });
     Deno.kill(Deno.pid, "SIGTERM");
     await until(1);
+    // Later than a copy of the same Ctrl+C would come.
+    await new Promise((resolve) => setTimeout(resolve, 700));
     Deno.kill(Deno.pid, "SIGINT");
     await until(2);
     stop.stop("done");
@@ -33,4 +35,34 @@ Deno.test("onStop: the first SIGINT/SIGTERM stops, later ones go to onRepeat", a
     calls: ["stop SIGTERM", "repeat SIGINT"],
     aborted: "SIGTERM",
   });
+});
+
+Deno.test("onStop: one Ctrl+C through deno task (two SIGINTs ms apart) is one stop, even after dispose", async () => {
+  const script = `
+    import { onStop } from "./lib/run.ts";
+    const calls = [];
+    const stop = onStop((reason) => calls.push("stop " + reason), {
+      onRepeat: (signal) => calls.push("repeat " + signal),
+    });
+    Deno.kill(Deno.pid, "SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    Deno.kill(Deno.pid, "SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A role disposes as soon as it stops; the copy may still be on its way.
+    stop.dispose();
+    Deno.kill(Deno.pid, "SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    console.log(JSON.stringify(calls));
+  `;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    cwd: new URL("../", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stderr);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(output.stdout)), [
+    "stop SIGINT",
+  ]);
 });

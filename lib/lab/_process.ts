@@ -190,6 +190,17 @@ export class LabProcess {
         // not a text record after all
       }
     }
+    // The role showed a typed line itself, where its terminal shows it
+    // (after its prompt): the runner's own `> line` is then one too many.
+    if (line.startsWith('{"type":"typed",')) {
+      try {
+        const at = this.text.indexOf(`> ${JSON.parse(line).text}`);
+        if (at >= 0) this.text.splice(at, 1);
+        return;
+      } catch {
+        // not a typed record after all
+      }
+    }
     // A flood must not fill memory: past the cap only summaries are kept.
     if (this.lines.length >= MAX_LINES && !line.includes('"summary"')) {
       this.dropped++;

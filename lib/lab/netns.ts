@@ -7,6 +7,15 @@
  * Names: the switch is the namespace `pj_<lab>`, host `alpine-1` is
  * `pj_<lab>_alpine-1`; `/etc/netns/<namespace>/hosts` makes the host names
  * resolve inside the lab (`ip netns exec` mounts it over `/etc/hosts`).
+ * Each host also has a UTS namespace of its own, so `hostname` says its
+ * name: kept, as `ip netns` keeps a network namespace, by a bind mount on
+ * `/run/progjar-lab/uts/<namespace>`, and entered with `nsenter --uts`.
+ *
+ * What a lab owns: before it creates anything, `up` writes
+ * `/etc/netns/pj_<lab>/progjar-lab-owner.json` listing the namespaces it is
+ * about to make. `up` and `down` remove only those (or the hosts of a
+ * complete lab's state file); a namespace of the same name made by someone
+ * else is left alone, and `up` refuses to build over it.
  *
  * @module
  */
@@ -20,6 +29,10 @@ import type { LabHost, Topology } from "./topology.ts";
 const NETNS_ETC = "/etc/netns";
 /** The file in the switch's directory that says the lab is complete. */
 const STATE_FILE = "progjar-lab.json";
+/** The file in the switch's directory that lists what the lab made. */
+const OWNER_FILE = "progjar-lab-owner.json";
+/** Where each host's UTS namespace is kept (bind-mounted files). */
+const UTS_DIR = "/run/progjar-lab/uts";
 /** How many `ip` processes configure hosts at once. */
 const PARALLEL = 8;
 
@@ -136,6 +149,22 @@ export async function labStatus(lab: string): Promise<LabStatus> {
   return { names, up, state: up ? state : undefined, namespaces, pids };
 }
 
+/** The names of the labs that are up (complete), sorted. */
+export async function labsUp(): Promise<string[]> {
+  const labs = [];
+  for (const ns of await listNetns()) {
+    const match = /^pj_([a-z0-9-]+)$/.exec(ns);
+    if (!match) continue;
+    try {
+      await Deno.stat(`${NETNS_ETC}/${ns}/${STATE_FILE}`);
+      labs.push(match[1]);
+    } catch {
+      // not complete
+    }
+  }
+  return labs.sort();
+}
+
 /** The state a topology gives, to compare with a running lab's. */
 export function stateOf(topology: Topology, lab: string): LabState {
   return {
@@ -204,15 +233,157 @@ export async function labUp(
         `lab "${lab}" sudah menyala dengan host lain (dari ${status.state.file}); matikan dulu: lab down --name ${lab}`,
     });
   }
+  const owned = await ownedNamespaces(lab);
+  const needed = [names.switchNs, ...wanted.hosts.map((h) => h.netns)];
+  for (const ns of needed) {
+    if (owned.has(ns)) continue;
+    if (status.namespaces.includes(ns)) throw notOurs(lab, `namespace ${ns}`);
+    if (await nonEmptyDir(`${NETNS_ETC}/${ns}`)) {
+      throw notOurs(lab, `${NETNS_ETC}/${ns}`);
+    }
+  }
   let removed: string[] = [];
-  if (status.namespaces.length > 0) removed = await labDown(lab);
+  if (status.namespaces.some((ns) => owned.has(ns))) {
+    removed = await labDown(lab);
+  }
   try {
+    // The mark comes first: whatever the build leaves is known to be ours.
+    await Deno.mkdir(`${NETNS_ETC}/${names.switchNs}`, { recursive: true });
+    await Deno.writeTextFile(
+      `${NETNS_ETC}/${names.switchNs}/${OWNER_FILE}`,
+      JSON.stringify({ lab, namespaces: needed }) + "\n",
+    );
     await build(topology, names, wanted, options.signal);
   } catch (err) {
     await labDown(lab);
     throw err;
   }
   return { created: true, removed };
+}
+
+/** Something in the way of {@linkcode labUp} that the lab did not make. */
+export class NotOursError extends RuntimeError {
+  /** What is in the way: `namespace <ns>` or a `/etc/netns` path. */
+  readonly what: string;
+  /** Creates the error for `what`, in the way of lab `lab`. */
+  constructor(lab: string, what: string) {
+    super(
+      `${what} exists but was not made by lab "${lab}" (no progjar mark): left alone; remove it yourself or pick another --name`,
+    );
+    this.name = "NotOursError";
+    this.what = what;
+  }
+}
+
+function notOurs(lab: string, what: string): NotOursError {
+  return new NotOursError(lab, what);
+}
+
+async function nonEmptyDir(path: string): Promise<boolean> {
+  try {
+    for await (const _ of Deno.readDir(path)) return true;
+  } catch {
+    // missing, or a plain file (the build says so when it gets there)
+  }
+  return false;
+}
+
+/**
+ * The namespaces lab `lab` made: those its mark lists, and the hosts of its
+ * state file (a lab built before marks existed).
+ */
+async function ownedNamespaces(lab: string): Promise<Set<string>> {
+  const names = labNames(lab);
+  const owned = new Set<string>();
+  const dir = `${NETNS_ETC}/${names.switchNs}`;
+  try {
+    const mark = JSON.parse(await Deno.readTextFile(`${dir}/${OWNER_FILE}`));
+    for (const ns of mark.namespaces ?? []) owned.add(String(ns));
+  } catch {
+    // no mark
+  }
+  try {
+    const state = JSON.parse(await Deno.readTextFile(`${dir}/${STATE_FILE}`));
+    owned.add(names.switchNs);
+    for (const host of state.hosts ?? []) owned.add(String(host.netns));
+  } catch {
+    // not complete
+  }
+  return owned;
+}
+
+/** The file that keeps the UTS namespace of the host in `netns`. */
+export function utsPath(netns: string): string {
+  return `${UTS_DIR}/${netns}`;
+}
+
+/**
+ * Gives each host a UTS namespace named after it: `unshare --uts=FILE`
+ * bind-mounts the new namespace on FILE (as `ip netns add` does for a
+ * network namespace) and sets the name inside it.
+ */
+async function makeUtsNamespaces(
+  hosts: { name: string; netns: string }[],
+): Promise<void> {
+  if (hosts.length === 0) return;
+  await Deno.mkdir(UTS_DIR, { recursive: true });
+  const args: string[] = [];
+  for (const host of hosts) {
+    await Deno.writeTextFile(utsPath(host.netns), "");
+    args.push(utsPath(host.netns), host.name);
+  }
+  // One process from here: in the first host's new namespace, a shell
+  // makes the others (unshare leaves the mount namespace alone, so every
+  // bind mount lands on the machine's, as `ip netns add` does).
+  const script = 'hostname "$2"; shift 2; while [ $# -gt 0 ]; do ' +
+    'unshare --uts="$1" hostname "$2" || exit 1; shift 2; done';
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("unshare", {
+      args: [`--uts=${args[0]}`, "/bin/sh", "-c", script, "sh", ...args],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new RuntimeError(
+        "the lab needs util-linux's `unshare` for the hosts' names, which is not installed",
+      );
+    }
+    throw err;
+  }
+  if (!output.success) {
+    const reason = new TextDecoder().decode(output.stderr).trim().split("\n")
+      .at(-1);
+    throw new RuntimeError(
+      `unshare --uts (the hosts' names): ${
+        reason || `exit code ${output.code}`
+      }`,
+    );
+  }
+}
+
+/** Unmounts and removes the UTS files of `namespaces` (those that exist). */
+async function removeUtsNamespaces(namespaces: string[]): Promise<void> {
+  const files: string[] = [];
+  for (const ns of namespaces) {
+    try {
+      await Deno.stat(utsPath(ns));
+      files.push(utsPath(ns));
+    } catch {
+      // none for this one
+    }
+  }
+  if (files.length === 0) return;
+  // One umount for all; a file that is not mounted only makes it complain.
+  await new Deno.Command("umount", {
+    args: files,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).output().catch(() => {});
+  for (const file of files) await Deno.remove(file).catch(() => {});
 }
 
 async function build(
@@ -267,6 +438,8 @@ async function build(
     ], { netns });
     await writeHostsFile(netns, topology.hosts);
   });
+  checkAbort();
+  await makeUtsNamespaces(state.hosts);
   checkAbort();
   await Deno.mkdir(`${NETNS_ETC}/${names.switchNs}`, { recursive: true });
   await Deno.writeTextFile(
@@ -323,14 +496,15 @@ async function pidsOf(namespaces: string[]): Promise<Record<string, number[]>> {
 /**
  * Removes lab `lab`: stops every process still running in its namespaces
  * (SIGTERM, then SIGKILL after 2 s), deletes the namespaces (which removes
- * the veth pairs and the bridge) and their `/etc/netns` files. Returns the
+ * the veth pairs and the bridge), the hosts' UTS namespaces and their
+ * `/etc/netns` files. Only what the lab made (see {@linkcode labUp}): a
+ * namespace of the same name made by someone else stays. Returns the
  * namespaces removed; none if the lab was not there.
  */
 export async function labDown(lab: string): Promise<string[]> {
   const names = labNames(lab);
-  const namespaces = (await listNetns()).filter((ns) =>
-    ns === names.switchNs || ns.startsWith(names.hostPrefix)
-  );
+  const owned = await ownedNamespaces(lab);
+  const namespaces = (await listNetns()).filter((ns) => owned.has(ns));
   await stopProcesses(namespaces);
   if (namespaces.length > 0) {
     await ip(["-force", "-batch", "-"], {
@@ -338,16 +512,19 @@ export async function labDown(lab: string): Promise<string[]> {
       allowFailure: true,
     });
   }
-  // The /etc/netns directories, including any whose namespace is gone.
+  await removeUtsNamespaces([...owned]);
+  // The /etc/netns directories, including any whose namespace is gone; the
+  // switch's (with the mark) last, so an interrupted down can be redone.
   for await (const entry of readDirIfAny(NETNS_ETC)) {
     if (
-      entry.isDirectory &&
-      (entry.name === names.switchNs ||
-        entry.name.startsWith(names.hostPrefix))
+      entry.isDirectory && owned.has(entry.name) &&
+      entry.name !== names.switchNs
     ) {
       await Deno.remove(`${NETNS_ETC}/${entry.name}`, { recursive: true });
     }
   }
+  await Deno.remove(`${NETNS_ETC}/${names.switchNs}`, { recursive: true })
+    .catch(() => {});
   const left = (await listNetns()).filter((ns) => namespaces.includes(ns));
   if (left.length > 0) {
     throw new RuntimeError({
@@ -402,14 +579,28 @@ export function execArgs(netns: string, command: string[]): string[] {
 
 /**
  * What runs `command` on a lab host, after `ip netns exec <ns>`: the command
- * itself, or, for a host with a root file system, the command inside it.
+ * in the host's UTS namespace (its own host name), or, for a host with a
+ * root file system, the command inside it (which sets the name itself).
  */
 export function onHost(
-  host: { name: string; rootfs?: string },
+  host: { name: string; netns: string; rootfs?: string },
   command: string[],
   env: string[] = [],
 ): string[] {
-  return host.rootfs === undefined
-    ? command
-    : rootfsCommand({ rootfs: host.rootfs, host: host.name, command, env });
+  if (host.rootfs !== undefined) {
+    return rootfsCommand({
+      rootfs: host.rootfs,
+      host: host.name,
+      command,
+      env,
+    });
+  }
+  const uts = utsPath(host.netns);
+  try {
+    Deno.statSync(uts);
+  } catch {
+    // A lab built before hosts had names of their own.
+    return command;
+  }
+  return ["nsenter", `--uts=${uts}`, "--", ...command];
 }

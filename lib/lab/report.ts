@@ -44,6 +44,7 @@ const TEXT = {
     start: "start",
     command: "command (as typed on the host)",
     typedInput: "typed",
+    then: (keys: string) => `then ${keys}`,
     summary: "Summary",
     transcripts: "Transcripts",
     transcriptsIntro: [
@@ -53,6 +54,9 @@ const TEXT = {
     stderr: "Standard error:",
     noOutput: "(no output)",
     omitted: (n: number) => `… ${plural(n, "line", "lines")} omitted …`,
+    interrupted: (scenario: string, seconds: string) =>
+      `${scenario}: INTERRUPTED (Ctrl+C) after ${seconds} s`,
+    notRun: (names: string) => `Not run (the run was interrupted): ${names}.`,
   },
   id: {
     title: "Laporan praktikum",
@@ -81,6 +85,7 @@ const TEXT = {
     start: "mulai",
     command: "perintah (seperti diketik di host)",
     typedInput: "diketik",
+    then: (keys: string) => `lalu ${keys}`,
     summary: "Ringkasan",
     transcripts: "Transkrip",
     transcriptsIntro: [
@@ -90,6 +95,9 @@ const TEXT = {
     stderr: "Standard error:",
     noOutput: "(tidak ada keluaran)",
     omitted: (n: number) => `… ${n} baris tidak ditampilkan …`,
+    interrupted: (scenario: string, seconds: string) =>
+      `${scenario}: DIHENTIKAN (Ctrl+C) setelah ${seconds} s`,
+    notRun: (names: string) => `Tidak dijalankan (run dihentikan): ${names}.`,
   },
 };
 
@@ -105,6 +113,21 @@ export interface ReportOptions {
   date?: Date;
   /** The report's language; default English. */
   lang?: Lang;
+  /** Scenarios asked for but not run, because the run was interrupted. */
+  notRun?: string[];
+}
+
+/**
+ * The one-line outcome of a scenario: the summary's verdict, or, for one
+ * that Ctrl+C stopped, that it was interrupted (not that it failed).
+ */
+export function outcomeLine(result: ScenarioResult, lang: Lang = "en"): string {
+  return result.interrupted
+    ? TEXT[lang].interrupted(
+      result.scenario,
+      (result.durationMs / 1000).toFixed(1),
+    )
+    : verdictLine(result, lang);
 }
 
 /** Writes the Markdown report of one or more scenario results. */
@@ -151,14 +174,21 @@ export function formatReport(
       ? scenarioDescription(scenario, lang)
       : result.description;
     if (description) out.push(description, "");
-    out.push(`${text.result}: ${verdictLine(result, lang)}`, "");
+    out.push(`${text.result}: ${outcomeLine(result, lang)}`, "");
     out.push(`### ${text.commands}`, "");
     out.push(`| ${text.start} | ${text.host} | ${text.command} |`);
     out.push("| --- | --- | --- |");
     for (const p of result.processes) {
       const command = shellLine(p.typed);
-      const input = p.input.length > 0
-        ? ` (${text.typedInput}: ${p.input.map(quotedLine).join(", ")})`
+      // Then what is typed into it, and the keys that end it.
+      const typed = p.input.length > 0
+        ? [
+          `${text.typedInput}: ${p.input.map(quotedLine).join(", ")}`,
+        ]
+        : [];
+      const keys = p.endKeys?.length ? [text.then(p.endKeys.join(", "))] : [];
+      const input = typed.length + keys.length > 0
+        ? ` (${[...typed, ...keys].join("; ")})`
         : "";
       out.push(
         `| ${(p.startedMs / 1000).toFixed(1)} s | ${p.host} | ${
@@ -193,6 +223,10 @@ export function formatReport(
         );
       }
     }
+  }
+  const notRun = options.notRun ?? [];
+  if (notRun.length > 0) {
+    out.push(text.notRun(notRun.map((n) => `\`${n}\``).join(", ")), "");
   }
   return out.join("\n");
 }

@@ -27,6 +27,10 @@ import {
 const ROOT = new URL("../../", import.meta.url);
 /** Output must pause this long before the long-running roles are stopped. */
 const QUIET_MS = 300;
+/** Output pause after a chat client left, before the next one leaves. */
+const LEAVE_QUIET_MS = 250;
+/** Time a role gets to end by itself once its input has ended. */
+const INPUT_END_MS = 3_000;
 /** Time a stopped role gets to print its summary before SIGKILL. */
 const STOP_GRACE_MS = 5_000;
 
@@ -80,6 +84,11 @@ export interface ProcessResult {
   signal: string | null;
   /** Whether the runner stopped it (SIGTERM at the end). */
   stopped: boolean;
+  /**
+   * The keys that end it as a student ends it: `Ctrl+D` (end of the typed
+   * input), `Ctrl+C` (stopped at the end of the scenario).
+   */
+  endKeys?: string[];
   /** Its standard output lines (JSON records). */
   stdout: string[];
   /** Lines of output not kept (a flood beyond the cap). */
@@ -113,6 +122,8 @@ export interface ScenarioResult {
   ok: boolean;
   /** What went wrong, if the run itself failed (timeout, a role not ready). */
   error?: string;
+  /** Whether Ctrl+C (or SIGTERM) stopped it before it could finish. */
+  interrupted?: boolean;
   /** How long it took. */
   durationMs: number;
   /** Each role on each host, in start order. */
@@ -144,6 +155,8 @@ interface Running {
   startedMs: number;
   proc: LabProcess;
   stopped: boolean;
+  /** Whether its input was ended (Ctrl+D) and whether it got SIGTERM (Ctrl+C). */
+  ended: { input: boolean; signal: boolean };
 }
 
 /**
@@ -202,7 +215,10 @@ export async function runScenario(
       for (const r of group) {
         progress(`${r.host}: ${shellLine([step.role, ...r.args])}`);
         await r.proc.type(r.input);
-        if (step.stop === "self") await r.proc.closeInput();
+        if (step.stop === "self") {
+          await r.proc.closeInput();
+          r.ended.input = r.input.length > 0;
+        }
       }
       if (step.wait) {
         await Promise.all(
@@ -254,12 +270,14 @@ export async function runScenario(
     await stopAll(running);
   }
   const processes = running.map((r) => result(r, running));
+  const interrupted = signal.reason === "interrupted";
   return {
     scenario: scenario.name,
     description: scenario.description,
     lab: options.lab,
-    ok: error === undefined && processes.every((p) => p.ok),
+    ok: !interrupted && error === undefined && processes.every((p) => p.ok),
     error,
+    ...(interrupted ? { interrupted } : {}),
     durationMs: Date.now() - started,
     processes,
   };
@@ -335,20 +353,22 @@ function start(
   if (host.rootfs !== undefined) {
     // On the "VM": the command install.sh put in PATH, as a student types it.
     typed = [role.name, ...args, ...typedLang];
-    command = onHost(host, [role.name, ...runnerArgs, ...args], [
-      "NO_COLOR=1",
-    ]);
+    command = onHost(
+      { ...host, netns: hostNetns(lab, name) },
+      [role.name, ...runnerArgs, ...args],
+      ["NO_COLOR=1"],
+    );
   } else {
     typed = ["deno", "task", role.name, ...args, ...typedLang];
     const entry = decodeURIComponent(new URL(role.entry, ROOT).pathname);
-    command = [
+    command = onHost({ ...host, netns: hostNetns(lab, name) }, [
       Deno.execPath(),
       "run",
       ...role.permissions,
       entry,
       ...runnerArgs,
       ...args,
-    ];
+    ]);
   }
   const netns = hostNetns(lab, name);
   return {
@@ -369,6 +389,7 @@ function start(
       cwd: decodeURIComponent(ROOT.pathname),
     }),
     stopped: false,
+    ended: { input: false, signal: false },
   };
 }
 
@@ -392,13 +413,49 @@ async function settle(
   }
 }
 
-/** Stops the roles still running, later steps first (clients before servers). */
+/**
+ * Waits until the output of `running` has paused for `ms`, or 1 s at most.
+ */
+async function quiet(running: Running[], ms: number): Promise<void> {
+  const deadline = Date.now() + 1000;
+  while (Date.now() < deadline) {
+    const last = Math.max(0, ...running.map((r) => r.proc.lastOutputAt));
+    if (Date.now() - last >= ms) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Stops the roles still running, later steps first (clients before servers).
+ * A role that was typed into is left as a student leaves it, by ending its
+ * input (Ctrl+D): a chat client then says goodbye and the server sees it
+ * leave, not lose its connection. What is still running then gets SIGTERM.
+ */
 async function stopAll(running: Running[]): Promise<void> {
   const steps = [...new Set(running.map((r) => r.index))].sort((a, b) => b - a);
   for (const index of steps) {
+    const typedInto = running.filter((r) =>
+      r.index === index && !r.proc.end && r.input.length > 0
+    );
+    // One after the other, as people leave a chat: one leaving while
+    // another's goodbye is in flight would cut that one's connection short.
+    for (const r of typedInto) {
+      r.stopped = true;
+      r.ended.input = true;
+      await r.proc.closeInput();
+      await Promise.race([
+        r.proc.done,
+        new Promise((resolve) => setTimeout(resolve, INPUT_END_MS)),
+      ]);
+      // The news of it leaving reaches the others (a server notices, then
+      // tells the rest), and they have shown it, before the next one leaves.
+      await new Promise((resolve) => setTimeout(resolve, LEAVE_QUIET_MS));
+      await quiet(running.filter((other) => !other.proc.end), LEAVE_QUIET_MS);
+    }
     const group = running.filter((r) => r.index === index && !r.proc.end);
     for (const r of group) {
       r.stopped = true;
+      r.ended.signal = true;
       r.proc.kill("SIGTERM");
     }
     await Promise.race([
@@ -428,6 +485,10 @@ function result(r: Running, all: Running[]): ProcessResult {
     code: r.proc.end?.code ?? null,
     signal: r.proc.end?.signal ?? null,
     stopped: r.stopped,
+    endKeys: [
+      ...(r.ended.input ? ["Ctrl+D"] : []),
+      ...(r.ended.signal ? ["Ctrl+C"] : []),
+    ],
     stdout: r.proc.lines,
     dropped: r.proc.dropped,
     transcript: r.proc.text,

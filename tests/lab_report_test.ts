@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { CAN_BUILD_LABS, lab, uniqueLabName } from "./_lab.ts";
+
+/** The transcript block of `host`'s `role` in a report: its lines. */
+function transcriptOf(report: string, host: string, role: string): string[] {
+  const at = report.search(new RegExp(`^#### ${host} \\(.*\\): ${role}$`, "m"));
+  assert.ok(at >= 0, `no transcript of ${host}`);
+  const block = report.slice(at).split("```")[1];
+  const lines = block.trim().split("\n");
+  assert.match(lines[0], new RegExp(`^${host}\\$ deno task ${role} `));
+  return lines;
+}
+
+Deno.test({
+  name:
+    "lab run --report: transcripts in screen order (prompt and typed line), chat clients leave, commands as a student types them",
+  ignore: !CAN_BUILD_LABS,
+  async fn() {
+    const name = uniqueLabName("rp");
+    const report = await Deno.makeTempFile({ suffix: ".md" });
+    try {
+      const run = await lab([
+        "run",
+        "multicast-chat",
+        "tcp-chat",
+        "--name",
+        name,
+        "--report",
+        report,
+        "--lang",
+        "id",
+      ]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const text = await Deno.readTextFile(report);
+
+      // The sender's banner, then each line typed at its prompt, as its
+      // terminal shows them; then the prompt left when input ended.
+      const sender = transcriptOf(text, "alpine-1", "multicast-sender");
+      assert.deepEqual(
+        sender.slice(1, 9).map((l) => l.replace(/:\d+ ke/, ":P ke")),
+        [
+          "mengirim dari 0.0.0.0:P ke 224.1.1.1:5004, TTL 2",
+          "masukkan pesan :Halo semua dari alpine-1",
+          "dikirim 24 byte ke 224.1.1.1:5004",
+          "masukkan pesan :pesan kedua dari alpine-1",
+          "dikirim 25 byte ke 224.1.1.1:5004",
+          "masukkan pesan :pesan ketiga dari alpine-1",
+          "dikirim 26 byte ke 224.1.1.1:5004",
+          "masukkan pesan :",
+        ],
+      );
+      assert.match(sender[9], /^selesai: 3 datagram/);
+
+      // The chat clients leave as people do (Ctrl+D): the server sees each
+      // one close its connection, none lost.
+      const server = transcriptOf(text, "alpine-1", "chat-server");
+      const left = server.filter((l) => / keluar: /.test(l));
+      assert.equal(left.length, 4, server.join("\n"));
+      for (const line of left) assert.match(line, /keluar: menutup koneksi/);
+
+      // The commands with what is typed into them and how they end.
+      assert.match(
+        text,
+        /\| alpine-2 \| `deno task chat-client --host alpine-1 --port 8080 --name alpine-2 --lang id` \(diketik: "halo dari alpine-2", "apa kabar, ini alpine-2\?"; lalu Ctrl\+D\) \|/,
+      );
+      assert.match(
+        text,
+        /\| alpine-3 \| `deno task multicast-receiver --group 224\.1\.1\.1 --port 5004 --lang id` \(lalu Ctrl\+C\) \|/,
+      );
+    } finally {
+      await lab(["down", "--name", name]);
+      await Deno.remove(report);
+    }
+  },
+});
