@@ -347,20 +347,23 @@ async function makeUtsNamespaces(
     }).output();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
-      throw new RuntimeError(
-        "the lab needs util-linux's `unshare` for the hosts' names, which is not installed",
-      );
+      throw new RuntimeError({
+        en:
+          "the lab needs util-linux's `unshare` for the hosts' names, which is not installed",
+        id:
+          "lab memerlukan `unshare` dari util-linux untuk nama host, dan itu tidak terpasang",
+      });
     }
     throw err;
   }
   if (!output.success) {
     const reason = new TextDecoder().decode(output.stderr).trim().split("\n")
       .at(-1);
-    throw new RuntimeError(
-      `unshare --uts (the hosts' names): ${
-        reason || `exit code ${output.code}`
-      }`,
-    );
+    const detail = reason || `exit code ${output.code}`;
+    throw new RuntimeError({
+      en: `unshare --uts (the hosts' names): ${detail}`,
+      id: `unshare --uts (nama host): ${detail}`,
+    });
   }
 }
 
