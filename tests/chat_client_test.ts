@@ -3,6 +3,18 @@ import { roleCommand, runRole, startListening, startRole } from "./_harness.ts";
 import { ChatSocket } from "./_chat_socket.ts";
 import { HAS_TMUX, Terminal } from "./_pty.ts";
 
+/** `promise`, or a rejection after `ms` (a client that should have exited). */
+function within<T>(promise: Promise<T>, ms = 10_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`still running after ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 function startServer() {
   return startListening("chat-server", ["--bind", "127.0.0.1", "--lang", "en"]);
 }
@@ -188,7 +200,9 @@ Deno.test("chat-client: blank lines are not sent, /quit leaves with exit 0, an i
   });
   await peer.waitFor("Server : Client_2 joined (2 online)");
   await client.write("   \n\nreal\n/quit\nnever sent\n");
-  const { code, stdout } = await client.finished();
+  const { code, stdout } = await within(client.finished()).finally(() =>
+    client.kill()
+  );
   assert.equal(code, 0);
   assert.match(stdout, /^done: 1 line sent, \d+ received$/m);
   await peer.waitFor("Server : Client_2 left (1 online)");
@@ -211,7 +225,7 @@ Deno.test("chat-client: blank lines are not sent, /quit leaves with exit 0, an i
   const idle = startRole("chat-client", ["--port", String(strict.port)], {
     stdin: true,
   });
-  const end = await idle.finished();
+  const end = await within(idle.finished()).finally(() => idle.kill());
   assert.equal(end.code, 1);
   assert.match(
     end.stdout,
