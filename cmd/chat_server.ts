@@ -149,7 +149,7 @@ const TEXT = {
       quit: "said /quit",
       reset: "connection lost",
       slow: "cut off, not reading",
-      idle: "cut off, sent nothing for --idle-timeout",
+      idle: "cut off, idle",
       shutdown: "server stopping",
     },
     rejected: (name: string, problem: string, line: string) =>
@@ -159,6 +159,7 @@ const TEXT = {
       "invalid-utf8": "not valid UTF-8",
       control: "control characters or escape sequences",
     },
+    idleFor: (seconds: number) => `cut off, sent nothing for ${seconds} s`,
     rename: (from: string, to: string) => `${from} is now ${to}`,
     full: (address: string) => `turned away ${address}: server full`,
     perHost: (address: string, max: number) =>
@@ -188,7 +189,7 @@ const TEXT = {
       quit: "mengetik /quit",
       reset: "koneksi terputus",
       slow: "diputus, tidak membaca",
-      idle: "diputus, tidak mengirim apa pun selama --idle-timeout",
+      idle: "diputus, diam",
       shutdown: "server berhenti",
     },
     rejected: (name: string, problem: string, line: string) =>
@@ -198,6 +199,8 @@ const TEXT = {
       "invalid-utf8": "bukan UTF-8 yang sah",
       control: "karakter kontrol atau escape sequence",
     },
+    idleFor: (seconds: number) =>
+      `diputus, tidak mengirim apa pun selama ${seconds} detik`,
     rename: (from: string, to: string) => `${from} sekarang ${to}`,
     full: (address: string) => `${address} ditolak: server penuh`,
     perHost: (address: string, max: number) =>
@@ -275,7 +278,13 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
         return show(text.join(event.name, event.address, event.online));
       case "leave":
         return show(
-          text.leave(event.name, text.reasons[event.reason], event.online),
+          text.leave(
+            event.name,
+            event.reason === "idle"
+              ? text.idleFor(idleTimeout)
+              : text.reasons[event.reason],
+            event.online,
+          ),
         );
       case "message":
         return show(`${event.from} : ${event.text}`);
