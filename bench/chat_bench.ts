@@ -101,6 +101,8 @@ async function startChatServer(): Promise<Server> {
       "0",
       "--max-clients",
       "5000",
+      "--max-per-host",
+      "0",
     ])),
     cwd: ROOT,
     stdin: "null",

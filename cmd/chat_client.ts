@@ -21,6 +21,8 @@ import {
   NAME_COMMAND,
   nameProblem,
   parseChatLine,
+  parseCommand,
+  parseNotice,
   parsePresence,
   SERVER_LABEL,
 } from "../lib/chat/message.ts";
@@ -69,18 +71,30 @@ export const SPEC: CommandSpec = {
     "printf 'halo\\n' | chat-client --port 8080",
   ],
   notes: {
-    en:
-      `On a terminal, incoming lines appear above the prompt and what you are typing
-is kept. Lines you send are at most ${MAX_LINE_BYTES} bytes. When standard input is a
-pipe, each line is sent and the program exits at its end (see --keep-open).
-If the server goes away the program says so, tells you what was not sent,
-and exits with code 1.`,
-    id:
-      `Di terminal, pesan masuk muncul di atas prompt dan ketikanmu tetap utuh.
-Pesan yang dikirim paling panjang ${MAX_LINE_BYTES} byte. Jika input standar berupa
-pipe, setiap baris dikirim dan program keluar di akhirnya (lihat --keep-open).
-Jika server hilang, program memberi tahu, menyebut apa yang tidak terkirim,
-dan keluar dengan kode 1.`,
+    en: `Commands (type them as a message):
+  /name NAME   be shown as NAME
+  /help        the server lists the commands
+  /quit        leave (so do Ctrl+D on an empty line and Ctrl+C)
+
+On a terminal, incoming lines appear above the prompt and what you are typing
+is kept. Lines you send are at most ${MAX_LINE_BYTES} bytes; blank lines are not sent.
+When standard input is a pipe, each line is sent and the program exits at its
+end (see --keep-open). When the server shuts down and says goodbye, the
+program says so and exits with code 0. If the server is full, or goes away
+without a goodbye, the program says so, tells you what was not sent, and
+exits with code 1.`,
+    id: `Perintah (ketik sebagai pesan):
+  /name NAMA   tampil sebagai NAMA
+  /help        server menampilkan daftar perintah
+  /quit        keluar (begitu juga Ctrl+D di baris kosong dan Ctrl+C)
+
+Di terminal, pesan masuk muncul di atas prompt dan ketikanmu tetap utuh.
+Pesan yang dikirim paling panjang ${MAX_LINE_BYTES} byte; baris kosong tidak dikirim.
+Jika input standar berupa pipe, setiap baris dikirim dan program keluar di
+akhirnya (lihat --keep-open). Jika server dimatikan dan berpamitan, program
+memberi tahu dan keluar dengan kode 0. Jika server penuh, atau hilang tanpa
+pamit, program memberi tahu, menyebut apa yang tidak terkirim, dan keluar
+dengan kode 1.`,
   },
 };
 
@@ -95,6 +109,14 @@ const TEXT = {
       `(a line of over ${bytes} bytes from the server was not shown)`,
     closed: "the server closed the connection",
     lost: "the connection to the server was lost",
+    full: "the server is full; try again later",
+    perHost: "too many clients from this address; try again later",
+    disconnected: (reason: string) =>
+      `the server disconnected this client: ${reason}`,
+    serverStopped: (sent: number, received: number) =>
+      `the server shut down: ${
+        plural(sent, "line", "lines")
+      } sent, ${received} received`,
     stuck: "the server did not take everything within 5 s",
     unsentInput: (text: string) => `not sent (you were typing it): ${text}`,
     unsentQueued: (bytes: number) =>
@@ -114,6 +136,11 @@ const TEXT = {
       `(baris lebih dari ${bytes} byte dari server tidak ditampilkan)`,
     closed: "server menutup koneksi",
     lost: "koneksi ke server terputus",
+    full: "server penuh; coba lagi nanti",
+    perHost: "terlalu banyak klien dari alamat ini; coba lagi nanti",
+    disconnected: (reason: string) => `server memutus klien ini: ${reason}`,
+    serverStopped: (sent: number, received: number) =>
+      `server dimatikan: ${sent} baris dikirim, ${received} diterima`,
     stuck: "server tidak menerima semuanya dalam 5 detik",
     unsentInput: (text: string) =>
       `tidak terkirim (sedang kamu ketik): ${text}`,
@@ -126,7 +153,15 @@ const TEXT = {
 
 const ENCODER = new TextEncoder();
 
-type Outcome = "input-ended" | "stopped" | "closed" | "lost";
+type Outcome =
+  | "input-ended"
+  | "quit"
+  | "stopped"
+  | "closed"
+  | "shutdown"
+  | "full"
+  | "per-host"
+  | "lost";
 
 /** Runs chat-client with `args`; resolves to the exit code. */
 export function main(args: string[]): Promise<number> {
@@ -185,6 +220,14 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
     outbox.push(ENCODER.encode(`${NAME_COMMAND}${name}\n`));
   }
 
+  // Settled by the server's first line (or the end of the connection):
+  // until then the client does not know it was let in.
+  let admitted!: () => void;
+  const firstLine = new Promise<void>((resolve) => admitted = resolve);
+  let goodbye = false;
+  let quitting = false;
+  let disconnected: string | undefined;
+
   let sent = 0;
   let received = 0;
   const keyboard = new ChatConsole({
@@ -192,7 +235,13 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
     maxLineBytes: MAX_LINE_BYTES,
     interactive: out.json ? false : undefined,
     onLine: (line) => {
-      if (line === "") return;
+      // Nothing after /quit is sent; blank lines never are.
+      if (quitting || line.trim() === "") return;
+      if (parseCommand(line)?.word === "quit" && !over) {
+        quitting = true;
+        finish("quit");
+        return;
+      }
       if (over) {
         // The connection is gone: say so rather than drop the line quietly.
         show(text.unsentInput(line));
@@ -214,7 +263,13 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
       out.record({ type: "sent", text: line });
     },
     onEnd: () => {
-      if (!keepOpen) finish("input-ended");
+      if (keepOpen) return;
+      // A piped client must not report success before the server let it in.
+      const wait = setTimeout(() => finish("input-ended"), 5000);
+      firstLine.then(() => {
+        clearTimeout(wait);
+        finish("input-ended");
+      });
     },
   });
 
@@ -225,6 +280,15 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
       const shown = displayBytes(bytes);
       if (first) {
         first = false;
+        const refusal = parseNotice(parseChatLine(shown).text);
+        if (refusal?.kind === "refused") {
+          show(shown);
+          out.record({ type: "refused", text: parseChatLine(shown).text });
+          finish(refusal.reason);
+          admitted();
+          return;
+        }
+        admitted();
         if (parseChatLine(shown).from === undefined) {
           show(text.welcome(shown));
           out.record({ type: "welcome", text: shown });
@@ -235,6 +299,9 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
       const { from, text: body } = parseChatLine(shown);
       if (from === SERVER_LABEL) {
         const presence = parsePresence(body);
+        const notice = parseNotice(body);
+        if (notice?.kind === "shutdown") goodbye = true;
+        if (notice?.kind === "disconnected") disconnected = notice.reason;
         if (presence) out.record({ type: presence.kind, name: presence.name });
         else out.record({ type: "server", text: body });
       } else if (from !== undefined) {
@@ -255,18 +322,21 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
         framer.push(buffer.subarray(0, n));
       }
       framer.end();
-      finish("closed");
+      finish(goodbye ? "shutdown" : "closed");
     } catch {
       framer.dispose();
-      finish("lost");
+      finish(goodbye ? "shutdown" : "lost");
     }
+    admitted();
   })();
 
   const stop = onStop(() => finish("stopped"));
   keyboard.start();
   const outcome = await finished;
   stop.dispose();
-  if (outcome === "input-ended") await outbox.drain(5000);
+  if (outcome === "input-ended" || outcome === "quit") {
+    await outbox.drain(5000);
+  }
   const unsentBytes = outbox.pendingBytes;
   const typing = keyboard.pendingInput;
   keyboard.close();
@@ -277,6 +347,26 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
     // already closed
   }
 
+  if (outcome === "full" || outcome === "per-host") {
+    out.record({ type: "closed", reason: outcome });
+    out.record({ type: "summary", sent: 0, received });
+    out.flush();
+    printError(
+      `chat-client: error: ${outcome === "full" ? text.full : text.perHost}`,
+    );
+    return 1;
+  }
+  if (outcome === "shutdown") {
+    // The server said goodbye: a clean end, like Ctrl+C on this side.
+    out.record({ type: "closed", reason: outcome });
+    if (typing !== "") {
+      out.line(text.unsentInput(typing));
+      out.record({ type: "unsent", text: typing });
+    }
+    out.line(text.serverStopped(sent, received));
+    out.record({ type: "summary", sent, received });
+    return 0;
+  }
   if (outcome === "closed" || outcome === "lost") {
     out.record({ type: "closed", reason: outcome });
     if (typing !== "") {
@@ -289,9 +379,12 @@ async function chat({ flags, out }: RoleContext): Promise<number> {
     }
     out.record({ type: "summary", sent, received });
     out.flush();
-    printError(
-      `chat-client: error: ${outcome === "closed" ? text.closed : text.lost}`,
-    );
+    const why = disconnected !== undefined
+      ? text.disconnected(disconnected)
+      : outcome === "closed"
+      ? text.closed
+      : text.lost;
+    printError(`chat-client: error: ${why}`);
     return 1;
   }
   if (unsentBytes > 0) {

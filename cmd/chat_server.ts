@@ -23,6 +23,7 @@ import { MAX_LINE_BYTES } from "../lib/chat/framing.ts";
 import {
   ChatHub,
   DEFAULT_MAX_CLIENTS,
+  DEFAULT_MAX_PER_HOST,
   DEFAULT_QUEUE_LIMIT,
   type HubEvent,
 } from "../lib/chat/hub.ts";
@@ -54,6 +55,27 @@ export const SPEC: CommandSpec = {
         id: "klien terbanyak sekaligus; kelebihannya diberi tahu server penuh",
       },
     },
+    "max-per-host": {
+      type: "string",
+      default: String(DEFAULT_MAX_PER_HOST),
+      valueName: "N",
+      help: {
+        en:
+          "most clients from one address; one more is turned away (0: no limit)",
+        id:
+          "klien terbanyak dari satu alamat; kelebihannya ditolak (0: tanpa batas)",
+      },
+    },
+    "idle-timeout": {
+      type: "string",
+      default: "0",
+      valueName: "SECONDS",
+      help: {
+        en: "disconnect a client that sent nothing for this long (0: never)",
+        id:
+          "putus klien yang tidak mengirim apa pun selama ini (0: tidak pernah)",
+      },
+    },
     "queue-kib": {
       type: "string",
       default: String(DEFAULT_QUEUE_LIMIT / 1024),
@@ -76,23 +98,38 @@ export const SPEC: CommandSpec = {
   },
   examples: [
     "chat-server",
-    "chat-server --port 8080 --max-clients 4",
+    "chat-server --port 8080 --max-clients 4 --max-per-host 1",
+    "chat-server --idle-timeout 600",
   ],
   notes: {
     en:
       `Lines are UTF-8 ending in a newline, at most ${MAX_LINE_BYTES} bytes; text with no
 newline that stays idle for a moment also counts as a line (the lab's Python
 clients). Lines that are too long, not UTF-8 or hold control characters or
-escape sequences are not relayed; the sender is told. A client sends
-"/name NAME" to be shown as NAME instead of Client_N. Type at the server to
-send "Server : <text>" to every client.`,
+escape sequences are not relayed; the sender is told which line (its first
+40 characters). Blank lines are dropped. Clients' commands: "/name NAME" (be
+shown as NAME instead of Client_N), "/help", "/quit". Type at the server to
+send "Server : <text>" to every client.
+
+Limits: --max-per-host is ${DEFAULT_MAX_PER_HOST} by default: a lab host runs one client, and a
+script on one address cannot take every slot (on one machine every client is
+127.0.0.1: give 0 for more). --idle-timeout is off by default: someone who
+only reads the chat is a legitimate client; turn it on when idle
+connections hold the slots others need.`,
     id:
       `Baris berupa UTF-8 diakhiri baris baru, paling panjang ${MAX_LINE_BYTES} byte; teks
 tanpa baris baru yang diam sejenak juga dihitung satu baris (klien Python
 praktikum). Baris yang terlalu panjang, bukan UTF-8 atau berisi karakter
-kontrol atau escape sequence tidak diteruskan; pengirimnya diberi tahu.
-Klien mengirim "/name NAMA" agar tampil sebagai NAMA, bukan Client_N. Ketik
-di server untuk mengirim "Server : <teks>" ke semua klien.`,
+kontrol atau escape sequence tidak diteruskan; pengirimnya diberi tahu baris
+mana (40 karakter pertamanya). Baris kosong dibuang. Perintah klien:
+"/name NAMA" (tampil sebagai NAMA, bukan Client_N), "/help", "/quit". Ketik
+di server untuk mengirim "Server : <teks>" ke semua klien.
+
+Batas: --max-per-host bawaannya ${DEFAULT_MAX_PER_HOST}: satu host praktikum menjalankan satu
+klien, dan skrip dari satu alamat tidak bisa mengambil semua slot (di satu
+mesin semua klien 127.0.0.1: beri 0 untuk lebih). --idle-timeout bawaannya
+mati: orang yang hanya membaca chat adalah klien yang sah; nyalakan jika
+koneksi diam menahan slot yang dibutuhkan orang lain.`,
   },
 };
 
@@ -109,26 +146,35 @@ const TEXT = {
       `${name} left: ${reason} (${online} online)`,
     reasons: {
       left: "closed the connection",
+      quit: "said /quit",
       reset: "connection lost",
       slow: "cut off, not reading",
+      idle: "cut off, idle",
       shutdown: "server stopping",
     },
-    rejected: (name: string, problem: string) =>
-      `refused a line from ${name}: ${problem}`,
+    rejected: (name: string, problem: string, line: string) =>
+      `refused a line from ${name}: ${problem}: "${line}"`,
     problems: {
       "too-long": `longer than ${MAX_LINE_BYTES} bytes`,
       "invalid-utf8": "not valid UTF-8",
       control: "control characters or escape sequences",
     },
+    idleFor: (seconds: number) => `cut off, sent nothing for ${seconds} s`,
     rename: (from: string, to: string) => `${from} is now ${to}`,
     full: (address: string) => `turned away ${address}: server full`,
+    perHost: (address: string, max: number) =>
+      `turned away ${address}: already ${
+        plural(max, "client", "clients")
+      } from that address`,
+    acceptFailed: (reason: string) =>
+      `accepting a connection: ${reason} (retrying in 100 ms)`,
     badOperatorLine: "not sent: control characters or too long",
     summary: (s: Record<string, number>) =>
       `done: ${plural(s.joined, "client", "clients")}, ${
         plural(s.messages, "message", "messages")
       } relayed (${plural(s.deliveries, "delivery", "deliveries")}), ${
         plural(s.rejected, "line", "lines")
-      } refused, ${s.slow} cut off as not reading, ${s.refused} turned away`,
+      } refused, ${s.slow} cut off as not reading, ${s.idle} as idle, ${s.refused} turned away, ${s.aborted} reset before being accepted`,
   },
   id: {
     prompt: SERVER_PROMPT,
@@ -140,22 +186,30 @@ const TEXT = {
       `${name} keluar: ${reason} (${online} online)`,
     reasons: {
       left: "menutup koneksi",
+      quit: "mengetik /quit",
       reset: "koneksi terputus",
       slow: "diputus, tidak membaca",
+      idle: "diputus, diam",
       shutdown: "server berhenti",
     },
-    rejected: (name: string, problem: string) =>
-      `baris dari ${name} ditolak: ${problem}`,
+    rejected: (name: string, problem: string, line: string) =>
+      `baris dari ${name} ditolak: ${problem}: "${line}"`,
     problems: {
       "too-long": `lebih dari ${MAX_LINE_BYTES} byte`,
       "invalid-utf8": "bukan UTF-8 yang sah",
       control: "karakter kontrol atau escape sequence",
     },
+    idleFor: (seconds: number) =>
+      `diputus, tidak mengirim apa pun selama ${seconds} detik`,
     rename: (from: string, to: string) => `${from} sekarang ${to}`,
     full: (address: string) => `${address} ditolak: server penuh`,
+    perHost: (address: string, max: number) =>
+      `${address} ditolak: sudah ${max} klien dari alamat itu`,
+    acceptFailed: (reason: string) =>
+      `menerima koneksi: ${reason} (dicoba lagi dalam 100 ms)`,
     badOperatorLine: "tidak dikirim: karakter kontrol atau terlalu panjang",
     summary: (s: Record<string, number>) =>
-      `selesai: ${s.joined} klien, ${s.messages} pesan diteruskan (${s.deliveries} pengiriman), ${s.rejected} baris ditolak, ${s.slow} diputus karena tidak membaca, ${s.refused} ditolak karena penuh`,
+      `selesai: ${s.joined} klien, ${s.messages} pesan diteruskan (${s.deliveries} pengiriman), ${s.rejected} baris ditolak, ${s.slow} diputus karena tidak membaca, ${s.idle} karena diam, ${s.refused} ditolak, ${s.aborted} terputus sebelum diterima`,
   },
 };
 
@@ -172,6 +226,11 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   });
   const bind = checkIpv4("bind", stringFlag(flags, "bind")!);
   const maxClients = intFlag(flags, "max-clients", { min: 1, max: 100_000 })!;
+  const maxPerHost = intFlag(flags, "max-per-host", { min: 0, max: 100_000 })!;
+  const idleTimeout = numberFlag(flags, "idle-timeout", {
+    min: 0,
+    max: 7 * 24 * 3600,
+  })!;
   const queueKib = intFlag(flags, "queue-kib", { min: 8, max: 1024 * 1024 })!;
   const duration = numberFlag(flags, "duration", { min: 0 });
   const quiet = flags.values.quiet === true;
@@ -207,6 +266,8 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   };
   const hub = new ChatHub({
     maxClients,
+    maxPerHost,
+    idleTimeoutMs: idleTimeout * 1000,
     queueLimit: queueKib * 1024,
     lang: flags.lang,
     onEvent: (event) => report(event),
@@ -222,16 +283,28 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
         return show(text.join(event.name, event.address, event.online));
       case "leave":
         return show(
-          text.leave(event.name, text.reasons[event.reason], event.online),
+          text.leave(
+            event.name,
+            event.reason === "idle"
+              ? text.idleFor(idleTimeout)
+              : text.reasons[event.reason],
+            event.online,
+          ),
         );
       case "message":
         return show(`${event.from} : ${event.text}`);
       case "rejected":
-        return show(text.rejected(event.from, text.problems[event.problem]));
+        return show(
+          text.rejected(event.from, text.problems[event.problem], event.line),
+        );
       case "rename":
         return show(text.rename(event.from, event.to));
       case "full":
-        return show(text.full(event.address));
+        return show(
+          event.limit === "per-host"
+            ? text.perHost(event.address, maxPerHost)
+            : text.full(event.address),
+        );
     }
   };
 
@@ -255,6 +328,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   keyboard.start();
 
   const stop = onStop(() => listener.close(), { durationSeconds: duration });
+  let aborted = 0;
   try {
     while (true) {
       let conn: Deno.TcpConn;
@@ -263,11 +337,16 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
       } catch (err) {
         if (stop.stopped) break;
         if (err instanceof Deno.errors.BadResource) throw err;
-        // Out of file descriptors and the like: the clients we have go on.
-        show(describeError(err, {
-          doing: { en: "accepting a connection", id: "menerima koneksi" },
-          lang: flags.lang,
-        }));
+        // A peer that reset before we took its connection costs nothing:
+        // counted, not logged (a burst of them must not flood the log or
+        // hold up the clients behind it).
+        if (isPeerAbort(err)) {
+          aborted++;
+          continue;
+        }
+        // Out of file descriptors and the like: the clients we have go on,
+        // and the next try waits for some to close.
+        show(text.acceptFailed(describeError(err, { lang: flags.lang })));
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
@@ -284,10 +363,31 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   }
   await hub.shutdown(1000);
   keyboard.close();
-  const stats = { ...hub.stats };
+  const stats = { ...hub.stats, aborted };
   out.line(text.summary(stats));
   out.record({ type: "summary", ...stats });
   return 0;
+}
+
+/** errno values of a connection that went away before accept() took it. */
+const PEER_ABORT_ERRNOS = new Set([
+  107, // ENOTCONN: reset between the kernel's accept and reading its address
+  103, // ECONNABORTED
+  104, // ECONNRESET
+  71, // EPROTO
+]);
+
+/** Whether an accept() failure is the peer's alone (retry at once). */
+function isPeerAbort(err: unknown): boolean {
+  if (
+    err instanceof Deno.errors.NotConnected ||
+    err instanceof Deno.errors.ConnectionAborted ||
+    err instanceof Deno.errors.ConnectionReset
+  ) return true;
+  const errno = /\(os error (\d+)\)/.exec(
+    err instanceof Error ? err.message : "",
+  );
+  return errno !== null && PEER_ABORT_ERRNOS.has(Number(errno[1]));
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

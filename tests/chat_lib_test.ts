@@ -3,8 +3,12 @@ import { LineFramer, MAX_LINE_BYTES } from "../lib/chat/framing.ts";
 import { Outbox } from "../lib/chat/_outbox.ts";
 import {
   checkLine,
+  lineExcerpt,
   nameProblem,
+  NOTICES,
   parseChatLine,
+  parseCommand,
+  parseNotice,
   parsePresence,
 } from "../lib/chat/message.ts";
 
@@ -128,4 +132,32 @@ Deno.test("Outbox: partial writes are continued, lines batched in order, the lim
   assert.equal(outbox.push(bytes("fourth\n")), true);
   await outbox.drain(1000);
   assert.match(new TextDecoder().decode(new Uint8Array(written)), /fourth\n$/);
+});
+
+Deno.test("commands, excerpts of refused lines, and the notices that end a connection", () => {
+  assert.deepEqual(parseCommand("/name  Budi "), { word: "name", arg: "Budi" });
+  assert.deepEqual(parseCommand("/QUIT"), { word: "quit", arg: "" });
+  assert.equal(parseCommand("/usr/bin"), undefined);
+  assert.equal(parseCommand(" /quit"), undefined);
+  assert.equal(lineExcerpt(bytes("short")), "short");
+  assert.equal(lineExcerpt(bytes("x".repeat(41))), "x".repeat(40) + "…");
+  assert.equal(
+    lineExcerpt(new Uint8Array([0x1b, 0xff, ...bytes("é")])),
+    "\\x1b\\xffé",
+  );
+  for (const lang of ["en", "id"] as const) {
+    const n = NOTICES[lang];
+    assert.deepEqual(parseNotice(n.shutdown), { kind: "shutdown" });
+    assert.deepEqual(parseNotice(n.full(4)), {
+      kind: "refused",
+      reason: "full",
+    });
+    assert.deepEqual(parseNotice(n.perHost("10.0.0.1", 1)), {
+      kind: "refused",
+      reason: "per-host",
+    });
+    assert.equal(parseNotice(n.youIdle(60))?.kind, "disconnected");
+    assert.equal(parsePresence(n.idle("Client_3", 2))?.kind, "leave");
+  }
+  assert.equal(parseNotice("server full of people"), undefined);
 });

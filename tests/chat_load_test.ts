@@ -12,6 +12,9 @@ Deno.test(`chat-server: ${CLIENTS} clients × ${MESSAGES} messages, every delive
     "--lang",
     "en",
     "--quiet",
+    // Every client is 127.0.0.1.
+    "--max-per-host",
+    "0",
   ]);
   const socks: ChatSocket[] = [];
   const labels: string[] = [];

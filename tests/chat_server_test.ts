@@ -205,23 +205,38 @@ Deno.test("chat-server: resets, half-closes and a killed client are removed at o
   await stopServer(proc);
 });
 
-Deno.test("chat-server: bad input is refused with an error line and never relayed; labels cannot be forged", async () => {
+Deno.test("chat-server: bad input is refused with an error line that quotes it (40 characters, escaped) and is never relayed; labels cannot be forged", async () => {
   const { proc, port } = await startServer();
   const bad = await join(port);
   const other = await join(port);
-  const error = (kind: string) => `Server : error: message not sent: ${kind}`;
-  const control = error("control characters or escape sequences");
+  const error = (kind: string, line: string) =>
+    `Server : error: message not sent: ${kind}: "${line}"`;
+  const control = (line: string) =>
+    error("control characters or escape sequences", line);
   const cases: [Uint8Array | string, string][] = [
-    ["a".repeat(5000) + "\n", error("longer than 4096 bytes")],
-    [new Uint8Array([0x68, 0xff, 0xfe, 0x0a]), error("not valid UTF-8")],
-    [new Uint8Array([0xc0, 0xaf, 0x0a]), error("not valid UTF-8")],
-    ["\x1b[31mred\x1b[0m\n", control],
-    ["\x1b]0;title\x07\n", control],
-    ["bell\x07\n", control],
-    ["nul\x00byte\n", control],
-    ["carriage\rreturn\n", control],
-    ["\u202Eevil\n", control],
-    ["\u009b31m\n", control],
+    [
+      "a".repeat(5000) + "\n",
+      error("longer than 4096 bytes", "a".repeat(40) + "…"),
+    ],
+    [
+      new Uint8Array([0x68, 0xff, 0xfe, 0x0a]),
+      error("not valid UTF-8", "h\\xff\\xfe"),
+    ],
+    [
+      new Uint8Array([0xc0, 0xaf, 0x0a]),
+      error("not valid UTF-8", "\\xc0\\xaf"),
+    ],
+    ["\x1b[31mred\x1b[0m\n", control("\\x1b[31mred\\x1b[0m")],
+    ["\x1b]0;title\x07\n", control("\\x1b]0;title\\x07")],
+    ["bell\x07\n", control("bell\\x07")],
+    ["nul\x00byte\n", control("nul\\x00byte")],
+    ["carriage\rreturn\n", control("carriage\\rreturn")],
+    ["\u202Eevil\n", control("\\u{202e}evil")],
+    ["\u009b31m\n", control("\\u{9b}31m")],
+    [
+      "\x1b[2J" + "é".repeat(50) + "\n",
+      control("\\x1b[2J" + "é".repeat(36) + "…"),
+    ],
   ];
   for (const [input, expected] of cases) {
     bad.sock.lines.length = 0;
@@ -267,7 +282,9 @@ Deno.test("chat-server: a raw-text line over the limit with no newline is refuse
   const other = await join(port);
   await raw.sock.send("b".repeat(6000));
   await raw.sock.waitFor(
-    "Server : error: message not sent: longer than 4096 bytes",
+    `Server : error: message not sent: longer than 4096 bytes: "${
+      "b".repeat(40)
+    }…"`,
   );
   await raw.sock.send("\nshort\n");
   await other.sock.waitFor("Client_1 : short");
@@ -401,4 +418,166 @@ Deno.test("chat-server: usage and runtime errors are one line with exit 2 or 1",
     /^chat-server: error: listening on tcp 127\.0\.0\.1:\d+: address already in use/,
   );
   await stopServer(proc);
+});
+
+Deno.test("chat-server: /help, bare /name, /name as before, unknown commands and blank lines answer the sender only; /quit says goodbye and leaves", async () => {
+  const { proc, port } = await startServer();
+  const user = await join(port);
+  const other = await join(port);
+  const answer = async (line: string, expected: string | RegExp) => {
+    user.sock.lines.length = 0;
+    await user.sock.send(line + "\n");
+    await user.sock.waitFor(expected);
+  };
+  await answer(
+    "/help",
+    "Server : commands: /name NAME (be shown as NAME), /help (this list), /quit (leave)",
+  );
+  await answer(
+    "/name",
+    "Server : usage: /name NAME (1-24 letters, digits, _ . or -)",
+  );
+  await answer("/name   ", /^Server : usage: \/name NAME/);
+  await answer("/name Budi", "Server : you are now Budi");
+  await answer("/name Budi", "Server : you are already Budi");
+  await answer(
+    "/nick Ani",
+    "Server : error: unknown command /nick; /help lists the commands",
+  );
+  // Blank to the eye: not relayed, and no answer either.
+  await user.sock.send("   \n\u3000\n \r\n");
+  await user.sock.send("/usr/bin is a path, not a command\n");
+  await other.sock.waitFor("Budi : /usr/bin is a path, not a command");
+  user.sock.lines.length = 0;
+  await user.sock.send("/QUIT\n");
+  await user.sock.closed;
+  assert.deepEqual(user.sock.lines, ["Server : goodbye"]);
+  await other.sock.waitFor("Server : Budi left (1 online)");
+  assert.deepEqual(
+    other.sock.lines.filter((line) =>
+      line !== WELCOME && !line.startsWith("Server : ")
+    ),
+    ["Budi : /usr/bin is a path, not a command"],
+  );
+  other.sock.close();
+  await stopServer(proc);
+  const leave = proc.records.find((r) =>
+    r.type === "leave" && r.name === "Budi"
+  );
+  assert.equal(leave?.reason, "quit");
+  assert.equal(proc.records.at(-1)?.messages, 1);
+});
+
+Deno.test("chat-server --idle-timeout: silent connections no longer hold every slot; the notice says why", async () => {
+  const { proc, port } = await startServer([
+    "--max-clients",
+    "4",
+    "--idle-timeout",
+    "1",
+  ]);
+  const talker = await join(port);
+  // Sends something twice a second, so it is never idle.
+  const chatter = setInterval(() => talker.sock.send("still here\n"), 400);
+  const silent = [];
+  for (let i = 0; i < 3; i++) silent.push(await join(port));
+  const extra = await ChatSocket.connect(port);
+  await extra.closed;
+  assert.match(extra.lines[0], /^Server : server full \(4 clients\)/);
+  const started = Date.now();
+  for (const { sock } of silent) {
+    await sock.closed;
+    assert.equal(
+      sock.lines.at(-1),
+      "Server : you are disconnected: nothing sent for 1 s",
+    );
+  }
+  const after = Date.now() - started;
+  assert.ok(after < 4000, `cut off after ${after} ms`);
+  await talker.sock.waitFor(
+    "Server : Client_2 was disconnected: idle (3 online)",
+  );
+  const late = await join(port);
+  assert.equal(late.label, "Client_5");
+  clearInterval(chatter);
+  assert.ok(!talker.sock.isClosed);
+  talker.sock.close();
+  late.sock.close();
+  await stopServer(proc);
+  const summary = proc.records.at(-1)!;
+  assert.equal(summary.idle, 3);
+  assert.equal(
+    proc.records.filter((r) => r.type === "leave" && r.reason === "idle")
+      .length,
+    3,
+  );
+});
+
+Deno.test("chat-server --max-per-host: one address cannot take every slot", async () => {
+  const { proc, port } = await startServer([
+    "--max-clients",
+    "4",
+    "--max-per-host",
+    "2",
+  ]);
+  const a = await join(port);
+  const b = await join(port);
+  const third = await ChatSocket.connect(port);
+  // Sent before reading the refusal, as a script would: still told why.
+  await third.send("let me in\n");
+  await third.closed;
+  assert.deepEqual(third.lines, [
+    "Server : too many connections from 127.0.0.1 (at most 2 per host); try again later",
+  ]);
+  a.sock.close();
+  await b.sock.waitFor("Server : Client_1 left (1 online)");
+  const c = await join(port);
+  assert.equal(c.label, "Client_3");
+  b.sock.close();
+  c.sock.close();
+  await stopServer(proc);
+  const refused = proc.records.filter((r) => r.type === "full");
+  assert.deepEqual(refused.map((r) => r.limit), ["per-host"]);
+  // Usage errors are one line, exit 2.
+  const bad = await runRole("chat-server", ["--max-per-host", "-1"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^chat-server: error: --max-per-host: /);
+  const badIdle = await runRole("chat-server", ["--idle-timeout", "soon"]);
+  assert.equal(badIdle.code, 2);
+  assert.match(badIdle.stderr, /^chat-server: error: --idle-timeout: /);
+});
+
+Deno.test("chat-server: a burst of 200 connections reset before accept (SO_LINGER 0) costs nothing; counted in the summary", async () => {
+  const { proc, port } = await startServer(["--json-text"]);
+  const burst = `
+import socket, struct
+for i in range(200):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.connect(("127.0.0.1", ${port}))
+    s.close()
+`;
+  const resets = await new Deno.Command("python3", { args: ["-c", burst] })
+    .output();
+  assert.ok(resets.success, new TextDecoder().decode(resets.stderr));
+  const started = performance.now();
+  const sock = await ChatSocket.connect(port);
+  await sock.waitFor(WELCOME, 10_000);
+  const ms = Math.round(performance.now() - started);
+  console.log(`welcome after a burst of 200 resets: ${ms} ms`);
+  assert.ok(ms < 3000, `welcome after ${ms} ms`);
+  sock.close();
+  await stopServer(proc);
+  const summary = proc.records.at(-1)!;
+  assert.equal(summary.type, "summary");
+  const aborted = summary.aborted as number;
+  assert.ok(aborted > 0 && aborted <= 200, `aborted ${aborted}`);
+  const texts = proc.records.filter((r) => r.type === "text").map((r) =>
+    r.text as string
+  );
+  // Counted, not logged one line each.
+  assert.ok(!texts.some((t) => t.includes("accepting a connection")));
+  assert.match(
+    texts.at(-1)!,
+    new RegExp(`, ${aborted} reset before being accepted$`),
+  );
 });

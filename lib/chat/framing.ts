@@ -19,6 +19,9 @@ export const MAX_LINE_BYTES = 4096;
 /** How long a raw-mode partial line waits for more bytes before it counts as a message. */
 export const RAW_IDLE_MS = 150;
 
+/** Bytes of an over-long line kept for {@linkcode FramerEvents.overflow}: 40 characters of up to 4 bytes. */
+export const OVERFLOW_HEAD_BYTES = 160;
+
 const NEWLINE = 0x0a;
 
 /** What a {@linkcode LineFramer} reports. */
@@ -30,9 +33,10 @@ export interface FramerEvents {
   line(bytes: Uint8Array): void;
   /**
    * A line went over the limit of `maxLineBytes`; it is dropped up to the
-   * next newline (in raw mode, up to the next pause).
+   * next newline (in raw mode, up to the next pause). `head` is its first
+   * bytes (at most {@linkcode OVERFLOW_HEAD_BYTES}), to quote it back.
    */
-  overflow(maxLineBytes: number): void;
+  overflow(maxLineBytes: number, head: Uint8Array): void;
 }
 
 /** Options for {@linkcode LineFramer}. */
@@ -119,9 +123,16 @@ export class LineFramer {
     const needed = this.#length + bytes.length;
     if (needed > this.#max + 1) {
       // Said at once, so the sender hears of it without waiting for a newline.
+      const head = new Uint8Array(
+        Math.min(OVERFLOW_HEAD_BYTES, needed),
+      );
+      head.set(this.#partial.subarray(0, Math.min(this.#length, head.length)));
+      if (this.#length < head.length) {
+        head.set(bytes.subarray(0, head.length - this.#length), this.#length);
+      }
       this.#skipping = true;
       this.#length = 0;
-      this.#events.overflow(this.#max);
+      this.#events.overflow(this.#max, head);
       return;
     }
     if (needed > this.#partial.length) {
@@ -152,7 +163,7 @@ export class LineFramer {
     const length = line.length;
     if (length > 0 && line[length - 1] === 0x0d) line = line.subarray(0, -1);
     if (line.length > this.#max) {
-      this.#events.overflow(this.#max);
+      this.#events.overflow(this.#max, line.slice(0, OVERFLOW_HEAD_BYTES));
       return;
     }
     this.#events.line(line);

@@ -16,11 +16,12 @@ import {
   checkLine,
   clientLabel,
   LABEL_SEPARATOR,
+  lineExcerpt,
   type LineProblem,
   MAX_LISTED_NAMES,
-  NAME_COMMAND,
   nameProblem,
   NOTICES,
+  parseCommand,
   SERVER_LABEL,
   WELCOME,
 } from "./message.ts";
@@ -30,22 +31,33 @@ import { Outbox } from "./_outbox.ts";
 export const DEFAULT_QUEUE_LIMIT = 256 * 1024;
 /** Default number of clients at once. */
 export const DEFAULT_MAX_CLIENTS = 100;
+/**
+ * Default number of clients from one address: a lab host runs one client
+ * (a few terminals at most), and a script on one address cannot take more
+ * than this many of the slots.
+ */
+export const DEFAULT_MAX_PER_HOST = 8;
 
 /** Why a client left. */
 export type LeaveReason =
   | "left"
+  | "quit"
   | "reset"
   | "slow"
+  | "idle"
   | "shutdown";
+
+/** Which limit turned a connection away. */
+export type RefusalLimit = "clients" | "per-host";
 
 /** What the hub reports to the program running it. */
 export type HubEvent =
   | { type: "join"; name: string; address: string; online: number }
   | { type: "leave"; name: string; reason: LeaveReason; online: number }
   | { type: "message"; from: string; text: string }
-  | { type: "rejected"; from: string; problem: LineProblem }
+  | { type: "rejected"; from: string; problem: LineProblem; line: string }
   | { type: "rename"; from: string; to: string }
-  | { type: "full"; address: string };
+  | { type: "full"; address: string; limit: RefusalLimit };
 
 /** Options for {@linkcode ChatHub}. */
 export interface HubOptions {
@@ -53,6 +65,10 @@ export interface HubOptions {
   maxClients?: number;
   /** Most bytes waiting for one client; default {@linkcode DEFAULT_QUEUE_LIMIT}. */
   queueLimit?: number;
+  /** Most clients from one address; default {@linkcode DEFAULT_MAX_PER_HOST}; 0: no limit. */
+  maxPerHost?: number;
+  /** Disconnect a client that sent nothing for this long; 0 or absent: never. */
+  idleTimeoutMs?: number;
   /** Language of the notices sent to clients. */
   lang?: Lang;
   /** Raw-mode idle time (see `framing.ts`). */
@@ -66,7 +82,10 @@ interface Member {
   /** `label` and the separator, encoded: what precedes each of its lines. */
   prefix: Uint8Array;
   address: string;
+  host: string;
   conn: Deno.Conn;
+  /** When the client last sent anything (performance.now()). */
+  heard: number;
   outbox: Outbox;
   framer: LineFramer;
   gone: boolean;
@@ -89,6 +108,8 @@ export interface HubStats {
   deliveries: number;
   /** Clients cut off for not reading. */
   slow: number;
+  /** Clients cut off for sending nothing for `idleTimeoutMs`. */
+  idle: number;
 }
 
 /** A chat relay for any number of TCP connections. */
@@ -96,6 +117,10 @@ export class ChatHub {
   #members = new Set<Member>();
   #next = 1;
   #maxClients: number;
+  #maxPerHost: number;
+  #perHost = new Map<string, number>();
+  #idleTimeoutMs: number;
+  #idleTimer: ReturnType<typeof setInterval> | undefined;
   #queueLimit: number;
   #lang: Lang;
   #rawIdleMs: number | undefined;
@@ -109,11 +134,21 @@ export class ChatHub {
     rejected: 0,
     deliveries: 0,
     slow: 0,
+    idle: 0,
   };
 
   /** Creates a hub; see {@linkcode HubOptions}. */
   constructor(options: HubOptions = {}) {
     this.#maxClients = options.maxClients ?? DEFAULT_MAX_CLIENTS;
+    this.#maxPerHost = options.maxPerHost ?? DEFAULT_MAX_PER_HOST;
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? 0;
+    if (this.#idleTimeoutMs > 0) {
+      // One sweep for all clients: a read only stamps the time.
+      const every = Math.min(1000, Math.max(100, this.#idleTimeoutMs / 10));
+      const timer = setInterval(() => this.#sweepIdle(), every);
+      Deno.unrefTimer(timer);
+      this.#idleTimer = timer;
+    }
     this.#queueLimit = options.queueLimit ?? DEFAULT_QUEUE_LIMIT;
     this.#lang = options.lang ?? "en";
     this.#rawIdleMs = options.rawIdleMs;
@@ -144,19 +179,31 @@ export class ChatHub {
     } catch {
       // already reset by the peer; the read below finds out
     }
+    const host = remote.hostname;
+    const fromHost = this.#perHost.get(host) ?? 0;
+    let refusal: Uint8Array | undefined;
+    let limit: RefusalLimit = "clients";
     if (this.#closing || this.#members.size >= this.#maxClients) {
+      refusal = serverLine(notices.full(this.#maxClients));
+    } else if (this.#maxPerHost > 0 && fromHost >= this.#maxPerHost) {
+      limit = "per-host";
+      refusal = serverLine(notices.perHost(host, this.#maxPerHost));
+    }
+    if (refusal) {
       this.stats.refused++;
-      this.#onEvent({ type: "full", address });
-      await writeBriefly(conn, serverLine(notices.full(this.#maxClients)));
-      closeQuietly(conn);
+      this.#onEvent({ type: "full", address, limit });
+      await refuse(conn, refusal);
       return;
     }
+    this.#perHost.set(host, fromHost + 1);
     const label = clientLabel(this.#next++);
     const member: Member = {
       label,
       prefix: linePrefix(label),
       address,
+      host,
       conn,
+      heard: performance.now(),
       gone: false,
       outbox: new Outbox(
         conn,
@@ -165,7 +212,7 @@ export class ChatHub {
       ),
       framer: new LineFramer({
         line: (bytes) => this.#onLine(member, bytes),
-        overflow: () => this.#reject(member, "too-long"),
+        overflow: (_max, head) => this.#reject(member, "too-long", head),
       }, { rawIdleMs: this.#rawIdleMs, maxLineBytes: MAX_LINE_BYTES }),
     };
     this.#members.add(member);
@@ -201,6 +248,7 @@ export class ChatHub {
    */
   async shutdown(timeoutMs = 1000): Promise<void> {
     this.#closing = true;
+    clearInterval(this.#idleTimer);
     this.say(NOTICES[this.#lang].shutdown);
     const members = [...this.#members];
     await Promise.all(members.map((m) => m.outbox.drain(timeoutMs)));
@@ -223,6 +271,7 @@ export class ChatHub {
         this.#drop(member, "left");
         return;
       }
+      member.heard = performance.now();
       member.framer.push(buffer.subarray(0, n));
     }
   }
@@ -231,11 +280,14 @@ export class ChatHub {
     if (member.gone || bytes.length === 0) return;
     const checked = checkLine(bytes);
     if (!checked.ok) {
-      this.#reject(member, checked.problem);
+      this.#reject(member, checked.problem, bytes);
       return;
     }
-    if (checked.text.startsWith(NAME_COMMAND)) {
-      this.#rename(member, checked.text.slice(NAME_COMMAND.length).trim());
+    // Blank to the eye: nothing to relay.
+    if (checked.text.trim() === "") return;
+    const command = parseCommand(checked.text);
+    if (command) {
+      this.#command(member, command.word, command.arg);
       return;
     }
     this.stats.messages++;
@@ -249,11 +301,41 @@ export class ChatHub {
     this.#toOthers(member, line);
   }
 
-  #reject(member: Member, problem: LineProblem): void {
+  #reject(member: Member, problem: LineProblem, bytes: Uint8Array): void {
     if (member.gone) return;
     this.stats.rejected++;
-    this.#onEvent({ type: "rejected", from: member.label, problem });
-    this.#toOne(member, serverLine(NOTICES[this.#lang].problem[problem]));
+    // Quoted back, so a user of nc or a script sees which line it was.
+    const line = lineExcerpt(bytes);
+    this.#onEvent({ type: "rejected", from: member.label, problem, line });
+    const notice = NOTICES[this.#lang].problem[problem];
+    this.#toOne(member, serverLine(`${notice}: "${line}"`));
+  }
+
+  #command(member: Member, word: string, arg: string): void {
+    const notices = NOTICES[this.#lang];
+    switch (word) {
+      case "name":
+        if (arg === "") this.#toOne(member, serverLine(notices.nameUsage));
+        else this.#rename(member, arg);
+        return;
+      case "help":
+        this.#toOne(member, serverLine(notices.help));
+        return;
+      case "quit":
+        this.#drop(member, "quit");
+        return;
+      default:
+        this.#toOne(member, serverLine(notices.unknownCommand(word)));
+    }
+  }
+
+  #sweepIdle(): void {
+    const now = performance.now();
+    for (const member of [...this.#members]) {
+      if (now - member.heard >= this.#idleTimeoutMs) {
+        this.#drop(member, "idle");
+      }
+    }
   }
 
   #rename(member: Member, name: string): void {
@@ -271,7 +353,10 @@ export class ChatHub {
       return;
     }
     const before = member.label;
-    if (before === name) return;
+    if (before === name) {
+      this.#toOne(member, serverLine(notices.alreadyNamed(name)));
+      return;
+    }
     member.label = name;
     member.prefix = linePrefix(name);
     this.#onEvent({ type: "rename", from: before, to: name });
@@ -300,13 +385,23 @@ export class ChatHub {
     if (member.gone) return;
     member.gone = true;
     this.#members.delete(member);
+    const fromHost = (this.#perHost.get(member.host) ?? 1) - 1;
+    if (fromHost > 0) this.#perHost.set(member.host, fromHost);
+    else this.#perHost.delete(member.host);
     member.framer.dispose();
     const notices = NOTICES[this.#lang];
-    if (reason === "slow") {
-      this.stats.slow++;
-      // Best effort: its socket buffer is probably full.
-      const notice = serverLine(notices.youTooSlow(this.#queueLimit));
-      void member.outbox.finish(notice, 500).then(() =>
+    const last = reason === "slow"
+      ? notices.youTooSlow(this.#queueLimit)
+      : reason === "idle"
+      ? notices.youIdle(this.#idleTimeoutMs / 1000)
+      : reason === "quit"
+      ? notices.bye
+      : undefined;
+    if (reason === "slow") this.stats.slow++;
+    if (reason === "idle") this.stats.idle++;
+    if (last !== undefined) {
+      // Best effort when slow: its socket buffer is probably full.
+      void member.outbox.finish(serverLine(last), 500).then(() =>
         closeQuietly(member.conn)
       );
     } else {
@@ -318,6 +413,8 @@ export class ChatHub {
     if (reason === "shutdown") return;
     const text = reason === "slow"
       ? notices.tooSlow(member.label, online)
+      : reason === "idle"
+      ? notices.idle(member.label, online)
       : notices.left(member.label, online);
     this.#toOthers(undefined, serverLine(text));
   }
@@ -347,6 +444,30 @@ async function writeBriefly(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   })().catch(() => {});
   await Promise.race([write, timeout]);
   clearTimeout(timer);
+}
+
+/**
+ * Turns a connection away: writes `notice`, ends the sending side, and reads
+ * (and drops) what the peer still sends for up to 500 ms before closing, so
+ * unread input does not make the kernel reset the connection and lose the
+ * notice before the peer reads it.
+ */
+async function refuse(conn: Deno.Conn, notice: Uint8Array): Promise<void> {
+  await writeBriefly(conn, notice);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 500);
+  });
+  const drain = (async () => {
+    await conn.closeWrite();
+    const buffer = new Uint8Array(4096);
+    while (await conn.read(buffer) !== null) {
+      // dropped
+    }
+  })().catch(() => {});
+  await Promise.race([drain, timeout]);
+  clearTimeout(timer);
+  closeQuietly(conn);
 }
 
 function closeQuietly(conn: Deno.Conn): void {

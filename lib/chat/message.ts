@@ -14,7 +14,7 @@
  */
 
 import { type Lang, plural } from "../i18n.ts";
-import { hasControlChars } from "../display.ts";
+import { displayBytes, hasControlChars } from "../display.ts";
 import { MAX_LINE_BYTES } from "./framing.ts";
 
 /** The welcome every new client gets (the lab's own text). */
@@ -29,6 +29,10 @@ export const CLIENT_PROMPT = "Masukkan Pesan : ";
 export const SERVER_PROMPT = "Masukan Pesan : ";
 /** The command a client sends to choose a name: `/name Alice`. */
 export const NAME_COMMAND = "/name ";
+/** The command that lists the commands. */
+export const HELP_COMMAND = "/help";
+/** The command that leaves the chat. */
+export const QUIT_COMMAND = "/quit";
 /** The longest name, in characters. */
 export const MAX_NAME_LENGTH = 24;
 
@@ -104,6 +108,61 @@ export function checkLine(bytes: Uint8Array): CheckedLine {
   return { ok: true, text };
 }
 
+/** A command a client sent: its word (lower case, without the slash) and the rest. */
+export interface Command {
+  /** `name`, `help`, `quit`, or any other word (unknown). */
+  word: string;
+  /** What follows the word, trimmed. */
+  arg: string;
+}
+
+const COMMAND = /^\/([A-Za-z]+)(?:\s+(.*))?$/;
+
+/**
+ * Reads a command out of a line: `/` and a word of letters, alone or
+ * followed by a space. Anything else (`/usr/bin`, ` /quit`) is text.
+ */
+export function parseCommand(text: string): Command | undefined {
+  const match = COMMAND.exec(text);
+  if (!match) return undefined;
+  return { word: match[1].toLowerCase(), arg: (match[2] ?? "").trim() };
+}
+
+/** Characters of a refused line quoted back to its sender. */
+export const EXCERPT_CHARS = 40;
+
+/**
+ * The first `max` characters of a line, escaped for display (an invalid
+ * UTF-8 byte counts as one character), with `…` when there is more.
+ */
+export function lineExcerpt(bytes: Uint8Array, max = EXCERPT_CHARS): string {
+  let out = "";
+  let i = 0;
+  for (let n = 0; n < max && i < bytes.length; n++) {
+    const length = sequenceLength(bytes, i);
+    out += displayBytes(bytes.subarray(i, i + length));
+    i += length;
+  }
+  return i < bytes.length ? out + "…" : out;
+}
+
+/** Bytes of the UTF-8 sequence that starts at `i` (1 for a stray byte). */
+function sequenceLength(bytes: Uint8Array, i: number): number {
+  const b = bytes[i];
+  const length = b >= 0xf0 && b <= 0xf4
+    ? 4
+    : b >= 0xe0 && b <= 0xef
+    ? 3
+    : b >= 0xc2 && b <= 0xdf
+    ? 2
+    : 1;
+  if (i + length > bytes.length) return 1;
+  for (let k = 1; k < length; k++) {
+    if ((bytes[i + k] & 0xc0) !== 0x80) return 1;
+  }
+  return length;
+}
+
 /** A line as a client sees it: who sent it and what it says. */
 export interface ChatLine {
   /** The sender's label; `undefined` for a line with no label (the welcome). */
@@ -145,6 +204,35 @@ export function parsePresence(text: string): Presence | undefined {
   return { kind, name: match[1] };
 }
 
+/** What a server notice to this client means for it (either language). */
+export type NoticeKind =
+  | { kind: "shutdown" }
+  | { kind: "refused"; reason: "full" | "per-host" }
+  | { kind: "disconnected"; reason: string };
+
+const DISCONNECTED = /^(?:you are disconnected|kamu diputus): (.*)$/;
+
+/**
+ * Recognises the notices that end a client's connection in the text of a
+ * `Server : …` line: the goodbye, the refusals and a disconnection.
+ */
+export function parseNotice(text: string): NoticeKind | undefined {
+  if (text === NOTICES.en.shutdown || text === NOTICES.id.shutdown) {
+    return { kind: "shutdown" };
+  }
+  if (/^(?:server full|server penuh) \(/.test(text)) {
+    return { kind: "refused", reason: "full" };
+  }
+  if (
+    /^(?:too many connections from|terlalu banyak koneksi dari) /.test(text)
+  ) {
+    return { kind: "refused", reason: "per-host" };
+  }
+  const disconnected = DISCONNECTED.exec(text);
+  if (disconnected) return { kind: "disconnected", reason: disconnected[1] };
+  return undefined;
+}
+
 /** Most names listed in the "you are" notice (a big group would make a long line). */
 export const MAX_LISTED_NAMES = 20;
 
@@ -167,8 +255,22 @@ export const NOTICES = {
     youRenamed: (name: string) => `you are now ${name}`,
     badName: (problem: string) => `error: name not changed: ${problem}`,
     nameTaken: (name: string) => `error: name not changed: ${name} is taken`,
+    alreadyNamed: (name: string) => `you are already ${name}`,
+    nameUsage:
+      `usage: /name NAME (1-${MAX_NAME_LENGTH} letters, digits, _ . or -)`,
+    help:
+      "commands: /name NAME (be shown as NAME), /help (this list), /quit (leave)",
+    unknownCommand: (word: string) =>
+      `error: unknown command /${word}; /help lists the commands`,
+    bye: "goodbye",
     full: (max: number) =>
       `server full (${plural(max, "client", "clients")}); try again later`,
+    perHost: (host: string, max: number) =>
+      `too many connections from ${host} (at most ${max} per host); try again later`,
+    youIdle: (seconds: number) =>
+      `you are disconnected: nothing sent for ${seconds} s`,
+    idle: (name: string, count: number) =>
+      `${name} was disconnected: idle (${count} online)`,
     shutdown: "server shutting down; goodbye",
     problem: {
       "too-long":
@@ -193,7 +295,21 @@ export const NOTICES = {
     badName: (problem: string) => `galat: nama tidak diubah: ${problem}`,
     nameTaken: (name: string) =>
       `galat: nama tidak diubah: ${name} sudah dipakai`,
+    alreadyNamed: (name: string) => `kamu sudah bernama ${name}`,
+    nameUsage:
+      `pemakaian: /name NAMA (1-${MAX_NAME_LENGTH} huruf, angka, _ . atau -)`,
+    help:
+      "perintah: /name NAMA (tampil sebagai NAMA), /help (daftar ini), /quit (keluar)",
+    unknownCommand: (word: string) =>
+      `galat: perintah /${word} tidak dikenal; /help menampilkan daftar perintah`,
+    bye: "sampai jumpa",
     full: (max: number) => `server penuh (${max} klien); coba lagi nanti`,
+    perHost: (host: string, max: number) =>
+      `terlalu banyak koneksi dari ${host} (paling banyak ${max} per host); coba lagi nanti`,
+    youIdle: (seconds: number) =>
+      `kamu diputus: tidak mengirim apa pun selama ${seconds} detik`,
+    idle: (name: string, count: number) =>
+      `${name} diputus: diam terlalu lama (${count} online)`,
     shutdown: "server dimatikan; sampai jumpa",
     problem: {
       "too-long":
