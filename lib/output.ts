@@ -174,6 +174,21 @@ class ConsoleQueue {
   }
 
   /**
+   * Drops the bytes waiting to be written (not the write in progress, nor
+   * deferred writes) and counts their lines as not shown.
+   */
+  discard(): void {
+    let lines = 0;
+    this.#chunks = this.#chunks.filter((c) => {
+      if (typeof c === "function") return true;
+      lines += countLines(c);
+      return false;
+    });
+    this.#bytes = 0;
+    this.droppedTotal += lines;
+  }
+
+  /**
    * Runs every deferred write now, and later ones at once: the program has
    * stopped waiting for this writer (it ends).
    */
@@ -473,6 +488,16 @@ export class Output {
  */
 export function writeConsole(text: string): void {
   queueFor(Deno.stdout).push(ENCODER.encode(text), TEXT_QUEUE_LIMIT);
+}
+
+/**
+ * Drops the lines still waiting for the terminal on standard output (they
+ * count as not shown), so what is printed next comes next: after Ctrl+C a
+ * flood's backlog must not keep the summary off the screen. Only for a
+ * terminal: a pipe or file gets every line it can take.
+ */
+export function skipConsoleBacklog(): void {
+  if (Deno.stdout.isTerminal()) queueFor(Deno.stdout).discard();
 }
 
 /**

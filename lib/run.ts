@@ -14,7 +14,12 @@ import {
   parseFlags,
 } from "./cli.ts";
 import { describeError, ERROR_WORD, EXIT_OK, exitCodeOf } from "./errors.ts";
-import { Output, printError, writeConsole } from "./output.ts";
+import {
+  Output,
+  printError,
+  skipConsoleBacklog,
+  writeConsole,
+} from "./output.ts";
 
 /**
  * How long the last output may wait for a console that is not read after
@@ -25,6 +30,8 @@ export const STOP_OUTPUT_WAIT_MS = 500;
 
 /** Whether SIGINT or SIGTERM has asked this program to stop. */
 let signalled = false;
+/** When (performance.now()) the signal that stopped this program came. */
+let stopSignalAt = -Infinity;
 
 /** What a role's body gets: its parsed flags and its output. */
 export interface RoleContext {
@@ -84,7 +91,13 @@ export async function runRole(
  */
 async function finishOutput(out: Output, timeoutMs?: number): Promise<void> {
   const controller = new AbortController();
-  const abort = () => controller.abort();
+  // The copy of the Ctrl+C that stopped us (see REPEAT_WINDOW_MS) must not
+  // cut the summary short; a later signal does.
+  const abort = () => {
+    if (performance.now() - stopSignalAt >= REPEAT_WINDOW_MS) {
+      controller.abort();
+    }
+  };
   Deno.addSignalListener("SIGINT", abort);
   Deno.addSignalListener("SIGTERM", abort);
   try {
@@ -151,10 +164,14 @@ export function onStop(
   let disposed = false;
   const fire = (reason: string) => {
     if (controller.signal.aborted) return;
-    if (reason === "SIGINT" || reason === "SIGTERM") signalled = true;
+    if ((reason === "SIGINT" || reason === "SIGTERM") && !signalled) {
+      signalled = true;
+      stopSignalAt = performance.now();
+    }
     // The terminal echoed "^C" with no newline: end that line before the
     // summary is printed after it (queued: a paused terminal must not
     // hold up the stop).
+    if (reason === "SIGINT" || reason === "SIGTERM") skipConsoleBacklog();
     if (reason === "SIGINT" && Deno.stdout.isTerminal()) writeConsole("\n");
     controller.abort(reason);
     onStopped(reason);
