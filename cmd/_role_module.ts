@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CommandSpec } from "../lib/cli.ts";
+import type { CommandSpec } from "../lib/cli/parse.ts";
 
 /** A role's module as the multi-call program uses it. */
 export interface RoleModule {

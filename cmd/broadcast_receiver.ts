@@ -8,25 +8,25 @@
  * @module
  */
 
-import { checkIpv4, checkPort, localNetworks } from "../lib/addr.ts";
-import type { Lang } from "../lib/i18n.ts";
-import { printError } from "../lib/output.ts";
+import { checkIpv4, checkPort, localNetworks } from "../lib/cli/address.ts";
+import type { Lang } from "../lib/cli/i18n.ts";
+import { printError } from "../lib/cli/output.ts";
 import {
   type CommandSpec,
   intFlag,
   numberFlag,
   stringFlag,
-} from "../lib/cli.ts";
-import { PORTS } from "../lib/payload.ts";
-import { printSummary, receiveLoop } from "../lib/receiver.ts";
-import { type RoleContext, runRole } from "../lib/run.ts";
-import { formatAddr, openUdp } from "../lib/socket.ts";
+} from "../lib/cli/parse.ts";
+import { PORTS } from "../lib/udp/payload.ts";
+import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
+import { type RoleContext, runRole } from "../lib/cli/run.ts";
+import { formatAddr, openUdp } from "../lib/udp/socket.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
   sharedPortFlag,
   SUMMARY_ONLY_FLAG,
-} from "../lib/flags.ts";
+} from "../lib/cli/common_flags.ts";
 
 /** broadcast-receiver's command line. */
 export const SPEC: CommandSpec = {

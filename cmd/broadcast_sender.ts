@@ -6,25 +6,30 @@
  * @module
  */
 
-import { checkIpv4, checkPort, localNetworks, networkOf } from "../lib/addr.ts";
-import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
-import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
-import type { Lang } from "../lib/i18n.ts";
-import { printError } from "../lib/output.ts";
-import { broadcastPayload, PORTS } from "../lib/payload.ts";
-import { onStop, type RoleContext, runRole } from "../lib/run.ts";
-import { delay, printSendSummary, SendCounter } from "../lib/sender.ts";
+import {
+  checkIpv4,
+  checkPort,
+  localNetworks,
+  networkOf,
+} from "../lib/cli/address.ts";
+import { type CommandSpec, intFlag, stringFlag } from "../lib/cli/parse.ts";
+import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
+import type { Lang } from "../lib/cli/i18n.ts";
+import { printError } from "../lib/cli/output.ts";
+import { broadcastPayload, PORTS } from "../lib/udp/payload.ts";
+import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
+import { delay, printSendSummary, SendCounter } from "../lib/udp/sender.ts";
 import {
   formatAddr,
   MAX_DATAGRAM,
   openUdp,
   tooLongText,
-} from "../lib/socket.ts";
+} from "../lib/udp/socket.ts";
 import {
   peerPortFlag,
   SOURCE_BIND_FLAG,
   SUMMARY_ONLY_FLAG,
-} from "../lib/flags.ts";
+} from "../lib/cli/common_flags.ts";
 
 /** broadcast-sender's command line. */
 export const SPEC: CommandSpec = {

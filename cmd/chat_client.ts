@@ -6,15 +6,15 @@
  * @module
  */
 
-import { plural } from "../lib/i18n.ts";
-import { checkHost, checkPort, resolveIpv4 } from "../lib/addr.ts";
-import { type CommandSpec, stringFlag } from "../lib/cli.ts";
-import { displayBytes } from "../lib/display.ts";
-import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
-import { printError } from "../lib/output.ts";
-import { PORTS } from "../lib/payload.ts";
-import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/flags.ts";
-import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+import { plural } from "../lib/cli/i18n.ts";
+import { checkHost, checkPort, resolveIpv4 } from "../lib/cli/address.ts";
+import { type CommandSpec, stringFlag } from "../lib/cli/parse.ts";
+import { displayBytes } from "../lib/cli/display.ts";
+import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
+import { printError } from "../lib/cli/output.ts";
+import { PORTS } from "../lib/udp/payload.ts";
+import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/cli/common_flags.ts";
+import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import { LineFramer, MAX_LINE_BYTES } from "../lib/chat/framing.ts";
 import {
   CLIENT_PROMPT,

@@ -8,17 +8,17 @@
  * @module
  */
 
-import { plural } from "../lib/i18n.ts";
-import { checkIpv4, checkPort } from "../lib/addr.ts";
+import { plural } from "../lib/cli/i18n.ts";
+import { checkIpv4, checkPort } from "../lib/cli/address.ts";
 import {
   type CommandSpec,
   intFlag,
   numberFlag,
   stringFlag,
-} from "../lib/cli.ts";
-import { describeError, errorText, RuntimeError } from "../lib/errors.ts";
-import { PORTS } from "../lib/payload.ts";
-import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+} from "../lib/cli/parse.ts";
+import { describeError, errorText, RuntimeError } from "../lib/cli/errors.ts";
+import { PORTS } from "../lib/udp/payload.ts";
+import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import { MAX_LINE_BYTES } from "../lib/chat/framing.ts";
 import {
   ChatHub,
@@ -33,7 +33,7 @@ import {
   DURATION_FLAG,
   LISTEN_BIND_FLAG,
   listenPortFlag,
-} from "../lib/flags.ts";
+} from "../lib/cli/common_flags.ts";
 
 /** chat-server's command line. */
 export const SPEC: CommandSpec = {

@@ -11,14 +11,14 @@
  * @module
  */
 
-import { type CommandSpec, intFlag } from "../lib/cli.ts";
-import { RuntimeError } from "../lib/errors.ts";
-import { type Lang, plural } from "../lib/i18n.ts";
-import type { Output } from "../lib/output.ts";
-import { onStop, type RoleContext, runRole } from "../lib/run.ts";
-import { delay } from "../lib/sender.ts";
-import type { SequenceSummary } from "../lib/sequence.ts";
-import { Spawned } from "../lib/_spawn.ts";
+import { type CommandSpec, intFlag } from "../lib/cli/parse.ts";
+import { RuntimeError } from "../lib/cli/errors.ts";
+import { type Lang, plural } from "../lib/cli/i18n.ts";
+import type { Output } from "../lib/cli/output.ts";
+import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
+import { delay } from "../lib/udp/sender.ts";
+import type { SequenceSummary } from "../lib/udp/sequence.ts";
+import { Spawned } from "../lib/cli/child.ts";
 
 /** demo's command line. */
 export const SPEC: CommandSpec = {

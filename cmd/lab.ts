@@ -14,17 +14,17 @@
  * @module
  */
 
-import { type CommandSpec, stringFlag } from "../lib/cli.ts";
+import { type CommandSpec, stringFlag } from "../lib/cli/parse.ts";
 import {
   errorText,
   EXIT_FAILURE,
   EXIT_OK,
   RuntimeError,
   UsageError,
-} from "../lib/errors.ts";
-import { type Lang, plural } from "../lib/i18n.ts";
-import { type Output, printError } from "../lib/output.ts";
-import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+} from "../lib/cli/errors.ts";
+import { type Lang, plural } from "../lib/cli/i18n.ts";
+import { type Output, printError } from "../lib/cli/output.ts";
+import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import { IP } from "../lib/lab/_ip.ts";
 import { loadRoleSpecs } from "../lib/lab/_specs.ts";
 import {

@@ -6,25 +6,25 @@
  * @module
  */
 
-import { checkGroup, checkIpv4, checkPort } from "../lib/addr.ts";
+import { checkGroup, checkIpv4, checkPort } from "../lib/cli/address.ts";
 import {
   type CommandSpec,
   intFlag,
   numberFlag,
   stringFlag,
-} from "../lib/cli.ts";
-import { errorText, RuntimeError } from "../lib/errors.ts";
-import { PORTS } from "../lib/payload.ts";
-import { printSummary, receiveLoop } from "../lib/receiver.ts";
-import { type RoleContext, runRole } from "../lib/run.ts";
-import { openUdp } from "../lib/socket.ts";
+} from "../lib/cli/parse.ts";
+import { errorText, RuntimeError } from "../lib/cli/errors.ts";
+import { PORTS } from "../lib/udp/payload.ts";
+import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
+import { type RoleContext, runRole } from "../lib/cli/run.ts";
+import { openUdp } from "../lib/udp/socket.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
   GROUP_FLAG,
   sharedPortFlag,
   SUMMARY_ONLY_FLAG,
-} from "../lib/flags.ts";
+} from "../lib/cli/common_flags.ts";
 
 /** multicast-receiver's command line. */
 export const SPEC: CommandSpec = {

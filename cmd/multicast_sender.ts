@@ -7,16 +7,20 @@
  * @module
  */
 
-import { plural } from "../lib/i18n.ts";
-import { checkGroup, checkIpv4, checkPort } from "../lib/addr.ts";
-import { type CommandSpec, intFlag, stringFlag } from "../lib/cli.ts";
-import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
-import { printError, writeConsole } from "../lib/output.ts";
-import { PORTS } from "../lib/payload.ts";
-import { onStop, type RoleContext, runRole } from "../lib/run.ts";
-import { printSendSummary, SendCounter } from "../lib/sender.ts";
-import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/socket.ts";
-import { GROUP_FLAG, peerPortFlag, SOURCE_BIND_FLAG } from "../lib/flags.ts";
+import { plural } from "../lib/cli/i18n.ts";
+import { checkGroup, checkIpv4, checkPort } from "../lib/cli/address.ts";
+import { type CommandSpec, intFlag, stringFlag } from "../lib/cli/parse.ts";
+import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
+import { printError, writeConsole } from "../lib/cli/output.ts";
+import { PORTS } from "../lib/udp/payload.ts";
+import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
+import { printSendSummary, SendCounter } from "../lib/udp/sender.ts";
+import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/udp/socket.ts";
+import {
+  GROUP_FLAG,
+  peerPortFlag,
+  SOURCE_BIND_FLAG,
+} from "../lib/cli/common_flags.ts";
 
 /** multicast-sender's command line. */
 export const SPEC: CommandSpec = {

@@ -14,10 +14,10 @@
  */
 
 import process from "node:process";
-import { closestWord, langOfArgs } from "../lib/cli.ts";
-import { ERROR_WORD, EXIT_OK, EXIT_USAGE } from "../lib/errors.ts";
-import type { Lang } from "../lib/i18n.ts";
-import { printError } from "../lib/output.ts";
+import { closestWord, langOfArgs } from "../lib/cli/parse.ts";
+import { ERROR_WORD, EXIT_OK, EXIT_USAGE } from "../lib/cli/errors.ts";
+import type { Lang } from "../lib/cli/i18n.ts";
+import { printError } from "../lib/cli/output.ts";
 import { ROLES } from "../lib/roles.ts";
 import type { RoleModule } from "./_role_module.ts";
 import { ROLE_MODULES } from "./_roles_index.ts";

@@ -6,20 +6,20 @@
  * @module
  */
 
-import { plural } from "../lib/i18n.ts";
-import { checkHost, checkPort, resolveIpv4 } from "../lib/addr.ts";
-import { type CommandSpec, numberFlag, stringFlag } from "../lib/cli.ts";
-import { displayBytes } from "../lib/display.ts";
-import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
-import { PORTS, UDP_REQUEST } from "../lib/payload.ts";
-import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+import { plural } from "../lib/cli/i18n.ts";
+import { checkHost, checkPort, resolveIpv4 } from "../lib/cli/address.ts";
+import { type CommandSpec, numberFlag, stringFlag } from "../lib/cli/parse.ts";
+import { displayBytes } from "../lib/cli/display.ts";
+import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
+import { PORTS, UDP_REQUEST } from "../lib/udp/payload.ts";
+import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import {
   formatAddr,
   MAX_DATAGRAM,
   openUdp,
   tooLongText,
-} from "../lib/socket.ts";
-import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/flags.ts";
+} from "../lib/udp/socket.ts";
+import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/cli/common_flags.ts";
 
 /** udp-client's command line. */
 export const SPEC: CommandSpec = {

@@ -5,25 +5,25 @@
  * @module
  */
 
-import { plural } from "../lib/i18n.ts";
-import { checkIpv4, checkPort } from "../lib/addr.ts";
+import { plural } from "../lib/cli/i18n.ts";
+import { checkIpv4, checkPort } from "../lib/cli/address.ts";
 import {
   type CommandSpec,
   intFlag,
   numberFlag,
   stringFlag,
-} from "../lib/cli.ts";
-import { displayBytes } from "../lib/display.ts";
-import { describeError } from "../lib/errors.ts";
-import { openUdp } from "../lib/socket.ts";
-import { PORTS, UDP_REPLY } from "../lib/payload.ts";
-import { onStop, type RoleContext, runRole } from "../lib/run.ts";
+} from "../lib/cli/parse.ts";
+import { displayBytes } from "../lib/cli/display.ts";
+import { describeError } from "../lib/cli/errors.ts";
+import { openUdp } from "../lib/udp/socket.ts";
+import { PORTS, UDP_REPLY } from "../lib/udp/payload.ts";
+import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
   LISTEN_BIND_FLAG,
   listenPortFlag,
-} from "../lib/flags.ts";
+} from "../lib/cli/common_flags.ts";
 
 /** The largest UDP payload over IPv4. */
 const MAX_DATAGRAM = 65507;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { lineBatches } from "../lib/_lines.ts";
+import { lineBatches } from "../lib/cli/_lines.ts";
 import { roleCommand } from "../lib/roles.ts";
 
 export { roleCommand };

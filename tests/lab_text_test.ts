@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/cli/errors.ts";
 import { shellLine } from "../lib/lab/_shell.ts";
 import { loadRoleSpecs } from "../lib/lab/_specs.ts";
 import { formatReport } from "../lib/lab/report.ts";

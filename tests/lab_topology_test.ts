@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/cli/errors.ts";
 import { loadRoleSpecs } from "../lib/lab/_specs.ts";
 import { parseSubnet } from "../lib/lab/_subnet.ts";
 import { privilegeProblem } from "../lib/lab/netns.ts";

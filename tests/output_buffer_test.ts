@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { type ConsoleWriter, Output } from "../lib/output.ts";
-import { displayBytes } from "../lib/display.ts";
-import { receiveLoop } from "../lib/receiver.ts";
+import { type ConsoleWriter, Output } from "../lib/cli/output.ts";
+import { displayBytes } from "../lib/cli/display.ts";
+import { receiveLoop } from "../lib/udp/receiver.ts";
 
 /** A writer that keeps every write, taking at most `limit` bytes per call. */
 function capture(

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { formatSummary } from "../lib/receiver.ts";
+import { formatSummary } from "../lib/udp/receiver.ts";
 import {
   MAX_JUMP,
   MAX_RUNS,
   SequenceTracker,
   type TrackerOptions,
-} from "../lib/sequence.ts";
+} from "../lib/udp/sequence.ts";
 import { startListening } from "./_harness.ts";
 import { HAS_TMUX, Terminal } from "./_pty.ts";
 import { sendRaw, summaryOf } from "./_udp.ts";

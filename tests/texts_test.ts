@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { errorText, RuntimeError, UsageError } from "../lib/errors.ts";
-import { plural } from "../lib/i18n.ts";
+import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
+import { plural } from "../lib/cli/i18n.ts";
 import type { ProcessResult, ScenarioResult } from "../lib/lab/scenario.ts";
 import { sequenceNotes } from "../lib/lab/summary.ts";
-import { formatSummary } from "../lib/receiver.ts";
-import { SequenceTracker } from "../lib/sequence.ts";
+import { formatSummary } from "../lib/udp/receiver.ts";
+import { SequenceTracker } from "../lib/udp/sequence.ts";
 import { runRole, spawn } from "./_harness.ts";
 
 function summaryOf(seqs: (number | undefined)[]) {
@@ -92,7 +92,7 @@ Deno.test("every error a program prints is given in both languages, not as one E
     }
     // A line made at once must be made in the user's language.
     for (const m of text.matchAll(/\bdescribeError\(/g)) {
-      if (path === "lib/errors.ts") continue;
+      if (path === "lib/cli/errors.ts") continue;
       const args = callArguments(text, m.index + m[0].length);
       if (!/\blang\b/.test(args)) {
         gaps.push(`${line(m.index)}: ${m[0]}${args})`);

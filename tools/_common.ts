@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { exitCodeOf, UsageError } from "../lib/errors.ts";
+import { exitCodeOf, UsageError } from "../lib/cli/errors.ts";
 import { type Role, ROLES } from "../lib/roles.ts";
 
 /** The repository root. */

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { writeConsole } from "../output.ts";
+import { writeConsole } from "../cli/output.ts";
 
 const ENCODER = new TextEncoder();
 

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Lang } from "../i18n.ts";
+import type { Lang } from "../cli/i18n.ts";
 import { LineFramer, MAX_LINE_BYTES } from "./framing.ts";
 import {
   checkLine,

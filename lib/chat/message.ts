@@ -13,8 +13,8 @@
  * @module
  */
 
-import { type Lang, plural } from "../i18n.ts";
-import { displayBytes, hasControlChars } from "../display.ts";
+import { type Lang, plural } from "../cli/i18n.ts";
+import { displayBytes, hasControlChars } from "../cli/display.ts";
 import { MAX_LINE_BYTES } from "./framing.ts";
 
 /** The welcome every new client gets (the lab's own text). */

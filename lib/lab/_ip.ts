@@ -5,7 +5,7 @@
  * @module
  */
 
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError } from "../cli/errors.ts";
 
 /** What `ip` printed. */
 export interface IpResult {

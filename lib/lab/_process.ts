@@ -5,9 +5,9 @@
  * @module
  */
 
-import { lineBatches } from "../_lines.ts";
-import { displayText } from "../display.ts";
-import { RuntimeError } from "../errors.ts";
+import { lineBatches } from "../cli/_lines.ts";
+import { displayText } from "../cli/display.ts";
+import { RuntimeError } from "../cli/errors.ts";
 import { IP } from "./_ip.ts";
 import { execArgs } from "./netns.ts";
 

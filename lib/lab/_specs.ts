@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CommandSpec } from "../cli.ts";
+import type { CommandSpec } from "../cli/parse.ts";
 import { ROLES } from "../roles.ts";
 
 const ROOT = new URL("../../", import.meta.url);

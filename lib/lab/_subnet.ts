@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ipv4ToNumber, isIpv4, numberToIpv4 } from "../addr.ts";
+import { ipv4ToNumber, isIpv4, numberToIpv4 } from "../cli/address.ts";
 
 /** An IPv4 subnet such as 192.168.122.0/24. */
 export interface Subnet {

@@ -20,7 +20,7 @@
  * @module
  */
 
-import { RuntimeError } from "../errors.ts";
+import { RuntimeError } from "../cli/errors.ts";
 import { ip, ipBatch, listNetns, netnsPids, noIp } from "./_ip.ts";
 import { rootfsCommand } from "./rootfs.ts";
 import type { LabHost, Topology } from "./topology.ts";

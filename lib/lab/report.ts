@@ -5,8 +5,8 @@
  * @module
  */
 
-import { displayText, hasControlChars } from "../display.ts";
-import { type Lang, plural } from "../i18n.ts";
+import { displayText, hasControlChars } from "../cli/display.ts";
+import { type Lang, plural } from "../cli/i18n.ts";
 import { shellLine } from "./_shell.ts";
 import type { ProcessResult, ScenarioResult } from "./scenario.ts";
 import {

@@ -7,9 +7,9 @@
  * @module
  */
 
-import { RuntimeError, UsageError } from "../errors.ts";
+import { RuntimeError, UsageError } from "../cli/errors.ts";
 import { findRole } from "../roles.ts";
-import { type Lang, plural } from "../i18n.ts";
+import { type Lang, plural } from "../cli/i18n.ts";
 import { LabProcess, lastLine } from "./_process.ts";
 import { IP } from "./_ip.ts";
 import { shellLine } from "./_shell.ts";

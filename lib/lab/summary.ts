@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Lang, plural } from "../i18n.ts";
+import { type Lang, plural } from "../cli/i18n.ts";
 import type { Check, ProcessResult, ScenarioResult } from "./scenario.ts";
 
 /** A table: header and rows of cells. */

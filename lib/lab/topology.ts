@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Lang } from "../i18n.ts";
+import type { Lang } from "../cli/i18n.ts";
 import {
   type CST,
   isMap,
@@ -19,9 +19,9 @@ import {
   Parser,
   type Scalar,
 } from "yaml";
-import { displayText } from "../display.ts";
-import { UsageError } from "../errors.ts";
-import type { CommandSpec } from "../cli.ts";
+import { displayText } from "../cli/display.ts";
+import { UsageError } from "../cli/errors.ts";
+import type { CommandSpec } from "../cli/parse.ts";
 import { findRole } from "../roles.ts";
 import { hostAddressProblem, parseSubnet, type Subnet } from "./_subnet.ts";
 import { rootfsProblem } from "./rootfs.ts";

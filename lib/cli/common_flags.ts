@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { FlagSpec } from "./cli.ts";
+import type { FlagSpec } from "./parse.ts";
 import type { Text } from "./i18n.ts";
-import { MULTICAST_GROUP } from "./payload.ts";
+import { MULTICAST_GROUP } from "../udp/payload.ts";
 
 /** `--count N` of a listener: exit after N datagrams. */
 export const DATAGRAM_COUNT_FLAG: FlagSpec = {

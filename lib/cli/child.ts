@@ -7,9 +7,9 @@
  */
 
 import { lineBatches } from "./_lines.ts";
-import { roleCommand } from "./roles.ts";
+import { roleCommand } from "../roles.ts";
 
-const ROOT = new URL("../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 
 /** A role running as its own process, its JSON records collected. */
 export class Spawned {

@@ -7,11 +7,11 @@
  * @module
  */
 
-import { displayBytes, displaysAsIs } from "./display.ts";
-import { type Lang, plural } from "./i18n.ts";
-import type { Output } from "./output.ts";
+import { displayBytes, displaysAsIs } from "../cli/display.ts";
+import { type Lang, plural } from "../cli/i18n.ts";
+import type { Output } from "../cli/output.ts";
 import { parseSequence } from "./payload.ts";
-import { onStop } from "./run.ts";
+import { onStop } from "../cli/run.ts";
 import { type SequenceSummary, SequenceTracker } from "./sequence.ts";
 import { MAX_DATAGRAM } from "./socket.ts";
 

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { type Lang, plural } from "./i18n.ts";
-import type { Output } from "./output.ts";
+import { type Lang, plural } from "../cli/i18n.ts";
+import type { Output } from "../cli/output.ts";
 
 /** Options for {@linkcode delay}. */
 export interface DelayOptions {

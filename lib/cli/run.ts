@@ -12,7 +12,7 @@ import {
   langOfArgs,
   type ParsedFlags,
   parseFlags,
-} from "./cli.ts";
+} from "./parse.ts";
 import { describeError, ERROR_WORD, EXIT_OK, exitCodeOf } from "./errors.ts";
 import {
   Output,

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { errorText, RuntimeError } from "./errors.ts";
-import type { Text } from "./i18n.ts";
+import { errorText, RuntimeError } from "../cli/errors.ts";
+import type { Text } from "../cli/i18n.ts";
 
 /** The largest UDP payload over IPv4 (65,535 − 8 UDP − 20 IP header bytes). */
 export const MAX_DATAGRAM = 65507;
