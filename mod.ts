@@ -18,6 +18,7 @@
  */
 
 export * from "./lib/cli/address.ts";
+export * from "./lib/cli/async.ts";
 export * from "./lib/chat/framing.ts";
 export * from "./lib/chat/hub.ts";
 export * from "./lib/chat/message.ts";

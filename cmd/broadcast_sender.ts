@@ -18,7 +18,8 @@ import type { Lang } from "../lib/cli/i18n.ts";
 import { printError } from "../lib/cli/output.ts";
 import { broadcastPayload, PORTS } from "../lib/udp/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
-import { delay, printSendSummary, SendCounter } from "../lib/udp/sender.ts";
+import { delay } from "../lib/cli/async.ts";
+import { printSendSummary, SendCounter } from "../lib/udp/sender.ts";
 import {
   formatAddr,
   MAX_DATAGRAM,

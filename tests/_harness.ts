@@ -6,39 +6,38 @@
  * @module
  */
 
-import { lineBatches } from "../lib/cli/_lines.ts";
+import { Child } from "../lib/cli/child.ts";
 import { roleCommand } from "../lib/roles.ts";
 
 export { roleCommand };
 
 const ROOT = new URL("../", import.meta.url);
 
-/** A running role process with its output collected as it arrives. */
+/**
+ * A running role process with its output collected as it arrives: the
+ * library's {@linkcode Child} with the tests' habits (a name in messages,
+ * waits that fail after a timeout).
+ */
 export class RoleProcess {
   /** The role's name. */
   readonly name: string;
-  /** Every stdout line so far. */
-  readonly lines: string[] = [];
-  /** Everything written to stderr so far. */
-  stderr = "";
-  #child: Deno.ChildProcess;
-  #waiters: (() => void)[] = [];
-  #stdoutDone: Promise<void>;
-  #stderrDone: Promise<void>;
-  #stdin: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #child: Child;
+  #stdinPiped: boolean;
 
-  constructor(name: string, child: Deno.ChildProcess, stdinPiped: boolean) {
+  constructor(name: string, child: Child, stdinPiped: boolean) {
     this.name = name;
     this.#child = child;
-    this.#stdoutDone = this.#readLines(child.stdout);
-    this.#stderrDone = (async () => {
-      for await (
-        const chunk of child.stderr.pipeThrough(new TextDecoderStream())
-      ) {
-        this.stderr += chunk;
-      }
-    })();
-    if (stdinPiped) this.#stdin = child.stdin.getWriter();
+    this.#stdinPiped = stdinPiped;
+  }
+
+  /** Every stdout line so far. */
+  get lines(): string[] {
+    return this.#child.lines;
+  }
+
+  /** Everything written to stderr so far. */
+  get stderr(): string {
+    return this.#child.stderr;
   }
 
   /** The OS process id. */
@@ -48,15 +47,7 @@ export class RoleProcess {
 
   /** Every stdout line parsed as JSON (lines that are not JSON are skipped). */
   get records(): Record<string, unknown>[] {
-    const records = [];
-    for (const line of this.lines) {
-      try {
-        records.push(JSON.parse(line));
-      } catch {
-        // a human line
-      }
-    }
-    return records;
+    return this.#child.records;
   }
 
   /** Waits until a stdout line satisfies `match`; returns it. Rejects after `timeoutMs`. */
@@ -64,22 +55,22 @@ export class RoleProcess {
     match: (line: string) => boolean,
     timeoutMs = 10_000,
   ): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (true) {
-      const found = this.lines.find(match);
-      if (found !== undefined) return found;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `${this.name}: no matching line within ${timeoutMs} ms; stdout:\n${
-            this.lines.join("\n")
-          }\nstderr:\n${this.stderr}`,
-        );
-      }
-      await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        setTimeout(resolve, 50);
+    // A timer of our own, cleared at once: the tests' sanitizer counts timers.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    try {
+      const found = await this.#child.waitForLine(match, {
+        signal: timeout.signal,
       });
+      if (found !== undefined) return found;
+    } finally {
+      clearTimeout(timer);
     }
+    throw new Error(
+      `${this.name}: no matching line within ${timeoutMs} ms; stdout:\n${
+        this.lines.join("\n")
+      }\nstderr:\n${this.stderr}`,
+    );
   }
 
   /** Waits for a JSON record of `type` (e.g. `"listening"`); returns it. */
@@ -99,51 +90,31 @@ export class RoleProcess {
 
   /** Writes text to the process's standard input (needs `stdin: true`). */
   async write(text: string): Promise<void> {
-    if (!this.#stdin) throw new Error("stdin was not piped");
-    await this.#stdin.write(new TextEncoder().encode(text));
+    if (!this.#stdinPiped) throw new Error("stdin was not piped");
+    await this.#child.write(text);
   }
 
   /** Closes the process's standard input. */
   async closeStdin(): Promise<void> {
-    await this.#stdin?.close();
+    await this.#child.closeInput();
   }
 
   /** Sends a signal (default SIGTERM). */
   kill(signal: Deno.Signal = "SIGTERM"): void {
-    try {
-      this.#child.kill(signal);
-    } catch {
-      // already gone
-    }
+    this.#child.kill(signal);
   }
 
   /** Waits for exit; returns the code and all output. */
   async finished(): Promise<
     { code: number; signal: string | null; stdout: string; stderr: string }
   > {
-    const status = await this.#child.status;
-    await this.#stdoutDone;
-    await this.#stderrDone;
+    const { code, signal } = await this.#child.done;
     return {
-      code: status.code,
-      signal: status.signal,
+      code,
+      signal,
       stdout: this.lines.join("\n"),
       stderr: this.stderr,
     };
-  }
-
-  async #readLines(stream: ReadableStream<Uint8Array>): Promise<void> {
-    for await (const lines of lineBatches(stream)) {
-      for (const line of lines) this.lines.push(line);
-      this.#wake();
-    }
-    this.#wake();
-  }
-
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
   }
 }
 
@@ -165,19 +136,17 @@ export function spawn(
   args: string[],
   options: StartOptions & { cwd?: string | URL } = {},
 ): RoleProcess {
-  const child = new Deno.Command(program, {
+  const child = new Child(program, {
     args,
     cwd: options.cwd ?? ROOT,
-    stdin: options.stdin ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
+    stdin: options.stdin,
     env: {
       NO_COLOR: "1",
       LANG: "C.UTF-8",
       DENO_NO_UPDATE_CHECK: "1",
       ...options.env,
     },
-  }).spawn();
+  });
   return new RoleProcess(name, child, options.stdin ?? false);
 }
 

@@ -1,88 +1,192 @@
 /**
- * Internal: starting roles as separate processes with the command line
- * `deno task <role>` runs, and reading their JSON lines as they come. Used by
- * the demo, which runs the broadcast lab's hosts as processes.
+ * The one helper for running a program as a child process and reading its
+ * output line by line as it comes: its JSON records collected, its standard
+ * error kept, its standard input typed into. The demo, the lab's roles on
+ * their hosts and the tests all start their processes with it.
  *
  * @module
  */
 
 import { lineBatches } from "./_lines.ts";
-import { roleCommand } from "../roles.ts";
 
-const ROOT = new URL("../../", import.meta.url);
+/** How a child process ended. */
+export interface ChildEnd {
+  /** Exit code. */
+  code: number;
+  /** The signal that ended it, if any. */
+  signal: string | null;
+}
 
-/** A role running as its own process, its JSON records collected. */
-export class Spawned {
-  /** Every JSON record printed so far. */
+/** Options for {@linkcode Child}. */
+export interface ChildOptions {
+  /** The program's arguments. */
+  args?: string[];
+  /** The working directory (default: this process's). */
+  cwd?: string | URL;
+  /** Environment variables added to this process's. */
+  env?: Record<string, string>;
+  /** Pipe standard input, to type into it (default: none). */
+  stdin?: boolean;
+  /**
+   * Looks at each line of standard output first; `false` keeps it out of
+   * {@linkcode Child.lines} and {@linkcode Child.records} (a caller's own
+   * bookkeeping, a cap on what is kept).
+   */
+  keep?: (line: string) => boolean;
+  /** Characters of standard error kept (default: all). */
+  maxStderr?: number;
+}
+
+/** Options for {@linkcode Child.waitFor} and {@linkcode Child.waitForLine}. */
+export interface WaitOptions {
+  /** Gives up (resolving to `undefined`) when it aborts. */
+  signal?: AbortSignal;
+}
+
+/** A program running as a child process, its output collected. */
+export class Child {
+  /** Every line of standard output kept so far. */
+  readonly lines: string[] = [];
+  /** Every JSON object among {@linkcode Child.lines}. */
   readonly records: Record<string, unknown>[] = [];
-  /** Standard error, collected. */
+  /** Standard error so far. */
   stderr = "";
+  /** When the last output arrived (ms since the epoch). */
+  lastOutputAt: number = Date.now();
+  /** How it ended, once it has exited and its output is read. */
+  end: ChildEnd | undefined;
+  /** Resolves when it has exited and its output is read. */
+  readonly done: Promise<ChildEnd>;
   #child: Deno.ChildProcess;
-  #done: Promise<void>;
-  #ended = false;
+  #stdin: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #keep: (line: string) => boolean;
   #waiters: (() => void)[] = [];
 
-  /** Starts role `name` with `args` (which should include `--json`). */
-  constructor(name: string, args: string[]) {
-    const [program, ...rest] = roleCommand(name, args);
-    this.#child = new Deno.Command(program, {
-      args: rest,
-      cwd: ROOT,
-      stdin: "null",
+  /** Starts `program` with `options.args`. */
+  constructor(program: string, options: ChildOptions = {}) {
+    this.#keep = options.keep ?? (() => true);
+    const maxStderr = options.maxStderr ?? Infinity;
+    const child = new Deno.Command(program, {
+      args: options.args ?? [],
+      cwd: options.cwd,
+      stdin: options.stdin ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
-      // The demo's own processes: no "is there a newer deno?" lookups.
-      env: { DENO_NO_UPDATE_CHECK: "1" },
+      env: options.env,
     }).spawn();
-    this.#done = Promise.all([
-      this.#readRecords(this.#child.stdout),
-      this.#readStderr(this.#child.stderr),
-    ]).then(() => {
-      this.#ended = true;
+    this.#child = child;
+    if (options.stdin) this.#stdin = child.stdin.getWriter();
+    const stdout = this.#readLines(child.stdout);
+    const stderr = (async () => {
+      for await (
+        const chunk of child.stderr.pipeThrough(new TextDecoderStream())
+      ) {
+        if (this.stderr.length < maxStderr) this.stderr += chunk;
+        this.lastOutputAt = Date.now();
+      }
+    })();
+    this.done = (async () => {
+      const status = await child.status;
+      await Promise.all([stdout, stderr]);
+      this.end = { code: status.code, signal: status.signal };
       this.#wake();
-    });
+      this.#stdin?.releaseLock();
+      return this.end;
+    })();
   }
 
-  /** Resolves to the first record satisfying `match` (and `undefined` if the process ends first). */
-  async waitFor(
+  /** The OS process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /**
+   * Resolves to the first record satisfying `match`; to `undefined` if the
+   * process ends first or `options.signal` aborts.
+   */
+  waitFor(
     match: (record: Record<string, unknown>) => boolean,
+    options: WaitOptions = {},
   ): Promise<Record<string, unknown> | undefined> {
-    // Records already looked at did not match: each wake-up looks only at new ones.
-    let next = 0;
-    while (true) {
-      for (; next < this.records.length; next++) {
-        if (match(this.records[next])) return this.records[next];
-      }
-      if (this.#ended) return undefined;
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    return this.#first(this.records, match, options.signal);
+  }
+
+  /** Like {@linkcode Child.waitFor}, for a line of standard output. */
+  waitForLine(
+    match: (line: string) => boolean,
+    options: WaitOptions = {},
+  ): Promise<string | undefined> {
+    return this.#first(this.lines, match, options.signal);
+  }
+
+  /** Writes `text` to standard input; a process gone already is fine. */
+  async write(text: string): Promise<void> {
+    if (!this.#stdin) return;
+    try {
+      await this.#stdin.write(new TextEncoder().encode(text));
+    } catch {
+      // exited already; its exit code will tell
     }
   }
 
-  /** Sends a signal; a process already gone is fine. */
+  /** Closes standard input (end of input, like Ctrl+D). */
+  async closeInput(): Promise<void> {
+    const stdin = this.#stdin;
+    this.#stdin = undefined;
+    try {
+      await stdin?.close();
+    } catch {
+      // exited already
+    }
+  }
+
+  /** Sends a signal, unless it has exited. */
   kill(signal: Deno.Signal = "SIGTERM"): void {
+    if (this.end) return;
     try {
       this.#child.kill(signal);
     } catch {
-      // already exited
+      // already gone
     }
   }
 
-  /** Waits for the process to exit; resolves to its exit code. */
-  async exited(): Promise<number> {
-    const status = await this.#child.status;
-    await this.#done;
-    return status.code;
+  async #first<T>(
+    items: T[],
+    match: (item: T) => boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<T | undefined> {
+    const wakeOnAbort = () => this.#wake();
+    signal?.addEventListener("abort", wakeOnAbort);
+    try {
+      // Items already looked at did not match: a flood's wake-ups look only at new ones.
+      let next = 0;
+      while (true) {
+        for (; next < items.length; next++) {
+          if (match(items[next])) return items[next];
+        }
+        if (this.end || signal?.aborted) return undefined;
+        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      }
+    } finally {
+      signal?.removeEventListener("abort", wakeOnAbort);
+    }
   }
 
-  async #readRecords(stream: ReadableStream<Uint8Array>): Promise<void> {
+  async #readLines(stream: ReadableStream<Uint8Array>): Promise<void> {
     for await (const lines of lineBatches(stream)) {
       for (const line of lines) {
+        if (!this.#keep(line)) continue;
+        this.lines.push(line);
         try {
-          this.records.push(JSON.parse(line));
+          const value = JSON.parse(line);
+          if (value !== null && typeof value === "object") {
+            this.records.push(value);
+          }
         } catch {
-          // not a JSON line
+          // a human line
         }
       }
+      this.lastOutputAt = Date.now();
       this.#wake();
     }
   }
@@ -91,11 +195,5 @@ export class Spawned {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();
-  }
-
-  async #readStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      this.stderr += chunk;
-    }
   }
 }

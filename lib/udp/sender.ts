@@ -1,34 +1,12 @@
 /**
- * What the senders share: a pause that a stop cuts short, and the closing
- * line "sent N datagrams in S s" with the rate.
+ * What the senders share: the closing line
+ * "sent N datagrams in S s" with the rate.
  *
  * @module
  */
 
 import { type Lang, plural } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
-
-/** Options for {@linkcode delay}. */
-export interface DelayOptions {
-  /** Ends the wait early when it aborts. */
-  signal?: AbortSignal;
-}
-
-/** Waits `ms` milliseconds, or less if `options.signal` aborts first. */
-export function delay(ms: number, options: DelayOptions = {}): Promise<void> {
-  const signal = options.signal;
-  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done);
-  });
-}
 
 /** A sender's totals; the last line of its `--json` output. */
 export interface SendSummary {
