@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../lib/cli/errors.ts";
 import { shellLine } from "../lib/lab/_shell.ts";
-import { loadRoleSpecs } from "../lib/lab/_specs.ts";
+import { ROLE_SPECS } from "../cmd/_role_specs.ts";
 import { formatReport } from "../lib/lab/report.ts";
 import type { ProcessResult, ScenarioResult } from "../lib/lab/scenario.ts";
 import { parseTopology } from "../lib/lab/topology.ts";
 import { CAN_BUILD_LABS, lab, tempYaml, uniqueLabName } from "./_lab.ts";
 import { HAS_TMUX, shellQuote, Terminal } from "./_pty.ts";
 
-const specs = await loadRoleSpecs();
+const specs = ROLE_SPECS;
 
 /** Text a terminal acts on: ESC (colours, title), BEL, a line break. */
 const HOSTILE = "a\x1b]0;pwned\x07b\x1b[31mred\nnext";

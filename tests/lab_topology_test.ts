@@ -1,18 +1,17 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../lib/cli/errors.ts";
-import { loadRoleSpecs } from "../lib/lab/_specs.ts";
+import { ROLE_SPECS } from "../cmd/_role_specs.ts";
 import { parseSubnet } from "../lib/lab/_subnet.ts";
 import { privilegeProblem } from "../lib/lab/netns.ts";
 import {
   loadTopology,
-  MAX_NESTING,
-  parseDuration,
   parseTopology,
   scenarioDescription,
 } from "../lib/lab/topology.ts";
+import { MAX_NESTING, parseDuration } from "../lib/lab/topology_check.ts";
 import { CAN_BUILD_LABS, lab, labNamespaces, tempYaml } from "./_lab.ts";
 
-const specs = await loadRoleSpecs();
+const specs = ROLE_SPECS;
 
 const BASE = `name: t
 network:

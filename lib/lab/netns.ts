@@ -20,6 +20,7 @@
  * @module
  */
 
+import { delay } from "../cli/async.ts";
 import { RuntimeError } from "../cli/errors.ts";
 import { ip, ipBatch, listNetns, netnsPids, noIp } from "./_ip.ts";
 import { rootfsCommand } from "./rootfs.ts";
@@ -569,7 +570,7 @@ async function stopProcesses(namespaces: string[]): Promise<void> {
       while (Date.now() < deadline) {
         const left = await pidsOf(Object.keys(running));
         if (Object.keys(left).length === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await delay(100);
       }
     }
   }

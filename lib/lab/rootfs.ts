@@ -16,6 +16,10 @@
  * @module
  */
 
+import { resolve } from "node:path";
+import { UsageError } from "../cli/errors.ts";
+import type { Topology } from "./topology.ts";
+
 /** Where the Alpine pack's `install.sh` links the role commands. */
 export const ROOTFS_BIN = "/usr/local/bin";
 
@@ -116,4 +120,24 @@ function existsLink(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `topology` with every host in root file system `dir` (from `--rootfs`,
+ * relative to the working directory). Throws a {@linkcode UsageError} if
+ * `dir` is not one.
+ */
+export function withRootfs(topology: Topology, dir: string): Topology {
+  const rootfs = resolve(dir);
+  const problem = rootfsProblem(rootfs);
+  if (problem) {
+    throw new UsageError({
+      en: `--rootfs ${dir}: ${problem}`,
+      id: `--rootfs ${dir}: ${problem}`,
+    });
+  }
+  return {
+    ...topology,
+    hosts: topology.hosts.map((host) => ({ ...host, rootfs })),
+  };
 }

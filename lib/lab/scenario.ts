@@ -7,24 +7,22 @@
  * @module
  */
 
+import { join } from "node:path";
+import { delay } from "../cli/async.ts";
 import { RuntimeError, UsageError } from "../cli/errors.ts";
 import { findRole } from "../roles.ts";
 import { type Lang, plural } from "../cli/i18n.ts";
-import { LabProcess, lastLine } from "./_process.ts";
+import { LabProcess } from "./_process.ts";
+import { type Check, checksOf, linesCheck } from "./checks.ts";
 import { IP } from "./_ip.ts";
 import { shellLine } from "./_shell.ts";
 import { execArgs, hostNetns, onHost } from "./netns.ts";
 import { hasRoleCommand, ROOTFS_HINT } from "./rootfs.ts";
-import {
-  type FieldExpectation,
-  fillPlaceholders,
-  placeholderValues,
-  type Scenario,
-  type StartStep,
-  type Topology,
-} from "./topology.ts";
+import { fillPlaceholders, placeholderValues } from "./placeholders.ts";
+import type { Scenario, StartStep, Topology } from "./topology.ts";
 
-const ROOT = new URL("../../", import.meta.url);
+/** The repository root: the roles' entry files are named from there. */
+const ROOT = join(import.meta.dirname!, "..", "..");
 /** Output must pause this long before the long-running roles are stopped. */
 const QUIET_MS = 300;
 /** Output pause after a chat client left, before the next one leaves. */
@@ -33,28 +31,6 @@ const LEAVE_QUIET_MS = 250;
 const INPUT_END_MS = 3_000;
 /** Time a stopped role gets to print its summary before SIGKILL. */
 const STOP_GRACE_MS = 5_000;
-
-/** One check of a host's result. */
-export interface Check {
-  /** What was checked, e.g. `exit`, `missing`, `lines`. */
-  name: string;
-  /** Whether it passed. */
-  ok: boolean;
-  /** What was found, e.g. `0`, `6/6`, `3 (wanted >1)`: in English. */
-  detail: string;
-  /**
-   * `detail` in Indonesian, when it has words (the lab's tables and report
-   * show it with `--lang id`; `--json` keeps to `detail`).
-   */
-  detailId?: string;
-}
-
-/** A check whose detail has words: `[English, Indonesian]`. */
-function worded(name: string, ok: boolean, [en, id]: [string, string]): Check {
-  return en === id
-    ? { name, ok, detail: en }
-    : { name, ok, detail: en, detailId: id };
-}
 
 /** What one role did on one host. */
 export interface ProcessResult {
@@ -183,7 +159,7 @@ export async function runScenario(
   try {
     checkEntries(topology, scenario);
     for (const [index, step] of scenario.steps.entries()) {
-      await sleep(step.afterMs, signal);
+      await pause(step.afterMs, signal);
       if (step.kind === "input") {
         for (const host of step.hosts) {
           const target = running.findLast((r) => r.host === host);
@@ -299,7 +275,7 @@ function checkEntries(topology: Topology, scenario: Scenario): void {
       }
     }
     try {
-      Deno.statSync(new URL(role.entry, ROOT));
+      Deno.statSync(join(ROOT, role.entry));
     } catch {
       throw new RuntimeError({
         en:
@@ -360,7 +336,7 @@ function start(
     );
   } else {
     typed = ["deno", "task", role.name, ...args, ...typedLang];
-    const entry = decodeURIComponent(new URL(role.entry, ROOT).pathname);
+    const entry = join(ROOT, role.entry);
     command = onHost({ ...host, netns: hostNetns(lab, name) }, [
       Deno.execPath(),
       "run",
@@ -386,7 +362,7 @@ function start(
       host: name,
       netns,
       command,
-      cwd: decodeURIComponent(ROOT.pathname),
+      cwd: ROOT,
     }),
     stopped: false,
     ended: { input: false, signal: false },
@@ -409,7 +385,7 @@ async function settle(
     const quiet = Date.now() - last >= QUIET_MS;
     const linesMet = running.every((r) => linesCheck(r, running)?.ok ?? true);
     if (quiet && linesMet) return;
-    await sleep(50, signal).catch(() => {});
+    await delay(50, { signal });
   }
 }
 
@@ -421,7 +397,7 @@ async function quiet(running: Running[], ms: number): Promise<void> {
   while (Date.now() < deadline) {
     const last = Math.max(0, ...running.map((r) => r.proc.lastOutputAt));
     if (Date.now() - last >= ms) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await delay(20);
   }
 }
 
@@ -445,11 +421,11 @@ async function stopAll(running: Running[]): Promise<void> {
       await r.proc.closeInput();
       await Promise.race([
         r.proc.done,
-        new Promise((resolve) => setTimeout(resolve, INPUT_END_MS)),
+        delay(INPUT_END_MS),
       ]);
       // The news of it leaving reaches the others (a server notices, then
       // tells the rest), and they have shown it, before the next one leaves.
-      await new Promise((resolve) => setTimeout(resolve, LEAVE_QUIET_MS));
+      await delay(LEAVE_QUIET_MS);
       await quiet(running.filter((other) => !other.proc.end), LEAVE_QUIET_MS);
     }
     const group = running.filter((r) => r.index === index && !r.proc.end);
@@ -460,7 +436,7 @@ async function stopAll(running: Running[]): Promise<void> {
     }
     await Promise.race([
       Promise.all(group.map((r) => r.proc.done)),
-      new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS)),
+      delay(STOP_GRACE_MS),
     ]);
     for (const r of group) r.proc.kill("SIGKILL");
     await Promise.all(group.map((r) => r.proc.closeInput()));
@@ -470,7 +446,7 @@ async function stopAll(running: Running[]): Promise<void> {
 
 function result(r: Running, all: Running[]): ProcessResult {
   const summary = r.proc.records.findLast((rec) => rec.type === "summary");
-  const checks = checksOf(r, summary, all);
+  const checks = checksOf(r, { summary, all });
   return {
     host: r.host,
     address: r.address,
@@ -500,141 +476,13 @@ function result(r: Running, all: Running[]): ProcessResult {
   };
 }
 
-function checksOf(
-  r: Running,
-  summary: Record<string, unknown> | undefined,
-  all: Running[],
-): Check[] {
-  const end = r.proc.end;
-  const expectedExit = r.step.expect.find((e) => e.field === "exit");
-  const exitWanted = expectedExit?.field === "exit" && "op" in expectedExit
-    ? expectedExit
-    : { field: "exit", op: "=", value: 0 } as const;
-  const checks: Check[] = [];
-  if (!end) {
-    checks.push(worded("exit", false, ["still running", "masih berjalan"]));
-  } else if (end.signal && end.code !== 0) {
-    const last = lastLine(r.proc.stderr);
-    checks.push(worded("exit", false, [
-      `killed by ${end.signal}${last}`,
-      `dihentikan oleh ${end.signal}${last}`,
-    ]));
-  } else {
-    const ok = compare(end.code, exitWanted.op, exitWanted.value);
-    checks.push({
-      name: "exit",
-      ok,
-      detail: ok ? String(end.code) : `${end.code}${lastLine(r.proc.stderr)}`,
-    });
-  }
-  for (const expectation of r.step.expect) {
-    if (expectation.field === "prints") {
-      const text = String(expectation.value);
-      const ok = textsOf(r.proc.records).some((t) => t.includes(text));
-      const quoted = JSON.stringify(text);
-      checks.push(
-        worded(
-          "prints",
-          ok,
-          ok ? [quoted, quoted] : [`no ${quoted}`, `tidak ada ${quoted}`],
-        ),
-      );
-    } else if (!("op" in expectation)) {
-      checks.push(linesCheck(r, all)!);
-    } else if (expectation.field !== "exit") {
-      checks.push(fieldCheck(expectation, summary));
-    }
-  }
-  return checks;
-}
-
-function fieldCheck(
-  expectation: FieldExpectation,
-  summary: Record<string, unknown> | undefined,
-): Check {
-  const { field, op, value } = expectation;
-  const wanted = `${op === "=" ? "" : op}${value}`;
-  if (!summary) {
-    return worded(field, false, [
-      `no summary (wanted ${wanted})`,
-      `tidak ada ringkasan (diharapkan ${wanted})`,
-    ]);
-  }
-  const actual = summary[field];
-  if (typeof actual !== "number") {
-    const found = JSON.stringify(actual ?? null);
-    return worded(field, false, [
-      `${found} (wanted ${wanted})`,
-      `${found} (diharapkan ${wanted})`,
-    ]);
-  }
-  const ok = compare(actual, op, value);
-  return ok ? { name: field, ok, detail: `${actual}` } : worded(field, ok, [
-    `${actual} (wanted ${wanted})`,
-    `${actual} (diharapkan ${wanted})`,
-  ]);
-}
-
-function compare(actual: number, op: string, value: number): boolean {
-  switch (op) {
-    case ">":
-      return actual > value;
-    case ">=":
-      return actual >= value;
-    case "<":
-      return actual < value;
-    case "<=":
-      return actual <= value;
-    default:
-      return actual === value;
-  }
-}
-
-/** The `lines` check of `r`, or `undefined` if it has none. */
-function linesCheck(r: Running, all: Running[]): Check | undefined {
-  const expectation = r.step.expect.find((e) => e.field === "lines");
-  if (!expectation) return undefined;
-  const wanted = all
-    .filter((other) => expectation.value === "all" || other !== r)
-    .flatMap((other) => other.input);
-  const seen = textsOf(r.proc.records);
-  const missing = wanted.filter((line) => !seen.some((t) => t.includes(line)));
-  const got = `${wanted.length - missing.length}/${wanted.length}`;
-  if (missing.length === 0) return { name: "lines", ok: true, detail: got };
-  const first = JSON.stringify(missing[0]);
-  const more = missing.length - 1;
-  return worded("lines", false, [
-    `${got}, missing ${first}${more > 0 ? ` and ${more} more` : ""}`,
-    `${got}, kurang ${first}${more > 0 ? ` dan ${more} lagi` : ""}`,
-  ]);
-}
-
-function textsOf(records: Record<string, unknown>[]): string[] {
-  const texts: string[] = [];
-  for (const record of records) {
-    for (const value of Object.values(record)) {
-      if (typeof value === "string") texts.push(value);
-    }
-  }
-  return texts;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) {
-    return Promise.reject(abortMessage(signal));
-  }
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortMessage(signal));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+/**
+ * Waits `ms`; rejects with the reason (timeout, Ctrl+C) if the scenario is
+ * stopped meanwhile, so that the run ends there.
+ */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms > 0) await delay(ms, { signal });
+  if (signal.aborted) throw abortMessage(signal);
 }
 
 function aborted(signal: AbortSignal): Promise<void> {
@@ -664,4 +512,48 @@ function waitWordId(type: string): string {
     summary: "ringkasan",
   };
   return words[type] ?? type;
+}
+
+/**
+ * The scenarios of `topology` that `lab run` runs: those named in `wanted`,
+ * or every one with `all`. Throws a {@linkcode UsageError} for a name it
+ * does not have.
+ */
+export function pickScenarios(
+  topology: Topology,
+  wanted: string[],
+  all: boolean,
+): Scenario[] {
+  const known = topology.scenarios.map((s) => s.name).join(", ");
+  if (all && wanted.length > 0) {
+    throw new UsageError({
+      en: "give scenario names or --all, not both",
+      id: "beri nama skenario atau --all, jangan keduanya",
+    });
+  }
+  if (all) {
+    if (topology.scenarios.length === 0) {
+      throw new UsageError({
+        en: `${topology.file} has no scenarios`,
+        id: `${topology.file} tidak punya skenario`,
+      });
+    }
+    return topology.scenarios;
+  }
+  if (wanted.length === 0) {
+    throw new UsageError({
+      en: `run needs a scenario name or --all (scenarios: ${known})`,
+      id: `run perlu nama skenario atau --all (skenario: ${known})`,
+    });
+  }
+  return wanted.map((name) => {
+    const scenario = topology.scenarios.find((s) => s.name === name);
+    if (!scenario) {
+      throw new UsageError({
+        en: `unknown scenario "${name}" (scenarios: ${known})`,
+        id: `skenario "${name}" tidak dikenal (skenario: ${known})`,
+      });
+    }
+    return scenario;
+  });
 }

@@ -6,7 +6,8 @@
  */
 
 import { type Lang, plural } from "../cli/i18n.ts";
-import type { Check, ProcessResult, ScenarioResult } from "./scenario.ts";
+import type { Check } from "./checks.ts";
+import type { ProcessResult, ScenarioResult } from "./scenario.ts";
 
 /** A table: header and rows of cells. */
 export interface Table {

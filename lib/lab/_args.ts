@@ -1,0 +1,112 @@
+/**
+ * Internal: the lab tool's command line checked, beyond what the flag
+ * parser knows: a command, its operands, and the flags that belong to it.
+ *
+ * @module
+ */
+
+import { UsageError } from "../cli/errors.ts";
+import { type ParsedFlags, stringFlag } from "../cli/parse.ts";
+
+/** The lab tool's commands. */
+export const COMMANDS = [
+  "up",
+  "down",
+  "status",
+  "list",
+  "exec",
+  "run",
+] as const;
+
+/** One of {@linkcode COMMANDS}. */
+export type LabCommand = (typeof COMMANDS)[number];
+
+/** What the command line asks for, checked. */
+export interface LabArgs {
+  /** The command. */
+  command: LabCommand;
+  /** The operands after the command (scenarios for run, the host for exec). */
+  operands: string[];
+  /** The command after `--` (exec). */
+  afterDash: string[];
+  /** The topology file (`--file`). */
+  file: string;
+  /** The lab's name (`--name`), if given. */
+  name?: string;
+  /** `--rootfs`, if given. */
+  rootfs?: string;
+  /** `--all`. */
+  all: boolean;
+  /** `--report`, if given. */
+  report?: string;
+  /** `--keep`. */
+  keep: boolean;
+  /** `--lang` as given, if it was (repeated in hints). */
+  langFlag?: string;
+}
+
+/**
+ * Checks the command and which flags go with it. Throws a
+ * {@linkcode UsageError} for a missing or unknown command, or a flag or
+ * operand the command does not take.
+ */
+export function labArgs(flags: ParsedFlags): LabArgs {
+  const [command, ...rest] = flags.operands;
+  const after = flags.afterDash;
+  if (command === undefined) {
+    throw new UsageError({
+      en: `a command is needed: ${COMMANDS.join(", ")} (see --help)`,
+      id: `perlu sebuah perintah: ${COMMANDS.join(", ")} (lihat --help)`,
+    });
+  }
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError({
+      en: `unknown command "${command}" (commands: ${COMMANDS.join(", ")})`,
+      id: `perintah "${command}" tidak dikenal (perintah: ${
+        COMMANDS.join(", ")
+      })`,
+    });
+  }
+  const cmd = command as LabCommand;
+  if (cmd !== "exec" && after.length > 0) {
+    throw new UsageError({
+      en: `"--" is only for exec HOST -- COMMAND`,
+      id: `"--" hanya untuk exec HOST -- PERINTAH`,
+    });
+  }
+  if (cmd !== "run" && cmd !== "exec" && rest.length > 0) {
+    throw new UsageError({
+      en: `${cmd} takes no arguments, got "${rest[0]}"`,
+      id: `${cmd} tidak menerima argumen, ada "${rest[0]}"`,
+    });
+  }
+  for (const flag of ["all", "report", "keep"]) {
+    if (cmd !== "run" && flags.values[flag] !== undefined) {
+      throw new UsageError({
+        en: `--${flag} is only for run`,
+        id: `--${flag} hanya untuk run`,
+      });
+    }
+  }
+  const rootfsFlag = stringFlag(flags, "rootfs");
+  if (rootfsFlag !== undefined && cmd !== "run" && cmd !== "up") {
+    throw new UsageError({
+      en:
+        `--rootfs is only for up and run (exec uses the root file system the lab was built with)`,
+      id:
+        `--rootfs hanya untuk up dan run (exec memakai root file system tempat lab dibangun)`,
+    });
+  }
+  return {
+    command: cmd,
+    operands: rest,
+    afterDash: after,
+    file: stringFlag(flags, "file")!,
+    name: stringFlag(flags, "name"),
+    rootfs: rootfsFlag,
+    all: flags.values.all === true,
+    report: stringFlag(flags, "report"),
+    keep: flags.values.keep === true,
+    langFlag: stringFlag(flags, "lang"),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Internal: `lab run`, the sequence of a practicum: the lab up (if it is
+ * not), each scenario run and its tables printed, the lab down (if built
+ * for the run), the report written, whatever happened in between.
+ *
+ * @module
+ */
+
+import {
+  errorText,
+  EXIT_FAILURE,
+  EXIT_OK,
+  RuntimeError,
+  UsageError,
+} from "../cli/errors.ts";
+import type { Lang } from "../cli/i18n.ts";
+import type { Output } from "../cli/output.ts";
+import {
+  checkLabPrivileges,
+  labDown,
+  labStatus,
+  sameNetwork,
+  stateOf,
+} from "./netns.ts";
+import { failureExcerpts, formatReport, outcomeLine } from "./report.ts";
+import { pickScenarios, runScenario, type ScenarioResult } from "./scenario.ts";
+import { formatTable, sequenceNotes, summaryTables } from "./summary.ts";
+import { scenarioDescription, type Topology } from "./topology.ts";
+import { type Ui, up, withInterrupt } from "./_session.ts";
+
+/** What `lab run` runs: the scenarios `wanted` (or `--all`) of `topology`. */
+export interface RunOptions {
+  topology: Topology;
+  /** Scenario names given as operands. */
+  wanted: string[];
+  /** `--all`: every scenario of the file. */
+  all?: boolean;
+  /** `--report`: where to write the report, if anywhere. */
+  report?: string;
+  /** `--keep`: leave a lab built for the run up. */
+  keep?: boolean;
+  /** The language of the lines and the report. */
+  lang: Lang;
+}
+
+/**
+ * `lab run`: brings the lab up if needed, runs the scenarios one after the
+ * other, takes down what it built and writes the report; resolves to the
+ * exit code.
+ */
+export async function run(ui: Ui, options: RunOptions): Promise<number> {
+  const { topology, wanted, lang } = options;
+  const { out, text, name } = ui;
+  const scenarios = pickScenarios(topology, wanted, options.all === true);
+  const reportPath = options.report;
+  if (reportPath !== undefined) {
+    // Find out now, not after the run, that the report cannot be written.
+    try {
+      await Deno.writeTextFile(reportPath, "");
+    } catch (err) {
+      throw new UsageError(
+        errorText(err, {
+          doing: { en: `--report ${reportPath}`, id: `--report ${reportPath}` },
+        }),
+      );
+    }
+  }
+  await checkLabPrivileges();
+  return await withInterrupt(ui, async (signal) => {
+    const before = await labStatus(name);
+    if (
+      before.up && before.state &&
+      !sameNetwork(before.state, stateOf(topology, name))
+    ) {
+      throw new RuntimeError({
+        en:
+          `lab "${name}" is up with other hosts or root file systems (from ${before.state.file}); take it down first: ${
+            ui.hint("down")
+          }`,
+        id:
+          `lab "${name}" menyala dengan host atau root file system lain (dari ${before.state.file}); matikan dulu: ${
+            ui.hint("down")
+          }`,
+      });
+    }
+    let builtHere = false;
+    if (!before.up) {
+      await up(ui, { topology, signal, hint: false });
+      builtHere = true;
+    }
+    const results: ScenarioResult[] = [];
+    try {
+      for (const scenario of scenarios) {
+        if (signal.aborted) break;
+        out.line("");
+        const description = scenarioDescription(scenario, lang);
+        out.line(
+          out.style(
+            "bold",
+            `== ${scenario.name}${description ? `: ${description}` : ""}`,
+          ),
+        );
+        const result = await runScenario(topology, scenario, {
+          lab: name,
+          lang,
+          signal,
+          onProgress: (line) => out.line(out.style("dim", `  ${line}`)),
+        });
+        results.push(result);
+        printResult(out, result, lang);
+      }
+    } finally {
+      const notRun = signal.aborted
+        ? scenarios.slice(results.length).map((s) => s.name)
+        : [];
+      if (notRun.length > 0) out.line(text.notRun(notRun.join(", ")));
+      try {
+        if (builtHere && (options.keep !== true || signal.aborted)) {
+          await labDown(name);
+          out.line(text.takenDown(name));
+        }
+      } finally {
+        // Whatever happened, the report holds what ran.
+        if (reportPath !== undefined) {
+          await Deno.writeTextFile(
+            reportPath,
+            formatReport(topology, results, {
+              lab: name,
+              lang,
+              notRun,
+            }),
+          );
+          out.line(text.report(reportPath));
+        }
+      }
+    }
+    const ok = !signal.aborted && results.every((r) => r.ok);
+    out.record({
+      type: "done",
+      ok,
+      scenarios: results.length,
+      ...(signal.aborted ? { interrupted: true } : {}),
+    });
+    return ok ? EXIT_OK : EXIT_FAILURE;
+  });
+}
+
+function printResult(out: Output, result: ScenarioResult, lang: Lang): void {
+  const tables = summaryTables(result, lang).map(formatTable);
+  out.line(tables.join("\n\n"));
+  const notes = sequenceNotes(result, lang);
+  if (notes.length > 0) out.line(["", ...notes].join("\n"));
+  // Interrupted, the roles' unmet checks say only that they were cut short.
+  const excerpts = result.interrupted
+    ? []
+    : failureExcerpts(result, undefined, { lang });
+  if (excerpts.length > 0) {
+    out.line(["", ...excerpts.map((l) => out.style("red", l))].join("\n"));
+  }
+  const verdict = outcomeLine(result, lang);
+  out.line(out.style(result.ok ? "green" : "red", verdict));
+  out.record({
+    type: "result",
+    ...result,
+    processes: result.processes.map(({ stdout, transcript, ...rest }) => ({
+      ...rest,
+      // The record keeps the English details (`detailId` is for people).
+      checks: rest.checks.map(({ detailId: _, ...check }) => check),
+      outputLines: stdout.length,
+      transcriptLines: transcript.length,
+    })),
+  });
+  out.flush();
+}

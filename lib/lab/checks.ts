@@ -1,0 +1,183 @@
+/**
+ * The checks of a scenario's results: each role's exit, and what its step
+ * expects (`prints`, `lines`, a field of its summary compared to a number).
+ *
+ * @module
+ */
+
+import type { ChildEnd } from "../cli/child.ts";
+import { lastLine } from "./_process.ts";
+import type { Expectation, FieldExpectation } from "./topology.ts";
+
+/** One check of a host's result. */
+export interface Check {
+  /** What was checked, e.g. `exit`, `missing`, `lines`. */
+  name: string;
+  /** Whether it passed. */
+  ok: boolean;
+  /** What was found, e.g. `0`, `6/6`, `3 (wanted >1)`: in English. */
+  detail: string;
+  /**
+   * `detail` in Indonesian, when it has words (the lab's tables and report
+   * show it with `--lang id`; `--json` keeps to `detail`).
+   */
+  detailId?: string;
+}
+
+/** A check whose detail has words: `[English, Indonesian]`. */
+function worded(name: string, ok: boolean, [en, id]: [string, string]): Check {
+  return en === id
+    ? { name, ok, detail: en }
+    : { name, ok, detail: en, detailId: id };
+}
+
+/** What the checks look at of one role on one host. */
+export interface CheckedRole {
+  /** Its step, with what it expects. */
+  step: { expect: Expectation[] };
+  /** Lines typed into it. */
+  input: string[];
+  /** Its process: how it ended, its records, its standard error. */
+  proc: {
+    end: ChildEnd | undefined;
+    records: Record<string, unknown>[];
+    stderr: string;
+  };
+}
+
+/** Options for {@linkcode checksOf}. */
+export interface CheckOptions<R extends CheckedRole> {
+  /** The role's last `summary` record, if any. */
+  summary: Record<string, unknown> | undefined;
+  /** Every role of the scenario (`lines` looks at what the others got typed). */
+  all: R[];
+}
+
+/**
+ * The checks of `r`'s result: its exit, then each of its step's
+ * expectations (`prints`, `lines`, the summary's fields).
+ */
+export function checksOf<R extends CheckedRole>(
+  r: R,
+  options: CheckOptions<R>,
+): Check[] {
+  const { summary, all } = options;
+  const end = r.proc.end;
+  const expectedExit = r.step.expect.find((e) => e.field === "exit");
+  const exitWanted = expectedExit?.field === "exit" && "op" in expectedExit
+    ? expectedExit
+    : { field: "exit", op: "=", value: 0 } as const;
+  const checks: Check[] = [];
+  if (!end) {
+    checks.push(worded("exit", false, ["still running", "masih berjalan"]));
+  } else if (end.signal && end.code !== 0) {
+    const last = lastLine(r.proc.stderr);
+    checks.push(worded("exit", false, [
+      `killed by ${end.signal}${last}`,
+      `dihentikan oleh ${end.signal}${last}`,
+    ]));
+  } else {
+    const ok = compare(end.code, exitWanted.op, exitWanted.value);
+    checks.push({
+      name: "exit",
+      ok,
+      detail: ok ? String(end.code) : `${end.code}${lastLine(r.proc.stderr)}`,
+    });
+  }
+  for (const expectation of r.step.expect) {
+    if (expectation.field === "prints") {
+      const text = String(expectation.value);
+      const ok = textsOf(r.proc.records).some((t) => t.includes(text));
+      const quoted = JSON.stringify(text);
+      checks.push(
+        worded(
+          "prints",
+          ok,
+          ok ? [quoted, quoted] : [`no ${quoted}`, `tidak ada ${quoted}`],
+        ),
+      );
+    } else if (!("op" in expectation)) {
+      checks.push(linesCheck(r, all)!);
+    } else if (expectation.field !== "exit") {
+      checks.push(fieldCheck(expectation, summary));
+    }
+  }
+  return checks;
+}
+
+function fieldCheck(
+  expectation: FieldExpectation,
+  summary: Record<string, unknown> | undefined,
+): Check {
+  const { field, op, value } = expectation;
+  const wanted = `${op === "=" ? "" : op}${value}`;
+  if (!summary) {
+    return worded(field, false, [
+      `no summary (wanted ${wanted})`,
+      `tidak ada ringkasan (diharapkan ${wanted})`,
+    ]);
+  }
+  const actual = summary[field];
+  if (typeof actual !== "number") {
+    const found = JSON.stringify(actual ?? null);
+    return worded(field, false, [
+      `${found} (wanted ${wanted})`,
+      `${found} (diharapkan ${wanted})`,
+    ]);
+  }
+  const ok = compare(actual, op, value);
+  return ok ? { name: field, ok, detail: `${actual}` } : worded(field, ok, [
+    `${actual} (wanted ${wanted})`,
+    `${actual} (diharapkan ${wanted})`,
+  ]);
+}
+
+function compare(actual: number, op: string, value: number): boolean {
+  switch (op) {
+    case ">":
+      return actual > value;
+    case ">=":
+      return actual >= value;
+    case "<":
+      return actual < value;
+    case "<=":
+      return actual <= value;
+    default:
+      return actual === value;
+  }
+}
+
+/**
+ * The `lines` check of `r`, or `undefined` if it has none: whether it
+ * showed the lines typed into the others (`others`) or into all (`all`).
+ */
+export function linesCheck<R extends CheckedRole>(
+  r: R,
+  all: R[],
+): Check | undefined {
+  const expectation = r.step.expect.find((e) => e.field === "lines");
+  if (!expectation) return undefined;
+  const wanted = all
+    .filter((other) => expectation.value === "all" || other !== r)
+    .flatMap((other) => other.input);
+  const seen = textsOf(r.proc.records);
+  const missing = wanted.filter((line) => !seen.some((t) => t.includes(line)));
+  const got = `${wanted.length - missing.length}/${wanted.length}`;
+  if (missing.length === 0) return { name: "lines", ok: true, detail: got };
+  const first = JSON.stringify(missing[0]);
+  const more = missing.length - 1;
+  return worded("lines", false, [
+    `${got}, missing ${first}${more > 0 ? ` and ${more} more` : ""}`,
+    `${got}, kurang ${first}${more > 0 ? ` dan ${more} lagi` : ""}`,
+  ]);
+}
+
+function textsOf(records: Record<string, unknown>[]): string[] {
+  const texts: string[] = [];
+  for (const record of records) {
+    for (const value of Object.values(record)) {
+      if (typeof value === "string") texts.push(value);
+    }
+  }
+  return texts;
+}

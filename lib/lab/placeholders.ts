@@ -1,0 +1,39 @@
+/**
+ * The placeholders of a topology file's flag values and input lines
+ * (`{host}`, `{address}`, …): which exist, and what they stand for on a host.
+ *
+ * @module
+ */
+
+import type { LabHost, Topology } from "./topology.ts";
+
+/** The placeholders allowed in flag values and input lines. */
+export const PLACEHOLDERS = [
+  "host",
+  "address",
+  "broadcast",
+  "network",
+  "subnet",
+] as const;
+
+/** The values placeholders stand for on one host. */
+export function placeholderValues(
+  topology: Topology,
+  host: LabHost,
+): Record<(typeof PLACEHOLDERS)[number], string> {
+  return {
+    host: host.name,
+    address: host.address,
+    broadcast: topology.subnet.broadcast,
+    network: topology.subnet.network,
+    subnet: topology.subnet.cidr,
+  };
+}
+
+/** Replaces `{host}`, `{address}`, … in `text`. */
+export function fillPlaceholders(
+  text: string,
+  values: Record<string, string>,
+): string {
+  return text.replace(/\{([a-z]+)\}/g, (whole, name) => values[name] ?? whole);
+}

@@ -1,0 +1,288 @@
+/**
+ * The lab tool's commands: `up`, `down`, `status`, `list`, `exec` and `run`
+ * (see `cmd/lab.ts` for the command line). {@linkcode runLab} reads the
+ * topology file, names the lab and runs one command.
+ *
+ * @module
+ */
+
+import { EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
+import type { Lang } from "../cli/i18n.ts";
+import type { Output } from "../cli/output.ts";
+import type { CommandSpec } from "../cli/parse.ts";
+import type { RoleContext } from "../cli/run.ts";
+import { labArgs } from "./_args.ts";
+import { IP } from "./_ip.ts";
+import { run } from "./_run.ts";
+import { shortList, type Ui, up, withInterrupt } from "./_session.ts";
+import { shellLine } from "./_shell.ts";
+import { TEXT } from "./_texts.ts";
+import {
+  checkLabPrivileges,
+  execArgs,
+  hostNetns,
+  labDown,
+  labStatus,
+  labsUp,
+  onHost,
+} from "./netns.ts";
+import { withRootfs } from "./rootfs.ts";
+import { formatTable } from "./summary.ts";
+import {
+  loadTopology,
+  scenarioDescription,
+  type Topology,
+} from "./topology.ts";
+import { LAB_NAME } from "./topology_check.ts";
+
+/** Options for {@linkcode runLab}. */
+export interface LabOptions {
+  /**
+   * Every role's command line, by role name: a topology file's flags are
+   * checked against them.
+   */
+  specs: Readonly<Record<string, CommandSpec>>;
+  /** The topology file when `--file` is not given (left out of hints). */
+  defaultFile: string;
+}
+
+/**
+ * Runs the lab command that `context.flags` names (`up`, `run`, …), printing
+ * to `context.out`; resolves to the exit code.
+ */
+export async function runLab(
+  context: RoleContext,
+  options: LabOptions,
+): Promise<number> {
+  const { flags, out } = context;
+  const args = labArgs(flags);
+  const { command: cmd, file, rootfs: rootfsFlag } = args;
+  // down and status work without a readable file: they need only the name.
+  // down, status and exec work on what exists: with --name they need no file.
+  const needsFile = !["down", "status", "exec"].includes(cmd) ||
+    args.name === undefined;
+  const loaded = needsFile
+    ? await loadTopology(file, { specs: options.specs })
+    : undefined;
+  const topology = loaded && rootfsFlag !== undefined
+    ? withRootfs(loaded, rootfsFlag)
+    : loaded;
+  const name = args.name ?? topology?.name ?? "progjar";
+  if (!LAB_NAME.test(name)) {
+    throw new UsageError({
+      en:
+        `--name: expected lower-case letters, digits and hyphens (at most 16), got "${name}"`,
+      id:
+        `--name: harus huruf kecil, angka dan tanda hubung (paling banyak 16), bukan "${name}"`,
+    });
+  }
+
+  const ui: Ui = {
+    out,
+    text: TEXT[flags.lang],
+    name,
+    hint: (command, hintOptions = {}) =>
+      shellLine([
+        "lab",
+        ...command.split(" "),
+        ...(file !== options.defaultFile ? ["--file", file] : []),
+        ...(args.name !== undefined ? ["--name", name] : []),
+        ...(hintOptions.rootfs && rootfsFlag !== undefined
+          ? ["--rootfs", rootfsFlag]
+          : []),
+        ...(args.langFlag !== undefined ? ["--lang", args.langFlag] : []),
+      ]),
+  };
+  switch (cmd) {
+    case "list":
+      return list(out, topology!, flags.lang);
+    case "exec":
+      return await exec(ui, {
+        topology,
+        operands: args.operands,
+        command: args.afterDash,
+      });
+    case "run":
+      return await run(ui, {
+        topology: topology!,
+        wanted: args.operands,
+        all: args.all,
+        report: args.report,
+        keep: args.keep,
+        lang: flags.lang,
+      });
+  }
+  await checkLabPrivileges();
+  switch (cmd) {
+    case "up":
+      return await withInterrupt(
+        ui,
+        (signal) => up(ui, { topology: topology!, signal }),
+      );
+    case "down":
+      return await down(ui);
+    case "status":
+      return await status(ui);
+  }
+}
+
+async function down({ out, text, name }: Ui): Promise<number> {
+  const started = performance.now();
+  const removed = await labDown(name);
+  const ms = Math.round(performance.now() - started);
+  out.line(
+    removed.length > 0
+      ? text.down(name, ms, removed.length)
+      : text.nothingToRemove(name),
+  );
+  const others = (await labStatus(name)).namespaces;
+  if (others.length > 0) out.line(text.leftAlone(shortList(others)));
+  out.record({ type: "down", lab: name, removed: removed.length, ms });
+  return EXIT_OK;
+}
+
+async function status(
+  { out, text, name, hint }: Ui,
+): Promise<number> {
+  const status = await labStatus(name);
+  out.record({
+    type: "status",
+    lab: name,
+    up: status.up,
+    namespaces: status.namespaces,
+    hosts: status.state?.hosts ?? [],
+    pids: status.pids,
+  });
+  if (status.namespaces.length === 0) {
+    out.line(text.notUp(name, await labsUp(), hint("up")));
+    return EXIT_OK;
+  }
+  if (!status.up) {
+    out.line(
+      text.incomplete(
+        name,
+        status.namespaces.length,
+        hint("down"),
+        hint("up"),
+      ),
+    );
+    return EXIT_OK;
+  }
+  const state = status.state!;
+  out.line(
+    text.isUp(
+      name,
+      state.hosts.length,
+      state.subnet,
+      state.broadcast,
+      state.file,
+    ),
+  );
+  const roots = state.hosts.some((h) => h.rootfs !== undefined);
+  out.line(formatTable({
+    header: [
+      text.host,
+      text.address,
+      text.namespace,
+      text.processes,
+      ...(roots ? [text.root] : []),
+    ],
+    rows: state.hosts.map((h) => [
+      h.name,
+      h.address,
+      h.netns,
+      String(status.pids[h.netns]?.length ?? 0),
+      ...(roots ? [h.rootfs ?? "/"] : []),
+    ]),
+  }));
+  return EXIT_OK;
+}
+
+function list(out: Output, topology: Topology, lang: Lang): number {
+  for (const s of topology.scenarios) {
+    out.line(`${s.name}: ${scenarioDescription(s, lang)}`);
+    out.record({ type: "scenario", name: s.name, description: s.description });
+  }
+  return EXIT_OK;
+}
+
+/** What follows `lab exec`: the host (one operand) and the command after `--`. */
+interface ExecOptions {
+  /** The topology file, if one was read (with `--name` alone it is not). */
+  topology: Topology | undefined;
+  /** The operands after `exec`. */
+  operands: string[];
+  /** The command after `--`; none for a shell. */
+  command: string[];
+}
+
+async function exec(
+  { out, text, name, hint }: Ui,
+  { topology, operands: rest, command }: ExecOptions,
+): Promise<number> {
+  if (rest.length !== 1) {
+    throw new UsageError(
+      rest.length === 0
+        ? {
+          en: `usage: lab exec HOST [-- COMMAND [ARGS…]] (hosts: see ${
+            hint("status")
+          })`,
+          id: `pemakaian: lab exec HOST [-- PERINTAH [ARGUMEN…]] (host: lihat ${
+            hint("status")
+          })`,
+        }
+        : {
+          en: `exec takes one host, got ${rest.length} (${
+            rest.join(" ")
+          }); put the command after "--"`,
+          id: `exec menerima satu host, ada ${rest.length} (${
+            rest.join(" ")
+          }); taruh perintahnya setelah "--"`,
+        },
+    );
+  }
+  const host = rest[0];
+  const unknownHost = (hosts: { name: string }[]) =>
+    new UsageError({
+      en: `unknown host "${host}" (hosts: ${
+        shortList(hosts.map((h) => h.name))
+      })`,
+      id: `host "${host}" tidak dikenal (host: ${
+        shortList(hosts.map((h) => h.name))
+      })`,
+    });
+  if (topology && !topology.hosts.some((h) => h.name === host)) {
+    throw unknownHost(topology.hosts);
+  }
+  await checkLabPrivileges();
+  const status = await labStatus(name);
+  if (!status.up || !status.state) {
+    throw new RuntimeError(text.notUp(name, await labsUp(), hint("up")));
+  }
+  // The lab that runs may have been built from another file.
+  const target = status.state.hosts.find((h) => h.name === host);
+  if (!target) throw unknownHost(status.state.hosts);
+  // No command: a shell on the host, as logging in to the VM would give,
+  // its prompt naming the host (a root file system sets its own).
+  const argv = command.length > 0
+    ? command
+    : target.rootfs === undefined
+    ? ["env", `PS1=${host}# `, "/bin/sh"]
+    : ["/bin/sh"];
+  // The shell writes to the same terminal: our lines go first.
+  await out.drained();
+  const child = new Deno.Command(IP, {
+    args: execArgs(hostNetns(name, host), onHost(target, argv)),
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  // Ctrl+C reaches the command itself (same terminal); just wait for it.
+  const ignore = () => {};
+  Deno.addSignalListener("SIGINT", ignore);
+  try {
+    return (await child.status).code;
+  } finally {
+    Deno.removeSignalListener("SIGINT", ignore);
+  }
+}
