@@ -11,6 +11,8 @@
  * @module
  */
 
+import { delay } from "../lib/cli/async.ts";
+
 const ENCODER = new TextEncoder();
 const PAD = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -86,7 +88,7 @@ export class LoadClients {
         const silent = clients.#firstLine.filter((got) => !got).length;
         throw new Error(`${silent} of ${n} clients heard nothing in 30 s`);
       }
-      await sleep(50);
+      await delay(50);
     }
     return clients;
   }
@@ -158,7 +160,7 @@ export class LoadClients {
         sentTotal++;
         sender = (sender + 1) % this.n;
       }
-      await sleep(5);
+      await delay(5);
     }
     return await this.#finish(start, total);
   }
@@ -193,7 +195,7 @@ export class LoadClients {
     let lastProgress = performance.now();
     let lastReceipt = performance.now();
     while (result.delivered < result.expected) {
-      await sleep(10);
+      await delay(10);
       if (result.delivered !== last) {
         last = result.delivered;
         lastProgress = lastReceipt = performance.now();
@@ -312,8 +314,4 @@ export function percentile(sorted: Float64Array, p: number): number {
     Math.ceil((p / 100) * sorted.length) - 1,
   );
   return sorted[Math.max(0, index)];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

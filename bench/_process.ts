@@ -7,6 +7,7 @@
  * @module
  */
 
+import { delay } from "../lib/cli/async.ts";
 import { run as runCommand } from "../tools/_common.ts";
 
 /** A started program. */
@@ -139,13 +140,8 @@ export async function waitForUdpSockets(
     if (Date.now() > deadline) {
       throw new Error(`no ${options.count} udp sockets on port ${port}`);
     }
-    await sleep(20);
+    await delay(20);
   }
-}
-
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A UDP port that was free a moment ago (bound to port 0, then closed). */

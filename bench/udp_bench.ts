@@ -18,6 +18,7 @@
  * @module
  */
 
+import { delay } from "../lib/cli/async.ts";
 import { parseArgs } from "node:util";
 import { benchArgs, runBench } from "./_cli.ts";
 import {
@@ -41,7 +42,6 @@ import {
   type BenchProcess,
   freeUdpPort,
   run,
-  sleep,
   waitForUdpSockets,
 } from "./_process.ts";
 
@@ -344,7 +344,7 @@ async function benchReceivers(
       rate: options.rate,
       seconds: options.seconds,
     });
-    await sleep(DRAIN_MS);
+    await delay(DRAIN_MS);
     const peakKiB = Math.max(...procs.map((p) => p.peakKiB()));
     await Promise.all(procs.map((p) => p.stop(kind.stopSignal)));
     const counts = await Promise.all(paths.map((path) => kind.count(path)));
@@ -382,7 +382,7 @@ async function benchIperfServer(
     let report: { lost: number; total: number } | undefined;
     for (let i = 0; i < 100 && report === undefined; i++) {
       report = readIperfServerReport(await Deno.readTextFile(serverPath));
-      if (report === undefined) await sleep(50);
+      if (report === undefined) await delay(50);
     }
     if (report === undefined) throw new Error("iperf server: no report");
     return {
