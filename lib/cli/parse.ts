@@ -4,6 +4,23 @@
  * in English and Indonesian. Every program also takes `--help`, `--json`
  * and `--lang`.
  *
+ * @example Parse a command line and read its flags
+ * ```ts
+ * import { type CommandSpec, formatHelp, intFlag, parseFlags } from "./parse.ts";
+ *
+ * const spec: CommandSpec = {
+ *   name: "probe",
+ *   summary: { en: "a probe", id: "sebuah probe" },
+ *   flags: {
+ *     count: { type: "string", valueName: "N", help: { en: "how many", id: "berapa" } },
+ *   },
+ * };
+ * const flags = parseFlags(["--count", "3", "--lang", "id"], spec);
+ * console.log(intFlag(flags, "count", { min: 1 })); // 3
+ * console.log(flags.lang); // "id"
+ * console.log(formatHelp(spec, "en").split("\n", 1)[0]); // "probe: a probe"
+ * ```
+ *
  * @module
  */
 
