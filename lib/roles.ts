@@ -3,6 +3,15 @@
  * needs, no broader. `deno.json`'s tasks, the compile and bundle tasks, the
  * lab runner and the tests all read it, so what is tested is what ships.
  *
+ * @example The command line `deno task broadcast-receiver` runs
+ * ```ts
+ * import { denoRunArgs, findRole, ROLES } from "./roles.ts";
+ *
+ * console.log(ROLES.map((role) => role.name).join(" ")); // "udp-server udp-client …"
+ * const role = findRole("broadcast-receiver")!;
+ * console.log(["deno", ...denoRunArgs(role)].join(" ")); // "deno run --unstable-net … cmd/broadcast_receiver.ts"
+ * ```
+ *
  * @module
  */
 

@@ -10,6 +10,21 @@
  * a newline (or the end of the connection) ends a line, so a line split
  * across slow TCP segments is never cut in two.
  *
+ * @example Split a TCP stream into chat lines
+ * ```ts
+ * import { LineFramer } from "./framing.ts";
+ *
+ * const lines: string[] = [];
+ * const framer = new LineFramer({
+ *   line: (bytes) => lines.push(new TextDecoder().decode(bytes)),
+ *   overflow: (max) => console.log(`a line over ${max} bytes was dropped`),
+ * });
+ * framer.push(new TextEncoder().encode("hal"));
+ * framer.push(new TextEncoder().encode("o\r\nsemua\n"));
+ * framer.dispose();
+ * console.log(lines); // ["halo", "semua"]
+ * ```
+ *
  * @module
  */
 

@@ -7,6 +7,16 @@
  * and one output queue of at most `queueLimit` bytes, so at most
  * `maxClients × (queueLimit + 8 KiB)` plus the runtime's own few KiB per connection for all clients together.
  *
+ * @example Relay the lines of every accepted connection (opens a TCP port: type-checked only)
+ * ```ts
+ * import { ChatHub } from "./hub.ts";
+ *
+ * export async function serve(port: number): Promise<void> {
+ *   const hub = new ChatHub({ maxClients: 4, onEvent: (event) => console.log(event) });
+ *   for await (const conn of Deno.listen({ port })) void hub.serve(conn);
+ * }
+ * ```
+ *
  * @module
  */
 

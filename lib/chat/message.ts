@@ -10,6 +10,16 @@
  * Lines from clients cannot carry a newline, control characters or escape
  * sequences, so one line on the wire is always one line on a screen.
  *
+ * @example Check a client's line and read a relayed one
+ * ```ts
+ * import { checkLine, parseChatLine, parseCommand } from "./message.ts";
+ *
+ * const checked = checkLine(new TextEncoder().encode("halo\x1b[31m"));
+ * console.log(checked.ok); // false: control characters are refused
+ * console.log(parseChatLine("Client_1 : Server : x")); // { from: "Client_1", text: "Server : x" }
+ * console.log(parseCommand("/name Budi")); // { word: "name", arg: "Budi" }
+ * ```
+ *
  * @module
  */
 

@@ -2,6 +2,17 @@
  * IPv4 addresses and ports: parsing, checking and resolving, with messages
  * that name the flag at fault.
  *
+ * @example Check the addresses and ports given on a command line
+ * ```ts
+ * import { checkHost, checkPort, isMulticastIpv4, numberToIpv4 } from "./address.ts";
+ *
+ * console.log(checkPort("port", "5005")); // 5005
+ * console.log(checkHost("host", "alpine-2")); // "alpine-2" (resolved later)
+ * console.log(isMulticastIpv4("224.1.1.1")); // true
+ * console.log(numberToIpv4(0xc0a87aff)); // "192.168.122.255"
+ * // checkPort("port", "70000") throws a UsageError: exit code 2
+ * ```
+ *
  * @module
  */
 

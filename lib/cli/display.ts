@@ -4,6 +4,14 @@
  * (including ESC, so no terminal escape sequences) become `\n`, `\t`, `\xNN`
  * or `\u{NNNN}`, and a backslash is doubled so the escaping is unambiguous.
  *
+ * @example Show a peer's bytes without letting them drive the terminal
+ * ```ts
+ * import { displayBytes, displayText } from "./display.ts";
+ *
+ * console.log(displayBytes(new Uint8Array([0x68, 0x69, 0x1b, 0xff]))); // "hi\\x1b\\xff"
+ * console.log(displayText("a\tb")); // "a\\tb"
+ * ```
+ *
  * @module
  */
 

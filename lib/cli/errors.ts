@@ -10,6 +10,16 @@
  * | 1    | runtime failure: port in use, no reply, peer gone, …       |
  * | 2    | usage error: bad flag, port, address, file; nothing was sent |
  *
+ * @example Turn a thrown value into one line and an exit code
+ * ```ts
+ * import { describeError, exitCodeOf, UsageError } from "./errors.ts";
+ *
+ * const err = new UsageError({ en: "--port: expected a port", id: "--port: harus port" });
+ * console.log(describeError(err, { lang: "id" })); // "--port: harus port"
+ * console.log(exitCodeOf(err)); // 2
+ * console.log(exitCodeOf(new Error("boom"))); // 1
+ * ```
+ *
  * @module
  */
 

@@ -3,6 +3,15 @@
  * course's own language). Wire payloads are never translated; only what the
  * programs say to the person at the terminal is.
  *
+ * @example Pick a text in the user's language
+ * ```ts
+ * import { detectLang, plural, type Text } from "./i18n.ts";
+ *
+ * const hello: Text = { en: "listening", id: "mendengarkan" };
+ * console.log(hello[detectLang()]); // from LC_ALL, LC_MESSAGES or LANG
+ * console.log(plural(2, "datagram", "datagrams")); // "2 datagrams"
+ * ```
+ *
  * @module
  */
 

@@ -10,6 +10,16 @@
  * full, new lines are dropped and counted, and once the console has caught
  * up "… N lines not shown" is printed (with `--json`, a `not-shown` record).
  *
+ * @example Print human lines, or JSON records with `--json`
+ * ```ts
+ * import { Output } from "./output.ts";
+ *
+ * const out = new Output({ json: false });
+ * out.line("listening on udp 0.0.0.0:5005"); // printed: a human line
+ * out.record({ type: "listening", port: 5005 }); // skipped: not --json
+ * await out.close();
+ * ```
+ *
  * @module
  */
 

@@ -4,6 +4,23 @@
  * in English and Indonesian. Every program also takes `--help`, `--json`
  * and `--lang`.
  *
+ * @example Parse a command line and read its flags
+ * ```ts
+ * import { type CommandSpec, formatHelp, intFlag, parseFlags } from "./parse.ts";
+ *
+ * const spec: CommandSpec = {
+ *   name: "probe",
+ *   summary: { en: "a probe", id: "sebuah probe" },
+ *   flags: {
+ *     count: { type: "string", valueName: "N", help: { en: "how many", id: "berapa" } },
+ *   },
+ * };
+ * const flags = parseFlags(["--count", "3", "--lang", "id"], spec);
+ * console.log(intFlag(flags, "count", { min: 1 })); // 3
+ * console.log(flags.lang); // "id"
+ * console.log(formatHelp(spec, "en").split("\n", 1)[0]); // "probe: a probe"
+ * ```
+ *
  * @module
  */
 
@@ -64,7 +81,8 @@ export interface ParsedFlags {
   afterDash: string[];
 }
 
-const COMMON_FLAGS: Record<string, FlagSpec> = {
+/** The flags every program takes besides its own: `--json`, `--json-text`, `--lang`, `--help`. */
+export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   json: {
     type: "boolean",
     help: {
@@ -391,18 +409,46 @@ function checkRange(
     id: `--${name}: harus ${what.id}${range.id}, bukan "${text}"`,
   });
 }
+/** One flag as `--help` and `docs/roles.md` show it. */
+export interface FlagRow {
+  /** The flag as typed, e.g. `--port`. */
+  flag: string;
+  /** Its one-letter alias, e.g. `-p`, if any. */
+  short?: string;
+  /** The value's name, e.g. `PORT`, for a flag that takes one. */
+  value?: string;
+  /** The default of a flag that takes a value, if it has one. */
+  default?: string;
+  /** What it does, in the chosen language. */
+  help: string;
+}
+
+/** The rows of a flag table for `flags`, in the order they are declared. */
+export function flagRows(
+  flags: Readonly<Record<string, FlagSpec>>,
+  lang: Lang,
+): FlagRow[] {
+  return Object.entries(flags).map(([name, flag]) => ({
+    flag: `--${name}`,
+    short: flag.short ? `-${flag.short}` : undefined,
+    value: flag.type === "string" ? flag.valueName ?? "VALUE" : undefined,
+    default: typeof flag.default === "string" ? flag.default : undefined,
+    help: flag.help[lang],
+  }));
+}
+
 /** Formats `--help` for a program in the chosen language. */
 export function formatHelp(spec: CommandSpec, lang: Lang): string {
   const flags = { ...spec.flags, ...COMMON_FLAGS };
-  const rows: [string, string][] = Object.entries(flags).map(([name, flag]) => {
-    const short = flag.short ? `-${flag.short}, ` : "    ";
-    const value = flag.type === "string" ? ` ${flag.valueName ?? "VALUE"}` : "";
-    const fallback = typeof flag.default === "string"
-      ? (lang === "id"
-        ? ` (bawaan: ${flag.default})`
-        : ` (default: ${flag.default})`)
-      : "";
-    return [`  ${short}--${name}${value}`, flag.help[lang] + fallback];
+  const rows: [string, string][] = flagRows(flags, lang).map((row) => {
+    const short = row.short ? `${row.short}, ` : "    ";
+    const value = row.value ? ` ${row.value}` : "";
+    const fallback = row.default === undefined
+      ? ""
+      : lang === "id"
+      ? ` (bawaan: ${row.default})`
+      : ` (default: ${row.default})`;
+    return [`  ${short}${row.flag}${value}`, row.help + fallback];
   });
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   const lines = [

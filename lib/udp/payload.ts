@@ -3,6 +3,15 @@
  * translated: the broadcast lab's sender sends `" BROADCAST ini angka N "`
  * (note the spaces) with N counting up from 1.
  *
+ * @example Number the broadcast lab's payloads and read them back
+ * ```ts
+ * import { broadcastPayload, parseSequence, PORTS } from "./payload.ts";
+ *
+ * const payload = broadcastPayload(7); // " BROADCAST ini angka 7 "
+ * console.log(parseSequence(new TextEncoder().encode(payload))); // 7
+ * console.log(PORTS.broadcast); // 5005
+ * ```
+ *
  * @module
  */
 

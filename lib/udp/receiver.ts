@@ -4,6 +4,17 @@
  * the summary, output batched, and a clean stop on `--count`, `--duration`,
  * Ctrl+C or SIGTERM, after which the summary is printed.
  *
+ * @example Say what a receiver got, in the lab's words
+ * ```ts
+ * import { formatSummary } from "./receiver.ts";
+ * import { SequenceTracker } from "./sequence.ts";
+ *
+ * const tracker = new SequenceTracker();
+ * for (const n of [3, 4, 5]) tracker.add(n);
+ * for (const line of formatSummary(tracker.summary(), "en")) console.log(line);
+ * // A receiver proper: `await receiveLoop(openUdp({ hostname: "0.0.0.0", port: 5005 }), { out, lines })`
+ * ```
+ *
  * @module
  */
 

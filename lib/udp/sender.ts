@@ -2,6 +2,21 @@
  * What the senders share: the closing line
  * "sent N datagrams in S s" with the rate.
  *
+ * @example Count what a sender sent and print its closing line
+ * ```ts
+ * import { Output } from "../cli/output.ts";
+ * import { delay, printSendSummary, SendCounter } from "./sender.ts";
+ *
+ * const counter = new SendCounter();
+ * for (let n = 1; n <= 3; n++) {
+ *   counter.add(24); // one datagram of 24 bytes, just sent
+ *   await delay(1);
+ * }
+ * const out = new Output();
+ * printSendSummary(out, counter.summary(), "en"); // "done: sent 3 datagrams (72 bytes) in …"
+ * await out.close();
+ * ```
+ *
  * @module
  */
 

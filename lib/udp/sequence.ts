@@ -8,6 +8,16 @@
  * A receiver cannot know what was sent after `lastSeq`: only a comparison
  * with the sender's count can (`lab run`, the demo).
  *
+ * @example Count what a late receiver got
+ * ```ts
+ * import { SequenceTracker } from "./sequence.ts";
+ *
+ * const tracker = new SequenceTracker();
+ * for (const n of [4, 5, 7]) tracker.add(n);
+ * const summary = tracker.summary();
+ * console.log(summary.missedBeforeFirst, summary.gaps); // 3 1
+ * ```
+ *
  * @module
  */
 

@@ -3,6 +3,17 @@
  * on this host, no permission) turned into one-line runtime errors that say
  * what was being done.
  *
+ * @example Bind a receiver's socket (opens a UDP port: type-checked only)
+ * ```ts
+ * import { formatAddr, openUdp } from "./socket.ts";
+ *
+ * export function listen(): Deno.DatagramConn {
+ *   const conn = openUdp({ hostname: "0.0.0.0", port: 5005, reuseAddress: true });
+ *   console.log(`listening on udp ${formatAddr(conn.addr)}`);
+ *   return conn;
+ * }
+ * ```
+ *
  * @module
  */
 

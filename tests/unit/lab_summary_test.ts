@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { failureExcerpts, formatReport } from "../lib/lab/report.ts";
-import type { ProcessResult, ScenarioResult } from "../lib/lab/scenario.ts";
+import { failureExcerpts, formatReport } from "../../lib/lab/report.ts";
+import type { ProcessResult, ScenarioResult } from "../../lib/lab/scenario.ts";
 import {
   formatTable,
   sequenceNotes,
   summaryTables,
   verdictLine,
-} from "../lib/lab/summary.ts";
-import { parseTopology } from "../lib/lab/topology.ts";
+} from "../../lib/lab/summary.ts";
+import { parseTopology } from "../../lib/lab/topology.ts";
 
 function receiver(
   host: string,

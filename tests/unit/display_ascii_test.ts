@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { displayBytes } from "../lib/cli/display.ts";
+import { displayBytes } from "../../lib/cli/display.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { LineFramer, MAX_LINE_BYTES } from "../lib/chat/framing.ts";
-import { Outbox } from "../lib/chat/_outbox.ts";
+import { LineFramer, MAX_LINE_BYTES } from "../../lib/chat/framing.ts";
+import { Outbox } from "../../lib/chat/_outbox.ts";
 import {
   checkLine,
   lineExcerpt,
@@ -10,7 +10,7 @@ import {
   parseCommand,
   parseNotice,
   parsePresence,
-} from "../lib/chat/message.ts";
+} from "../../lib/chat/message.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

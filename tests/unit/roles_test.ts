@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { denoRunArgs, ROLES } from "../lib/roles.ts";
+import { denoRunArgs, ROLES } from "../../lib/roles.ts";
 
 const config = JSON.parse(
-  await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+  await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
 );
 
 Deno.test("every role's deno task runs exactly the table's command line", () => {
@@ -18,7 +18,7 @@ Deno.test("every role's deno task runs exactly the table's command line", () => 
 Deno.test("every role's entry file exists and exports main", async () => {
   for (const role of ROLES) {
     const module = await import(
-      new URL(`../${role.entry}`, import.meta.url).href
+      new URL(`../../${role.entry}`, import.meta.url).href
     );
     assert.equal(typeof module.main, "function", `${role.entry} exports main`);
   }
