@@ -16,7 +16,8 @@ import { type CommandSpec, intFlag, stringFlag } from "../lib/cli/parse.ts";
 import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
 import type { Lang } from "../lib/cli/i18n.ts";
 import { printError } from "../lib/cli/output.ts";
-import { broadcastPayload, PORTS } from "../lib/udp/payload.ts";
+import { broadcastPayload } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import { delay, printSendSummary, SendCounter } from "../lib/udp/sender.ts";
 import {

@@ -12,7 +12,7 @@ import { type CommandSpec, stringFlag } from "../lib/cli/parse.ts";
 import { displayBytes } from "../lib/cli/display.ts";
 import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
 import { printError } from "../lib/cli/output.ts";
-import { PORTS } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
 import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/cli/common_flags.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import { LineFramer, MAX_LINE_BYTES } from "../lib/chat/framing.ts";

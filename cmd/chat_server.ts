@@ -17,7 +17,7 @@ import {
   stringFlag,
 } from "../lib/cli/parse.ts";
 import { describeError, errorText, RuntimeError } from "../lib/cli/errors.ts";
-import { PORTS } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import { MAX_LINE_BYTES } from "../lib/chat/framing.ts";
 import {

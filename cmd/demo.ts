@@ -19,6 +19,7 @@ import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import { delay } from "../lib/udp/sender.ts";
 import type { SequenceSummary } from "../lib/udp/sequence.ts";
 import { Spawned } from "../lib/cli/child.ts";
+import { type ColumnAlign, tableLines } from "../lib/cli/table.ts";
 
 /** demo's command line. */
 export const SPEC: CommandSpec = {
@@ -352,19 +353,15 @@ function printTable(
     String(row.summary.gaps),
     String(lostAfterLast(row, sent)),
   ]);
-  const all = [text.header, ...cells];
-  const widths = text.header.map((_, i) =>
-    Math.max(...all.map((line) => line[i].length))
+  const align: ColumnAlign[] = text.header.map((_, i) =>
+    i === 0 ? "left" : "right"
   );
-  const format = (line: string[]) =>
-    line.map((cell, i) =>
-      i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])
-    )
-      .join("  ");
   out.line("");
-  out.line(format(text.header));
-  out.line(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const line of cells) out.line(format(line));
+  for (
+    const line of tableLines([text.header, ...cells], { align, rule: true })
+  ) {
+    out.line(line);
+  }
 }
 
 /** The lab's question ("what is the difference?") answered from the numbers. */

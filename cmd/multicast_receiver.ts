@@ -14,7 +14,7 @@ import {
   stringFlag,
 } from "../lib/cli/parse.ts";
 import { errorText, RuntimeError } from "../lib/cli/errors.ts";
-import { PORTS } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
 import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { openUdp } from "../lib/udp/socket.ts";

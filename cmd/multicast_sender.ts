@@ -12,7 +12,7 @@ import { checkGroup, checkIpv4, checkPort } from "../lib/cli/address.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli/parse.ts";
 import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
 import { printError, writeConsole } from "../lib/cli/output.ts";
-import { PORTS } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import { printSendSummary, SendCounter } from "../lib/udp/sender.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/udp/socket.ts";

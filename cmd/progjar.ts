@@ -19,6 +19,7 @@ import { ERROR_WORD, EXIT_OK, EXIT_USAGE } from "../lib/cli/errors.ts";
 import type { Lang } from "../lib/cli/i18n.ts";
 import { printError } from "../lib/cli/output.ts";
 import { ROLES } from "../lib/roles.ts";
+import { tableLines } from "../lib/cli/table.ts";
 import type { RoleModule } from "./_role_module.ts";
 import { ROLE_MODULES } from "./_roles_index.ts";
 
@@ -100,13 +101,12 @@ export function formatRoleList(
 ): string {
   const text = TEXT[lang];
   const names = ROLES.map((role) => role.name).filter((name) => modules[name]);
-  const width = Math.max(...names.map((name) => name.length));
   return [
     text.usage,
     "",
     text.roles,
-    ...names.map((name) =>
-      `  ${name.padEnd(width)}  ${modules[name].SPEC.summary[lang]}`
+    ...tableLines(
+      names.map((name) => [`  ${name}`, modules[name].SPEC.summary[lang]]),
     ),
     "",
     text.more,

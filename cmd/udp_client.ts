@@ -11,7 +11,8 @@ import { checkHost, checkPort, resolveIpv4 } from "../lib/cli/address.ts";
 import { type CommandSpec, numberFlag, stringFlag } from "../lib/cli/parse.ts";
 import { displayBytes } from "../lib/cli/display.ts";
 import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
-import { PORTS, UDP_REQUEST } from "../lib/udp/payload.ts";
+import { UDP_REQUEST } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import {
   formatAddr,

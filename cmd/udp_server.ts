@@ -16,7 +16,8 @@ import {
 import { displayBytes } from "../lib/cli/display.ts";
 import { describeError } from "../lib/cli/errors.ts";
 import { openUdp } from "../lib/udp/socket.ts";
-import { PORTS, UDP_REPLY } from "../lib/udp/payload.ts";
+import { UDP_REPLY } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import {
   DATAGRAM_COUNT_FLAG,

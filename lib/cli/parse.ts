@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { textOf, UsageError } from "./errors.ts";
 import { detectLang, isLang, type Lang, type Text } from "./i18n.ts";
+import { tableLines } from "./table.ts";
 
 /** One flag of a program. */
 export interface FlagSpec {
@@ -404,7 +405,6 @@ export function formatHelp(spec: CommandSpec, lang: Lang): string {
       : "";
     return [`  ${short}--${name}${value}`, flag.help[lang] + fallback];
   });
-  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   const lines = [
     `${spec.name}: ${spec.summary[lang]}`,
     "",
@@ -414,7 +414,7 @@ export function formatHelp(spec: CommandSpec, lang: Lang): string {
     }`,
     "",
     lang === "id" ? "Flag:" : "Flags:",
-    ...rows.map(([left, right]) => left.padEnd(width) + right),
+    ...tableLines(rows),
   ];
   if (spec.examples?.length) {
     lines.push("", lang === "id" ? "Contoh:" : "Examples:");
