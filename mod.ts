@@ -40,5 +40,7 @@ export * from "./lib/udp/receiver.ts";
 export * from "./lib/roles.ts";
 export * from "./lib/cli/run.ts";
 export * from "./lib/udp/sender.ts";
+export * from "./lib/udp/client.ts";
+export * from "./lib/udp/server.ts";
 export * from "./lib/udp/sequence.ts";
 export * from "./lib/udp/socket.ts";
