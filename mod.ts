@@ -21,6 +21,7 @@ export * from "./lib/cli/address.ts";
 export * from "./lib/chat/framing.ts";
 export * from "./lib/chat/hub.ts";
 export * from "./lib/chat/client.ts";
+export * from "./lib/chat/server.ts";
 export * from "./lib/chat/message.ts";
 export * from "./lib/cli/parse.ts";
 export * from "./lib/cli/display.ts";
