@@ -44,5 +44,6 @@ export * from "./lib/cli/run.ts";
 export * from "./lib/udp/sender.ts";
 export * from "./lib/udp/client.ts";
 export * from "./lib/udp/server.ts";
+export * from "./lib/udp/multicast.ts";
 export * from "./lib/udp/sequence.ts";
 export * from "./lib/udp/socket.ts";

@@ -10,6 +10,7 @@ import { displayBytes } from "../cli/display.ts";
 import { errorText, RuntimeError } from "../cli/errors.ts";
 import type { Output } from "../cli/output.ts";
 import { onStop } from "../cli/run.ts";
+import { sendTo } from "./sender.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "./socket.ts";
 
 /** The client's human lines, in the role's language. */
@@ -71,15 +72,7 @@ export async function requestReply(
   });
   try {
     const start = performance.now();
-    try {
-      await conn.send(message, target);
-    } catch (err) {
-      throw new RuntimeError(
-        errorText(err, {
-          doing: { en: `sending to ${to}`, id: `mengirim ke ${to}` },
-        }),
-      );
-    }
+    await sendTo(conn, message, target);
     out.line(text.sent(message.length, to));
     out.record({ type: "sent", to: address, port, bytes: message.length });
     const buffer = new Uint8Array(MAX_DATAGRAM + 1);
