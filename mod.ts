@@ -36,6 +36,7 @@ export * from "./lib/lab/topology.ts";
 export * from "./lib/cli/i18n.ts";
 export * from "./lib/cli/output.ts";
 export * from "./lib/cli/table.ts";
+export * from "./lib/cli/multicall.ts";
 export * from "./lib/udp/payload.ts";
 export * from "./lib/ports.ts";
 export * from "./lib/udp/receiver.ts";
