@@ -150,8 +150,8 @@ Deno.test("Output keeps a failed timed flush for the next flush to throw, not th
 Deno.test("runRole tells a role's own error in one line when stdout has failed too", async () => {
   // stdout is /dev/full: the timed flush fails first, then the body throws.
   const script = `
-    import { runRole } from "./lib/run.ts";
-    import { RuntimeError } from "./lib/errors.ts";
+    import { runRole } from "./lib/cli/run.ts";
+    import { RuntimeError } from "./lib/cli/errors.ts";
     Deno.exit(await runRole([], { name: "probe", summary: { en: "", id: "" }, flags: {} }, async ({ out }) => {
       out.line("x");
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 Deno.test("onStop: the first SIGINT/SIGTERM stops, later ones go to onRepeat", async () => {
   // In a process of its own: signals to the test runner would stop it.
   const script = `
-    import { onStop } from "./lib/run.ts";
+    import { onStop } from "./lib/cli/run.ts";
     const calls = [];
     const until = async (n) => {
       for (let i = 0; i < 500 && calls.length < n; i++) {
@@ -39,7 +39,7 @@ Deno.test("onStop: the first SIGINT/SIGTERM stops, later ones go to onRepeat", a
 
 Deno.test("onStop: one Ctrl+C through deno task (two SIGINTs ms apart) is one stop, even after dispose", async () => {
   const script = `
-    import { onStop } from "./lib/run.ts";
+    import { onStop } from "./lib/cli/run.ts";
     const calls = [];
     const stop = onStop((reason) => calls.push("stop " + reason), {
       onRepeat: (signal) => calls.push("repeat " + signal),
