@@ -12,12 +12,13 @@
  * @module
  */
 
+import { dirname, join } from "node:path";
 import { roleCommand } from "../lib/roles.ts";
 import { type BenchProcess, run, start } from "./_process.ts";
 
 /** The repository root: our roles run from there, as `deno task` does. */
-export const ROOT = new URL("../", import.meta.url);
-const PEERS = new URL("peers/", import.meta.url);
+export const ROOT: string = dirname(import.meta.dirname!);
+const PEERS = join(import.meta.dirname!, "peers");
 /** Where senders send: loopback's broadcast address. */
 export const BROADCAST = "127.255.255.255";
 /** What senders bind to: loopback only. */
@@ -37,7 +38,7 @@ export interface SendResult {
 
 /** Compiles bench/_feeder.c into `dir`; returns the program's path. */
 export async function buildFeeder(dir: string): Promise<string> {
-  const source = new URL("_feeder.c", import.meta.url).pathname;
+  const source = join(import.meta.dirname!, "_feeder.c");
   const program = `${dir}/feeder`;
   const result = await run(
     ["cc", "-O2", "-Wall", "-o", program, source],
@@ -113,7 +114,7 @@ export function runPythonSender(
   options: { port: number; count: number; errPath: string },
 ): Promise<SendResult> {
   return runPeerSender(
-    ["python3", new URL("lab_sender.py", PEERS).pathname],
+    ["python3", join(PEERS, "lab_sender.py")],
     options,
   );
 }
@@ -127,7 +128,7 @@ export function runDenoSendLoop(
     "run",
     "--unstable-net",
     "--allow-net",
-    new URL("deno_send_loop.ts", PEERS).pathname,
+    join(PEERS, "deno_send_loop.ts"),
   ], options);
 }
 
@@ -246,7 +247,7 @@ export const PYTHON_RECEIVER: ReceiverKind = {
   start(port, outPath) {
     return start([
       "python3",
-      new URL("lab_receiver.py", PEERS).pathname,
+      join(PEERS, "lab_receiver.py"),
       String(port),
     ], { stdoutPath: outPath });
   },
@@ -266,7 +267,7 @@ export const DENO_RECEIVE_LOOP: ReceiverKind = {
       "run",
       "--unstable-net",
       "--allow-net",
-      new URL("deno_receive_loop.ts", PEERS).pathname,
+      join(PEERS, "deno_receive_loop.ts"),
       String(port),
     ], { stdoutPath: outPath });
   },

@@ -16,13 +16,14 @@
  * @module
  */
 
+import { dirname } from "node:path";
 import { benchArgs, runBench } from "./_cli.ts";
 
 import { parseArgs } from "node:util";
 import { roleCommand } from "../lib/roles.ts";
 import { LoadClients, percentile, type PhaseResult } from "./_chat_load.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = dirname(import.meta.dirname!);
 const FD_LIMIT = 8192;
 
 const USAGE =
@@ -62,7 +63,7 @@ if (Deno.env.get("CHAT_BENCH_FD") === undefined) {
       Deno.execPath(),
       "run",
       "-A",
-      new URL(import.meta.url).pathname,
+      import.meta.filename!,
       ...Deno.args,
     ],
     env: { CHAT_BENCH_FD: "1" },

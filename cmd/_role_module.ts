@@ -1,16 +1,10 @@
 /**
  * What every role's module exports (see `cmd/udp_server.ts`): its command
- * line and its `main`.
+ * line and its `main`. The type lives with the multi-call dispatch in
+ * `lib/cli/multicall.ts`; the generated `cmd/_roles_index.ts` imports it
+ * from here.
  *
  * @module
  */
 
-import type { CommandSpec } from "../lib/cli/parse.ts";
-
-/** A role's module as the multi-call program uses it. */
-export interface RoleModule {
-  /** The role's command line (name, summary, flags). */
-  SPEC: CommandSpec;
-  /** Runs the role with `args`; resolves to the exit code. */
-  main(args: string[]): Promise<number>;
-}
+export type { RoleModule } from "../lib/cli/multicall.ts";

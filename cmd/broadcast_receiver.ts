@@ -17,7 +17,7 @@ import {
   numberFlag,
   stringFlag,
 } from "../lib/cli/parse.ts";
-import { PORTS } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
 import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { formatAddr, openUdp } from "../lib/udp/socket.ts";

@@ -13,13 +13,12 @@ import {
   networkOf,
 } from "../lib/cli/address.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli/parse.ts";
-import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
+import { UsageError } from "../lib/cli/errors.ts";
 import type { Lang } from "../lib/cli/i18n.ts";
 import { printError } from "../lib/cli/output.ts";
-import { broadcastPayload, PORTS } from "../lib/udp/payload.ts";
-import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
-import { delay } from "../lib/cli/async.ts";
-import { printSendSummary, SendCounter } from "../lib/udp/sender.ts";
+import { PORTS } from "../lib/ports.ts";
+import { type RoleContext, runRole } from "../lib/cli/run.ts";
+import { sendNumbered } from "../lib/udp/sender.ts";
 import {
   formatAddr,
   MAX_DATAGRAM,
@@ -143,53 +142,15 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   });
   out.flush();
 
-  const stop = onStop(() => {});
-  const counter = new SendCounter();
-  const encoder = new TextEncoder();
-  // Room for the longest numbered payload; reused for every datagram.
-  const scratch = new Uint8Array(64);
-  try {
-    for (let n = 1; count === undefined || n <= count; n++) {
-      if (stop.stopped) break;
-      let bytes: Uint8Array;
-      let payload = message;
-      if (fixed !== undefined) {
-        bytes = fixed;
-      } else {
-        payload = broadcastPayload(n);
-        bytes = scratch.subarray(
-          0,
-          encoder.encodeInto(payload, scratch).written,
-        );
-      }
-      try {
-        await conn.send(bytes, target);
-      } catch (err) {
-        throw new RuntimeError(
-          errorText(err, {
-            doing: {
-              en: `sending to ${to}:${port}`,
-              id: `mengirim ke ${to}:${port}`,
-            },
-          }),
-        );
-      }
-      counter.add(bytes.length);
-      if (!quiet) {
-        out.line(text.sent(payload!));
-        out.record({
-          type: "sent",
-          seq: fixed ? null : n,
-          bytes: bytes.length,
-        });
-      }
-      if (interval > 0) await delay(interval, { signal: stop.signal });
-    }
-  } finally {
-    stop.dispose();
-    conn.close();
-    printSendSummary(out, counter.summary(), flags.lang);
-  }
+  await sendNumbered(conn, target, {
+    out,
+    lang: flags.lang,
+    sent: text.sent,
+    message,
+    count,
+    intervalMs: interval,
+    quiet,
+  });
   return 0;
 }
 

@@ -16,19 +16,16 @@ import {
   numberFlag,
   stringFlag,
 } from "../lib/cli/parse.ts";
-import { describeError, errorText, RuntimeError } from "../lib/cli/errors.ts";
-import { PORTS } from "../lib/udp/payload.ts";
-import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
+import { PORTS } from "../lib/ports.ts";
+import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { MAX_LINE_BYTES } from "../lib/chat/framing.ts";
 import {
-  ChatHub,
   DEFAULT_MAX_CLIENTS,
   DEFAULT_MAX_PER_HOST,
   DEFAULT_QUEUE_LIMIT,
-  type HubEvent,
 } from "../lib/chat/hub.ts";
-import { checkLine, SERVER_LABEL, SERVER_PROMPT } from "../lib/chat/message.ts";
-import { ChatConsole } from "../lib/chat/_console.ts";
+import { SERVER_PROMPT } from "../lib/chat/message.ts";
+import { type ChatServerStats, runChatServer } from "../lib/chat/server.ts";
 import {
   DURATION_FLAG,
   LISTEN_BIND_FLAG,
@@ -169,7 +166,7 @@ const TEXT = {
     acceptFailed: (reason: string) =>
       `accepting a connection: ${reason} (retrying in 100 ms)`,
     badOperatorLine: "not sent: control characters or too long",
-    summary: (s: Record<string, number>) =>
+    summary: (s: ChatServerStats) =>
       `done: ${plural(s.joined, "client", "clients")}, ${
         plural(s.messages, "message", "messages")
       } relayed (${plural(s.deliveries, "delivery", "deliveries")}), ${
@@ -208,12 +205,10 @@ const TEXT = {
     acceptFailed: (reason: string) =>
       `menerima koneksi: ${reason} (dicoba lagi dalam 100 ms)`,
     badOperatorLine: "tidak dikirim: karakter kontrol atau terlalu panjang",
-    summary: (s: Record<string, number>) =>
+    summary: (s: ChatServerStats) =>
       `selesai: ${s.joined} klien, ${s.messages} pesan diteruskan (${s.deliveries} pengiriman), ${s.rejected} baris ditolak, ${s.slow} diputus karena tidak membaca, ${s.idle} karena diam, ${s.refused} ditolak, ${s.aborted} terputus sebelum diterima`,
   },
 };
-
-const ENCODER = new TextEncoder();
 
 /** Runs chat-server with `args`; resolves to the exit code. */
 export function main(args: string[]): Promise<number> {
@@ -236,158 +231,22 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   const quiet = flags.values.quiet === true;
   const text = TEXT[flags.lang];
 
-  let listener: Deno.TcpListener;
-  try {
-    listener = Deno.listen({ transport: "tcp", hostname: bind, port });
-  } catch (err) {
-    throw new RuntimeError(
-      errorText(err, {
-        doing: {
-          en: `listening on tcp ${bind}:${port}`,
-          id: `mendengarkan di tcp ${bind}:${port}`,
-        },
-      }),
-    );
-  }
-  const local = listener.addr;
-  out.line(text.listening(`${local.hostname}:${local.port}`, maxClients));
-  out.record({
-    type: "listening",
-    address: local.hostname,
-    port: local.port,
-    maxClients,
-  });
-  out.flush();
-
-  // On a terminal, lines are printed above the operator's prompt (the keyboard is set up below).
-  const show = (line: string) => {
-    if (keyboard.interactive) keyboard.print(line);
-    else out.line(line);
-  };
-  const hub = new ChatHub({
+  const stats = await runChatServer({
+    out,
+    text,
+    lang: flags.lang,
+    bind,
+    port,
     maxClients,
     maxPerHost,
-    idleTimeoutMs: idleTimeout * 1000,
+    idleTimeoutSeconds: idleTimeout,
     queueLimit: queueKib * 1024,
-    lang: flags.lang,
-    onEvent: (event) => report(event),
+    durationSeconds: duration,
+    quiet,
   });
-  const report = (event: HubEvent) => {
-    if (quiet && (event.type === "message" || event.type === "rejected")) {
-      return;
-    }
-    out.record(event);
-    if (!out.showsLines) return;
-    switch (event.type) {
-      case "join":
-        return show(text.join(event.name, event.address, event.online));
-      case "leave":
-        return show(
-          text.leave(
-            event.name,
-            event.reason === "idle"
-              ? text.idleFor(idleTimeout)
-              : text.reasons[event.reason],
-            event.online,
-          ),
-        );
-      case "message":
-        return show(`${event.from} : ${event.text}`);
-      case "rejected":
-        return show(
-          text.rejected(event.from, text.problems[event.problem], event.line),
-        );
-      case "rename":
-        return show(text.rename(event.from, event.to));
-      case "full":
-        return show(
-          event.limit === "per-host"
-            ? text.perHost(event.address, maxPerHost)
-            : text.full(event.address),
-        );
-    }
-  };
-
-  const keyboard = new ChatConsole({
-    prompt: text.prompt,
-    maxLineBytes: MAX_LINE_BYTES,
-    interactive: out.json ? false : undefined,
-    onLine: (line) => {
-      if (line.trim() === "") return;
-      if (!checkLine(ENCODER.encode(line)).ok) {
-        show(text.badOperatorLine);
-        return;
-      }
-      hub.say(line);
-      out.record({ type: "operator", text: line });
-      if (!keyboard.interactive) out.line(`${SERVER_LABEL} : ${line}`);
-    },
-    // No more operator input (a closed pipe, /dev/null): keep serving.
-    onEnd: () => {},
-  });
-  keyboard.start();
-
-  const stop = onStop(() => listener.close(), { durationSeconds: duration });
-  let aborted = 0;
-  try {
-    while (true) {
-      let conn: Deno.TcpConn;
-      try {
-        conn = await listener.accept();
-      } catch (err) {
-        if (stop.stopped) break;
-        if (err instanceof Deno.errors.BadResource) throw err;
-        // A peer that reset before we took its connection costs nothing:
-        // counted, not logged (a burst of them must not flood the log or
-        // hold up the clients behind it).
-        if (isPeerAbort(err)) {
-          aborted++;
-          continue;
-        }
-        // Out of file descriptors and the like: the clients we have go on,
-        // and the next try waits for some to close.
-        show(text.acceptFailed(describeError(err, { lang: flags.lang })));
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        continue;
-      }
-      hub.serve(conn).catch((err) =>
-        show(describeError(err, {
-          doing: { en: "serving a client", id: "melayani klien" },
-          lang: flags.lang,
-        }))
-      );
-    }
-  } finally {
-    stop.dispose();
-    if (!stop.stopped) listener.close();
-  }
-  await hub.shutdown(1000);
-  keyboard.close();
-  const stats = { ...hub.stats, aborted };
   out.line(text.summary(stats));
   out.record({ type: "summary", ...stats });
   return 0;
-}
-
-/** errno values of a connection that went away before accept() took it. */
-const PEER_ABORT_ERRNOS = new Set([
-  107, // ENOTCONN: reset between the kernel's accept and reading its address
-  103, // ECONNABORTED
-  104, // ECONNRESET
-  71, // EPROTO
-]);
-
-/** Whether an accept() failure is the peer's alone (retry at once). */
-function isPeerAbort(err: unknown): boolean {
-  if (
-    err instanceof Deno.errors.NotConnected ||
-    err instanceof Deno.errors.ConnectionAborted ||
-    err instanceof Deno.errors.ConnectionReset
-  ) return true;
-  const errno = /\(os error (\d+)\)/.exec(
-    err instanceof Error ? err.message : "",
-  );
-  return errno !== null && PEER_ABORT_ERRNOS.has(Number(errno[1]));
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

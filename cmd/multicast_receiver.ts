@@ -13,11 +13,11 @@ import {
   numberFlag,
   stringFlag,
 } from "../lib/cli/parse.ts";
-import { errorText, RuntimeError } from "../lib/cli/errors.ts";
-import { PORTS } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
 import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { openUdp } from "../lib/udp/socket.ts";
+import { joinGroup } from "../lib/udp/multicast.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
@@ -92,33 +92,7 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
   // Bound to every address, as the module's receivers are, so that the
   // group's datagrams arrive whichever interface they come in on.
   const conn = openUdp({ hostname: "0.0.0.0", port, reuseAddress: true });
-  try {
-    await conn.joinMulticastV4(group, iface);
-  } catch (err) {
-    conn.close();
-    // ENODEV: the kernel found no interface to join on.
-    const noDevice = err instanceof Error && /os error 19\b/.test(err.message);
-    const doing = {
-      en: `joining ${group} on ${iface}`,
-      id: `bergabung ke ${group} di ${iface}`,
-    };
-    if (!noDevice) throw new RuntimeError(errorText(err, { doing }));
-    throw new RuntimeError(
-      iface === "0.0.0.0"
-        ? {
-          en:
-            `${doing.en}: no interface for multicast (no route to 224.0.0.0/4 on this host; give --interface ADDR)`,
-          id:
-            `${doing.id}: tidak ada antarmuka untuk multicast (tidak ada rute ke 224.0.0.0/4 di host ini; beri --interface ALAMAT)`,
-        }
-        : {
-          en:
-            `${doing.en}: no interface of this host has the address ${iface} (check --interface)`,
-          id:
-            `${doing.id}: tidak ada antarmuka host ini yang beralamat ${iface} (periksa --interface)`,
-        },
-    );
-  }
+  await joinGroup(conn, group, iface);
   const local = conn.addr as Deno.NetAddr;
   out.line(text.listening(group, local.port, iface));
   out.record({

@@ -10,12 +10,11 @@
 import { plural } from "../lib/cli/i18n.ts";
 import { checkGroup, checkIpv4, checkPort } from "../lib/cli/address.ts";
 import { type CommandSpec, intFlag, stringFlag } from "../lib/cli/parse.ts";
-import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
-import { printError, writeConsole } from "../lib/cli/output.ts";
-import { PORTS } from "../lib/udp/payload.ts";
-import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
-import { printSendSummary, SendCounter } from "../lib/udp/sender.ts";
-import { formatAddr, MAX_DATAGRAM, openUdp } from "../lib/udp/socket.ts";
+import { UsageError } from "../lib/cli/errors.ts";
+import { PORTS } from "../lib/ports.ts";
+import { type RoleContext, runRole } from "../lib/cli/run.ts";
+import { formatAddr, MAX_DATAGRAM } from "../lib/udp/socket.ts";
+import { openMulticastSender, sendToGroup } from "../lib/udp/multicast.ts";
 import {
   GROUP_FLAG,
   peerPortFlag,
@@ -103,9 +102,8 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   const message = stringFlag(flags, "message");
   const count = intFlag(flags, "count", { min: 1 }) ?? 1;
   const text = TEXT[flags.lang];
-  const encoder = new TextEncoder();
   if (message !== undefined) {
-    const bytes = encoder.encode(message).length;
+    const bytes = new TextEncoder().encode(message).length;
     if (bytes > MAX_DATAGRAM) {
       throw new UsageError({
         en: `--message: ${TEXT.en.tooLong(bytes)}`,
@@ -114,24 +112,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
     }
   }
 
-  const conn = openUdp({ hostname: bind, port: 0, loopback: true });
-  try {
-    // Deno sets the TTL through a group membership, so the sender joins too;
-    // it is bound to another port and never receives its own messages.
-    const membership = await conn.joinMulticastV4(group, bind);
-    await membership.setTTL(ttl);
-    await membership.setLoopback(true);
-  } catch (err) {
-    conn.close();
-    throw new RuntimeError(
-      errorText(err, {
-        doing: {
-          en: `setting up multicast to ${group}`,
-          id: `menyiapkan multicast ke ${group}`,
-        },
-      }),
-    );
-  }
+  const conn = await openMulticastSender(group, { bind, ttl });
   const local = conn.addr as Deno.NetAddr;
   const to = `${group}:${port}`;
   out.line(text.sending(formatAddr(local), to, ttl));
@@ -145,114 +126,15 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   });
   out.flush();
 
-  const target: Deno.NetAddr = { transport: "udp", hostname: group, port };
-  const counter = new SendCounter();
-  const sendLine = async (line: string) => {
-    const bytes = encoder.encode(line);
-    if (bytes.length > MAX_DATAGRAM) {
-      printError(`${SPEC.name}: ${text.tooLong(bytes.length)}`);
-      return;
-    }
-    try {
-      await conn.send(bytes, target);
-    } catch (err) {
-      throw new RuntimeError(
-        errorText(err, {
-          doing: { en: `sending to ${to}`, id: `mengirim ke ${to}` },
-        }),
-      );
-    }
-    counter.add(bytes.length);
-    out.line(text.sent(bytes.length, to));
-    out.record({ type: "sent", bytes: bytes.length });
-  };
-
-  const stop = onStop(() => {});
-  // Lines typed by hand come at a person's pace: a rate says nothing there.
-  const typed = message === undefined && Deno.stdin.isTerminal();
-  try {
-    if (message !== undefined) {
-      for (let i = 0; i < count && !stop.stopped; i++) await sendLine(message);
-    } else {
-      await sendLines(sendLine, {
-        prompt: typed && !out.json ? text.prompt : undefined,
-        // --json-text (the lab's transcripts): the human lines include what
-        // a terminal would have shown, the prompt and the line typed at it.
-        echo: !typed && out.json && out.showsLines ? text.prompt : undefined,
-        out,
-        signal: stop.signal,
-      });
-    }
-  } finally {
-    stop.dispose();
-    conn.close();
-    printSendSummary(out, counter.summary(), flags.lang, { rate: !typed });
-  }
-  return 0;
-}
-
-/** Reads standard input line by line, calling `sendLine` for each non-empty line. */
-async function sendLines(
-  sendLine: (line: string) => Promise<void>,
-  options: {
-    prompt: string | undefined;
-    /**
-     * Show each line read after this prompt, as a terminal shows it, and
-     * say so with a `typed` record.
-     */
-    echo?: string;
-    out: {
-      flush(): void;
-      line(text: string): void;
-      record(value: Record<string, unknown>): void;
-    };
-    signal: AbortSignal;
-  },
-): Promise<void> {
-  const { prompt, echo, out, signal } = options;
-  const showPrompt = () => {
-    if (prompt === undefined) return;
-    out.flush();
-    writeConsole(prompt);
-  };
-  const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream())
-    .getReader();
-  // A stop (Ctrl+C, SIGTERM) ends the wait for the next line.
-  const stopped = new Promise<undefined>((resolve) => {
-    if (signal.aborted) resolve(undefined);
-    signal.addEventListener("abort", () => resolve(undefined));
+  await sendToGroup(conn, { transport: "udp", hostname: group, port }, {
+    out,
+    text,
+    name: SPEC.name,
+    lang: flags.lang,
+    message,
+    count,
   });
-  let rest = "";
-  showPrompt();
-  while (!signal.aborted) {
-    const chunk = await Promise.race([reader.read(), stopped]);
-    if (chunk === undefined || chunk.done) break;
-    rest += chunk.value;
-    const parts = rest.split("\n");
-    rest = parts.pop()!;
-    for (const part of parts) {
-      const line = part.endsWith("\r") ? part.slice(0, -1) : part;
-      if (echo !== undefined) {
-        out.line(echo + line);
-        out.record({ type: "typed", text: line });
-      }
-      if (line !== "") await sendLine(line);
-      showPrompt();
-    }
-  }
-  if (!signal.aborted && rest !== "") {
-    if (echo !== undefined) {
-      out.line(echo + rest);
-      out.record({ type: "typed", text: rest });
-    }
-    await sendLine(rest);
-  }
-  // The prompt the terminal was left showing when input ended.
-  if (echo !== undefined) out.line(echo);
-  // After Ctrl+C, onStop has already ended the prompt's line.
-  if (prompt !== undefined && signal.reason !== "SIGINT") {
-    writeConsole("\n");
-  }
+  return 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

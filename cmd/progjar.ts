@@ -14,12 +14,7 @@
  */
 
 import process from "node:process";
-import { closestWord, langOfArgs } from "../lib/cli/parse.ts";
-import { ERROR_WORD, EXIT_OK, EXIT_USAGE } from "../lib/cli/errors.ts";
-import type { Lang } from "../lib/cli/i18n.ts";
-import { printError } from "../lib/cli/output.ts";
-import { ROLES } from "../lib/roles.ts";
-import type { RoleModule } from "./_role_module.ts";
+import { type RoleModule, runMulticall } from "../lib/cli/multicall.ts";
 import { ROLE_MODULES } from "./_roles_index.ts";
 
 /** Options for {@linkcode main}. */
@@ -59,62 +54,15 @@ const TEXT = {
  * Picks the role from the program's name or the first argument and runs it;
  * resolves to the exit code. Unknown roles are a usage error (exit 2).
  */
-export async function main(
+export function main(
   args: string[],
   options: ProgjarOptions = {},
 ): Promise<number> {
-  const modules = options.modules ?? ROLE_MODULES;
-  const called = baseName(options.programName ?? process.argv0 ?? "");
-  const byName = modules[called];
-  if (byName) return await byName.main(args);
-
-  const [first, ...rest] = args;
-  const lang = langOfArgs(args);
-  if (first === undefined || first.startsWith("-")) {
-    const asked = first === "--help" || first === "-h";
-    const help = formatRoleList(modules, lang);
-    if (asked) console.log(help);
-    else printError(help);
-    return asked ? EXIT_OK : EXIT_USAGE;
-  }
-  const chosen = modules[first];
-  if (!chosen) {
-    const names = Object.keys(modules);
-    const guess = closestWord(first, names);
-    printError(
-      `progjar: ${ERROR_WORD[lang]}: ${
-        guess
-          ? TEXT[lang].guess(first, guess)
-          : TEXT[lang].unknown(first, names.join(", "))
-      }`,
-    );
-    return EXIT_USAGE;
-  }
-  return await chosen.main(rest);
-}
-
-/** The `--help` text: usage and one line per role, in the table's order. */
-export function formatRoleList(
-  modules: Readonly<Record<string, RoleModule>>,
-  lang: Lang,
-): string {
-  const text = TEXT[lang];
-  const names = ROLES.map((role) => role.name).filter((name) => modules[name]);
-  const width = Math.max(...names.map((name) => name.length));
-  return [
-    text.usage,
-    "",
-    text.roles,
-    ...names.map((name) =>
-      `  ${name.padEnd(width)}  ${modules[name].SPEC.summary[lang]}`
-    ),
-    "",
-    text.more,
-  ].join("\n");
-}
-
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
+  return runMulticall(args, {
+    modules: options.modules ?? ROLE_MODULES,
+    text: TEXT,
+    programName: options.programName ?? process.argv0 ?? "",
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

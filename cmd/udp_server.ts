@@ -13,20 +13,17 @@ import {
   numberFlag,
   stringFlag,
 } from "../lib/cli/parse.ts";
-import { displayBytes } from "../lib/cli/display.ts";
-import { describeError } from "../lib/cli/errors.ts";
-import { openUdp } from "../lib/udp/socket.ts";
-import { PORTS, UDP_REPLY } from "../lib/udp/payload.ts";
-import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
+import { formatAddr, openUdp } from "../lib/udp/socket.ts";
+import { replyLoop } from "../lib/udp/server.ts";
+import { UDP_REPLY } from "../lib/udp/payload.ts";
+import { PORTS } from "../lib/ports.ts";
+import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
   LISTEN_BIND_FLAG,
   listenPortFlag,
 } from "../lib/cli/common_flags.ts";
-
-/** The largest UDP payload over IPv4. */
-const MAX_DATAGRAM = 65507;
 
 /** udp-server's command line. */
 export const SPEC: CommandSpec = {
@@ -94,53 +91,18 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
 
   const conn = openUdp({ hostname: bind, port });
   const local = conn.addr as Deno.NetAddr;
-  out.line(text.listening(`${local.hostname}:${local.port}`));
+  out.line(text.listening(formatAddr(local)));
   out.record({ type: "listening", address: local.hostname, port: local.port });
   out.flush();
 
-  const stop = onStop(() => conn.close(), { durationSeconds: duration });
-  const buffer = new Uint8Array(MAX_DATAGRAM + 1);
-  let received = 0;
-  let replied = 0;
-  try {
-    while (count === undefined || received < count) {
-      const [data, addr] = await conn.receive(buffer);
-      const from = addr as Deno.NetAddr;
-      received++;
-      const shown = displayBytes(data);
-      out.line(
-        text.datagram(`${from.hostname}:${from.port}`, data.length, shown),
-      );
-      out.record({
-        type: "datagram",
-        from: from.hostname,
-        port: from.port,
-        bytes: data.length,
-        text: shown,
-      });
-      try {
-        await conn.send(reply, from);
-        replied++;
-        out.line(text.replied(`${from.hostname}:${from.port}`));
-      } catch (err) {
-        // One unreachable client must not stop the server.
-        out.line(
-          describeError(err, {
-            doing: {
-              en: `replying to ${from.hostname}:${from.port}`,
-              id: `membalas ke ${from.hostname}:${from.port}`,
-            },
-            lang: flags.lang,
-          }),
-        );
-      }
-    }
-  } catch (err) {
-    if (!stop.stopped) throw err;
-  } finally {
-    stop.dispose();
-    if (!stop.stopped) conn.close();
-  }
+  const { received, replied } = await replyLoop(conn, {
+    out,
+    text,
+    lang: flags.lang,
+    reply,
+    count,
+    durationSeconds: duration,
+  });
   out.line(text.summary(received, replied));
   out.record({ type: "summary", received, replied });
   return 0;

@@ -5,16 +5,16 @@
  * @module
  */
 
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { exitCodeOf, UsageError } from "../lib/cli/errors.ts";
 import { type Role, ROLES } from "../lib/roles.ts";
 
 /** The repository root. */
-export const ROOT_DIR: string = new URL("../", import.meta.url).pathname
-  .replace(
-    /\/$/,
-    "",
-  );
+export const ROOT_DIR: string = dirname(import.meta.dirname!);
+
+/** Where the builds go (`dist/`, ignored by git). */
+export const DIST_DIR: string = join(ROOT_DIR, "dist");
 
 /** The Deno version the tools build with (the one running them). */
 export const DENO_VERSION: string = Deno.version.deno;
@@ -95,14 +95,14 @@ export function parseBuildArgs(
     }
     return target;
   });
-  return { targets, outDir: values.out ?? `${ROOT_DIR}/dist` };
+  return { targets, outDir: values.out ?? DIST_DIR };
 }
 
 /** The roles of the table whose entry file exists (all, once every role is written). */
 export function builtRoles(): Role[] {
   return ROLES.filter((role) => {
     try {
-      Deno.statSync(`${ROOT_DIR}/${role.entry}`);
+      Deno.statSync(join(ROOT_DIR, role.entry));
       return true;
     } catch {
       return false;

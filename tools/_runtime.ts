@@ -7,10 +7,11 @@
  * @module
  */
 
+import { join } from "node:path";
 import {
   DENO_VERSION,
+  DIST_DIR,
   elfMachine,
-  ROOT_DIR,
   run,
   type Target,
   ToolError,
@@ -32,7 +33,7 @@ export async function denoFor(target: Target): Promise<DenoBinary> {
   if (elfMachine(Deno.execPath()) === target.elfMachine) {
     return { path: Deno.execPath(), version: DENO_VERSION };
   }
-  const cache = `${ROOT_DIR}/dist/.cache/npm`;
+  const cache = join(DIST_DIR, ".cache", "npm");
   await Deno.mkdir(cache, { recursive: true });
   let version = DENO_VERSION;
   let binary = await unpackNpm(target.npmPackage, version, cache);

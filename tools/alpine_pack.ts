@@ -25,10 +25,10 @@
 import { buildBundle } from "./bundle.ts";
 import {
   builtRoles,
+  DIST_DIR,
   mustRun,
   parseBuildArgs,
   reportSizes,
-  ROOT_DIR,
   runTool,
   type Target,
   ToolError,
@@ -52,7 +52,7 @@ export async function buildAlpinePack(
   target: Target,
   options: AlpinePackOptions = {},
 ): Promise<string> {
-  const outDir = options.outDir ?? `${ROOT_DIR}/dist`;
+  const outDir = options.outDir ?? DIST_DIR;
   const bundle = options.bundle ?? await buildBundle({ outDir });
   const deno = await denoFor(target);
   const glibc = await glibcFor(deno.path, target);

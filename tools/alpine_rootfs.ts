@@ -12,10 +12,12 @@
  * @module
  */
 
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildAlpinePack } from "./alpine_pack.ts";
 import { buildBundle } from "./bundle.ts";
 import {
+  DIST_DIR,
   findTarget,
   formatSize,
   ROOT_DIR,
@@ -48,7 +50,7 @@ export async function buildLabRootfs(
   await checkNotMounted(dir);
   let pack = options.pack;
   if (pack === undefined) {
-    const outDir = `${ROOT_DIR}/dist`;
+    const outDir = DIST_DIR;
     const bundle = await buildBundle({ outDir });
     pack = await buildAlpinePack(findTarget("x86_64")!, { outDir, bundle });
   }
@@ -97,7 +99,7 @@ if (import.meta.main) {
       },
       strict: true,
     });
-    const dir = values.out ?? `${ROOT_DIR}/dist/alpine-rootfs`;
+    const dir = values.out ?? join(DIST_DIR, "alpine-rootfs");
     await buildLabRootfs(dir, { pack: values.pack });
     const du = await run("du", ["-sb", dir]);
     const bytes = Number(du.stdout.split(/\s/)[0]);

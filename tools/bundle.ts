@@ -19,9 +19,9 @@ import { parseArgs } from "node:util";
 import { checkIndex } from "./roles_index.ts";
 import {
   DENO_VERSION,
+  DIST_DIR,
   mustRun,
   reportSizes,
-  ROOT_DIR,
   runTool,
   ToolError,
 } from "./_common.ts";
@@ -36,7 +36,7 @@ export interface BundleOptions {
 export async function buildBundle(
   options: BundleOptions = {},
 ): Promise<string> {
-  const outDir = options.outDir ?? `${ROOT_DIR}/dist`;
+  const outDir = options.outDir ?? DIST_DIR;
   await checkIndex();
   await Deno.mkdir(outDir, { recursive: true });
   const out = `${outDir}/progjar.js`;

@@ -24,12 +24,12 @@ import type { Role } from "../lib/roles.ts";
 import {
   builtRoles,
   DENO_VERSION,
+  DIST_DIR,
   elfMachine,
   fileContains,
   mustRun,
   parseBuildArgs,
   reportSizes,
-  ROOT_DIR,
   runTool,
   type Target,
   TARGETS,
@@ -228,7 +228,7 @@ export async function compileAll(
   runtimes: readonly Runtime[],
   options: CompileOptions = {},
 ): Promise<string[]> {
-  const outDir = options.outDir ?? `${ROOT_DIR}/dist`;
+  const outDir = options.outDir ?? DIST_DIR;
   const roles = builtRoles();
   // One type check for everything; the compiles below skip it.
   await mustRun(Deno.execPath(), ["check", "--quiet", "cmd/progjar.ts"], {

@@ -18,10 +18,10 @@
 import { buildBundle } from "./bundle.ts";
 import {
   builtRoles,
+  DIST_DIR,
   mustRun,
   parseBuildArgs,
   reportSizes,
-  ROOT_DIR,
   runTool,
   type Target,
   TARGETS,
@@ -53,7 +53,7 @@ export async function buildPack(
   target: Target,
   options: PackOptions = {},
 ): Promise<PackResult> {
-  const outDir = options.outDir ?? `${ROOT_DIR}/dist`;
+  const outDir = options.outDir ?? DIST_DIR;
   const bundle = options.bundle ?? await buildBundle({ outDir });
   const deno = await denoFor(target);
   const glibc = await glibcFor(deno.path, target);

@@ -12,19 +12,20 @@
  * @module
  */
 
+import { dirname, join } from "node:path";
 import { ROLES } from "../lib/roles.ts";
 
 /** The repository root. */
-export const ROOT = new URL("../", import.meta.url);
+export const ROOT: string = dirname(import.meta.dirname!);
 /** The generated file. */
-export const INDEX_FILE = new URL("cmd/_roles_index.ts", ROOT);
+export const INDEX_FILE: string = join(ROOT, "cmd", "_roles_index.ts");
 
 /** The generated index's text, and the roles left out for want of an entry file. */
 export function renderIndex(): { text: string; missing: string[] } {
   const present = [];
   const missing = [];
   for (const role of ROLES) {
-    if (exists(new URL(role.entry, ROOT))) present.push(role);
+    if (exists(join(ROOT, role.entry))) present.push(role);
     else missing.push(role.name);
   }
   const ident = (name: string) => name.replaceAll("-", "_");
@@ -80,9 +81,9 @@ export async function checkIndex(): Promise<void> {
   }
 }
 
-function exists(url: URL): boolean {
+function exists(path: string): boolean {
   try {
-    Deno.statSync(url);
+    Deno.statSync(path);
     return true;
   } catch {
     return false;

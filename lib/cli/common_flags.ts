@@ -7,7 +7,7 @@
 
 import type { FlagSpec } from "./parse.ts";
 import type { Text } from "./i18n.ts";
-import { MULTICAST_GROUP } from "../udp/payload.ts";
+import { MULTICAST_GROUP } from "../ports.ts";
 
 /** `--count N` of a listener: exit after N datagrams. */
 export const DATAGRAM_COUNT_FLAG: FlagSpec = {

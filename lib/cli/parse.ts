@@ -27,6 +27,7 @@
 import { parseArgs } from "node:util";
 import { textOf, UsageError } from "./errors.ts";
 import { detectLang, isLang, type Lang, type Text } from "./i18n.ts";
+import { tableLines } from "./table.ts";
 
 /** One flag of a program. */
 export interface FlagSpec {
@@ -450,7 +451,6 @@ export function formatHelp(spec: CommandSpec, lang: Lang): string {
       : ` (default: ${row.default})`;
     return [`  ${short}${row.flag}${value}`, row.help + fallback];
   });
-  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   const lines = [
     `${spec.name}: ${spec.summary[lang]}`,
     "",
@@ -460,7 +460,7 @@ export function formatHelp(spec: CommandSpec, lang: Lang): string {
     }`,
     "",
     lang === "id" ? "Flag:" : "Flags:",
-    ...rows.map(([left, right]) => left.padEnd(width) + right),
+    ...tableLines(rows),
   ];
   if (spec.examples?.length) {
     lines.push("", lang === "id" ? "Contoh:" : "Examples:");

@@ -8,6 +8,7 @@
 import { type Lang, plural } from "../cli/i18n.ts";
 import type { Check } from "./checks.ts";
 import type { ProcessResult, ScenarioResult } from "./scenario.ts";
+import { tableLines } from "../cli/table.ts";
 
 /** A table: header and rows of cells. */
 export interface Table {
@@ -228,13 +229,7 @@ function senderCount(result: ScenarioResult): number | undefined {
 
 /** Formats a table as aligned text columns. */
 export function formatTable(table: Table): string {
-  const widths = table.header.map((h, i) =>
-    Math.max(h.length, ...table.rows.map((row) => row[i].length))
-  );
-  const line = (cells: string[]) =>
-    cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i]))
-      .join("  ").trimEnd();
-  return [line(table.header), ...table.rows.map(line)].join("\n");
+  return tableLines([table.header, ...table.rows]).join("\n");
 }
 
 /** Formats a table as Markdown. */

@@ -5,11 +5,10 @@
  *
  * @example Number the broadcast lab's payloads and read them back
  * ```ts
- * import { broadcastPayload, parseSequence, PORTS } from "./payload.ts";
+ * import { broadcastPayload, parseSequence } from "./payload.ts";
  *
  * const payload = broadcastPayload(7); // " BROADCAST ini angka 7 "
  * console.log(parseSequence(new TextEncoder().encode(payload))); // 7
- * console.log(PORTS.broadcast); // 5005
  * ```
  *
  * @module
@@ -21,17 +20,6 @@ export const UDP_REQUEST = "Hello World";
 export const UDP_REPLY = "Get off my lawn!";
 /** Lab 1's broadcast sender payload. */
 export const BROADCAST_GREETING = "Halo Dunia!";
-
-/** Lab ports and groups. */
-export const PORTS = {
-  udp: 10000,
-  broadcast: 5005,
-  multicast: 5004,
-  chat: 8080,
-} as const;
-
-/** Lab 3's multicast group. */
-export const MULTICAST_GROUP = "224.1.1.1";
 
 /** The broadcast lab's payload for sequence number `n`. */
 export function broadcastPayload(n: number): string {

@@ -1,17 +1,15 @@
 /**
- * What the senders share: the closing line
- * "sent N datagrams in S s" with the rate.
+ * What the senders share: a send that fails
+ * with a clear error, the broadcast lab's numbered send loop, and the closing
+ * line "sent N datagrams in S s" with the rate.
  *
  * @example Count what a sender sent and print its closing line
  * ```ts
  * import { Output } from "../cli/output.ts";
- * import { delay, printSendSummary, SendCounter } from "./sender.ts";
+ * import { printSendSummary, SendCounter } from "./sender.ts";
  *
  * const counter = new SendCounter();
- * for (let n = 1; n <= 3; n++) {
- *   counter.add(24); // one datagram of 24 bytes, just sent
- *   await delay(1);
- * }
+ * for (let n = 1; n <= 3; n++) counter.add(24); // three datagrams of 24 bytes
  * const out = new Output();
  * printSendSummary(out, counter.summary(), "en"); // "done: sent 3 datagrams (72 bytes) in …"
  * await out.close();
@@ -20,8 +18,15 @@
  * @module
  */
 
+import { errorText, RuntimeError } from "../cli/errors.ts";
 import { type Lang, plural } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
+import { delay } from "../cli/async.ts";
+import { onStop } from "../cli/run.ts";
+import { broadcastPayload } from "./payload.ts";
+import { formatAddr } from "./socket.ts";
+
+const ENCODER = new TextEncoder();
 
 /** A sender's totals; the last line of its `--json` output. */
 export interface SendSummary {
@@ -94,4 +99,94 @@ export function printSendSummary(
       })${timed ? ` in ${seconds.toFixed(3)} s, ${rate} datagrams/s` : ""}`,
   );
   out.record({ ...summary });
+}
+
+/**
+ * Sends `bytes` to `target`, turning a refusal (no route, no permission to
+ * broadcast) into a {@linkcode RuntimeError} that names the target.
+ */
+export async function sendTo(
+  conn: Deno.DatagramConn,
+  bytes: Uint8Array,
+  target: Deno.NetAddr,
+): Promise<void> {
+  try {
+    await conn.send(bytes, target);
+  } catch (err) {
+    const to = formatAddr(target);
+    throw new RuntimeError(
+      errorText(err, {
+        doing: { en: `sending to ${to}`, id: `mengirim ke ${to}` },
+      }),
+    );
+  }
+}
+
+/** Options for {@linkcode sendNumbered}. */
+export interface SendNumberedOptions {
+  /** Where to print. */
+  out: Output;
+  /** The language of the summary. */
+  lang: Lang;
+  /** The human line for one datagram sent, given its payload. */
+  sent(payload: string): string;
+  /** Send this text every time instead of the numbered payloads. */
+  message?: string;
+  /** Stop after this many datagrams (default: until a stop). */
+  count?: number;
+  /** Milliseconds between datagrams (0: none). */
+  intervalMs?: number;
+  /** Print nothing per datagram, only the summary (for floods). */
+  quiet?: boolean;
+}
+
+/**
+ * The broadcast lab's send loop: " BROADCAST ini angka N " with N counting
+ * up from 1 (or `options.message` every time) to `target`, until the count
+ * or a stop (Ctrl+C, SIGTERM). The socket is closed and the summary printed
+ * on return, also when a send fails.
+ */
+export async function sendNumbered(
+  conn: Deno.DatagramConn,
+  target: Deno.NetAddr,
+  options: SendNumberedOptions,
+): Promise<void> {
+  const { out, message, count, quiet = false } = options;
+  const interval = options.intervalMs ?? 0;
+  const fixed = message === undefined ? undefined : ENCODER.encode(message);
+  const stop = onStop(() => {});
+  const counter = new SendCounter();
+  // Room for the longest numbered payload; reused for every datagram.
+  const scratch = new Uint8Array(64);
+  try {
+    for (let n = 1; count === undefined || n <= count; n++) {
+      if (stop.stopped) break;
+      let bytes: Uint8Array;
+      let payload = message;
+      if (fixed !== undefined) {
+        bytes = fixed;
+      } else {
+        payload = broadcastPayload(n);
+        bytes = scratch.subarray(
+          0,
+          ENCODER.encodeInto(payload, scratch).written,
+        );
+      }
+      await sendTo(conn, bytes, target);
+      counter.add(bytes.length);
+      if (!quiet) {
+        out.line(options.sent(payload!));
+        out.record({
+          type: "sent",
+          seq: fixed ? null : n,
+          bytes: bytes.length,
+        });
+      }
+      if (interval > 0) await delay(interval, { signal: stop.signal });
+    }
+  } finally {
+    stop.dispose();
+    conn.close();
+    printSendSummary(out, counter.summary(), options.lang);
+  }
 }
