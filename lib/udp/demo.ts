@@ -12,6 +12,7 @@
  * @module
  */
 
+import { type ColumnAlign, tableLines } from "../cli/table.ts";
 import { delay } from "../cli/async.ts";
 import { Child } from "../cli/child.ts";
 import { RuntimeError } from "../cli/errors.ts";
@@ -325,19 +326,16 @@ function printTable(
     String(row.summary.gaps),
     String(lostAfterLast(row, sent)),
   ]);
-  const all = [text.header, ...cells];
-  const widths = text.header.map((_, i) =>
-    Math.max(...all.map((line) => line[i].length))
+  // The order is text; every other column is a number.
+  const align: ColumnAlign[] = text.header.map((_, i) =>
+    i === 0 ? "left" : "right"
   );
-  const format = (line: string[]) =>
-    line.map((cell, i) =>
-      i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])
-    )
-      .join("  ");
   out.line("");
-  out.line(format(text.header));
-  out.line(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const line of cells) out.line(format(line));
+  for (
+    const line of tableLines([text.header, ...cells], { align, rule: true })
+  ) {
+    out.line(line);
+  }
 }
 
 /** The lab's question ("what is the difference?") answered from the numbers. */
