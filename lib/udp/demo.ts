@@ -12,6 +12,7 @@
  * @module
  */
 
+import { join } from "node:path";
 import { type ColumnAlign, tableLines } from "../cli/table.ts";
 import { delay } from "../cli/async.ts";
 import { Child } from "../cli/child.ts";
@@ -23,7 +24,7 @@ import { roleCommand } from "../roles.ts";
 import type { SequenceSummary } from "./sequence.ts";
 
 /** The repository root: the roles run from there, as `deno task` runs them. */
-const ROOT = new URL("../../", import.meta.url);
+const ROOT = join(import.meta.dirname!, "..", "..");
 
 /** What {@linkcode runDemo} runs. */
 export interface DemoOptions {
