@@ -60,11 +60,13 @@ export const SPEC: CommandSpec = {
     en:
       "On exit (--count, --duration, Ctrl+C, SIGTERM) a summary tells the first number\n" +
       "received, how many were sent before this receiver started and how many are missing\n" +
-      "between the first and the last (what came after the last only the sender knows).",
+      "between the first and the last (what came after the last only the sender knows),\n" +
+      "and how many the kernel dropped because the receive buffer was full (Linux, ss).",
     id:
       "Saat keluar (--count, --duration, Ctrl+C, SIGTERM) ringkasan menyebut angka pertama\n" +
       "yang diterima, berapa yang dikirim sebelum penerima ini mulai dan berapa yang terlewat\n" +
-      "antara angka pertama dan terakhir (yang sesudah angka terakhir hanya diketahui pengirim).",
+      "antara angka pertama dan terakhir (yang sesudah angka terakhir hanya diketahui pengirim),\n" +
+      "dan berapa yang dibuang kernel karena buffer penerimaan penuh (Linux, ss).",
   },
 };
 

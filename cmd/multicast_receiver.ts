@@ -55,6 +55,14 @@ export const SPEC: CommandSpec = {
     "multicast-receiver",
     "multicast-receiver --group 224.1.1.1 --port 5004 --interface 127.0.0.1",
   ],
+  notes: {
+    en:
+      "The summary also tells how many datagrams the kernel dropped because the receive\n" +
+      "buffer was full (Linux, ss): then this program, not the network, was too slow.",
+    id:
+      "Ringkasan juga menyebut berapa datagram yang dibuang kernel karena buffer penerimaan\n" +
+      "penuh (Linux, ss): berarti program ini, bukan jaringan, yang terlalu lambat.",
+  },
 };
 
 const TEXT = {

@@ -16,6 +16,8 @@ import {
 import { displayBytes } from "../lib/cli/display.ts";
 import { describeError } from "../lib/cli/errors.ts";
 import { openUdp } from "../lib/udp/socket.ts";
+import { readKernelDrops } from "../lib/udp/kernel_drops.ts";
+import { formatKernelDrops } from "../lib/udp/receiver.ts";
 import { PORTS, UDP_REPLY } from "../lib/udp/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import {
@@ -54,6 +56,14 @@ export const SPEC: CommandSpec = {
     "udp-server",
     "udp-server --port 10000 --reply 'Get off my lawn!' --count 1",
   ],
+  notes: {
+    en:
+      "The summary also tells how many datagrams the kernel dropped because the receive\n" +
+      "buffer was full (Linux, ss): then this program, not the network, was too slow.",
+    id:
+      "Ringkasan juga menyebut berapa datagram yang dibuang kernel karena buffer penerimaan\n" +
+      "penuh (Linux, ss): berarti program ini, bukan jaringan, yang terlalu lambat.",
+  },
 };
 
 const TEXT = {
@@ -98,13 +108,21 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   out.record({ type: "listening", address: local.hostname, port: local.port });
   out.flush();
 
-  const stop = onStop(() => conn.close(), { durationSeconds: duration });
+  // The kernel's drop count goes with the socket: read it, then close.
+  let closing: Promise<number | undefined> | undefined;
+  const close = () => {
+    closing ??= readKernelDrops(conn).finally(() => conn.close());
+    return closing;
+  };
+  const stop = onStop(() => void close(), { durationSeconds: duration });
   const buffer = new Uint8Array(MAX_DATAGRAM + 1);
   let received = 0;
   let replied = 0;
+  let kernelDrops: number | undefined;
   try {
     while (count === undefined || received < count) {
       const [data, addr] = await conn.receive(buffer);
+      if (stop.stopped) break;
       const from = addr as Deno.NetAddr;
       received++;
       const shown = displayBytes(data);
@@ -139,10 +157,11 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
     if (!stop.stopped) throw err;
   } finally {
     stop.dispose();
-    if (!stop.stopped) conn.close();
+    kernelDrops = await close();
   }
   out.line(text.summary(received, replied));
-  out.record({ type: "summary", received, replied });
+  out.line(formatKernelDrops(kernelDrops, flags.lang));
+  out.record({ type: "summary", received, replied, kernelDrops });
   return 0;
 }
 

@@ -15,6 +15,16 @@ const UDP = ["--unstable-net", "--allow-net", ENV, "--allow-read=/etc/hosts"];
  * when an address given is a host's own rather than a broadcast address.
  */
 const BROADCAST = [...UDP, "--allow-sys=networkInterfaces"];
+/**
+ * UDP receivers also run `ss`, and nothing else, to read the kernel's count
+ * of datagrams dropped at their socket (`lib/udp/kernel_drops.ts`): Deno
+ * lets a program read `/proc` itself only with `--allow-all`.
+ */
+const KERNEL_DROPS = "--allow-run=ss";
+/** udp-server, multicast-receiver: UDP and the drop count. */
+const UDP_RECEIVER = [...UDP, KERNEL_DROPS];
+/** broadcast-receiver: broadcast roles' permissions and the drop count. */
+const BROADCAST_RECEIVER = [...BROADCAST, KERNEL_DROPS];
 /** TCP roles: network and `/etc/hosts`. */
 const TCP = ["--allow-net", ENV, "--allow-read=/etc/hosts"];
 /**
@@ -36,7 +46,11 @@ export interface Role {
 
 /** Every role of the labs, in the order `--help` lists them. */
 export const ROLES: readonly Role[] = [
-  { name: "udp-server", entry: "cmd/udp_server.ts", permissions: UDP },
+  {
+    name: "udp-server",
+    entry: "cmd/udp_server.ts",
+    permissions: UDP_RECEIVER,
+  },
   { name: "udp-client", entry: "cmd/udp_client.ts", permissions: UDP },
   {
     name: "broadcast-sender",
@@ -46,7 +60,7 @@ export const ROLES: readonly Role[] = [
   {
     name: "broadcast-receiver",
     entry: "cmd/broadcast_receiver.ts",
-    permissions: BROADCAST,
+    permissions: BROADCAST_RECEIVER,
   },
   {
     name: "multicast-sender",
@@ -56,7 +70,7 @@ export const ROLES: readonly Role[] = [
   {
     name: "multicast-receiver",
     entry: "cmd/multicast_receiver.ts",
-    permissions: UDP,
+    permissions: UDP_RECEIVER,
   },
   {
     name: "chat-server",

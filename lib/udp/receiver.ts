@@ -14,6 +14,17 @@ import { parseSequence } from "./payload.ts";
 import { onStop } from "../cli/run.ts";
 import { type SequenceSummary, SequenceTracker } from "./sequence.ts";
 import { MAX_DATAGRAM } from "./socket.ts";
+import { readKernelDrops } from "./kernel_drops.ts";
+
+/**
+ * A receiver's summary: the sequence numbers, and `kernelDrops`, the
+ * datagrams the kernel dropped at the socket because its receive buffer was
+ * full (absent where it cannot be read, see {@linkcode readKernelDrops}).
+ */
+export interface ReceiveSummary extends SequenceSummary {
+  /** Dropped by the kernel (receive buffer full) while listening. */
+  kernelDrops?: number;
+}
 
 /**
  * Human lines for one datagram: the sender's address and port and the
@@ -44,13 +55,14 @@ export interface ReceiveOptions {
 /**
  * Receives datagrams on `conn` until a stop, printing each (lab-style lines,
  * or a `datagram` JSON record), and resolves to the sequence summary. The
- * socket is closed on return. A datagram never ends the loop: every payload
- * is shown escaped and one without a sequence number counts as `invalid`.
+ * socket is closed on return, after the kernel's drop count is read. A
+ * datagram never ends the loop: every payload is shown escaped and one
+ * without a sequence number counts as `invalid`.
  */
 export async function receiveLoop(
   conn: Deno.DatagramConn,
   options: ReceiveOptions,
-): Promise<SequenceSummary> {
+): Promise<ReceiveSummary> {
   const { out, lines, count, quiet = false } = options;
   const tracker = new SequenceTracker();
   // One extra byte: a datagram that fills it was longer than UDP allows.
@@ -81,13 +93,22 @@ export async function receiveLoop(
     }
     : record;
 
-  const stop = onStop(() => conn.close(), {
+  // The drop count goes with the socket: read it first, then close (which
+  // ends a pending receive). Datagrams arriving in between are not shown.
+  let closing: Promise<number | undefined> | undefined;
+  const close = () => {
+    closing ??= readKernelDrops(conn).finally(() => conn.close());
+    return closing;
+  };
+  const stop = onStop(() => void close(), {
     durationSeconds: options.durationSeconds,
   });
   let received = 0;
+  let kernelDrops: number | undefined;
   try {
     while (count === undefined || received < count) {
       const [data, addr] = await conn.receive(buffer);
+      if (stop.stopped) break;
       received++;
       const seq = parseSequence(data);
       tracker.add(seq);
@@ -97,9 +118,11 @@ export async function receiveLoop(
     if (!stop.stopped) throw err;
   } finally {
     stop.dispose();
-    if (!stop.stopped) conn.close();
+    kernelDrops = await close();
   }
-  return tracker.summary();
+  return kernelDrops === undefined
+    ? tracker.summary()
+    : { ...tracker.summary(), kernelDrops };
 }
 
 /** Marks where the payload goes when a sender's lines are built once. */
@@ -233,13 +256,41 @@ export function formatSummary(
   ];
 }
 
-/** Prints the summary: human lines, or with `--json` the `summary` record. */
+const KERNEL_DROPS_TEXT = {
+  en: {
+    label: "dropped by the kernel (receive buffer full)",
+    unknown: "not available",
+  },
+  id: {
+    label: "dibuang kernel (buffer penerimaan penuh)",
+    unknown: "tidak tersedia",
+  },
+};
+
+/**
+ * The summary's line on the kernel's drop count: datagrams that reached
+ * this host but found the socket's receive buffer full, i.e. a receiver too
+ * slow (not a network loss). `undefined`: the count could not be read.
+ */
+export function formatKernelDrops(
+  kernelDrops: number | undefined,
+  lang: Lang,
+): string {
+  const text = KERNEL_DROPS_TEXT[lang];
+  return `${text.label}: ${kernelDrops ?? text.unknown}`;
+}
+
+/**
+ * Prints the summary: human lines, or with `--json` the `summary` record
+ * (with `kernelDrops` when it was read).
+ */
 export function printSummary(
   out: Output,
-  summary: SequenceSummary,
+  summary: ReceiveSummary,
   lang: Lang,
   options: SummaryOptions = {},
 ): void {
   for (const line of formatSummary(summary, lang, options)) out.line(line);
+  out.line(formatKernelDrops(summary.kernelDrops, lang));
   out.record({ ...summary });
 }
