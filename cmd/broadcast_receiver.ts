@@ -21,6 +21,7 @@ import { PORTS } from "../lib/udp/payload.ts";
 import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { formatAddr, openUdp } from "../lib/udp/socket.ts";
+import { collectGarbage } from "../lib/udp/collect_garbage.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
@@ -108,6 +109,8 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
   const duration = numberFlag(flags, "duration", { min: 0 });
   const text = TEXT[flags.lang];
 
+  // The costly first collection now, not in the first flood.
+  collectGarbage();
   const conn = openUdp({ hostname: bind, port, reuseAddress: true });
   const local = conn.addr as Deno.NetAddr;
   warnIfOwnAddress(bind, flags.lang);

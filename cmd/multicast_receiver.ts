@@ -17,6 +17,7 @@ import { errorText, RuntimeError } from "../lib/cli/errors.ts";
 import { PORTS } from "../lib/udp/payload.ts";
 import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
+import { collectGarbage } from "../lib/udp/collect_garbage.ts";
 import { openUdp } from "../lib/udp/socket.ts";
 import {
   DATAGRAM_COUNT_FLAG,
@@ -99,6 +100,8 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
 
   // Bound to every address, as the module's receivers are, so that the
   // group's datagrams arrive whichever interface they come in on.
+  // The costly first collection now, not in the first flood.
+  collectGarbage();
   const conn = openUdp({ hostname: "0.0.0.0", port, reuseAddress: true });
   try {
     await conn.joinMulticastV4(group, iface);
