@@ -16,7 +16,7 @@ import {
 import { displayBytes } from "../lib/cli/display.ts";
 import { describeError } from "../lib/cli/errors.ts";
 import { openUdp } from "../lib/udp/socket.ts";
-import { readKernelDrops } from "../lib/udp/kernel_drops.ts";
+import { closeCountingDrops } from "../lib/udp/kernel_drops.ts";
 import { formatKernelDrops } from "../lib/udp/receiver.ts";
 import { PORTS, UDP_REPLY } from "../lib/udp/payload.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
@@ -108,12 +108,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   out.record({ type: "listening", address: local.hostname, port: local.port });
   out.flush();
 
-  // The kernel's drop count goes with the socket: read it, then close.
-  let closing: Promise<number | undefined> | undefined;
-  const close = () => {
-    closing ??= readKernelDrops(conn).finally(() => conn.close());
-    return closing;
-  };
+  const close = closeCountingDrops(conn);
   const stop = onStop(() => void close(), { durationSeconds: duration });
   const buffer = new Uint8Array(MAX_DATAGRAM + 1);
   let received = 0;

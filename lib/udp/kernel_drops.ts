@@ -58,3 +58,18 @@ export function parseSsDrops(output: string, pid: number): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * A `close` for `conn` that first reads its drop count (the count goes with
+ * the socket) and then closes it, once however often it is called; each
+ * call resolves to that count. Closing ends a pending receive.
+ */
+export function closeCountingDrops(
+  conn: Deno.DatagramConn,
+): () => Promise<number | undefined> {
+  let closing: Promise<number | undefined> | undefined;
+  return () => {
+    closing ??= readKernelDrops(conn).finally(() => conn.close());
+    return closing;
+  };
+}

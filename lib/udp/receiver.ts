@@ -14,12 +14,12 @@ import { parseSequence } from "./payload.ts";
 import { onStop } from "../cli/run.ts";
 import { type SequenceSummary, SequenceTracker } from "./sequence.ts";
 import { MAX_DATAGRAM } from "./socket.ts";
-import { readKernelDrops } from "./kernel_drops.ts";
+import { closeCountingDrops } from "./kernel_drops.ts";
 
 /**
  * A receiver's summary: the sequence numbers, and `kernelDrops`, the
  * datagrams the kernel dropped at the socket because its receive buffer was
- * full (absent where it cannot be read, see {@linkcode readKernelDrops}).
+ * full (absent where it cannot be read, see `kernel_drops.ts`).
  */
 export interface ReceiveSummary extends SequenceSummary {
   /** Dropped by the kernel (receive buffer full) while listening. */
@@ -93,13 +93,8 @@ export async function receiveLoop(
     }
     : record;
 
-  // The drop count goes with the socket: read it first, then close (which
-  // ends a pending receive). Datagrams arriving in between are not shown.
-  let closing: Promise<number | undefined> | undefined;
-  const close = () => {
-    closing ??= readKernelDrops(conn).finally(() => conn.close());
-    return closing;
-  };
+  // Datagrams arriving while the drop count is read are not shown.
+  const close = closeCountingDrops(conn);
   const stop = onStop(() => void close(), {
     durationSeconds: options.durationSeconds,
   });
