@@ -21,6 +21,7 @@ import { PORTS } from "../lib/ports.ts";
 import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { formatAddr, openUdp } from "../lib/udp/socket.ts";
+import { collectGarbage } from "../lib/udp/collect_garbage.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
@@ -60,11 +61,13 @@ export const SPEC: CommandSpec = {
     en:
       "On exit (--count, --duration, Ctrl+C, SIGTERM) a summary tells the first number\n" +
       "received, how many were sent before this receiver started and how many are missing\n" +
-      "between the first and the last (what came after the last only the sender knows).",
+      "between the first and the last (what came after the last only the sender knows),\n" +
+      "and how many the kernel dropped because the receive buffer was full (Linux, ss).",
     id:
       "Saat keluar (--count, --duration, Ctrl+C, SIGTERM) ringkasan menyebut angka pertama\n" +
       "yang diterima, berapa yang dikirim sebelum penerima ini mulai dan berapa yang terlewat\n" +
-      "antara angka pertama dan terakhir (yang sesudah angka terakhir hanya diketahui pengirim).",
+      "antara angka pertama dan terakhir (yang sesudah angka terakhir hanya diketahui pengirim),\n" +
+      "dan berapa yang dibuang kernel karena buffer penerimaan penuh (Linux, ss).",
   },
 };
 
@@ -106,6 +109,8 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
   const duration = numberFlag(flags, "duration", { min: 0 });
   const text = TEXT[flags.lang];
 
+  // The costly first collection now, not in the first flood.
+  collectGarbage();
   const conn = openUdp({ hostname: bind, port, reuseAddress: true });
   const local = conn.addr as Deno.NetAddr;
   warnIfOwnAddress(bind, flags.lang);

@@ -16,6 +16,7 @@ import {
 import { PORTS } from "../lib/ports.ts";
 import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
+import { collectGarbage } from "../lib/udp/collect_garbage.ts";
 import { openUdp } from "../lib/udp/socket.ts";
 import { joinGroup } from "../lib/udp/multicast.ts";
 import {
@@ -55,6 +56,14 @@ export const SPEC: CommandSpec = {
     "multicast-receiver",
     "multicast-receiver --group 224.1.1.1 --port 5004 --interface 127.0.0.1",
   ],
+  notes: {
+    en:
+      "The summary also tells how many datagrams the kernel dropped because the receive\n" +
+      "buffer was full (Linux, ss): then this program, not the network, was too slow.",
+    id:
+      "Ringkasan juga menyebut berapa datagram yang dibuang kernel karena buffer penerimaan\n" +
+      "penuh (Linux, ss): berarti program ini, bukan jaringan, yang terlalu lambat.",
+  },
 };
 
 const TEXT = {
@@ -91,6 +100,8 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
 
   // Bound to every address, as the module's receivers are, so that the
   // group's datagrams arrive whichever interface they come in on.
+  // The costly first collection now, not in the first flood.
+  collectGarbage();
   const conn = openUdp({ hostname: "0.0.0.0", port, reuseAddress: true });
   await joinGroup(conn, group, iface);
   const local = conn.addr as Deno.NetAddr;

@@ -17,6 +17,7 @@ import { formatAddr, openUdp } from "../lib/udp/socket.ts";
 import { replyLoop } from "../lib/udp/server.ts";
 import { UDP_REPLY } from "../lib/udp/payload.ts";
 import { PORTS } from "../lib/ports.ts";
+import { formatKernelDrops } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import {
   DATAGRAM_COUNT_FLAG,
@@ -51,6 +52,14 @@ export const SPEC: CommandSpec = {
     "udp-server",
     "udp-server --port 10000 --reply 'Get off my lawn!' --count 1",
   ],
+  notes: {
+    en:
+      "The summary also tells how many datagrams the kernel dropped because the receive\n" +
+      "buffer was full (Linux, ss): then this program, not the network, was too slow.",
+    id:
+      "Ringkasan juga menyebut berapa datagram yang dibuang kernel karena buffer penerimaan\n" +
+      "penuh (Linux, ss): berarti program ini, bukan jaringan, yang terlalu lambat.",
+  },
 };
 
 const TEXT = {
@@ -95,7 +104,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   out.record({ type: "listening", address: local.hostname, port: local.port });
   out.flush();
 
-  const { received, replied } = await replyLoop(conn, {
+  const { received, replied, kernelDrops } = await replyLoop(conn, {
     out,
     text,
     lang: flags.lang,
@@ -104,7 +113,8 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
     durationSeconds: duration,
   });
   out.line(text.summary(received, replied));
-  out.record({ type: "summary", received, replied });
+  out.line(formatKernelDrops(kernelDrops, flags.lang));
+  out.record({ type: "summary", received, replied, kernelDrops });
   return 0;
 }
 

@@ -24,6 +24,24 @@ const UDP = ["--unstable-net", "--allow-net", ENV, "--allow-read=/etc/hosts"];
  * when an address given is a host's own rather than a broadcast address.
  */
 const BROADCAST = [...UDP, "--allow-sys=networkInterfaces"];
+/**
+ * UDP receivers also run `ss`, and nothing else, to read the kernel's count
+ * of datagrams dropped at their socket (`lib/udp/kernel_drops.ts`): Deno
+ * lets a program read `/proc` itself only with `--allow-all`.
+ */
+const KERNEL_DROPS = "--allow-run=ss";
+/**
+ * Flood receivers may run V8's `gc()`, once, before binding
+ * (`lib/udp/collect_garbage.ts`): the first collection otherwise falls in
+ * the first flood and overflows the receive buffer at 50,000 datagrams/s.
+ */
+const EXPOSE_GC = "--v8-flags=--expose-gc";
+/** udp-server: UDP and the drop count. */
+const UDP_SERVER = [...UDP, KERNEL_DROPS];
+/** multicast-receiver: UDP, the drop count and the early collection. */
+const MULTICAST_RECEIVER = [...UDP, KERNEL_DROPS, EXPOSE_GC];
+/** broadcast-receiver: broadcast roles', the drop count, the early collection. */
+const BROADCAST_RECEIVER = [...BROADCAST, KERNEL_DROPS, EXPOSE_GC];
 /** TCP roles: network and `/etc/hosts`. */
 const TCP = ["--allow-net", ENV, "--allow-read=/etc/hosts"];
 /**
@@ -45,7 +63,11 @@ export interface Role {
 
 /** Every role of the labs, in the order `--help` lists them. */
 export const ROLES: readonly Role[] = [
-  { name: "udp-server", entry: "cmd/udp_server.ts", permissions: UDP },
+  {
+    name: "udp-server",
+    entry: "cmd/udp_server.ts",
+    permissions: UDP_SERVER,
+  },
   { name: "udp-client", entry: "cmd/udp_client.ts", permissions: UDP },
   {
     name: "broadcast-sender",
@@ -55,7 +77,7 @@ export const ROLES: readonly Role[] = [
   {
     name: "broadcast-receiver",
     entry: "cmd/broadcast_receiver.ts",
-    permissions: BROADCAST,
+    permissions: BROADCAST_RECEIVER,
   },
   {
     name: "multicast-sender",
@@ -65,7 +87,7 @@ export const ROLES: readonly Role[] = [
   {
     name: "multicast-receiver",
     entry: "cmd/multicast_receiver.ts",
-    permissions: UDP,
+    permissions: MULTICAST_RECEIVER,
   },
   {
     name: "chat-server",

@@ -45,6 +45,7 @@ Deno.test("a broadcast to 127.255.255.255 reaches four receivers sharing one por
       outOfOrder: 0,
       invalid: 0,
       outOfRange: 0,
+      kernelDrops: 0,
     });
   }
 });

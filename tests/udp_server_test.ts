@@ -33,6 +33,7 @@ Deno.test("udp-server answers a datagram with the lab's reply and reports it", a
     type: "summary",
     received: 1,
     replied: 1,
+    kernelDrops: 0,
   });
   // One datagram, one reply: counted in the singular.
   assert.ok(

@@ -25,6 +25,17 @@ import { parseSequence } from "./payload.ts";
 import { onStop } from "../cli/run.ts";
 import { type SequenceSummary, SequenceTracker } from "./sequence.ts";
 import { MAX_DATAGRAM } from "./socket.ts";
+import { closeCountingDrops } from "./kernel_drops.ts";
+
+/**
+ * A receiver's summary: the sequence numbers, and `kernelDrops`, the
+ * datagrams the kernel dropped at the socket because its receive buffer was
+ * full (absent where it cannot be read, see `kernel_drops.ts`).
+ */
+export interface ReceiveSummary extends SequenceSummary {
+  /** Dropped by the kernel (receive buffer full) while listening. */
+  kernelDrops?: number;
+}
 
 /**
  * Human lines for one datagram: the sender's address and port and the
@@ -55,13 +66,14 @@ export interface ReceiveOptions {
 /**
  * Receives datagrams on `conn` until a stop, printing each (lab-style lines,
  * or a `datagram` JSON record), and resolves to the sequence summary. The
- * socket is closed on return. A datagram never ends the loop: every payload
- * is shown escaped and one without a sequence number counts as `invalid`.
+ * socket is closed on return, after the kernel's drop count is read. A
+ * datagram never ends the loop: every payload is shown escaped and one
+ * without a sequence number counts as `invalid`.
  */
 export async function receiveLoop(
   conn: Deno.DatagramConn,
   options: ReceiveOptions,
-): Promise<SequenceSummary> {
+): Promise<ReceiveSummary> {
   const { out, lines, count, quiet = false } = options;
   const tracker = new SequenceTracker();
   // One extra byte: a datagram that fills it was longer than UDP allows.
@@ -92,13 +104,17 @@ export async function receiveLoop(
     }
     : record;
 
-  const stop = onStop(() => conn.close(), {
+  // Datagrams arriving while the drop count is read are not shown.
+  const close = closeCountingDrops(conn);
+  const stop = onStop(() => void close(), {
     durationSeconds: options.durationSeconds,
   });
   let received = 0;
+  let kernelDrops: number | undefined;
   try {
     while (count === undefined || received < count) {
       const [data, addr] = await conn.receive(buffer);
+      if (stop.stopped) break;
       received++;
       const seq = parseSequence(data);
       tracker.add(seq);
@@ -108,9 +124,11 @@ export async function receiveLoop(
     if (!stop.stopped) throw err;
   } finally {
     stop.dispose();
-    if (!stop.stopped) conn.close();
+    kernelDrops = await close();
   }
-  return tracker.summary();
+  return kernelDrops === undefined
+    ? tracker.summary()
+    : { ...tracker.summary(), kernelDrops };
 }
 
 /** Marks where the payload goes when a sender's lines are built once. */
@@ -244,13 +262,41 @@ export function formatSummary(
   ];
 }
 
-/** Prints the summary: human lines, or with `--json` the `summary` record. */
+const KERNEL_DROPS_TEXT = {
+  en: {
+    label: "dropped by the kernel (receive buffer full)",
+    unknown: "not available",
+  },
+  id: {
+    label: "dibuang kernel (buffer penerimaan penuh)",
+    unknown: "tidak tersedia",
+  },
+};
+
+/**
+ * The summary's line on the kernel's drop count: datagrams that reached
+ * this host but found the socket's receive buffer full, i.e. a receiver too
+ * slow (not a network loss). `undefined`: the count could not be read.
+ */
+export function formatKernelDrops(
+  kernelDrops: number | undefined,
+  lang: Lang,
+): string {
+  const text = KERNEL_DROPS_TEXT[lang];
+  return `${text.label}: ${kernelDrops ?? text.unknown}`;
+}
+
+/**
+ * Prints the summary: human lines, or with `--json` the `summary` record
+ * (with `kernelDrops` when it was read).
+ */
 export function printSummary(
   out: Output,
-  summary: SequenceSummary,
+  summary: ReceiveSummary,
   lang: Lang,
   options: SummaryOptions = {},
 ): void {
   for (const line of formatSummary(summary, lang, options)) out.line(line);
+  out.line(formatKernelDrops(summary.kernelDrops, lang));
   out.record({ ...summary });
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { closeCountingDrops } from "./kernel_drops.ts";
 import { displayBytes } from "../cli/display.ts";
 import { describeError } from "../cli/errors.ts";
 import type { Lang } from "../cli/i18n.ts";
@@ -43,6 +44,8 @@ export interface ReplyStats {
   received: number;
   /** Replies sent. */
   replied: number;
+  /** Datagrams the kernel dropped (buffer full), where it can be read. */
+  kernelDrops: number | undefined;
 }
 
 /**
@@ -56,7 +59,10 @@ export async function replyLoop(
   options: ReplyLoopOptions,
 ): Promise<ReplyStats> {
   const { out, text, reply, count } = options;
-  const stop = onStop(() => conn.close(), {
+  // The kernel's drop count is read before the socket closes (it goes
+  // with the socket); a stop starts that read and the close after it.
+  const close = closeCountingDrops(conn);
+  const stop = onStop(() => void close(), {
     durationSeconds: options.durationSeconds,
   });
   // One extra byte: a datagram that fills it was longer than UDP allows.
@@ -66,6 +72,7 @@ export async function replyLoop(
   try {
     while (count === undefined || received < count) {
       const [data, addr] = await conn.receive(buffer);
+      if (stop.stopped) break;
       const from = addr as Deno.NetAddr;
       received++;
       const shown = displayBytes(data);
@@ -97,7 +104,7 @@ export async function replyLoop(
     if (!stop.stopped) throw err;
   } finally {
     stop.dispose();
-    if (!stop.stopped) conn.close();
   }
-  return { received, replied };
+  const kernelDrops = await close();
+  return { received, replied, kernelDrops };
 }
