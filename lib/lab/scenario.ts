@@ -2,35 +2,32 @@
  * Running a scenario in a lab: start each step's role on its hosts in order
  * (`ip netns exec <host> deno run <the role's permissions> <entry> --json …`),
  * wait for "listening" records where the scenario says so, type input, stop
- * the long-running roles at the end, and check each host's summary.
+ * the long-running roles at the end, and check each host's summary. The
+ * steps themselves (start, input, settle, stop) are in `_steps.ts`.
  *
  * @module
  */
 
 import { join } from "node:path";
-import { delay } from "../cli/async.ts";
 import { RuntimeError, UsageError } from "../cli/errors.ts";
+import type { Lang } from "../cli/i18n.ts";
 import { findRole } from "../roles.ts";
-import { type Lang, plural } from "../cli/i18n.ts";
-import { LabProcess } from "./_process.ts";
-import { type Check, checksOf, linesCheck } from "./checks.ts";
-import { IP } from "./_ip.ts";
 import { shellLine } from "./_shell.ts";
-import { execArgs, hostNetns, onHost } from "./netns.ts";
+import {
+  aborted,
+  abortMessage,
+  pause,
+  ROOT,
+  type Running,
+  settle,
+  start,
+  stopAll,
+  typeInput,
+  waitWordId,
+} from "./_steps.ts";
+import { type Check, checksOf } from "./checks.ts";
 import { hasRoleCommand, ROOTFS_HINT } from "./rootfs.ts";
-import { fillPlaceholders, placeholderValues } from "./placeholders.ts";
-import type { Scenario, StartStep, Topology } from "./topology.ts";
-
-/** The repository root: the roles' entry files are named from there. */
-const ROOT = join(import.meta.dirname!, "..", "..");
-/** Output must pause this long before the long-running roles are stopped. */
-const QUIET_MS = 300;
-/** Output pause after a chat client left, before the next one leaves. */
-const LEAVE_QUIET_MS = 250;
-/** Time a role gets to end by itself once its input has ended. */
-const INPUT_END_MS = 3_000;
-/** Time a stopped role gets to print its summary before SIGKILL. */
-const STOP_GRACE_MS = 5_000;
+import type { Scenario, Topology } from "./topology.ts";
 
 /** What one role did on one host. */
 export interface ProcessResult {
@@ -118,23 +115,6 @@ export interface RunOptions {
   onProgress?: (line: string) => void;
 }
 
-interface Running {
-  step: StartStep;
-  index: number;
-  host: string;
-  address: string;
-  args: string[];
-  command: string[];
-  typed: string[];
-  rootfs?: string;
-  input: string[];
-  startedMs: number;
-  proc: LabProcess;
-  stopped: boolean;
-  /** Whether its input was ended (Ctrl+D) and whether it got SIGTERM (Ctrl+C). */
-  ended: { input: boolean; signal: boolean };
-}
-
 /**
  * Runs `scenario` in a lab that is up and returns what every role did.
  * Never leaves a role running: on failure, timeout or abort each is stopped.
@@ -161,27 +141,11 @@ export async function runScenario(
     for (const [index, step] of scenario.steps.entries()) {
       await pause(step.afterMs, signal);
       if (step.kind === "input") {
-        for (const host of step.hosts) {
-          const target = running.findLast((r) => r.host === host);
-          if (!target) {
-            throw new RuntimeError({
-              en: `${step.where}: nothing runs on ${host}`,
-              id: `${step.where}: tidak ada yang berjalan di ${host}`,
-            });
-          }
-          const lines = step.input.map((line) =>
-            fillPlaceholders(line, values(topology, host))
-          );
-          target.input.push(...lines);
-          await target.proc.type(lines);
-          progress(
-            options.lang === "id"
-              ? `${host}: ${lines.length} baris diketik ke ${target.step.role}`
-              : `${host}: typed ${
-                plural(lines.length, "line", "lines")
-              } into ${target.step.role}`,
-          );
-        }
+        await typeInput(running, step, {
+          topology,
+          lang: options.lang,
+          progress,
+        });
         continue;
       }
       const group = step.hosts.map((host) =>
@@ -215,7 +179,7 @@ export async function runScenario(
       aborted(signal),
     ]);
     if (signal.aborted) throw abortMessage(signal);
-    await settle(running, scenario.lingerMs, signal);
+    await settle(running, { lingerMs: scenario.lingerMs, signal });
   } catch (err) {
     const lang = options.lang ?? "en";
     error = err instanceof RuntimeError || err instanceof UsageError
@@ -287,163 +251,6 @@ function checkEntries(topology: Topology, scenario: Scenario): void {
   }
 }
 
-function values(topology: Topology, host: string): Record<string, string> {
-  return placeholderValues(
-    topology,
-    topology.hosts.find((h) => h.name === host)!,
-  );
-}
-
-interface StartOptions extends RunOptions {
-  index: number;
-  host: string;
-  started: number;
-}
-
-function start(
-  topology: Topology,
-  step: StartStep,
-  options: StartOptions,
-): Running {
-  const { index, host: name, lab, started } = options;
-  const host = topology.hosts.find((h) => h.name === name)!;
-  const role = findRole(step.role)!;
-  const fill = values(topology, name);
-  const args: string[] = [];
-  for (const [flag, value] of step.flags) {
-    args.push(`--${flag}`);
-    if (value !== true) args.push(fillPlaceholders(value, fill));
-  }
-  // The runner reads records; --json-text adds the human lines, so the
-  // report shows what the host's terminal would have shown.
-  const runnerArgs = ["--json", "--json-text"];
-  // Typed by hand, the command must print what the transcript shows: name a
-  // language other than the default English.
-  const typedLang: string[] = [];
-  if (options.lang && !step.flags.some(([flag]) => flag === "lang")) {
-    runnerArgs.push("--lang", options.lang);
-    if (options.lang !== "en") typedLang.push("--lang", options.lang);
-  }
-  let command: string[];
-  let typed: string[];
-  if (host.rootfs !== undefined) {
-    // On the "VM": the command install.sh put in PATH, as a student types it.
-    typed = [role.name, ...args, ...typedLang];
-    command = onHost(
-      { ...host, netns: hostNetns(lab, name) },
-      [role.name, ...runnerArgs, ...args],
-      ["NO_COLOR=1"],
-    );
-  } else {
-    typed = ["deno", "task", role.name, ...args, ...typedLang];
-    const entry = join(ROOT, role.entry);
-    command = onHost({ ...host, netns: hostNetns(lab, name) }, [
-      Deno.execPath(),
-      "run",
-      ...role.permissions,
-      entry,
-      ...runnerArgs,
-      ...args,
-    ]);
-  }
-  const netns = hostNetns(lab, name);
-  return {
-    step,
-    index,
-    host: name,
-    address: fill.address,
-    args,
-    command: [IP, ...execArgs(netns, command)],
-    typed,
-    rootfs: host.rootfs,
-    input: step.input.map((line) => fillPlaceholders(line, fill)),
-    startedMs: Date.now() - started,
-    proc: new LabProcess({
-      host: name,
-      netns,
-      command,
-      cwd: ROOT,
-    }),
-    stopped: false,
-    ended: { input: false, signal: false },
-  };
-}
-
-/**
- * Waits until output has paused for a moment and every `lines` expectation
- * is met, or `lingerMs` has passed: the roles that run to the end have
- * then printed what they will print.
- */
-async function settle(
-  running: Running[],
-  lingerMs: number,
-  signal: AbortSignal,
-): Promise<void> {
-  const deadline = Date.now() + lingerMs;
-  while (Date.now() < deadline && !signal.aborted) {
-    const last = Math.max(...running.map((r) => r.proc.lastOutputAt));
-    const quiet = Date.now() - last >= QUIET_MS;
-    const linesMet = running.every((r) => linesCheck(r, running)?.ok ?? true);
-    if (quiet && linesMet) return;
-    await delay(50, { signal });
-  }
-}
-
-/**
- * Waits until the output of `running` has paused for `ms`, or 1 s at most.
- */
-async function quiet(running: Running[], ms: number): Promise<void> {
-  const deadline = Date.now() + 1000;
-  while (Date.now() < deadline) {
-    const last = Math.max(0, ...running.map((r) => r.proc.lastOutputAt));
-    if (Date.now() - last >= ms) return;
-    await delay(20);
-  }
-}
-
-/**
- * Stops the roles still running, later steps first (clients before servers).
- * A role that was typed into is left as a student leaves it, by ending its
- * input (Ctrl+D): a chat client then says goodbye and the server sees it
- * leave, not lose its connection. What is still running then gets SIGTERM.
- */
-async function stopAll(running: Running[]): Promise<void> {
-  const steps = [...new Set(running.map((r) => r.index))].sort((a, b) => b - a);
-  for (const index of steps) {
-    const typedInto = running.filter((r) =>
-      r.index === index && !r.proc.end && r.input.length > 0
-    );
-    // One after the other, as people leave a chat: one leaving while
-    // another's goodbye is in flight would cut that one's connection short.
-    for (const r of typedInto) {
-      r.stopped = true;
-      r.ended.input = true;
-      await r.proc.closeInput();
-      await Promise.race([
-        r.proc.done,
-        delay(INPUT_END_MS),
-      ]);
-      // The news of it leaving reaches the others (a server notices, then
-      // tells the rest), and they have shown it, before the next one leaves.
-      await delay(LEAVE_QUIET_MS);
-      await quiet(running.filter((other) => !other.proc.end), LEAVE_QUIET_MS);
-    }
-    const group = running.filter((r) => r.index === index && !r.proc.end);
-    for (const r of group) {
-      r.stopped = true;
-      r.ended.signal = true;
-      r.proc.kill("SIGTERM");
-    }
-    await Promise.race([
-      Promise.all(group.map((r) => r.proc.done)),
-      delay(STOP_GRACE_MS),
-    ]);
-    for (const r of group) r.proc.kill("SIGKILL");
-    await Promise.all(group.map((r) => r.proc.closeInput()));
-  }
-  await Promise.all(running.map((r) => r.proc.done));
-}
-
 function result(r: Running, all: Running[]): ProcessResult {
   const summary = r.proc.records.findLast((rec) => rec.type === "summary");
   const checks = checksOf(r, { summary, all });
@@ -474,44 +281,6 @@ function result(r: Running, all: Running[]): ProcessResult {
     checks,
     ok: checks.every((c) => c.ok),
   };
-}
-
-/**
- * Waits `ms`; rejects with the reason (timeout, Ctrl+C) if the scenario is
- * stopped meanwhile, so that the run ends there.
- */
-async function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms > 0) await delay(ms, { signal });
-  if (signal.aborted) throw abortMessage(signal);
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-}
-
-function abortMessage(signal: AbortSignal): RuntimeError {
-  return new RuntimeError(
-    signal.reason === "timeout"
-      ? {
-        en: "the scenario did not finish within its timeout",
-        id: "skenario tidak selesai dalam batas waktunya",
-      }
-      : { en: "interrupted", id: "diinterupsi" },
-  );
-}
-
-/** A record type a step waits for, as a progress word in Indonesian. */
-function waitWordId(type: string): string {
-  const words: Record<string, string> = {
-    listening: "mendengarkan",
-    sending: "mengirim",
-    connected: "tersambung",
-    summary: "ringkasan",
-  };
-  return words[type] ?? type;
 }
 
 /**
