@@ -2,6 +2,17 @@
  * The one pause every program and the lab use: a delay that a stop (an
  * abort signal) cuts short.
  *
+ * @example A pause cut short by a stop
+ * ```ts
+ * import { delay } from "./async.ts";
+ *
+ * const controller = new AbortController();
+ * setTimeout(() => controller.abort(), 10);
+ * const started = Date.now();
+ * await delay(60_000, { signal: controller.signal });
+ * console.log(Date.now() - started < 1000); // true
+ * ```
+ *
  * @module
  */
 

@@ -4,6 +4,18 @@
  * error kept, its standard input typed into. The demo, the lab's roles on
  * their hosts and the tests all start their processes with it.
  *
+ * @example Run a program and read its output
+ * ```ts
+ * import { Child } from "./child.ts";
+ *
+ * // The first line `deno --version` prints, or `undefined` if it fails.
+ * async function denoVersion(): Promise<string | undefined> {
+ *   const child = new Child(Deno.execPath(), { args: ["--version"] });
+ *   const end = await child.done;
+ *   return end.code === 0 ? child.lines[0] : undefined;
+ * }
+ * ```
+ *
  * @module
  */
 

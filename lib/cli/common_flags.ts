@@ -2,6 +2,20 @@
  * Flags that several roles share, defined once so that the same flag reads
  * the same in every `--help` and cannot drift between roles.
  *
+ * @example A role's flags from the shared ones
+ * ```ts
+ * import { listenPortFlag, SUMMARY_ONLY_FLAG } from "./common_flags.ts";
+ * import { type CommandSpec, parseFlags } from "./parse.ts";
+ *
+ * const spec: CommandSpec = {
+ *   name: "my-receiver",
+ *   summary: { en: "receive datagrams", id: "terima datagram" },
+ *   flags: { port: listenPortFlag(5005, "UDP"), quiet: SUMMARY_ONLY_FLAG },
+ * };
+ * const flags = parseFlags(["-p", "6000", "-q"], spec);
+ * console.log(flags.values.port, flags.values.quiet); // 6000 true
+ * ```
+ *
  * @module
  */
 

@@ -3,6 +3,38 @@
  * turn any failure into one line on standard error and an exit code, and
  * stop cleanly on Ctrl+C, SIGTERM or `--duration`.
  *
+ * @example A role's program
+ * ```ts
+ * import type { CommandSpec } from "./parse.ts";
+ * import { runRole } from "./run.ts";
+ *
+ * const SPEC: CommandSpec = {
+ *   name: "hello",
+ *   summary: { en: "print a greeting", id: "cetak salam" },
+ *   flags: {},
+ * };
+ *
+ * // The program: runs the role, then exits with its code (0, 1 or 2).
+ * async function main(): Promise<void> {
+ *   const code = await runRole(Deno.args, SPEC, async ({ out }) => {
+ *     out.line("hello");
+ *   });
+ *   Deno.exit(code);
+ * }
+ * ```
+ *
+ * @example Stop on Ctrl+C, SIGTERM, a time limit or by itself
+ * ```ts
+ * import { onStop } from "./run.ts";
+ *
+ * const stop = onStop((reason) => console.log(`stopping: ${reason}`), {
+ *   durationSeconds: 60,
+ * });
+ * stop.stop("done"); // stopping: done
+ * console.log(stop.signal.aborted); // true
+ * stop.dispose();
+ * ```
+ *
  * @module
  */
 

@@ -2,6 +2,20 @@
  * Plain-text tables: rows of cells padded into columns two spaces apart,
  * for help texts, role lists and the labs' summaries.
  *
+ * @example A table with a right-aligned column of numbers
+ * ```ts
+ * import { tableLines } from "./table.ts";
+ *
+ * const lines = tableLines(
+ *   [["host", "received"], ["alpine-2", "6"], ["alpine-3", "14"]],
+ *   { align: ["left", "right"] },
+ * );
+ * console.log(lines.join("\n"));
+ * // host      received
+ * // alpine-2         6
+ * // alpine-3        14
+ * ```
+ *
  * @module
  */
 

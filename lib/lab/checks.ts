@@ -2,6 +2,23 @@
  * The checks of a scenario's results: each role's exit, and what its step
  * expects (`prints`, `lines`, a field of its summary compared to a number).
  *
+ * @example Check a role's summary against its step's expectation
+ * ```ts
+ * import { type CheckedRole, checksOf } from "./checks.ts";
+ *
+ * const role: CheckedRole = {
+ *   step: { expect: [{ field: "received", op: ">=", value: 3 }] },
+ *   input: [],
+ *   proc: { end: { code: 0, signal: null }, records: [], stderr: "" },
+ * };
+ * const summary = { type: "summary", received: 2 };
+ * for (const check of checksOf(role, { summary, all: [role] })) {
+ *   console.log(check.name, check.ok, check.detail);
+ * }
+ * // exit true 0
+ * // received false 2 (wanted >=3)
+ * ```
+ *
  * @module
  */
 

@@ -2,6 +2,19 @@
  * The placeholders of a topology file's flag values and input lines
  * (`{host}`, `{address}`, …): which exist, and what they stand for on a host.
  *
+ * @example Fill a flag value in for one host
+ * ```ts
+ * import { fillPlaceholders, placeholderValues } from "./placeholders.ts";
+ * import { parseTopology } from "./topology.ts";
+ *
+ * const topology = parseTopology(
+ *   "network: { subnet: 10.1.0.0/24 }\nhosts:\n  alpine-1: 10.1.0.11\n",
+ * );
+ * const values = placeholderValues(topology, topology.hosts[0]);
+ * console.log(fillPlaceholders("{host} sends to {broadcast}", values));
+ * // "alpine-1 sends to 10.1.0.255"
+ * ```
+ *
  * @module
  */
 

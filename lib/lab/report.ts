@@ -2,6 +2,31 @@
  * A report a student can hand in: the topology, the command run on each
  * host, each host's transcript and the summary table, as Markdown.
  *
+ * @example The report of a run
+ * ```ts
+ * import { formatReport, outcomeLine } from "./report.ts";
+ * import type { ScenarioResult } from "./scenario.ts";
+ * import { parseTopology } from "./topology.ts";
+ *
+ * const topology = parseTopology(
+ *   "network: { subnet: 10.1.0.0/24 }\nhosts:\n  alpine-1: 10.1.0.11\n",
+ * );
+ * const result: ScenarioResult = {
+ *   scenario: "hello",
+ *   description: "nothing runs",
+ *   lab: "progjar",
+ *   ok: true,
+ *   durationMs: 1200,
+ *   processes: [],
+ * };
+ * console.log(outcomeLine(result)); // hello: ok (1.2 s)
+ * const markdown = formatReport(topology, [result], {
+ *   lab: "progjar",
+ *   date: new Date("2025-01-01T00:00:00Z"),
+ * });
+ * console.log(markdown.split("\n", 1)[0]); // # Lab report: hello
+ * ```
+ *
  * @module
  */
 

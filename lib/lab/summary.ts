@@ -2,6 +2,22 @@
  * The per-host summary of a scenario: one row per role on a host, with the
  * fields of its `summary` record and the outcome of its checks.
  *
+ * @example Format a summary table for the terminal and for Markdown
+ * ```ts
+ * import { formatMarkdownTable, formatTable, type Table } from "./summary.ts";
+ *
+ * const table: Table = {
+ *   header: ["host", "received", "missed"],
+ *   rows: [["alpine-2", "6", "0"], ["alpine-3", "4", "2"]],
+ * };
+ * console.log(formatTable(table));
+ * // host      received  missed
+ * // alpine-2  6         0
+ * // alpine-3  4         2
+ * console.log(formatMarkdownTable(table).split("\n", 1)[0]);
+ * // "| host | received | missed |"
+ * ```
+ *
  * @module
  */
 

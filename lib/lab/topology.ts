@@ -4,6 +4,37 @@
  * system is touched (see `topology_check.ts`); every problem is reported as
  * one line with `file:line:column`.
  *
+ * @example Read a lab with one scenario
+ * ```ts
+ * import { parseTopology } from "./topology.ts";
+ *
+ * const topology = parseTopology(`
+ * network: { subnet: 192.168.122.0/24 }
+ * hosts:
+ *   alpine-1: 192.168.122.207
+ *   alpine-2: 192.168.122.208
+ * scenarios:
+ *   hello:
+ *     steps:
+ *       - { host: alpine-2, role: udp-server, wait: listening, stop: end }
+ *       - { host: alpine-1, role: udp-client, flags: { host: alpine-2 } }
+ * `);
+ * console.log(topology.hosts.map((h) => h.name)); // ["alpine-1", "alpine-2"]
+ * console.log(topology.scenarios[0].steps.length); // 2
+ * ```
+ *
+ * @example Every problem, one line each with its position
+ * ```ts
+ * import { parseTopology } from "./topology.ts";
+ *
+ * try {
+ *   parseTopology("network: { subnet: 10.0.0.0/24 }\nhosts:\n  Bad_Name: 10.0.0.1\n");
+ * } catch (err) {
+ *   console.log((err as Error).message);
+ *   // lab.yaml:3:3: host name "Bad_Name": use lower-case letters, digits and hyphens (at most 32)
+ * }
+ * ```
+ *
  * @module
  */
 
