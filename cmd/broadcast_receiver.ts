@@ -22,6 +22,13 @@ import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { formatAddr, openUdp } from "../lib/udp/socket.ts";
 import { collectGarbage } from "../lib/udp/collect_garbage.ts";
+import { openBatch } from "../lib/udp/batch_socket.ts";
+import {
+  ioChoice,
+  printDelivery,
+  printRcvbuf,
+  RECEIVER_IO_FLAGS,
+} from "../lib/udp/io_flags.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
@@ -51,11 +58,13 @@ export const SPEC: CommandSpec = {
     count: DATAGRAM_COUNT_FLAG,
     duration: DURATION_FLAG,
     quiet: SUMMARY_ONLY_FLAG,
+    ...RECEIVER_IO_FLAGS,
   },
   examples: [
     "broadcast-receiver",
     "broadcast-receiver --port 5005 --duration 10",
     "broadcast-receiver --json --quiet",
+    "broadcast-receiver:batch --rcvbuf 8388608 --show-ttl",
   ],
   notes: {
     en:
@@ -107,16 +116,34 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
   const bind = checkIpv4("bind", stringFlag(flags, "bind")!);
   const count = intFlag(flags, "count", { min: 1 });
   const duration = numberFlag(flags, "duration", { min: 0 });
+  const io = ioChoice(flags);
   const text = TEXT[flags.lang];
 
   // The costly first collection now, not in the first flood.
   collectGarbage();
-  const conn = openUdp({ hostname: bind, port, reuseAddress: true });
+  const batch = io.batch
+    ? openBatch({
+      hostname: bind,
+      port,
+      share: true,
+      rcvbuf: io.rcvbuf,
+      showTtl: io.showTtl,
+    })
+    : undefined;
+  const conn = batch ?? openUdp({ hostname: bind, port, reuseAddress: true });
   const local = conn.addr as Deno.NetAddr;
   warnIfOwnAddress(bind, flags.lang);
   out.line(text.listening(formatAddr(local)));
   out.record({ type: "listening", address: local.hostname, port: local.port });
+  if (batch) {
+    printRcvbuf(
+      out,
+      { granted: batch.rcvbuf(), asked: io.rcvbuf! },
+      flags.lang,
+    );
+  }
   out.flush();
+  const broadcasts = localNetworks().map((net) => net.broadcast);
 
   const summary = await receiveLoop(conn, {
     out,
@@ -124,6 +151,13 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
     count,
     durationSeconds: duration,
     quiet: flags.values.quiet === true,
+    afterEach: batch && io.showTtl
+      ? () =>
+        printDelivery(out, batch.lastDelivery(), {
+          lang: flags.lang,
+          broadcasts,
+        })
+      : undefined,
   });
   printSummary(out, summary, flags.lang);
   return 0;

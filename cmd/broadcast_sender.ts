@@ -19,6 +19,8 @@ import { printError } from "../lib/cli/output.ts";
 import { PORTS } from "../lib/ports.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { sendNumbered } from "../lib/udp/sender.ts";
+import { openBatch } from "../lib/udp/batch_socket.ts";
+import { IO_FLAG, ioChoice } from "../lib/udp/io_flags.ts";
 import {
   formatAddr,
   MAX_DATAGRAM,
@@ -84,10 +86,12 @@ export const SPEC: CommandSpec = {
       },
     },
     quiet: SUMMARY_ONLY_FLAG,
+    io: IO_FLAG,
   },
   examples: [
     "broadcast-sender --to 192.168.122.255",
     "broadcast-sender --bind 127.0.0.1 --to 127.255.255.255 --count 100 --interval 10",
+    "broadcast-sender:batch --bind 127.0.0.1 --to 127.255.255.255 --quiet",
   ],
 };
 
@@ -120,6 +124,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
     (message === undefined ? undefined : 1);
   const interval = intFlag(flags, "interval", { min: 0, max: 3_600_000 })!;
   const quiet = flags.values.quiet === true;
+  const io = ioChoice(flags);
   const text = TEXT[flags.lang];
   const fixed = message === undefined
     ? undefined
@@ -129,7 +134,10 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   }
   warnIfUnicast(to, flags.lang);
 
-  const conn = openUdp({ hostname: bind, port: 0 });
+  const conn = io.batch
+    // With a pause, each datagram goes out when its time comes.
+    ? openBatch({ hostname: bind, port: 0, sendBatch: interval > 0 ? 1 : 64 })
+    : openUdp({ hostname: bind, port: 0 });
   const target: Deno.NetAddr = { transport: "udp", hostname: to, port };
   const local = formatAddr(conn.addr);
   out.line(text.sending(local, `${to}:${port}`));

@@ -19,6 +19,14 @@ import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { collectGarbage } from "../lib/udp/collect_garbage.ts";
 import { openUdp } from "../lib/udp/socket.ts";
 import { joinGroup } from "../lib/udp/multicast.ts";
+import { openBatch } from "../lib/udp/batch_socket.ts";
+import { localNetworks } from "../lib/cli/address.ts";
+import {
+  ioChoice,
+  printDelivery,
+  printRcvbuf,
+  RECEIVER_IO_FLAGS,
+} from "../lib/udp/io_flags.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
@@ -51,10 +59,12 @@ export const SPEC: CommandSpec = {
     count: DATAGRAM_COUNT_FLAG,
     duration: DURATION_FLAG,
     quiet: SUMMARY_ONLY_FLAG,
+    ...RECEIVER_IO_FLAGS,
   },
   examples: [
     "multicast-receiver",
     "multicast-receiver --group 224.1.1.1 --port 5004 --interface 127.0.0.1",
+    "multicast-receiver:batch --interface 127.0.0.1 --show-ttl",
   ],
   notes: {
     en:
@@ -96,14 +106,25 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
   const iface = checkIpv4("interface", stringFlag(flags, "interface")!);
   const count = intFlag(flags, "count", { min: 1 });
   const duration = numberFlag(flags, "duration", { min: 0 });
+  const io = ioChoice(flags);
   const text = TEXT[flags.lang];
 
   // Bound to every address, as the module's receivers are, so that the
   // group's datagrams arrive whichever interface they come in on.
   // The costly first collection now, not in the first flood.
   collectGarbage();
-  const conn = openUdp({ hostname: "0.0.0.0", port, reuseAddress: true });
-  await joinGroup(conn, group, iface);
+  const hostname = "0.0.0.0";
+  const batch = io.batch
+    ? openBatch({
+      hostname,
+      port,
+      share: true,
+      rcvbuf: io.rcvbuf,
+      showTtl: io.showTtl,
+    })
+    : undefined;
+  const conn = batch ?? openUdp({ hostname, port, reuseAddress: true });
+  await joinGroup(batch ?? conn as Deno.DatagramConn, group, iface);
   const local = conn.addr as Deno.NetAddr;
   out.line(text.listening(group, local.port, iface));
   out.record({
@@ -113,7 +134,15 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
     address: local.hostname,
     port: local.port,
   });
+  if (batch) {
+    printRcvbuf(
+      out,
+      { granted: batch.rcvbuf(), asked: io.rcvbuf! },
+      flags.lang,
+    );
+  }
   out.flush();
+  const broadcasts = localNetworks().map((net) => net.broadcast);
 
   const summary = await receiveLoop(conn, {
     out,
@@ -121,6 +150,13 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
     count,
     durationSeconds: duration,
     quiet: flags.values.quiet === true,
+    afterEach: batch && io.showTtl
+      ? () =>
+        printDelivery(out, batch.lastDelivery(), {
+          lang: flags.lang,
+          broadcasts,
+        })
+      : undefined,
   });
   printSummary(out, summary, flags.lang, { messages: true });
   return 0;

@@ -15,6 +15,7 @@ import { PORTS } from "../lib/ports.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { formatAddr, MAX_DATAGRAM } from "../lib/udp/socket.ts";
 import { openMulticastSender, sendToGroup } from "../lib/udp/multicast.ts";
+import { IO_FLAG, ioChoice } from "../lib/udp/io_flags.ts";
 import {
   GROUP_FLAG,
   peerPortFlag,
@@ -61,11 +62,13 @@ export const SPEC: CommandSpec = {
         id: "dengan --message: kirim N kali",
       },
     },
+    io: IO_FLAG,
   },
   examples: [
     "multicast-sender",
     "echo halo | multicast-sender --group 224.1.1.1 --port 5004 --ttl 2",
     "multicast-sender --bind 127.0.0.1 --message 'halo semua' --count 3",
+    "multicast-sender:batch --bind 127.0.0.1 --message halo --count 100000",
   ],
 };
 
@@ -101,6 +104,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
   const bind = checkIpv4("bind", stringFlag(flags, "bind")!);
   const message = stringFlag(flags, "message");
   const count = intFlag(flags, "count", { min: 1 }) ?? 1;
+  const io = ioChoice(flags);
   const text = TEXT[flags.lang];
   if (message !== undefined) {
     const bytes = new TextEncoder().encode(message).length;
@@ -112,7 +116,12 @@ async function send({ flags, out }: RoleContext): Promise<number> {
     }
   }
 
-  const conn = await openMulticastSender(group, { bind, ttl });
+  const conn = await openMulticastSender(group, {
+    bind,
+    ttl,
+    // Typed or piped lines go out one by one, as they come.
+    batch: !io.batch ? undefined : message === undefined ? 1 : 64,
+  });
   const local = conn.addr as Deno.NetAddr;
   const to = `${group}:${port}`;
   out.line(text.sending(formatAddr(local), to, ttl));

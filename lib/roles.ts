@@ -42,6 +42,16 @@ const UDP_SERVER = [...UDP, KERNEL_DROPS];
 const MULTICAST_RECEIVER = [...UDP, KERNEL_DROPS, EXPOSE_GC];
 /** broadcast-receiver: broadcast roles', the drop count, the early collection. */
 const BROADCAST_RECEIVER = [...BROADCAST, KERNEL_DROPS, EXPOSE_GC];
+/**
+ * The batch path (`--io batch`, `lib/udp/batch_socket.ts`) calls the C
+ * library through FFI. FFI can do anything the process can, so only the
+ * `:batch` rows grant it; the default roles never do.
+ */
+const FFI = "--allow-ffi";
+/** Batch receivers' `--show-ttl` tells broadcast from unicast by the interfaces. */
+const INTERFACES = "--allow-sys=networkInterfaces";
+/** The flags a `:batch` row puts after its entry. */
+const BATCH_ARGS = ["--io", "batch"];
 /** TCP roles: network and `/etc/hosts`. */
 const TCP = ["--allow-net", ENV, "--allow-read=/etc/hosts"];
 /**
@@ -59,6 +69,8 @@ export interface Role {
   entry: string;
   /** The `deno run` flags it needs, and nothing broader. */
   permissions: readonly string[];
+  /** The program's own flags the row always passes (`--io batch`). */
+  args?: readonly string[];
 }
 
 /** Every role of the labs, in the order `--help` lists them. */
@@ -97,14 +109,47 @@ export const ROLES: readonly Role[] = [
   { name: "chat-client", entry: "cmd/chat_client.ts", permissions: TCP },
 ];
 
-/** Looks up a role by name. */
+/**
+ * The UDP roles' batch path, each with its own task (`deno task
+ * broadcast-receiver:batch`): the role's entry and permissions, FFI, and
+ * `--io batch`. Not in {@linkcode ROLES}: the multi-call program, its packs
+ * and the lab run the plain path.
+ */
+export const BATCH_ROLES: readonly Role[] = [
+  {
+    name: "broadcast-sender:batch",
+    entry: "cmd/broadcast_sender.ts",
+    permissions: [...BROADCAST, FFI],
+    args: BATCH_ARGS,
+  },
+  {
+    name: "broadcast-receiver:batch",
+    entry: "cmd/broadcast_receiver.ts",
+    permissions: [...BROADCAST_RECEIVER, FFI],
+    args: BATCH_ARGS,
+  },
+  {
+    name: "multicast-sender:batch",
+    entry: "cmd/multicast_sender.ts",
+    permissions: [...UDP, FFI],
+    args: BATCH_ARGS,
+  },
+  {
+    name: "multicast-receiver:batch",
+    entry: "cmd/multicast_receiver.ts",
+    permissions: [...MULTICAST_RECEIVER, INTERFACES, FFI],
+    args: BATCH_ARGS,
+  },
+];
+
+/** Looks up a role (or a `:batch` row) by name. */
 export function findRole(name: string): Role | undefined {
-  return ROLES.find((role) => role.name === name);
+  return [...ROLES, ...BATCH_ROLES].find((role) => role.name === name);
 }
 
 /** The `deno run` command line for a role, e.g. for `deno.json`'s tasks. */
 export function denoRunArgs(role: Role): string[] {
-  return ["run", ...role.permissions, role.entry];
+  return ["run", ...role.permissions, role.entry, ...role.args ?? []];
 }
 
 /**

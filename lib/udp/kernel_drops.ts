@@ -13,6 +13,8 @@
  * @module
  */
 
+import type { UdpSocket } from "./socket.ts";
+
 /** The program asked, and the only one the receivers may run. */
 const SS = "ss";
 
@@ -23,7 +25,7 @@ const SS = "ss";
  * before `conn` is closed: a closed socket's count is gone.
  */
 export async function readKernelDrops(
-  conn: Deno.DatagramConn,
+  conn: UdpSocket,
 ): Promise<number | undefined> {
   if (Deno.build.os !== "linux") return undefined;
   const { state } = await Deno.permissions.query({ name: "run", command: SS });
@@ -65,7 +67,7 @@ export function parseSsDrops(output: string, pid: number): number | undefined {
  * call resolves to that count. Closing ends a pending receive.
  */
 export function closeCountingDrops(
-  conn: Deno.DatagramConn,
+  conn: UdpSocket,
 ): () => Promise<number | undefined> {
   let closing: Promise<number | undefined> | undefined;
   return () => {

@@ -7,12 +7,13 @@
  */
 
 import { errorText, RuntimeError } from "../cli/errors.ts";
-import type { Lang } from "../cli/i18n.ts";
+import type { Lang, Text } from "../cli/i18n.ts";
+import { openBatch } from "./batch_socket.ts";
 import { type Output, printError } from "../cli/output.ts";
 import { onStop } from "../cli/run.ts";
 import { sendLines } from "./_typed_lines.ts";
 import { printSendSummary, SendCounter, sendTo } from "./sender.ts";
-import { formatAddr, MAX_DATAGRAM, openUdp } from "./socket.ts";
+import { formatAddr, MAX_DATAGRAM, openUdp, type UdpSocket } from "./socket.ts";
 
 /**
  * Joins `group` on the interface with address `iface` (0.0.0.0: the one the
@@ -21,7 +22,9 @@ import { formatAddr, MAX_DATAGRAM, openUdp } from "./socket.ts";
  * an interface with that address.
  */
 export async function joinGroup(
-  conn: Deno.DatagramConn,
+  conn: Pick<Deno.DatagramConn, "close"> & {
+    joinMulticastV4(group: string, iface: string): Promise<unknown>;
+  },
   group: string,
   iface: string,
 ): Promise<void> {
@@ -60,6 +63,11 @@ export interface MulticastSenderOptions {
   bind: string;
   /** Hops the datagrams may take (0: this host only). */
   ttl: number;
+  /**
+   * The batch path (`--io batch`): send this many datagrams per system call
+   * (1: each line at once, as typed).
+   */
+  batch?: number;
 }
 
 /**
@@ -70,8 +78,24 @@ export interface MulticastSenderOptions {
 export async function openMulticastSender(
   group: string,
   options: MulticastSenderOptions,
-): Promise<Deno.DatagramConn> {
+): Promise<UdpSocket> {
   const { bind, ttl } = options;
+  if (options.batch !== undefined) {
+    const socket = openBatch({
+      hostname: bind,
+      port: 0,
+      sendBatch: options.batch,
+    });
+    try {
+      // The interface by its address, so a sender bound to 127.0.0.1 never
+      // sends through a real interface.
+      socket.setMulticast({ iface: bind, ttl });
+    } catch (err) {
+      socket.close();
+      throw new RuntimeError(errorText(err, { doing: settingUp(group) }));
+    }
+    return socket;
+  }
   const conn = openUdp({ hostname: bind, port: 0, loopback: true });
   try {
     // Deno sets the TTL through a group membership, so the sender joins too;
@@ -81,16 +105,16 @@ export async function openMulticastSender(
     await membership.setLoopback(true);
   } catch (err) {
     conn.close();
-    throw new RuntimeError(
-      errorText(err, {
-        doing: {
-          en: `setting up multicast to ${group}`,
-          id: `menyiapkan multicast ke ${group}`,
-        },
-      }),
-    );
+    throw new RuntimeError(errorText(err, { doing: settingUp(group) }));
   }
   return conn;
+}
+
+function settingUp(group: string): Text {
+  return {
+    en: `setting up multicast to ${group}`,
+    id: `menyiapkan multicast ke ${group}`,
+  };
 }
 
 /** The multicast sender's human lines, in the role's language. */
@@ -128,7 +152,7 @@ const ENCODER = new TextEncoder();
  * socket is closed and the summary printed on return.
  */
 export async function sendToGroup(
-  conn: Deno.DatagramConn,
+  conn: UdpSocket,
   target: Deno.NetAddr,
   options: GroupSendOptions,
 ): Promise<void> {

@@ -24,7 +24,7 @@ import type { Output } from "../cli/output.ts";
 import { parseSequence } from "./payload.ts";
 import { onStop } from "../cli/run.ts";
 import { type SequenceSummary, SequenceTracker } from "./sequence.ts";
-import { MAX_DATAGRAM } from "./socket.ts";
+import { MAX_DATAGRAM, type UdpSocket } from "./socket.ts";
 import { closeCountingDrops } from "./kernel_drops.ts";
 
 /**
@@ -61,6 +61,8 @@ export interface ReceiveOptions {
   durationSeconds?: number;
   /** Print nothing per datagram, only the summary (for floods). */
   quiet?: boolean;
+  /** Prints more about the datagram just shown (`--show-ttl`). */
+  afterEach?: () => void;
 }
 
 /**
@@ -71,7 +73,7 @@ export interface ReceiveOptions {
  * without a sequence number counts as `invalid`.
  */
 export async function receiveLoop(
-  conn: Deno.DatagramConn,
+  conn: UdpSocket,
   options: ReceiveOptions,
 ): Promise<ReceiveSummary> {
   const { out, lines, count, quiet = false } = options;
@@ -103,6 +105,7 @@ export async function receiveLoop(
       record(data, from, seq);
     }
     : record;
+  const after = quiet ? undefined : options.afterEach;
 
   // Datagrams arriving while the drop count is read are not shown.
   const close = closeCountingDrops(conn);
@@ -119,6 +122,7 @@ export async function receiveLoop(
       const seq = parseSequence(data);
       tracker.add(seq);
       show?.(data, addr as Deno.NetAddr, seq);
+      after?.();
     }
   } catch (err) {
     if (!stop.stopped) throw err;

@@ -24,7 +24,7 @@ import type { Output } from "../cli/output.ts";
 import { delay } from "../cli/async.ts";
 import { onStop } from "../cli/run.ts";
 import { broadcastPayload } from "./payload.ts";
-import { formatAddr } from "./socket.ts";
+import { formatAddr, type UdpSocket } from "./socket.ts";
 
 const ENCODER = new TextEncoder();
 
@@ -106,7 +106,7 @@ export function printSendSummary(
  * broadcast) into a {@linkcode RuntimeError} that names the target.
  */
 export async function sendTo(
-  conn: Deno.DatagramConn,
+  conn: UdpSocket,
   bytes: Uint8Array,
   target: Deno.NetAddr,
 ): Promise<void> {
@@ -147,7 +147,7 @@ export interface SendNumberedOptions {
  * on return, also when a send fails.
  */
 export async function sendNumbered(
-  conn: Deno.DatagramConn,
+  conn: UdpSocket,
   target: Deno.NetAddr,
   options: SendNumberedOptions,
 ): Promise<void> {

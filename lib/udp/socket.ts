@@ -23,6 +23,15 @@ import type { Text } from "../cli/i18n.ts";
 /** The largest UDP payload over IPv4 (65,535 − 8 UDP − 20 IP header bytes). */
 export const MAX_DATAGRAM = 65507;
 
+/**
+ * The part of a socket the receive loop and the send loops use: a
+ * `Deno.DatagramConn`, or the batch path's `BatchSocket`.
+ */
+export type UdpSocket = Pick<
+  Deno.DatagramConn,
+  "addr" | "receive" | "send" | "close"
+>;
+
 /** Options for {@linkcode openUdp}. */
 export interface OpenUdpOptions {
   /** Local address to bind. */
