@@ -76,7 +76,14 @@ export async function feed(
 
 /** Our broadcast-sender: `count` datagrams; `quiet` drops the per-datagram lines. */
 export async function runOurSender(
-  options: { port: number; count: number; quiet: boolean; outPath: string },
+  options: {
+    port: number;
+    count: number;
+    quiet: boolean;
+    outPath: string;
+    /** The batch path (`broadcast-sender:batch`, sendmmsg). */
+    batch?: boolean;
+  },
 ): Promise<SendResult> {
   const args = [
     "--lang",
@@ -91,7 +98,8 @@ export async function runOurSender(
     String(options.count),
   ];
   if (options.quiet) args.push("--quiet");
-  const proc = start(roleCommand("broadcast-sender", args), {
+  const role = options.batch ? "broadcast-sender:batch" : "broadcast-sender";
+  const proc = start(roleCommand(role, args), {
     stdoutPath: options.outPath,
     cwd: ROOT,
   });
@@ -218,28 +226,36 @@ export interface ReceiverKind {
 }
 
 /** Our broadcast-receiver, printing every datagram (the default). */
-export const OUR_RECEIVER: ReceiverKind = {
-  label: "broadcast-receiver (ours)",
-  start(port, outPath) {
-    return start(
-      roleCommand("broadcast-receiver", [
-        "--lang",
-        "en",
-        "--port",
-        String(port),
-      ]),
-      { stdoutPath: outPath, cwd: ROOT },
-    );
-  },
-  stopSignal: "SIGTERM",
-  async count(outPath) {
-    // Its own summary: "summary: N datagrams received (…)".
-    const tail = await readTail(outPath);
-    const match = /summary: (\d+) datagrams? received/.exec(tail);
-    if (!match) throw new Error(`broadcast-receiver: no summary in:\n${tail}`);
-    return Number(match[1]);
-  },
-};
+export const OUR_RECEIVER: ReceiverKind = ourReceiver(
+  "broadcast-receiver",
+  "broadcast-receiver (ours)",
+);
+
+/** Our broadcast-receiver on the batch path (recvmmsg, a 4 MiB buffer asked). */
+export const OUR_BATCH_RECEIVER: ReceiverKind = ourReceiver(
+  "broadcast-receiver:batch",
+  "broadcast-receiver --io batch (ours)",
+);
+
+function ourReceiver(role: string, label: string): ReceiverKind {
+  return {
+    label,
+    start(port, outPath) {
+      return start(
+        roleCommand(role, ["--lang", "en", "--port", String(port)]),
+        { stdoutPath: outPath, cwd: ROOT },
+      );
+    },
+    stopSignal: "SIGTERM",
+    async count(outPath) {
+      // Its own summary: "summary: N datagrams received (…)".
+      const tail = await readTail(outPath);
+      const match = /summary: (\d+) datagrams? received/.exec(tail);
+      if (!match) throw new Error(`${role}: no summary in:\n${tail}`);
+      return Number(match[1]);
+    },
+  };
+}
 
 /** The lab's Python receiver, printing every datagram. */
 export const PYTHON_RECEIVER: ReceiverKind = {

@@ -10,7 +10,7 @@
  * (c) four receivers sharing one port (the lab's shape);
  * (d) peak memory (VmHWM) of every process, in each table.
  *
- * Needs Linux, python3, iperf (iperf2) and cc.
+ * Needs Linux, python3, iperf (iperf2; unless left out of --receivers) and cc.
  *
  *   deno task bench:udp [--seconds 2] [--rates 10000,20000,...,200000,0]
  *                       [--sender-count 200000]
@@ -27,6 +27,7 @@ import {
   DENO_RECEIVE_LOOP,
   feed,
   IPERF_SIZE,
+  OUR_BATCH_RECEIVER,
   OUR_RECEIVER,
   PYTHON_RECEIVER,
   readIperfServerReport,
@@ -84,9 +85,10 @@ Flags:
   --trials-four N      trials per rate in (c) (default: 1)
   --sender-count N     datagrams per sender trial in (a) (default: 200000)
   --sections a,b,c     which tables (default: a,b,c)
-  --receivers LIST     of ours,python,iperf,bare (default: all four)
+  --receivers LIST     of ours,batch,python,iperf,bare (default: all five;
+                       batch: ours with --io batch; without iperf, no iperf2 rows)
 
-Needs Linux, python3, iperf (iperf2) and cc. Prints Markdown tables.`;
+Needs Linux, python3, iperf (iperf2, unless left out of --receivers) and cc. Prints Markdown tables.`;
 
 async function main(): Promise<void> {
   const { values } = benchArgs("bench:udp", USAGE, () =>
@@ -105,7 +107,10 @@ async function main(): Promise<void> {
         "sender-count": { type: "string", default: "200000" },
         // For quick runs while tuning: a subset of sections and receivers.
         sections: { type: "string", default: "a,b,c" },
-        receivers: { type: "string", default: "ours,python,iperf,bare" },
+        receivers: {
+          type: "string",
+          default: "ours,batch,python,iperf,bare",
+        },
       },
     }));
   const seconds = Number(values.seconds);
@@ -117,12 +122,18 @@ async function main(): Promise<void> {
   const wanted = values.receivers.split(",");
   const kinds = [
     ...(wanted.includes("ours") ? [OUR_RECEIVER] : []),
+    ...(wanted.includes("batch") ? [OUR_BATCH_RECEIVER] : []),
     ...(wanted.includes("python") ? [PYTHON_RECEIVER] : []),
   ];
   // The bare Deno loop is a baseline for one receiver only.
   const baselines = wanted.includes("bare") ? [DENO_RECEIVE_LOOP] : [];
 
-  const missing = await missingPrograms(["python3", "iperf", "cc"]);
+  const iperf = wanted.includes("iperf");
+  const missing = await missingPrograms([
+    "python3",
+    ...(iperf ? ["iperf"] : []),
+    "cc",
+  ]);
   if (missing.length > 0) {
     console.error(
       `bench:udp: error: needs ${missing.join(", ")} (Debian: apt-get install ${
@@ -136,14 +147,16 @@ async function main(): Promise<void> {
   try {
     const feeder = await buildFeeder(dir);
     await warmUp(dir);
-    const environment = await describeEnvironment();
+    const environment = await describeEnvironment(iperf);
 
     log("senders");
     const senders: SenderRow[] = [];
     if (sections.includes("a")) {
       const runs: SenderRow[][] = [];
       for (let t = 0; t < trials; t++) {
-        runs.push(await benchSenders(dir, { count: senderCount, seconds }));
+        runs.push(
+          await benchSenders(dir, { count: senderCount, seconds, iperf }),
+        );
       }
       senders.push(...medianSenders(runs));
     }
@@ -228,10 +241,12 @@ async function warmUp(dir: string): Promise<void> {
   });
 }
 
-async function describeEnvironment(): Promise<string[]> {
+async function describeEnvironment(withIperf: boolean): Promise<string[]> {
   const line = async (command: string[]) =>
     (await run(command, 10_000)).stdout.split("\n")[0].trim();
-  const iperf = await run(["iperf", "-v"], 10_000);
+  const iperf = withIperf
+    ? await run(["iperf", "-v"], 10_000)
+    : { stdout: "no iperf2", stderr: "" };
   return [
     `${await line(["uname", "-sr"])}, ${navigator.hardwareConcurrency} CPUs, ` +
     `load average ${
@@ -255,7 +270,7 @@ interface SenderRow {
 
 async function benchSenders(
   dir: string,
-  options: { count: number; seconds: number },
+  options: { count: number; seconds: number; iperf: boolean },
 ): Promise<SenderRow[]> {
   // The lab's shape: a receiving socket is bound (it never reads, so the
   // kernel drops once its buffer is full); the senders don't know either way.
@@ -286,6 +301,15 @@ async function benchSenders(
       }),
     });
     rows.push({
+      sender: "broadcast-sender:batch (ours, sendmmsg) --quiet",
+      result: await runOurSender({
+        ...common,
+        quiet: true,
+        batch: true,
+        outPath: `${dir}/sender.txt`,
+      }),
+    });
+    rows.push({
       sender: "lab sender loop (Python), prints nothing",
       result: await runPythonSender({ ...common, errPath: `${dir}/py.txt` }),
     });
@@ -297,6 +321,7 @@ async function benchSenders(
     sink.close();
     await Deno.remove(`${dir}/sender.txt`).catch(() => {});
   }
+  if (!options.iperf) return rows;
   // iperf2 needs its own server to answer its end-of-test handshake.
   const iperfPort = freeUdpPort();
   const server = startIperfServer(iperfPort, `${dir}/iperf_server.txt`);
@@ -600,6 +625,8 @@ function report(
   const ours4 = lossFreeRate(data.four, OUR_RECEIVER.label);
   const python4 = lossFreeRate(data.four, PYTHON_RECEIVER.label);
   const bare = lossFreeRate(data.single, DENO_RECEIVE_LOOP.label);
+  const batch = lossFreeRate(data.single, OUR_BATCH_RECEIVER.label);
+  const batch4 = lossFreeRate(data.four, OUR_BATCH_RECEIVER.label);
   // Sender rates by the start of their label.
   const sendRate = (label: string) => {
     const row = data.senders.find((r) => r.sender.startsWith(label));
@@ -608,6 +635,7 @@ function report(
   const oursPrinting = sendRate("broadcast-sender (ours), printing");
   const oursQuiet = sendRate("broadcast-sender (ours) --quiet");
   const pythonSend = sendRate("lab sender");
+  const batchSend = sendRate("broadcast-sender:batch");
   out.push(
     "### Ratios (same run; loss-free: no datagram lost in the median trial)",
     "",
@@ -621,6 +649,15 @@ function report(
     `- highest loss-free offered rate, four receivers: ours ${
       fmt(ours4)
     }/s, Python ${fmt(python4)}/s: ours/Python ${ratio(ours4, python4)}`,
+    `- batch path (--io batch), loss-free offered rate: one receiver ${
+      fmt(batch)
+    }/s (batch/plain ${ratio(batch, ours)}, batch/Python ${
+      ratio(batch, python)
+    }), four receivers ${fmt(batch4)}/s (batch/Python ${
+      ratio(batch4, python4)
+    }); sender batch/Python ${ratio(batchSend, pythonSend)}, batch/iperf2 ${
+      ratio(batchSend, sendRate("iperf2"))
+    }`,
     `- sender rate: ours printing/Python ${
       ratio(oursPrinting, pythonSend)
     }, ours --quiet/Python ${
