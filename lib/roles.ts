@@ -112,8 +112,9 @@ export const ROLES: readonly Role[] = [
 /**
  * The UDP roles' batch path, each with its own task (`deno task
  * broadcast-receiver:batch`): the role's entry and permissions, FFI, and
- * `--io batch`. Not in {@linkcode ROLES}: the multi-call program, its packs
- * and the lab run the plain path.
+ * `--io batch`. Not in {@linkcode ROLES}: the packs' launcher
+ * (`tools/_launcher.ts`) runs a role with its row's flags only when
+ * `--io batch` is on its command line.
  */
 export const BATCH_ROLES: readonly Role[] = [
   {

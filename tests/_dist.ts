@@ -102,6 +102,29 @@ export async function broadcastScenario(start: Starter): Promise<void> {
 }
 
 /**
+ * {@linkcode broadcastScenario} with the first receiver on the batch path
+ * (`--io batch`) and the second on the plain one: both get all 20 and their
+ * summaries are the same, record for record.
+ */
+export async function batchBroadcastScenario(start: Starter): Promise<void> {
+  const receivers: RoleProcess[] = [];
+  await broadcastScenario((role, args, options) => {
+    if (role !== "broadcast-receiver") return start(role, args, options);
+    const io = receivers.length === 0 ? ["--io", "batch"] : [];
+    const proc = start(role, [...args, ...io], options);
+    receivers.push(proc);
+    return proc;
+  });
+  assert.equal(receivers.length, 2);
+  const [batch, plain] = receivers.map(summaryOf);
+  assert.deepEqual(batch, plain, "the batch path's summary is the plain one's");
+  assert.ok(
+    receivers[0].records.some((r) => r.type === "rcvbuf"),
+    "the first receiver ran the batch path",
+  );
+}
+
+/**
  * The chat lab on loopback: a server and two named clients; one line from
  * ani reaches budi, and the server counts two joins and one message.
  */

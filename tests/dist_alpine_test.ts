@@ -17,6 +17,7 @@ import {
   rootfsBuildProblem,
 } from "../tools/_rootfs.ts";
 import {
+  batchBroadcastScenario,
   broadcastScenario,
   chatScenario,
   runCommand,
@@ -143,6 +144,36 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "rootfs: after install.sh, --io batch runs on the pack's own glibc (FFI)",
+  ignore: skip !== undefined,
+  fn: async () => {
+    await batchBroadcastScenario(rootfsStarter([]));
+    // The plain role's permissions (no --allow-ffi): one line, exit 1.
+    const role = ROLES.find((r) => r.name === "broadcast-receiver")!;
+    const noFfi = await inRootfs([
+      "/opt/progjar/bin/deno",
+      "run",
+      "--no-prompt",
+      ...role.permissions,
+      "/opt/progjar/lib/progjar.js",
+      role.name,
+      "--io",
+      "batch",
+      "--port",
+      "0",
+    ]);
+    assert.equal(noFfi.code, 1, noFfi.stderr);
+    // Deno's own "Info" line on a missing `ss` (no ss in busybox) aside.
+    const lines = noFfi.stderr.trim().split("\n").filter((line) =>
+      !line.startsWith("Info ")
+    );
+    assert.equal(lines.length, 1, noFfi.stderr);
+    assert.match(noFfi.stderr, /--io batch/);
+  },
+});
+
+Deno.test({
   name: "rootfs: install.sh --uninstall removes what it installed",
   ignore: skip !== undefined,
   fn: async () => {
@@ -190,5 +221,6 @@ Deno.test({
       )
     );
     await chatScenario(rootfsStarter(["/root/progjar-x86_64-linux"]));
+    await batchBroadcastScenario(rootfsStarter(["/root/progjar-x86_64-linux"]));
   },
 });

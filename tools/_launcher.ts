@@ -6,10 +6,15 @@
  * `lib/roles.ts`, so each role gets only what it needs even though one file
  * holds them all. busybox `sh` is enough.
  *
+ * `--io batch` (or `--io=batch`) on the command line of a UDP role that has a
+ * batch path switches to that role's `:batch` row from `BATCH_ROLES`: its
+ * flags add `--allow-ffi`, which no default role gets. One flag the program
+ * parses anyway, rather than four more role names and links.
+ *
  * @module
  */
 
-import type { Role } from "../lib/roles.ts";
+import { BATCH_ROLES, type Role } from "../lib/roles.ts";
 import { ToolError } from "./_common.ts";
 
 /** Flags the launcher adds for every role: no config file lookup, no prompts. */
@@ -20,6 +25,52 @@ export const LAUNCHER_FLAGS = ["--no-config", "--no-prompt"];
  * that is not a role. One `case` arm per role, generated from the table.
  */
 export function roleFlagsFunction(roles: readonly Role[]): string {
+  return flagsFunction(roles, {
+    name: "role_flags",
+    comment:
+      "Each role's deno permissions, from lib/roles.ts (nothing broader).",
+    key: (role) => role.name,
+  });
+}
+
+/**
+ * `batch_flags ROLE`: prints the flags of the role's `:batch` row (its own
+ * and `--allow-ffi`), or fails for a role without a batch path. Only the
+ * rows whose role is among `roles` (the roles built) are listed.
+ */
+export function batchFlagsFunction(roles: readonly Role[]): string {
+  const rows = BATCH_ROLES.filter((row) =>
+    roles.some((role) => role.name === baseName(row))
+  );
+  return flagsFunction(rows, {
+    name: "batch_flags",
+    comment:
+      "The :batch rows' permissions (with --allow-ffi), from lib/roles.ts.",
+    key: baseName,
+  });
+}
+
+/** `broadcast-receiver:batch` → `broadcast-receiver`. */
+function baseName(row: Role): string {
+  return row.name.replace(/:batch$/, "");
+}
+
+/** How {@linkcode flagsFunction} names the function and its arms. */
+interface FlagsFunctionOptions {
+  /** The shell function's name. */
+  name: string;
+  /** The comment above it. */
+  comment: string;
+  /** The `case` pattern for a row. */
+  key: (role: Role) => string;
+}
+
+/** A shell function printing each row's flags for the name `key` gives it. */
+function flagsFunction(
+  roles: readonly Role[],
+  options: FlagsFunctionOptions,
+): string {
+  const { name, comment, key } = options;
   const arms = roles.map((role) => {
     for (const flag of role.permissions) {
       // The flags are split on spaces by the shell: keep them plain.
@@ -29,11 +80,11 @@ export function roleFlagsFunction(roles: readonly Role[]): string {
         );
       }
     }
-    return `    ${role.name}) echo '${role.permissions.join(" ")}' ;;`;
+    return `    ${key(role)}) echo '${role.permissions.join(" ")}' ;;`;
   });
   return [
-    "# Each role's deno permissions, from lib/roles.ts (nothing broader).",
-    "role_flags() {",
+    `# ${comment}`,
+    `${name}() {`,
     '  case "$1" in',
     ...arms,
     "    *) return 1 ;;",
@@ -51,6 +102,20 @@ export function roleFlagsFunction(roles: readonly Role[]): string {
 export function dispatchScript(roles: readonly Role[]): string {
   return `${roleFlagsFunction(roles)}
 
+${batchFlagsFunction(roles)}
+
+# Whether the role's own flags ask for the batch path (before any "--").
+wants_batch() {
+  prev=
+  for arg in "$@"; do
+    [ "$arg" = -- ] && return 1
+    [ "$arg" = --io=batch ] && return 0
+    [ "$prev" = --io ] && [ "$arg" = batch ] && return 0
+    prev=$arg
+  done
+  return 1
+}
+
 role=\${0##*/}
 if flags=$(role_flags "$role"); then
   :
@@ -60,6 +125,10 @@ elif [ $# -gt 0 ] && flags=$(role_flags "$1"); then
 else
   role=
   flags=
+fi
+# --io batch calls the C library through FFI: only then --allow-ffi.
+if [ -n "$role" ] && wants_batch "$@" && batch=$(batch_flags "$role"); then
+  flags=$batch
 fi
 
 # deno keeps its caches in DENO_DIR, else under HOME; one of them must exist.

@@ -77,7 +77,11 @@ export const C = {
 let opened: Libc | undefined;
 
 /**
- * The C library, opened once; `undefined` where there is none to open
+ * The C library, opened once, by its soname `libc.so.6`: glibc's `dlopen`
+ * hands back the libc already loaded in the process when the soname
+ * matches, so this is the libc deno itself runs on, wherever it came from
+ * (the packs' own glibc on a musl host, through their loader or the
+ * patched interpreter and RPATH). `undefined` where there is none to open
  * (not Linux on a 64-bit machine, no libc.so.6) or FFI is not permitted
  * (checked first, so there is never a prompt).
  */
