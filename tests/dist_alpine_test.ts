@@ -170,6 +170,14 @@ Deno.test({
     );
     assert.equal(lines.length, 1, noFfi.stderr);
     assert.match(noFfi.stderr, /--io batch/);
+    // Through the pack's own command that note never appears: the launcher
+    // grants ss only where there is one.
+    const viaLauncher = await inRootfs([
+      "/usr/local/bin/broadcast-receiver",
+      "--help",
+    ]);
+    assert.equal(viaLauncher.code, 0, viaLauncher.stderr);
+    assert.doesNotMatch(viaLauncher.stderr, /ss|Info/, viaLauncher.stderr);
   },
 });
 

@@ -7,8 +7,12 @@ import { runCommand } from "./_dist.ts";
  * The launcher's command line for `args`, with `echo` standing in for deno:
  * what it would run, one word a line after `run`.
  */
-async function launched(args: string[]): Promise<string[]> {
-  const script = `deno=/bin/echo\njs=progjar.js\nstate=/tmp\nloader=\n${
+async function launched(
+  args: string[],
+  options: { path?: string } = {},
+): Promise<string[]> {
+  const path = options.path === undefined ? "" : `PATH=${options.path}\n`;
+  const script = `${path}deno=/bin/echo\njs=progjar.js\nstate=/tmp\nloader=\n${
     dispatchScript(ROLES).replace(
       /exec "\$deno" run (.*)$/m,
       'for word in "$deno" run $1; do echo "$word"; done; exit 0',
@@ -60,4 +64,15 @@ Deno.test("launcher: --io batch runs a UDP role with its :batch row's flags", as
   // The TCP roles have no batch path: their flags stay.
   const chat = await launched(["chat-server", "--io", "batch"]);
   assert.ok(!chat.includes("--allow-ffi"));
+});
+
+Deno.test("launcher: without ss on the host (stock Alpine) no role is granted it, so deno prints no note about it", async () => {
+  const receiver = ROLES.find((role) => role.name === "broadcast-receiver")!;
+  assert.ok(receiver.permissions.includes("--allow-run=ss"));
+  // A PATH with no ss in it: the launcher drops that one grant.
+  const words = await launched(["broadcast-receiver"], { path: "/var/empty" });
+  assert.deepEqual(
+    flagsOf(words),
+    receiver.permissions.filter((flag) => flag !== "--allow-run=ss"),
+  );
 });

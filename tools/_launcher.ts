@@ -131,6 +131,17 @@ if [ -n "$role" ] && wants_batch "$@" && batch=$(batch_flags "$role"); then
   flags=$batch
 fi
 
+# The receivers may run ss (iproute2) for the kernel's drop count. Where there
+# is none (stock Alpine) they say "not available"; without this, deno would
+# print a note about the missing program at every start.
+if ! command -v ss >/dev/null 2>&1; then
+  kept=
+  for flag in $flags; do
+    [ "$flag" = --allow-run=ss ] || kept="$kept $flag"
+  done
+  flags=\${kept# }
+fi
+
 # deno keeps its caches in DENO_DIR, else under HOME; one of them must exist.
 if [ -z "\${DENO_DIR:-}" ] && [ -z "\${HOME:-}" ]; then
   DENO_DIR=$state/deno
