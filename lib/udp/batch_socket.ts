@@ -79,9 +79,9 @@ export interface Delivery {
 /** The one-line error when the batch path cannot run here. */
 export const NO_BATCH_TEXT = {
   en:
-    "--io batch needs Linux's C library through FFI (--allow-ffi, e.g. deno task broadcast-receiver:batch); not available here",
+    "--io batch needs Linux's C library through FFI, not available here (with deno: --allow-ffi, as the :batch tasks grant; the progjar packs grant it themselves)",
   id:
-    "--io batch perlu pustaka C Linux lewat FFI (--allow-ffi, mis. deno task broadcast-receiver:batch); tidak tersedia di sini",
+    "--io batch perlu pustaka C Linux lewat FFI, yang tidak tersedia di sini (dengan deno: --allow-ffi, seperti yang diberikan task :batch; paket progjar memberikannya sendiri)",
 };
 
 /**

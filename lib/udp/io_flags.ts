@@ -32,9 +32,9 @@ export const IO_FLAG: FlagSpec = {
   valueName: "plain|batch",
   help: {
     en:
-      "batch: up to 64 datagrams per system call through FFI (needs --allow-ffi: the :batch task)",
+      "batch: up to 64 datagrams per system call through FFI (needs --allow-ffi: the :batch task; the progjar packs grant it)",
     id:
-      "batch: sampai 64 datagram per panggilan sistem lewat FFI (perlu --allow-ffi: task :batch)",
+      "batch: sampai 64 datagram per panggilan sistem lewat FFI (perlu --allow-ffi: task :batch; paket progjar memberikannya)",
   },
 };
 
