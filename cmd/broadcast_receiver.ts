@@ -20,15 +20,13 @@ import {
 import { PORTS } from "../lib/ports.ts";
 import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
-import { formatAddr, openUdp } from "../lib/udp/socket.ts";
-import { collectGarbage } from "../lib/udp/collect_garbage.ts";
-import { openBatch } from "../lib/udp/batch_socket.ts";
+import { formatAddr } from "../lib/udp/socket.ts";
+import { ioChoice, RECEIVER_IO_FLAGS } from "../lib/udp/io_flags.ts";
 import {
-  ioChoice,
-  printDelivery,
-  printRcvbuf,
-  RECEIVER_IO_FLAGS,
-} from "../lib/udp/io_flags.ts";
+  deliveryPrinter,
+  openReceiver,
+  printReceiverDetails,
+} from "../lib/udp/receiver_socket.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
@@ -119,45 +117,21 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
   const io = ioChoice(flags);
   const text = TEXT[flags.lang];
 
-  // The costly first collection now, not in the first flood.
-  collectGarbage();
-  const batch = io.batch
-    ? openBatch({
-      hostname: bind,
-      port,
-      share: true,
-      rcvbuf: io.rcvbuf,
-      showTtl: io.showTtl,
-    })
-    : undefined;
-  const conn = batch ?? openUdp({ hostname: bind, port, reuseAddress: true });
-  const local = conn.addr as Deno.NetAddr;
+  const socket = openReceiver(io, { hostname: bind, port });
+  const local = socket.conn.addr as Deno.NetAddr;
   warnIfOwnAddress(bind, flags.lang);
   out.line(text.listening(formatAddr(local)));
   out.record({ type: "listening", address: local.hostname, port: local.port });
-  if (batch) {
-    printRcvbuf(
-      out,
-      { granted: batch.rcvbuf(), asked: io.rcvbuf! },
-      flags.lang,
-    );
-  }
+  printReceiverDetails(out, socket, { io, lang: flags.lang });
   out.flush();
-  const broadcasts = localNetworks().map((net) => net.broadcast);
 
-  const summary = await receiveLoop(conn, {
+  const summary = await receiveLoop(socket.conn, {
     out,
     lines: text.lines,
     count,
     durationSeconds: duration,
     quiet: flags.values.quiet === true,
-    afterEach: batch && io.showTtl
-      ? () =>
-        printDelivery(out, batch.lastDelivery(), {
-          lang: flags.lang,
-          broadcasts,
-        })
-      : undefined,
+    afterEach: deliveryPrinter(out, socket, { io, lang: flags.lang }),
   });
   printSummary(out, summary, flags.lang);
   return 0;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { KERNEL_DROPS_NOTE } from "../lib/udp/kernel_drops.ts";
 import { checkGroup, checkIpv4, checkPort } from "../lib/cli/address.ts";
 import {
   type CommandSpec,
@@ -16,17 +17,13 @@ import {
 import { PORTS } from "../lib/ports.ts";
 import { printSummary, receiveLoop } from "../lib/udp/receiver.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
-import { collectGarbage } from "../lib/udp/collect_garbage.ts";
-import { openUdp } from "../lib/udp/socket.ts";
 import { joinGroup } from "../lib/udp/multicast.ts";
-import { openBatch } from "../lib/udp/batch_socket.ts";
-import { localNetworks } from "../lib/cli/address.ts";
+import { ioChoice, RECEIVER_IO_FLAGS } from "../lib/udp/io_flags.ts";
 import {
-  ioChoice,
-  printDelivery,
-  printRcvbuf,
-  RECEIVER_IO_FLAGS,
-} from "../lib/udp/io_flags.ts";
+  deliveryPrinter,
+  openReceiver,
+  printReceiverDetails,
+} from "../lib/udp/receiver_socket.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
@@ -66,14 +63,7 @@ export const SPEC: CommandSpec = {
     "multicast-receiver --group 224.1.1.1 --port 5004 --interface 127.0.0.1",
     "multicast-receiver:batch --interface 127.0.0.1 --show-ttl",
   ],
-  notes: {
-    en:
-      "The summary also tells how many datagrams the kernel dropped because the receive\n" +
-      "buffer was full (Linux, ss): then this program, not the network, was too slow.",
-    id:
-      "Ringkasan juga menyebut berapa datagram yang dibuang kernel karena buffer penerimaan\n" +
-      "penuh (Linux, ss): berarti program ini, bukan jaringan, yang terlalu lambat.",
-  },
+  notes: KERNEL_DROPS_NOTE,
 };
 
 const TEXT = {
@@ -111,21 +101,9 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
 
   // Bound to every address, as the module's receivers are, so that the
   // group's datagrams arrive whichever interface they come in on.
-  // The costly first collection now, not in the first flood.
-  collectGarbage();
-  const hostname = "0.0.0.0";
-  const batch = io.batch
-    ? openBatch({
-      hostname,
-      port,
-      share: true,
-      rcvbuf: io.rcvbuf,
-      showTtl: io.showTtl,
-    })
-    : undefined;
-  const conn = batch ?? openUdp({ hostname, port, reuseAddress: true });
-  await joinGroup(batch ?? conn as Deno.DatagramConn, group, iface);
-  const local = conn.addr as Deno.NetAddr;
+  const socket = openReceiver(io, { hostname: "0.0.0.0", port });
+  await joinGroup(socket.conn, group, iface);
+  const local = socket.conn.addr as Deno.NetAddr;
   out.line(text.listening(group, local.port, iface));
   out.record({
     type: "listening",
@@ -134,29 +112,16 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
     address: local.hostname,
     port: local.port,
   });
-  if (batch) {
-    printRcvbuf(
-      out,
-      { granted: batch.rcvbuf(), asked: io.rcvbuf! },
-      flags.lang,
-    );
-  }
+  printReceiverDetails(out, socket, { io, lang: flags.lang });
   out.flush();
-  const broadcasts = localNetworks().map((net) => net.broadcast);
 
-  const summary = await receiveLoop(conn, {
+  const summary = await receiveLoop(socket.conn, {
     out,
     lines: text.lines,
     count,
     durationSeconds: duration,
     quiet: flags.values.quiet === true,
-    afterEach: batch && io.showTtl
-      ? () =>
-        printDelivery(out, batch.lastDelivery(), {
-          lang: flags.lang,
-          broadcasts,
-        })
-      : undefined,
+    afterEach: deliveryPrinter(out, socket, { io, lang: flags.lang }),
   });
   printSummary(out, summary, flags.lang, { messages: true });
   return 0;

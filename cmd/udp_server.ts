@@ -5,6 +5,7 @@
  * @module
  */
 
+import { KERNEL_DROPS_NOTE } from "../lib/udp/kernel_drops.ts";
 import { plural } from "../lib/cli/i18n.ts";
 import { checkIpv4, checkPort } from "../lib/cli/address.ts";
 import {
@@ -52,14 +53,7 @@ export const SPEC: CommandSpec = {
     "udp-server",
     "udp-server --port 10000 --reply 'Get off my lawn!' --count 1",
   ],
-  notes: {
-    en:
-      "The summary also tells how many datagrams the kernel dropped because the receive\n" +
-      "buffer was full (Linux, ss): then this program, not the network, was too slow.",
-    id:
-      "Ringkasan juga menyebut berapa datagram yang dibuang kernel karena buffer penerimaan\n" +
-      "penuh (Linux, ss): berarti program ini, bukan jaringan, yang terlalu lambat.",
-  },
+  notes: KERNEL_DROPS_NOTE,
 };
 
 const TEXT = {

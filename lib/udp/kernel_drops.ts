@@ -13,7 +13,19 @@
  * @module
  */
 
+import type { Text } from "../cli/i18n.ts";
+
 import type { UdpSocket } from "./socket.ts";
+
+/** The `--help` note of a receiver whose summary carries the count. */
+export const KERNEL_DROPS_NOTE: Text = {
+  en:
+    "The summary also tells how many datagrams the kernel dropped because the receive\n" +
+    "buffer was full (Linux, ss): then this program, not the network, was too slow.",
+  id:
+    "Ringkasan juga menyebut berapa datagram yang dibuang kernel karena buffer penerimaan\n" +
+    "penuh (Linux, ss): berarti program ini, bukan jaringan, yang terlalu lambat.",
+};
 
 /** The program asked, and the only one the receivers may run. */
 const SS = "ss";
