@@ -64,3 +64,37 @@ export function summaryOf(proc: RoleProcess): Record<string, unknown> {
   }
   return last;
 }
+
+/** A UDP or TCP port on loopback with nothing on it (taken and given back). */
+export function freePort(transport: "udp" | "tcp" = "udp"): number {
+  if (transport === "tcp") {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = listener.addr.port;
+    listener.close();
+    return port;
+  }
+  const socket = Deno.listenDatagram({
+    transport: "udp",
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+  const port = (socket.addr as Deno.NetAddr).port;
+  socket.close();
+  return port;
+}
+
+/**
+ * A broadcast sender's flags on loopback only, from 127.0.0.1 to
+ * 127.255.255.255:`port`, never the real interfaces; `more` follow.
+ */
+export function loopbackBroadcast(port: number, ...more: string[]): string[] {
+  return [
+    "--bind",
+    "127.0.0.1",
+    "--to",
+    "127.255.255.255",
+    "--port",
+    String(port),
+    ...more,
+  ];
+}

@@ -7,7 +7,12 @@ import {
   startRole,
 } from "./_harness.ts";
 import { HAS_TMUX, shellQuote, Terminal } from "./_pty.ts";
-import { startSharedReceivers, summaryOf } from "./_udp.ts";
+import {
+  freePort,
+  loopbackBroadcast,
+  startSharedReceivers,
+  summaryOf,
+} from "./_udp.ts";
 
 /** [role, args, what the one line must say] */
 type Case = [string, string[], RegExp];
@@ -81,14 +86,7 @@ Deno.test("broadcast-sender with a bad flag exits 2 and sends nothing", async ()
   const { procs, port } = await startSharedReceivers("broadcast-receiver", 1, [
     "--quiet",
   ]);
-  const loopback = [
-    "--bind",
-    "127.0.0.1",
-    "--to",
-    "127.255.255.255",
-    "--port",
-    String(port),
-  ];
+  const loopback = loopbackBroadcast(port);
   await expectUsageErrors([
     ["broadcast-sender", ["--to", "127.255.255.256"], /--to: expected an IPv4/],
     ["broadcast-sender", [...loopback, "--port", "65536"], /--port: expected/],
@@ -276,12 +274,7 @@ Deno.test("broadcast-receiver bound to the host's own address says at start that
   ]);
   await own.waitForRecord("listening");
   const sent = await runRole("broadcast-sender", [
-    "--bind",
-    "127.0.0.1",
-    "--to",
-    "127.255.255.255",
-    "--port",
-    String(port),
+    ...loopbackBroadcast(port),
     "--count",
     "3",
     "--interval",
@@ -417,13 +410,7 @@ Deno.test({
     "import socket; socket.SO_REUSEPORT",
   ])),
   async fn() {
-    const free = Deno.listenDatagram({
-      transport: "udp",
-      hostname: "127.0.0.1",
-      port: 0,
-    });
-    const port = (free.addr as Deno.NetAddr).port;
-    free.close();
+    const port = freePort();
     const python = pythonReceiver(port);
     try {
       await python.waitForLine((line) => line === "bound");

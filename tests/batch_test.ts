@@ -6,20 +6,7 @@ import {
   startListening,
   startRole,
 } from "./_harness.ts";
-import { summaryOf } from "./_udp.ts";
-
-/** A broadcast sender on loopback only: from 127.0.0.1 to 127.255.255.255. */
-function broadcastTo(port: number, ...more: string[]): string[] {
-  return [
-    "--bind",
-    "127.0.0.1",
-    "--to",
-    "127.255.255.255",
-    "--port",
-    String(port),
-    ...more,
-  ];
-}
+import { loopbackBroadcast, summaryOf } from "./_udp.ts";
 
 /** The records of a receiver's run but its `rcvbuf` and `listening` ones. */
 function received(records: Record<string, unknown>[]) {
@@ -45,7 +32,14 @@ Deno.test("batch and plain receivers on one port get the same datagrams and prin
   await batch.waitForRecord("listening");
   const sender = await runRole(
     "broadcast-sender",
-    broadcastTo(plain.port, "--count", "100", "--interval", "1", "--quiet"),
+    loopbackBroadcast(
+      plain.port,
+      "--count",
+      "100",
+      "--interval",
+      "1",
+      "--quiet",
+    ),
   );
   assert.equal(sender.code, 0, sender.stderr);
   for (const proc of [plain.proc, batch]) {
@@ -71,7 +65,7 @@ Deno.test("batch and plain receivers print the same lines, in Indonesian too", a
     }
     const sender = await runRole(
       "broadcast-sender",
-      broadcastTo(plain.port, "--count", "3", "--interval", "1"),
+      loopbackBroadcast(plain.port, "--count", "3", "--interval", "1"),
     );
     assert.equal(sender.code, 0, sender.stderr);
     const [a, b] = await Promise.all(human.map((proc) => proc.finished()));
@@ -107,7 +101,14 @@ Deno.test("a batch receiver shares its port with an SO_REUSEPORT Python receiver
   await python.waitForLine((line) => line === "ready");
   const sender = await runRole(
     "broadcast-sender",
-    broadcastTo(batch.port, "--count", "20", "--interval", "1", "--quiet"),
+    loopbackBroadcast(
+      batch.port,
+      "--count",
+      "20",
+      "--interval",
+      "1",
+      "--quiet",
+    ),
   );
   assert.equal(sender.code, 0, sender.stderr);
   const py = await python.finished();
@@ -217,7 +218,7 @@ Deno.test("batch senders: a sendmmsg flood arrives whole; lines and summary as o
   ]);
   const sender = await runRole(
     "broadcast-sender:batch",
-    broadcastTo(receiver.port, "--count", "2000", "--json", "--quiet"),
+    loopbackBroadcast(receiver.port, "--count", "2000", "--json", "--quiet"),
   );
   assert.equal(sender.code, 0, sender.stderr);
   const sent = JSON.parse(sender.stdout.trim().split("\n").at(-1)!);
@@ -231,7 +232,7 @@ Deno.test("batch senders: a sendmmsg flood arrives whole; lines and summary as o
   // Each datagram's line, as on the plain path.
   const lines = await runRole(
     "broadcast-sender:batch",
-    broadcastTo(receiver.port, "--count", "2", "--lang", "id"),
+    loopbackBroadcast(receiver.port, "--count", "2", "--lang", "id"),
   );
   assert.match(lines.stdout, /^dikirim {2}BROADCAST ini angka 2 $/m);
   assert.match(lines.stdout, /^selesai: 2 datagram \(46 byte\) dikirim/m);

@@ -1,19 +1,11 @@
 import assert from "node:assert/strict";
 import { runRole, startRole } from "./_harness.ts";
-import { sendRaw, startSharedReceivers, summaryOf } from "./_udp.ts";
-
-/** The sender's command line on loopback: never the real interfaces. */
-function senderArgs(port: number, ...more: string[]): string[] {
-  return [
-    "--bind",
-    "127.0.0.1",
-    "--to",
-    "127.255.255.255",
-    "--port",
-    String(port),
-    ...more,
-  ];
-}
+import {
+  loopbackBroadcast,
+  sendRaw,
+  startSharedReceivers,
+  summaryOf,
+} from "./_udp.ts";
 
 Deno.test("a broadcast to 127.255.255.255 reaches four receivers sharing one port", async () => {
   const { procs, port } = await startSharedReceivers("broadcast-receiver", 4, [
@@ -23,7 +15,15 @@ Deno.test("a broadcast to 127.255.255.255 reaches four receivers sharing one por
   ]);
   const sender = await runRole(
     "broadcast-sender",
-    senderArgs(port, "--count", "50", "--interval", "1", "--json", "--quiet"),
+    loopbackBroadcast(
+      port,
+      "--count",
+      "50",
+      "--interval",
+      "1",
+      "--json",
+      "--quiet",
+    ),
   );
   assert.equal(sender.code, 0, sender.stderr);
   const sent = JSON.parse(sender.stdout.split("\n").at(-1)!);
@@ -75,7 +75,7 @@ Deno.test("broadcast-receiver prints each datagram like the lab, in Indonesian a
     await human.waitForLine((line) => line.includes(`:${port}`));
     const sender = await runRole(
       "broadcast-sender",
-      senderArgs(port, "--count", "2", "--interval", "1"),
+      loopbackBroadcast(port, "--count", "2", "--interval", "1"),
     );
     assert.equal(sender.code, 0, sender.stderr);
     const { stdout } = await human.finished();
@@ -96,7 +96,7 @@ Deno.test("receivers started after the sender report the numbers they missed", a
   const port = first.port;
   const sender = startRole(
     "broadcast-sender",
-    senderArgs(port, "--count", "400", "--interval", "3", "--json"),
+    loopbackBroadcast(port, "--count", "400", "--interval", "3", "--json"),
   );
   // Wait until the sender is well into its run, then start two late receivers.
   const seen = await sender.waitForLine((line) => line.includes('"seq":100,'));

@@ -9,24 +9,7 @@ import assert from "node:assert/strict";
 import { HAS_TMUX, shellQuote, Terminal } from "./_pty.ts";
 import { findRole } from "../lib/roles.ts";
 import { CAN_BUILD_LABS, uniqueLabName } from "./_lab.ts";
-
-/** A UDP or TCP port with nothing on it (taken and given back). */
-function freePort(transport: "udp" | "tcp"): number {
-  if (transport === "tcp") {
-    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = listener.addr.port;
-    listener.close();
-    return port;
-  }
-  const socket = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const port = (socket.addr as Deno.NetAddr).port;
-  socket.close();
-  return port;
-}
+import { freePort } from "./_udp.ts";
 
 /** Runs `command` in a terminal and checks it ends with `code`, unprompted. */
 async function runUnprompted(

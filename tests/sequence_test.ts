@@ -8,7 +8,7 @@ import {
 } from "../lib/udp/sequence.ts";
 import { startListening } from "./_harness.ts";
 import { HAS_TMUX, Terminal } from "./_pty.ts";
-import { sendRaw, summaryOf } from "./_udp.ts";
+import { freePort, sendRaw, summaryOf } from "./_udp.ts";
 
 const encoder = new TextEncoder();
 
@@ -185,7 +185,7 @@ Deno.test({
         ["id", "angka terakhir 40; tidak ada yang terlewat antara 1 dan 40"],
       ]
     ) {
-      const port = await freePort();
+      const port = freePort();
       const terminal = await Terminal.start(
         `deno task broadcast-receiver --port ${port} --quiet --lang ${lang}`,
       );
@@ -205,16 +205,3 @@ Deno.test({
     }
   },
 });
-
-/** A UDP port free right now on loopback. */
-async function freePort(): Promise<number> {
-  const socket = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const port = (socket.addr as Deno.NetAddr).port;
-  socket.close();
-  await Promise.resolve();
-  return port;
-}
