@@ -227,6 +227,8 @@ Deno.test("batch senders: a sendmmsg flood arrives whole; lines and summary as o
   const summary = summaryOf(receiver.proc);
   assert.equal(summary.received, 2000);
   assert.equal(summary.gaps, 0);
+  assert.equal(summary.invalid, 0);
+  assert.equal(summary.duplicates, 0);
   assert.equal(summary.lastSeq, 2000);
 
   // Each datagram's line, as on the plain path.

@@ -34,7 +34,7 @@ const SYMBOLS = {
     result: "i32",
     nonblocking: true,
   },
-  // The last batch on close, when nothing may wait any more.
+  // On this thread: with MSG_DONTWAIT (no waiting), and on close.
   sendmmsgNow: {
     name: "sendmmsg",
     parameters: ["i32", "buffer", "u32", "i32"],
@@ -66,7 +66,9 @@ export const C = {
   IP_MULTICAST_TTL: 33,
   IP_MULTICAST_LOOP: 34,
   IP_ADD_MEMBERSHIP: 35,
+  MSG_DONTWAIT: 0x40,
   MSG_WAITFORONE: 0x10000,
+  EAGAIN: 11,
   SHUT_RDWR: 2,
   /** sizeof(struct mmsghdr) */
   MMSGHDR: 64,
@@ -104,8 +106,7 @@ export function _libc(): Libc | undefined {
  * errors are (`… (os error N)`), so that `errorText` words it the same.
  */
 export function _lastError(libc: Libc): Error {
-  const where = libc.__errno_location()!;
-  const code = new Deno.UnsafePointerView(where).getInt32();
+  const code = _errno(libc);
   const text = Deno.UnsafePointerView.getCString(libc.strerror(code)!);
   const message = `${text} (os error ${code})`;
   switch (code) {
@@ -119,6 +120,11 @@ export function _lastError(libc: Libc): Error {
     default:
       return new Error(message);
   }
+}
+
+/** `errno` of the last failed call on this thread. */
+export function _errno(libc: Libc): number {
+  return new Deno.UnsafePointerView(libc.__errno_location()!).getInt32();
 }
 
 /** The four bytes of a dotted IPv4 address, in network order. */

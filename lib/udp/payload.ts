@@ -27,6 +27,54 @@ export function broadcastPayload(n: number): string {
 }
 
 const PREFIX = " BROADCAST ini angka ";
+/** Where the numbered payloads' digits end in their buffer. */
+const DIGITS_END = PREFIX.length + 16;
+
+/**
+ * The broadcast lab's payloads as bytes, numbered 1, 2, 3, … in one reused
+ * buffer: each {@linkcode NumberedPayloads.next} rewrites only the digits
+ * that change, as an odometer does, so a flood neither builds a string nor
+ * encodes one per datagram. The bytes equal
+ * `new TextEncoder().encode(broadcastPayload(n))`.
+ */
+export class NumberedPayloads {
+  // The prefix, up to 16 digits ending at DIGITS_END, and " ".
+  #buffer = new Uint8Array(DIGITS_END + 1);
+  #first = DIGITS_END;
+  #n = 0;
+
+  /** Starts before number 1. */
+  constructor() {
+    this.#buffer[DIGITS_END] = 0x20;
+  }
+
+  /** The number of the payload last returned (0 before the first). */
+  get number(): number {
+    return this.#n;
+  }
+
+  /**
+   * The next payload. Its bytes are valid until the next call (the buffer
+   * is reused); up to 10^16 - 1, beyond any count a flood reaches.
+   */
+  next(): Uint8Array<ArrayBuffer> {
+    const buffer = this.#buffer;
+    let i = DIGITS_END - 1;
+    while (i >= this.#first && buffer[i] === 0x39) buffer[i--] = 0x30;
+    if (i >= this.#first) {
+      buffer[i]++;
+    } else {
+      // One digit more: a leading 1, and the prefix moves left by one.
+      buffer[i] = 0x31;
+      this.#first = i;
+      for (let j = 0; j < PREFIX.length; j++) {
+        buffer[i - PREFIX.length + j] = PREFIX.charCodeAt(j);
+      }
+    }
+    this.#n++;
+    return buffer.subarray(this.#first - PREFIX.length, DIGITS_END + 1);
+  }
+}
 
 /**
  * Reads the sequence number from a broadcast-lab payload, or returns

@@ -23,7 +23,7 @@ import { type Lang, plural } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
 import { delay } from "../cli/async.ts";
 import { onStop } from "../cli/run.ts";
-import { broadcastPayload } from "./payload.ts";
+import { NumberedPayloads } from "./payload.ts";
 import { formatAddr, type UdpSocket } from "./socket.ts";
 
 const ENCODER = new TextEncoder();
@@ -51,11 +51,23 @@ export class SendCounter {
 
   /** Records one datagram of `bytes` bytes, just sent. */
   add(bytes: number): void {
-    const now = performance.now();
-    if (this.#sent === 0) this.#start = now;
-    this.#end = now;
+    this.count(bytes);
+    this.stamp();
+  }
+
+  /**
+   * Counts one datagram of `bytes` bytes without reading the clock (a
+   * flood reads it once at its end, {@linkcode SendCounter.stamp}).
+   */
+  count(bytes: number): void {
+    if (this.#sent === 0) this.#start = performance.now();
     this.#sent++;
     this.#bytes += bytes;
+  }
+
+  /** Records now as the time of the last datagram sent. */
+  stamp(): void {
+    if (this.#sent > 0) this.#end = performance.now();
   }
 
   /** The totals so far. */
@@ -154,37 +166,32 @@ export async function sendNumbered(
   const { out, message, count, quiet = false } = options;
   const interval = options.intervalMs ?? 0;
   const fixed = message === undefined ? undefined : ENCODER.encode(message);
+  const numbered = new NumberedPayloads();
   const stop = onStop(() => {});
   const counter = new SendCounter();
-  // Room for the longest numbered payload; reused for every datagram.
-  const scratch = new Uint8Array(64);
+  const decoder = new TextDecoder();
   try {
     for (let n = 1; count === undefined || n <= count; n++) {
       if (stop.stopped) break;
-      let bytes: Uint8Array;
-      let payload = message;
-      if (fixed !== undefined) {
-        bytes = fixed;
-      } else {
-        payload = broadcastPayload(n);
-        bytes = scratch.subarray(
-          0,
-          ENCODER.encodeInto(payload, scratch).written,
-        );
-      }
+      const bytes = fixed ?? numbered.next();
       await sendTo(conn, bytes, target);
-      counter.add(bytes.length);
+      counter.count(bytes.length);
       if (!quiet) {
-        out.line(options.sent(payload!));
+        out.line(options.sent(message ?? decoder.decode(bytes)));
         out.record({
           type: "sent",
           seq: fixed ? null : n,
           bytes: bytes.length,
         });
       }
-      if (interval > 0) await delay(interval, { signal: stop.signal });
+      if (interval > 0) {
+        // The pause after the last datagram is not sending time.
+        counter.stamp();
+        await delay(interval, { signal: stop.signal });
+      }
     }
   } finally {
+    if (interval === 0) counter.stamp();
     stop.dispose();
     conn.close();
     printSendSummary(out, counter.summary(), options.lang);
