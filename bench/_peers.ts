@@ -56,7 +56,13 @@ export async function buildFeeder(dir: string): Promise<string> {
  */
 export async function feed(
   feeder: string,
-  options: { port: number; rate: number; seconds: number },
+  options: {
+    port: number;
+    rate: number;
+    seconds: number;
+    /** Also send each datagram in iperf2's format to an iperf2 server here. */
+    iperfPort?: number;
+  },
 ): Promise<SendResult> {
   const { port, rate, seconds } = options;
   const result = await run([
@@ -66,6 +72,7 @@ export async function feed(
     String(rate),
     String(seconds),
     SOURCE,
+    ...(options.iperfPort ? [String(options.iperfPort)] : []),
   ], (seconds + 10) * 1000);
   if (result.code !== 0) throw new Error(`feeder failed: ${result.stderr}`);
   const { sent, seconds: took } = JSON.parse(result.stdout);
@@ -208,8 +215,8 @@ export async function runIperfClient(
   };
 }
 
-/** iperf2's datagram size here: as small as the lab's payloads. */
-export const IPERF_SIZE = 32;
+/** iperf2's datagram size here: the lab's payload at six digits (as _feeder.c). */
+export const IPERF_SIZE = 28;
 
 // ---------------------------------------------------------------- receivers
 
@@ -271,6 +278,23 @@ export const PYTHON_RECEIVER: ReceiverKind = {
   stopSignal: "SIGINT",
   async count(outPath) {
     return countLinesStarting(await Deno.readFile(outPath), "diterima ");
+  },
+};
+
+/**
+ * The lab's Python receiver with SO_REUSEADDR instead of SO_REUSEPORT (as
+ * Lab 1's receiver sets it), to share a port with our plain path.
+ */
+export const PYTHON_REUSEADDR_RECEIVER: ReceiverKind = {
+  ...PYTHON_RECEIVER,
+  label: "lab receiver (Python, SO_REUSEADDR)",
+  start(port, outPath) {
+    return start([
+      "python3",
+      join(PEERS, "lab_receiver.py"),
+      String(port),
+      "reuseaddr",
+    ], { stdoutPath: outPath });
   },
 };
 

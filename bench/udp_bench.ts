@@ -5,15 +5,16 @@
  * progress to stderr. Not a test: figures depend on the machine and load.
  *
  * (a) senders: datagrams per second, flat out, small datagrams;
- * (b) one receiver at fixed offered rates and flat out, printing every
- *     datagram to a file: received per second and loss;
+ * (p) paired receivers: ours and the lab's Python receiver sharing one port,
+ *     fed by one C feeder run (iperf2's server on its own port, same run),
+ *     lost per receiver per rate, each run and the range over the runs;
+ * (b) one receiver alone at fixed offered rates and flat out;
  * (c) four receivers sharing one port (the lab's shape);
- * (d) peak memory (VmHWM) of every process, in each table.
+ * then the issue's targets, each met only if it holds in every run.
  *
  * Needs Linux, python3, iperf (iperf2; unless left out of --receivers) and cc.
  *
- *   deno task bench:udp [--seconds 2] [--rates 10000,20000,...,200000,0]
- *                       [--sender-count 200000]
+ *   deno task bench:udp [--runs 3] [--sections a,p,b,c] [--seconds 1]
  *
  * @module
  */
@@ -30,6 +31,7 @@ import {
   OUR_BATCH_RECEIVER,
   OUR_RECEIVER,
   PYTHON_RECEIVER,
+  PYTHON_REUSEADDR_RECEIVER,
   readIperfServerReport,
   type ReceiverKind,
   runDenoSendLoop,
@@ -39,6 +41,18 @@ import {
   type SendResult,
   startIperfServer,
 } from "./_peers.ts";
+import {
+  fmt,
+  IPERF_SERVER,
+  labels,
+  lossFreeRate,
+  type PairedRun,
+  pairedRun,
+  type PairedSet,
+  pairedTable,
+  rangeOf,
+  receivedRate,
+} from "./_paired.ts";
 import {
   type BenchProcess,
   freeUdpPort,
@@ -78,15 +92,20 @@ Usage:
   deno task bench:udp [flags]
 
 Flags:
-  --seconds S          seconds per rate in (b) and (c) (default: 1)
-  --rates N,N,…        offered datagrams/s; 0 is flat out
+  --runs N             runs of every step in (a), (p) and (b); ranges over
+                       them in (a) and (p), the median run in (b) (default: 3)
+  --seconds S          seconds per rate in (p), (b) and (c) (default: 1)
+  --paired-rates N,…   offered datagrams/s in (p); 0 is flat out
+                       (default: 10000,20000,50000,100000,200000,0)
+  --rates N,N,…        offered datagrams/s in (b) and (c)
                        (default: 10000,20000,30000,40000,50000,60000,75000,100000,200000,0)
-  --trials N           trials per step in (a) and (b); the median is shown (default: 3)
-  --trials-four N      trials per rate in (c) (default: 1)
-  --sender-count N     datagrams per sender trial in (a) (default: 200000)
-  --sections a,b,c     which tables (default: a,b,c)
-  --receivers LIST     of ours,batch,python,iperf,bare (default: all five;
-                       batch: ours with --io batch; without iperf, no iperf2 rows)
+  --runs-four N        runs per rate in (c) (default: 1)
+  --sender-count N     datagrams per sender run in (a) (default: 500000)
+  --sections LIST      of a (senders), p (paired receivers), b (one receiver
+                       alone), c (four on one port) (default: a,p)
+  --receivers LIST     in (b) and (c), of ours,batch,python,iperf,bare (default:
+                       all five; batch: ours with --io batch; without iperf, no
+                       iperf2 rows anywhere)
 
 Needs Linux, python3, iperf (iperf2, unless left out of --receivers) and cc. Prints Markdown tables.`;
 
@@ -96,17 +115,20 @@ async function main(): Promise<void> {
       args: Deno.args,
       options: {
         seconds: { type: "string", default: "1" },
-        // Each step is repeated and the median trial reported: the machine's
-        // other work makes single runs noisy.
-        trials: { type: "string", default: "3" },
-        "trials-four": { type: "string", default: "1" },
+        // Each step is repeated and the range reported: the machine's other
+        // work makes single runs noisy.
+        runs: { type: "string", default: "3" },
+        "runs-four": { type: "string", default: "1" },
+        "paired-rates": {
+          type: "string",
+          default: "10000,20000,50000,100000,200000,0",
+        },
         rates: {
           type: "string",
           default: "10000,20000,30000,40000,50000,60000,75000,100000,200000,0",
         },
-        "sender-count": { type: "string", default: "200000" },
-        // For quick runs while tuning: a subset of sections and receivers.
-        sections: { type: "string", default: "a,b,c" },
+        "sender-count": { type: "string", default: "500000" },
+        sections: { type: "string", default: "a,p" },
         receivers: {
           type: "string",
           default: "ours,batch,python,iperf,bare",
@@ -116,8 +138,9 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   const rates = values.rates.split(",").map(Number);
   const senderCount = Number(values["sender-count"]);
-  const trials = Number(values.trials);
-  const trialsFour = Number(values["trials-four"]);
+  const trials = Number(values.runs);
+  const trialsFour = Number(values["runs-four"]);
+  const pairedRates = values["paired-rates"].split(",").map(Number);
   const sections = values.sections.split(",");
   const wanted = values.receivers.split(",");
   const kinds = [
@@ -150,15 +173,23 @@ async function main(): Promise<void> {
     const environment = await describeEnvironment(iperf);
 
     log("senders");
-    const senders: SenderRow[] = [];
-    if (sections.includes("a")) {
-      const runs: SenderRow[][] = [];
-      for (let t = 0; t < trials; t++) {
-        runs.push(
-          await benchSenders(dir, { count: senderCount, seconds, iperf }),
-        );
+    const senderRuns: SenderRow[][] = [];
+    for (let t = 0; t < (sections.includes("a") ? trials : 0); t++) {
+      senderRuns.push(
+        await benchSenders(dir, { count: senderCount, seconds, iperf }),
+      );
+    }
+
+    log("paired receivers");
+    const sets = pairedSets(iperf);
+    const paired: PairedRun[][] = sets.map(() => []);
+    for (let t = 0; t < (sections.includes("p") ? trials : 0); t++) {
+      for (const rate of pairedRates) {
+        for (const [i, set] of sets.entries()) {
+          log(`run ${t + 1}: ${set.title.split(":")[0]} at ${rateLabel(rate)}`);
+          paired[i].push(await pairedRun(set, { dir, feeder, rate, seconds }));
+        }
       }
-      senders.push(...medianSenders(runs));
     }
 
     log("one receiver");
@@ -204,10 +235,14 @@ async function main(): Promise<void> {
           .join(" ")
       } at end`,
     );
+    const args = Deno.args.length > 0 ? ` ${Deno.args.join(" ")}` : "";
     console.log(
       report({
+        command: `deno task bench:udp${args}`,
         environment,
-        senders,
+        senderRuns,
+        sets,
+        paired,
         single,
         four,
         seconds,
@@ -445,23 +480,10 @@ function medianRows(runs: ReceiveRow[]): ReceiveRow[] {
   });
 }
 
-/** Per sender, the trial with the median rate. */
-function medianSenders(runs: SenderRow[][]): SenderRow[] {
-  const rate = (r: SenderRow) => r.result.sent / r.result.seconds;
-  return runs[0].map((_, i) => {
-    const sorted = runs.map((run) => run[i]).sort((a, b) => rate(a) - rate(b));
-    return sorted[(sorted.length - 1) >> 1];
-  });
-}
-
 // ------------------------------------------------------------------ report
 
 function rateLabel(rate: number): string {
   return rate === 0 ? "flat out" : `${fmt(rate)}/s`;
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
 }
 
 function mib(kib: number): string {
@@ -482,28 +504,6 @@ function pct(p: number): string {
   return p < 0.01 ? "<0.01" : p.toFixed(2);
 }
 
-/**
- * The highest rate offered that `receiver` took with no loss at all in the
- * median trial (so in most trials), every lower rate loss-free too.
- */
-function lossFreeRate(rows: ReceiveRow[], receiver: string): number {
-  let best = 0;
-  const mine = rows
-    .filter((r) => r.receiver === receiver)
-    .sort((a, b) => offeredRate(a) - offeredRate(b));
-  for (const row of mine) {
-    if (row.counts.some((c) => c < row.sent)) break;
-    best = offeredRate(row);
-  }
-  return best;
-}
-
-/** The rate offered: the one asked for, unless the sender fell short of it. */
-function offeredRate(row: ReceiveRow): number {
-  const actual = row.sent / row.seconds;
-  return row.rate > 0 && actual >= row.rate * 0.98 ? row.rate : actual;
-}
-
 /** The rate asked for, and the rate achieved when the sender fell short. */
 function offeredLabel(row: ReceiveRow): string {
   const actual = row.sent / row.seconds;
@@ -518,14 +518,32 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function ratio(a: number, b: number): string {
-  return b === 0 ? "n/a" : `${(a / b).toFixed(2)}x`;
+/** The receivers fed together in (p): the plain path's pair, the batch path's. */
+function pairedSets(iperf: boolean): PairedSet[] {
+  return [
+    {
+      title:
+        "Plain path: broadcast-receiver and Lab 1's Python receiver (SO_REUSEADDR) on one port",
+      receivers: [OUR_RECEIVER, PYTHON_REUSEADDR_RECEIVER],
+      iperf: false,
+    },
+    {
+      title:
+        "Batch path: broadcast-receiver --io batch and the lab's Python receiver (SO_REUSEPORT) on one port" +
+        (iperf ? "; iperf2's server on its own port, same feeder run" : ""),
+      receivers: [OUR_BATCH_RECEIVER, PYTHON_RECEIVER],
+      iperf,
+    },
+  ];
 }
 
 function report(
   data: {
+    command: string;
     environment: string[];
-    senders: SenderRow[];
+    senderRuns: SenderRow[][];
+    sets: PairedSet[];
+    paired: PairedRun[][];
     single: ReceiveRow[];
     four: ReceiveRow[];
     seconds: number;
@@ -535,38 +553,144 @@ function report(
   },
 ): string {
   const out: string[] = [];
-  out.push("## UDP speed", "");
+  out.push("## UDP speed", "", `- command: \`${data.command}\``);
   for (const line of data.environment) out.push(`- ${line}`);
   out.push(
     `- loopback: senders bind 127.0.0.1 and send to ${BROADCAST} (iperf2 to 127.0.0.1); receivers bind 0.0.0.0`,
-    `- payload " BROADCAST ini angka N " (24-30 bytes); iperf2 -l ${IPERF_SIZE}`,
+    `- payload " BROADCAST ini angka N " (23–28 bytes); iperf2 -l ${IPERF_SIZE}`,
+    `- every figure is a range min–max over ${
+      plural(data.trials, "run")
+    }; a target is met only if it holds in every run`,
     "",
   );
+  const targets: string[] = [];
+  const verdict = (met: boolean) => met ? "**met**" : "**not met**";
 
-  out.push(
-    `### (a) Senders, flat out (${
-      fmt(data.senderCount)
-    } datagrams; iperf2 ${data.seconds} s; median of ${
-      plural(data.trials, "trial")
-    })`,
-    "",
-    "| sender | sent | seconds | datagrams/s | peak MiB |",
-    "| --- | ---: | ---: | ---: | ---: |",
-  );
-  for (const { sender, result } of data.senders) {
+  if (data.senderRuns.length > 0) {
+    const runs = data.senderRuns;
     out.push(
-      `| ${sender} | ${fmt(result.sent)} | ${result.seconds.toFixed(3)} | ${
-        fmt(result.sent / result.seconds)
-      } | ${mib(result.peakKiB)} |`,
+      `### (a) Senders, flat out (${
+        fmt(data.senderCount)
+      } datagrams each; iperf2 for ${data.seconds} s), to a bound socket that never reads`,
+      "",
+      "| sender | datagrams/s min–max | peak MiB max |",
+      "| --- | ---: | ---: |",
+    );
+    const rate = (r: SenderRow) => r.result.sent / r.result.seconds;
+    runs[0].forEach((row, i) => {
+      const all = runs.map((run) => run[i]);
+      out.push(
+        `| ${row.sender} | ${rangeOf(all.map(rate), fmt)} | ${
+          mib(Math.max(...all.map((r) => r.result.peakKiB)))
+        } |`,
+      );
+    });
+    out.push("");
+    // Ratios within each run: both senders measured minutes apart at most.
+    const ratios = (a: string, b: string) =>
+      runs.map((run) => {
+        const find = (label: string) =>
+          run.find((r) => r.sender.startsWith(label));
+        const x = find(a), y = find(b);
+        return x && y ? rate(x) / rate(y) : NaN;
+      }).filter((r) => !Number.isNaN(r));
+    const vsPython = ratios("broadcast-sender:batch", "lab sender");
+    targets.push(
+      `- sender, batch ≥ 1.5× the Python loop: ${
+        rangeOf(vsPython, times)
+      } per run: ${verdict(Math.min(...vsPython) >= 1.5)}`,
+    );
+    const vsIperf = ratios("broadcast-sender:batch", "iperf2");
+    if (vsIperf.length > 0) {
+      targets.push(
+        `- sender, batch ≥ iperf2's client: ${
+          rangeOf(vsIperf, times)
+        } per run: ${verdict(Math.min(...vsIperf) >= 1)}`,
+      );
+    }
+    const plainVsPython = ratios(
+      "broadcast-sender (ours) --quiet",
+      "lab sender",
+    );
+    targets.push(
+      `- (for reference) sender, plain --quiet / Python loop: ${
+        rangeOf(plainVsPython, times)
+      } per run`,
     );
   }
-  out.push("");
+
+  data.sets.forEach((set, i) => {
+    const runs = data.paired[i];
+    if (runs.length === 0) return;
+    out.push(
+      `### (p${i + 1}) ${set.title}`,
+      "",
+      `One C feeder run per rate and run (${data.seconds} s) floods the lab's payload to the shared port; each receiver prints every datagram to its own file and gets its own copy${
+        set.iperf
+          ? "; the same run sends each datagram again, in iperf2's format, to iperf2's server"
+          : ""
+      }. Lost = sent − received (each receiver's own count).`,
+      "",
+      ...pairedTable(set, runs),
+      "",
+    );
+    const [ours, python] = set.receivers.map((r) => r.label);
+    const free = labels(set).map((label) => {
+      const rate = lossFreeRate(runs, label);
+      return `${label} ${rate > 0 ? `${fmt(rate)}/s` : "none"}`;
+    });
+    out.push(
+      `Highest rate loss-free in every run (every lower rate too): ${
+        free.join("; ")
+      }.`,
+      "",
+    );
+    if (i === 0) {
+      const misses = runs.filter((r) =>
+        r.lost.get(python) === 0 && r.lost.get(ours)! > 0
+      );
+      const pythonFree = runs.filter((r) => r.lost.get(python) === 0).length;
+      targets.push(
+        `- plain receiver: no loss wherever Python (sharing the port) had none (Python loss-free in ${pythonFree} of ${runs.length} paired runs${
+          pythonFree === 0 ? ", so these runs test nothing" : ""
+        }): ${
+          misses.length === 0
+            ? verdict(pythonFree > 0)
+            : `${verdict(false)}: ${
+              misses.map((r) =>
+                `${rateLabel(r.rate)} ours lost ${fmt(r.lost.get(ours)!)}`
+              ).join(", ")
+            }`
+        }`,
+      );
+    } else {
+      if (set.iperf) {
+        const batch = lossFreeRate(runs, ours);
+        const iperf = lossFreeRate(runs, IPERF_SERVER);
+        targets.push(
+          `- batch receiver's loss-free rate ≥ iperf2's (same feeder runs): ${
+            fmt(batch)
+          }/s against ${fmt(iperf)}/s: ${verdict(batch >= iperf)}`,
+        );
+      }
+      const flat = runs.filter((r) => r.rate === 0).map((r) =>
+        receivedRate(r, ours) / receivedRate(r, python)
+      );
+      if (flat.length > 0) {
+        targets.push(
+          `- flat out, batch receiver ≥ 2× Python's received: ${
+            rangeOf(flat, times)
+          } per run: ${verdict(Math.min(...flat) >= 2)}`,
+        );
+      }
+    }
+  });
 
   const receiveTable = (rows: ReceiveRow[], four: boolean) => {
     out.push(
       four
-        ? "| offered | receivers | sent | received/s (each, mean) | loss % (all) | loss % (worst) | loss-free trials | peak MiB (largest) |"
-        : "| offered | receiver | sent | received/s | loss % | loss-free trials | peak MiB |",
+        ? "| offered | receivers | sent | received/s (each, mean) | loss % (all) | loss % (worst) | loss-free runs | peak MiB (largest) |"
+        : "| offered | receiver | sent | received/s | loss % | loss-free runs | peak MiB |",
       four
         ? "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
         : "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
@@ -599,74 +723,33 @@ function report(
     out.push("");
   };
 
-  out.push(
-    `### (b) One receiver, printing every datagram to a file (${data.seconds} s per rate; median of ${
-      plural(data.trials, "trial")
-    })`,
-    "",
-  );
-  receiveTable(data.single, false);
-  out.push(
-    `### (c) Four receivers on one port, each printing to its own file (${data.seconds} s per rate; median of ${
-      plural(data.trialsFour, "trial")
-    })`,
-    "",
-    "iperf2's server cannot share a port (it does not set SO_REUSEADDR/SO_REUSEPORT), so it has no row here.",
-    "",
-  );
-  receiveTable(data.four, true);
+  if (data.single.length > 0) {
+    out.push(
+      `### (b) One receiver alone, printing every datagram to a file (${data.seconds} s per rate; median of ${
+        plural(data.trials, "run")
+      }; iperf2's server fed by iperf2's client)`,
+      "",
+    );
+    receiveTable(data.single, false);
+  }
+  if (data.four.length > 0) {
+    out.push(
+      `### (c) Four receivers on one port, each printing to its own file (${data.seconds} s per rate; median of ${
+        plural(data.trialsFour, "run")
+      })`,
+      "",
+      "iperf2's server cannot share a port (it does not set SO_REUSEADDR/SO_REUSEPORT), so it has no row here.",
+      "",
+    );
+    receiveTable(data.four, true);
+  }
 
-  const ours = lossFreeRate(data.single, OUR_RECEIVER.label);
-  const python = lossFreeRate(data.single, PYTHON_RECEIVER.label);
-  const iperf = lossFreeRate(
-    data.single,
-    "iperf2 server (fed by iperf2 client)",
-  );
-  const ours4 = lossFreeRate(data.four, OUR_RECEIVER.label);
-  const python4 = lossFreeRate(data.four, PYTHON_RECEIVER.label);
-  const bare = lossFreeRate(data.single, DENO_RECEIVE_LOOP.label);
-  const batch = lossFreeRate(data.single, OUR_BATCH_RECEIVER.label);
-  const batch4 = lossFreeRate(data.four, OUR_BATCH_RECEIVER.label);
-  // Sender rates by the start of their label.
-  const sendRate = (label: string) => {
-    const row = data.senders.find((r) => r.sender.startsWith(label));
-    return row === undefined ? 0 : row.result.sent / row.result.seconds;
-  };
-  const oursPrinting = sendRate("broadcast-sender (ours), printing");
-  const oursQuiet = sendRate("broadcast-sender (ours) --quiet");
-  const pythonSend = sendRate("lab sender");
-  const batchSend = sendRate("broadcast-sender:batch");
-  out.push(
-    "### Ratios (same run; loss-free: no datagram lost in the median trial)",
-    "",
-    `- highest loss-free offered rate, one receiver: ours ${
-      fmt(ours)
-    }/s, Python ${fmt(python)}/s, iperf2 ${fmt(iperf)}/s: ours/Python ${
-      ratio(ours, python)
-    }, ours/iperf2 ${ratio(ours, iperf)} (bare Deno receive loop: ${
-      fmt(bare)
-    }/s)`,
-    `- highest loss-free offered rate, four receivers: ours ${
-      fmt(ours4)
-    }/s, Python ${fmt(python4)}/s: ours/Python ${ratio(ours4, python4)}`,
-    `- batch path (--io batch), loss-free offered rate: one receiver ${
-      fmt(batch)
-    }/s (batch/plain ${ratio(batch, ours)}, batch/Python ${
-      ratio(batch, python)
-    }), four receivers ${fmt(batch4)}/s (batch/Python ${
-      ratio(batch4, python4)
-    }); sender batch/Python ${ratio(batchSend, pythonSend)}, batch/iperf2 ${
-      ratio(batchSend, sendRate("iperf2"))
-    }`,
-    `- sender rate: ours printing/Python ${
-      ratio(oursPrinting, pythonSend)
-    }, ours --quiet/Python ${
-      ratio(oursQuiet, pythonSend)
-    }, ours --quiet/iperf2 ${
-      ratio(oursQuiet, sendRate("iperf2"))
-    }, bare Deno send loop/Python ${ratio(sendRate("bare Deno"), pythonSend)}`,
-  );
+  out.push("### Targets (issue 16), over every run", "", ...targets);
   return out.join("\n");
+}
+
+function times(ratio: number): string {
+  return `${ratio.toFixed(2)}×`;
 }
 
 if (import.meta.main) await runBench("bench:udp", main);

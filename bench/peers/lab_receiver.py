@@ -3,15 +3,21 @@
 # the sender address, "diterima <payload>" and "dikirim oleh (<ip>, <port>)".
 # Benchmark peer only. Change from the lab: the port comes from argv.
 # Stop it with SIGINT (Ctrl+C): Python then flushes what it printed.
+# With "reuseaddr" it sets SO_REUSEADDR instead of SO_REUSEPORT, as Lab 1's
+# broadcast receiver does, so it shares a port with SO_REUSEADDR sockets
+# (Linux shares a port only between sockets that set the same option).
 #
-#   python3 lab_receiver.py [PORT]
+#   python3 lab_receiver.py [PORT [reuseaddr]]
 import socket
 import sys
 
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 5005
 
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+if len(sys.argv) > 2 and sys.argv[2] == "reuseaddr":
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+else:
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
 sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 sock.bind(("", port))
 
