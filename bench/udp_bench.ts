@@ -669,8 +669,8 @@ function report(
         const iperf = lossFreeRate(runs, IPERF_SERVER);
         targets.push(
           `- batch receiver's loss-free rate ≥ iperf2's (same feeder runs): ${
-            fmt(batch)
-          }/s against ${fmt(iperf)}/s: ${verdict(batch >= iperf)}`,
+            perSecond(batch)
+          } against ${perSecond(iperf)}: ${verdict(batch >= iperf)}`,
         );
       }
       const flat = runs.filter((r) => r.rate === 0).map((r) =>
@@ -746,6 +746,10 @@ function report(
 
   out.push("### Targets (issue 16), over every run", "", ...targets);
   return out.join("\n");
+}
+
+function perSecond(rate: number): string {
+  return rate > 0 ? `${fmt(rate)}/s` : "none loss-free";
 }
 
 function times(ratio: number): string {
