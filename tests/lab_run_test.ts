@@ -70,7 +70,7 @@ Deno.test({
 
       // Multicast: all four receivers got every line.
       const multicast = byRole(
-        all.get("multicast-chat")!,
+        all.get("multicast")!,
         "multicast-receiver",
       );
       assert.deepEqual(multicast.map((p) => p.host), RECEIVERS);
