@@ -82,6 +82,22 @@ Deno.test({
         );
       }
 
+      // Multicast chat: each peer got the other two peers' lines, not its
+      // own; alpine-5, not a member, got nothing on the group's port.
+      const mchat = all.get("multicast-chat")!;
+      assert.equal(mchat.ok, true, JSON.stringify(mchat));
+      const peers = byRole(mchat, "multicast-chat");
+      assert.deepEqual(peers.map((p) => p.host), [
+        "alpine-1",
+        "alpine-2",
+        "alpine-3",
+      ]);
+      for (const p of peers) {
+        assert.equal(p.summary?.received, 4, p.host);
+        assert.equal(p.summary?.sent, 2, p.host);
+      }
+      assert.equal(byRole(mchat, "udp-server")[0].summary?.received, 0);
+
       // TCP chat: every client got the other three clients' two lines each.
       assertTcpChat(all.get("tcp-chat")!);
 

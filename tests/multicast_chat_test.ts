@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { channelGroup } from "../lib/multicast_chat/channel.ts";
+import { hostNetns } from "../lib/lab/netns.ts";
+import { CAN_BUILD_LABS, lab, uniqueLabName } from "./_lab.ts";
 import {
   commandSucceeds,
+  roleCommand,
   type RoleProcess,
   runRole,
   spawn,
@@ -274,6 +278,82 @@ Deno.test({
       await terminal.close();
       await budi.proc.closeStdin();
       await budi.proc.finished();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "multicast-chat across the lab's hosts: peers in channel kelas on alpine-1 and alpine-2, the module's Python receiver (INADDR_ANY) on alpine-4 and sender on alpine-5",
+  ignore: !CAN_BUILD_LABS || !HAS_PYTHON,
+  async fn() {
+    const name = uniqueLabName("mc");
+    const group = channelGroup("kelas");
+    const on = (host: string, label: string, command: string[]) =>
+      spawn(label, "ip", ["netns", "exec", hostNetns(name, host), ...command], {
+        stdin: true,
+      });
+    const procs: RoleProcess[] = [];
+    try {
+      const up = await lab(["up", "--name", name]);
+      assert.equal(up.code, 0, up.stderr);
+      const receiver = on("alpine-4", "receiver", [
+        "python3",
+        "tests/_module_receiver.py",
+        group,
+        "5004",
+      ]);
+      procs.push(receiver);
+      await receiver.waitForLine((l) => l === "ready");
+      const peers = ["alpine-1", "alpine-2"].map((host) =>
+        on(
+          host,
+          host,
+          roleCommand("multicast-chat", [
+            "--channel",
+            "kelas",
+            "--name",
+            host,
+            "--json",
+          ]),
+        )
+      );
+      procs.push(...peers);
+      for (const p of peers) await p.waitForRecord("listening");
+      const sender = on("alpine-5", "sender", [
+        "python3",
+        "tests/_module_sender.py",
+        group,
+        "5004",
+      ]);
+      procs.push(sender);
+      const ready = await sender.waitForLine((l) => l.startsWith("ready"));
+      const sourcePort = ready.split(" ")[1];
+      await peers[0].write("halo dari alpine-1\n");
+      await receiver.waitForLine((l) => l === "alpine-1 : halo dari alpine-1");
+      const got = await peers[1].waitForLine((l) =>
+        l.includes("halo dari alpine-1")
+      );
+      assert.match(JSON.parse(got).from, /^192\.168\.122\.207:\d+$/);
+      await sender.write("dari python\n");
+      for (const p of peers) {
+        const line = await p.waitForLine((l) => l.includes("dari python"));
+        assert.equal(JSON.parse(line).from, `192.168.122.197:${sourcePort}`);
+      }
+      for (const p of peers) await p.closeStdin();
+      for (const p of peers) assert.equal((await p.finished()).code, 0);
+      await receiver.waitForLine((l) => l === "* alpine-2 left");
+      assert.ok(receiver.lines.includes("* alpine-1 joined"));
+      assert.equal(
+        messages(peers[0]).filter((m) => m.text === "halo dari alpine-1")
+          .length,
+        0,
+        "its own line came back as a message",
+      );
+    } finally {
+      for (const p of procs) p.kill();
+      await Promise.all(procs.map((p) => p.finished()));
+      await lab(["down", "--name", name]);
     }
   },
 });
