@@ -14,8 +14,13 @@ import { type CommandSpec, intFlag, stringFlag } from "../lib/cli/parse.ts";
 import { UsageError } from "../lib/cli/errors.ts";
 import { MULTICAST_GROUP, PORTS } from "../lib/ports.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
-import { nameProblem } from "../lib/chat/message.ts";
-import { GROUP_FLAG, sharedPortFlag } from "../lib/cli/common_flags.ts";
+import { checkNameFlag } from "../lib/chat/message.ts";
+import {
+  GROUP_FLAG,
+  JOIN_INTERFACE_FLAG,
+  sharedPortFlag,
+  TTL_FLAG,
+} from "../lib/cli/common_flags.ts";
 import {
   channelGroup,
   channelProblem,
@@ -27,7 +32,6 @@ import {
   runMulticastChat,
   WHO_WAIT_MS,
 } from "../lib/multicast_chat/peer.ts";
-import type { Control } from "../lib/multicast_chat/wire.ts";
 
 /** multicast-chat's command line. */
 export const SPEC: CommandSpec = {
@@ -61,26 +65,8 @@ export const SPEC: CommandSpec = {
         id: "tampil sebagai NAMA (bawaan: nama host ini)",
       },
     },
-    ttl: {
-      type: "string",
-      default: "2",
-      valueName: "HOPS",
-      help: {
-        en: "time to live: how many routers a datagram may cross (0 to 255)",
-        id: "time to live: berapa router yang boleh dilewati (0 sampai 255)",
-      },
-    },
-    interface: {
-      type: "string",
-      short: "I",
-      default: "0.0.0.0",
-      valueName: "ADDR",
-      help: {
-        en:
-          "address of the interface to join on (0.0.0.0: the system's choice)",
-        id: "alamat antarmuka untuk bergabung (0.0.0.0: pilihan sistem)",
-      },
-    },
+    ttl: TTL_FLAG,
+    interface: JOIN_INTERFACE_FLAG,
     bind: {
       type: "string",
       short: "b",
@@ -155,27 +141,13 @@ di akhirnya (lihat --keep-open).`,
 
 const TEXT = {
   en: {
-    prompt: (unread: number) =>
-      unread > 0
-        ? `(${unread > 99 ? "99+" : unread} new) enter message : `
-        : "enter message : ",
+    prompt: "enter message : ",
+    unread: "new",
     joined: ({ to, iface, channel, name, ttl }: JoinedLine) =>
       `joined ${to}${
         channel === undefined ? "" : ` (channel ${channel})`
       } on ${iface} as ${name}, TTL ${ttl}; /help lists the commands`,
-    control: (control: Control, from: string) => {
-      switch (control.kind) {
-        case "join":
-          return `* ${control.name} joined (${from})`;
-        case "leave":
-          return `* ${control.name} left`;
-        case "rename":
-          return `* ${control.name} is now ${control.to}`;
-        default:
-          return `* ${control.name}`;
-      }
-    },
-    raw: (from: string, text: string) => `${from} : ${text}`,
+    controlWords: { join: "joined", leave: "left", rename: "is now" },
     tooLong: (bytes: number, max: number) =>
       `not sent: ${bytes} bytes; one datagram carries at most ${max} bytes of text`,
     unsentInput: (text: string) => `not sent (you were typing it): ${text}`,
@@ -203,27 +175,13 @@ const TEXT = {
       }, ${plural(c.left, "leave", "leaves")})`,
   },
   id: {
-    prompt: (unread: number) =>
-      unread > 0
-        ? `(${unread > 99 ? "99+" : unread} baru) masukkan pesan :`
-        : "masukkan pesan :",
+    prompt: "masukkan pesan :",
+    unread: "baru",
     joined: ({ to, iface, channel, name, ttl }: JoinedLine) =>
       `bergabung ke ${to}${
         channel === undefined ? "" : ` (kanal ${channel})`
       } di ${iface} sebagai ${name}, TTL ${ttl}; /help menampilkan perintah`,
-    control: (control: Control, from: string) => {
-      switch (control.kind) {
-        case "join":
-          return `* ${control.name} bergabung (${from})`;
-        case "leave":
-          return `* ${control.name} keluar`;
-        case "rename":
-          return `* ${control.name} sekarang ${control.to}`;
-        default:
-          return `* ${control.name}`;
-      }
-    },
-    raw: (from: string, text: string) => `${from} : ${text}`,
+    controlWords: { join: "bergabung", leave: "keluar", rename: "sekarang" },
     tooLong: (bytes: number, max: number) =>
       `tidak dikirim: ${bytes} byte; satu datagram memuat paling banyak ${max} byte teks`,
     unsentInput: (text: string) =>
@@ -282,14 +240,7 @@ function chat({ flags, out }: RoleContext): Promise<number> {
   const bind = checkIpv4("bind", stringFlag(flags, "bind") ?? iface);
   const ttl = intFlag(flags, "ttl", { min: 0, max: 255 })!;
   const activeSeconds = intFlag(flags, "active", { min: 1 })!;
-  const name = stringFlag(flags, "name") ?? defaultName();
-  const problem = nameProblem(name, "en");
-  if (problem) {
-    throw new UsageError({
-      en: `--name: ${problem}`,
-      id: `--name: ${nameProblem(name, "id")}`,
-    });
-  }
+  const name = checkNameFlag(stringFlag(flags, "name") ?? defaultName());
   return runMulticastChat({
     out,
     text: TEXT[flags.lang],

@@ -40,6 +40,31 @@ function messages(proc: RoleProcess) {
   return proc.records.filter((r) => r.type === "message");
 }
 
+/**
+ * Runs `body` with ana in a terminal (`more` flags) and budi piped, both on
+ * one loopback port; closes both afterwards.
+ */
+async function inTerminal(
+  more: string,
+  body: (terminal: Terminal, budi: RoleProcess) => Promise<void>,
+): Promise<void> {
+  const port = freePort();
+  const terminal = await Terminal.start(
+    `deno task multicast-chat --interface 127.0.0.1 --port ${port} --name ana ${more}`,
+  );
+  let budi: RoleProcess | undefined;
+  try {
+    // ana has joined before budi announces himself.
+    await terminal.waitFor(/^(joined|bergabung ke) 224/m);
+    budi = (await jsonPeer("budi", port)).proc;
+    await body(terminal, budi);
+  } finally {
+    await terminal.close();
+    await budi?.closeStdin();
+    await budi?.finished();
+  }
+}
+
 /** One of the module's Python programs (tests/_module_*.py) on loopback. */
 async function python(script: string, port: number, stdin = false) {
   const proc = spawn(script, "python3", [
@@ -217,23 +242,18 @@ Deno.test({
     "multicast-chat in a terminal: lines appear above the prompt, the typed line is kept, the bell rings and the prompt counts unread lines",
   ignore: !HAS_TMUX,
   async fn() {
-    const port = freePort();
-    const terminal = await Terminal.start(
-      `deno task multicast-chat --interface 127.0.0.1 --port ${port} --name ana`,
-    );
-    const budi = await jsonPeer("budi", port);
-    try {
+    await inTerminal("", async (terminal, budi) => {
       await terminal.waitFor("* budi joined");
       assert.equal(await terminal.rang(), false, "a bell before any message");
       await terminal.type("sedang mengetik");
       await terminal.waitFor(/enter message : sedang mengetik$/);
-      await budi.proc.write("satu\ndua\n");
+      await budi.write("satu\ndua\n");
       const screen = await terminal.waitFor(
         /budi : satu\nbudi : dua\n\(2 new\) enter message : sedang mengetik$/,
       );
       assert.equal(await terminal.rang(), true, screen);
       await terminal.press("Enter");
-      await budi.proc.waitForLine((l) => l.includes("sedang mengetik"));
+      await budi.waitForLine((l) => l.includes("sedang mengetik"));
       await terminal.waitFor(/sedang mengetik\nenter message :$/);
       await terminal.type("/who");
       await terminal.press("Enter");
@@ -247,11 +267,7 @@ Deno.test({
         await terminal.screen(),
         /^done: 1 line sent, 2 messages received from 1 member/m,
       );
-    } finally {
-      await terminal.close();
-      await budi.proc.closeStdin();
-      await budi.proc.finished();
-    }
+    });
   },
 });
 
@@ -260,25 +276,16 @@ Deno.test({
     "multicast-chat in a terminal: --quiet rings no bell; --lang id uses the module's prompt",
   ignore: !HAS_TMUX,
   async fn() {
-    const port = freePort();
-    const terminal = await Terminal.start(
-      `deno task multicast-chat --interface 127.0.0.1 --port ${port} --name ana --quiet --lang id`,
-    );
-    const budi = await jsonPeer("budi", port);
-    try {
+    await inTerminal("--quiet --lang id", async (terminal, budi) => {
       await terminal.waitFor(/masukkan pesan :$/);
       await terminal.type("x");
-      await budi.proc.write("satu\n");
+      await budi.write("satu\n");
       await terminal.waitFor(/budi : satu\n\(1 baru\) masukkan pesan :x$/);
       assert.equal(await terminal.rang(), false);
       await terminal.press("BSpace", "C-d");
       assert.equal(await terminal.exitCode(), 0);
       assert.match(await terminal.screen(), /^selesai: 0 baris dikirim/m);
-    } finally {
-      await terminal.close();
-      await budi.proc.closeStdin();
-      await budi.proc.finished();
-    }
+    });
   },
 });
 

@@ -36,25 +36,29 @@ import {
 
 /** How long `/who` waits for answers before it lists the members. */
 export const WHO_WAIT_MS = 1000;
-/** A peer answers `/who` at most this often, however many ask. */
+
+/**
+ * The peer's rates and bounds: it answers `/who` at most once a second
+ * however many ask; it rings at most one bell in 200 ms, so a flood does
+ * not ring without end; at most 1024 lines wait to be sent (piped input
+ * faster than the socket).
+ */
 const ANSWER_EVERY_MS = 1000;
-/** At most one bell in this long: a flood must not ring without end. */
 const BELL_EVERY_MS = 200;
-/** Most lines waiting to be sent (piped input faster than the socket). */
 const MAX_PENDING_SENDS = 1024;
 
 /** The peer's human lines, in the role's language. */
 export interface MulticastChatText {
-  /** The prompt; `unread` lines arrived while typing. */
-  prompt(unread: number): string;
   /** The first line: where it listens and as whom. */
   joined(where: JoinedLine): string;
-  /** Someone joined, left, changed name. */
-  control(control: Control, from: string): string;
-  /** A datagram not in `NAME : TEXT` form, from `from`. */
-  raw(from: string, text: string): string;
   /** A typed line too long for a datagram. */
   tooLong(bytes: number, max: number): string;
+  /** The prompt. */
+  prompt: string;
+  /** The word in `(3 new) ` before the prompt: lines that came while typing. */
+  unread: string;
+  /** The words of `* NAME joined (from)`, `* NAME left`, `* NAME is now NEW`. */
+  controlWords: ControlWords;
   /** What was being typed when the session ended. */
   unsentInput(text: string): string;
   /** Lines waiting to be sent are over the limit. */
@@ -71,6 +75,16 @@ export interface MulticastChatText {
   help: string[];
   /** The last line. */
   summary(counts: ChatCounts): string;
+}
+
+/** The verbs of the control lines shown, in the role's language. */
+export interface ControlWords {
+  /** `* NAME joined (address:port)`. */
+  join: string;
+  /** `* NAME left`. */
+  leave: string;
+  /** `* NAME is now NEW`. */
+  rename: string;
 }
 
 /** What {@linkcode MulticastChatText.joined} says. */
@@ -224,7 +238,7 @@ export async function runMulticastChat(
     if (!keyboard.interactive) return;
     if (keyboard.pendingInput !== "") {
       unread++;
-      keyboard.setPrompt(text.prompt(unread));
+      keyboard.setPrompt(promptWith(text, unread));
     }
     const now = performance.now();
     if (!options.quiet && now - lastBell >= BELL_EVERY_MS) {
@@ -283,7 +297,7 @@ export async function runMulticastChat(
   };
 
   const keyboard = new ChatConsole({
-    prompt: text.prompt(0),
+    prompt: text.prompt,
     // Past a whole datagram the terminal beeps; the exact limit (the
     // datagram less "NAME : ") is checked when the line is entered.
     maxLineBytes: MAX_DATAGRAM,
@@ -291,7 +305,7 @@ export async function runMulticastChat(
     onLine: (line) => {
       if (unread > 0) {
         unread = 0;
-        keyboard.setPrompt(text.prompt(0));
+        keyboard.setPrompt(text.prompt);
       }
       if (over || line.trim() === "" || command(line)) return;
       const bytes = new TextEncoder().encode(line).length;
@@ -326,7 +340,8 @@ export async function runMulticastChat(
         show(
           datagram.kind === "message"
             ? `${datagram.name} : ${datagram.text}`
-            : text.raw(from, datagram.text),
+            // Raw text (the module's sender): the sender's address instead.
+            : `${from} : ${datagram.text}`,
         );
         out.record({
           type: "message",
@@ -362,7 +377,7 @@ export async function runMulticastChat(
         members.heard(from, { name: datagram.name });
         return;
     }
-    show(text.control(datagram, from));
+    show(controlLine(datagram, from, text.controlWords));
     out.record({
       type: datagram.kind,
       from,
@@ -409,6 +424,28 @@ export async function runMulticastChat(
   out.record({ type: "summary", ...counts });
   if (failure !== undefined) throw failure;
   return 0;
+}
+
+/** The prompt, after `(N new) ` when N lines came while typing (99+ at most). */
+function promptWith(text: MulticastChatText, unread: number): string {
+  if (unread === 0) return text.prompt;
+  return `(${unread > 99 ? "99+" : unread} ${text.unread}) ${text.prompt}`;
+}
+
+/** `* NAME joined (address:port)`, `* NAME left`, `* NAME is now NEW`. */
+function controlLine(
+  control: Control,
+  from: string,
+  words: ControlWords,
+): string {
+  switch (control.kind) {
+    case "join":
+      return `* ${control.name} ${words.join} (${from})`;
+    case "rename":
+      return `* ${control.name} ${words.rename} ${control.to}`;
+    default:
+      return `* ${control.name} ${words.leave}`;
+  }
 }
 
 /**
