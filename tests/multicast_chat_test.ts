@@ -260,6 +260,12 @@ Deno.test({
       await terminal.waitFor(
         /heard from in the last 300 s: budi \(127\.0\.0\.1:\d+\)/,
       );
+      // A line printed at once (here /help) leaves one prompt, not two.
+      await terminal.type("/help");
+      await terminal.press("Enter");
+      await terminal.waitFor(
+        /\/quit: leave \(also Ctrl\+D on an empty line, Ctrl\+C\)\nenter message :$/,
+      );
       await terminal.type("/quit");
       await terminal.press("Enter");
       assert.equal(await terminal.exitCode(), 0);

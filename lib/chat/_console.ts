@@ -167,7 +167,8 @@ export class ChatConsole {
         writeAll("\r\n");
         this.#drawn = false;
         this.#options.onLine(line);
-        this.#draw();
+        // A line printed by onLine (a refusal, /help) drew the prompt already.
+        if (!this.#drawn) this.#draw();
         return;
       }
       case "\x7f":
