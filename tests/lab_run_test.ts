@@ -43,7 +43,7 @@ Deno.test({
       );
       assert.deepEqual(failed, [], stderr);
       assert.equal(code, 0, stdout + stderr);
-      assert.equal(all.size, 5);
+      assert.equal(all.size, 6);
 
       // Unicast: the request arrived and the reply came back.
       const unicast = all.get("unicast")!;
