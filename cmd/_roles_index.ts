@@ -8,6 +8,7 @@ import * as broadcast_sender from "./broadcast_sender.ts";
 import * as broadcast_receiver from "./broadcast_receiver.ts";
 import * as multicast_sender from "./multicast_sender.ts";
 import * as multicast_receiver from "./multicast_receiver.ts";
+import * as multicast_chat from "./multicast_chat.ts";
 import * as chat_server from "./chat_server.ts";
 import * as chat_client from "./chat_client.ts";
 
@@ -19,6 +20,7 @@ export const ROLE_MODULES: Readonly<Record<string, RoleModule>> = {
   "broadcast-receiver": broadcast_receiver,
   "multicast-sender": multicast_sender,
   "multicast-receiver": multicast_receiver,
+  "multicast-chat": multicast_chat,
   "chat-server": chat_server,
   "chat-client": chat_client,
 };

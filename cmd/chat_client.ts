@@ -9,12 +9,11 @@
 import { plural } from "../lib/cli/i18n.ts";
 import { checkHost, checkPort } from "../lib/cli/address.ts";
 import { type CommandSpec, stringFlag } from "../lib/cli/parse.ts";
-import { UsageError } from "../lib/cli/errors.ts";
 import { PORTS } from "../lib/ports.ts";
 import { peerPortFlag, SERVER_HOST_FLAG } from "../lib/cli/common_flags.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { MAX_LINE_BYTES } from "../lib/chat/framing.ts";
-import { CLIENT_PROMPT, nameProblem } from "../lib/chat/message.ts";
+import { checkNameFlag, CLIENT_PROMPT } from "../lib/chat/message.ts";
 import { runChatClient } from "../lib/chat/client.ts";
 
 /** chat-client's command line. */
@@ -142,16 +141,8 @@ export function main(args: string[]): Promise<number> {
 function chat({ flags, out }: RoleContext): Promise<number> {
   const host = checkHost("host", stringFlag(flags, "host")!);
   const port = checkPort("port", stringFlag(flags, "port")!);
-  const name = stringFlag(flags, "name");
-  if (name !== undefined) {
-    const problem = nameProblem(name, "en");
-    if (problem) {
-      throw new UsageError({
-        en: `--name: ${problem}`,
-        id: `--name: ${nameProblem(name, "id")}`,
-      });
-    }
-  }
+  const given = stringFlag(flags, "name");
+  const name = given === undefined ? undefined : checkNameFlag(given);
   return runChatClient({
     out,
     text: TEXT[flags.lang],

@@ -28,6 +28,7 @@ import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
   GROUP_FLAG,
+  JOIN_INTERFACE_FLAG,
   sharedPortFlag,
   SUMMARY_ONLY_FLAG,
 } from "../lib/cli/common_flags.ts";
@@ -42,17 +43,7 @@ export const SPEC: CommandSpec = {
   flags: {
     group: GROUP_FLAG,
     port: sharedPortFlag(PORTS.multicast),
-    interface: {
-      type: "string",
-      short: "I",
-      default: "0.0.0.0",
-      valueName: "ADDR",
-      help: {
-        en:
-          "address of the interface to join on (0.0.0.0: the system's choice)",
-        id: "alamat antarmuka untuk bergabung (0.0.0.0: pilihan sistem)",
-      },
-    },
+    interface: JOIN_INTERFACE_FLAG,
     count: DATAGRAM_COUNT_FLAG,
     duration: DURATION_FLAG,
     quiet: SUMMARY_ONLY_FLAG,

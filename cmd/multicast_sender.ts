@@ -20,6 +20,7 @@ import {
   GROUP_FLAG,
   peerPortFlag,
   SOURCE_BIND_FLAG,
+  TTL_FLAG,
 } from "../lib/cli/common_flags.ts";
 
 /** multicast-sender's command line. */
@@ -33,15 +34,7 @@ export const SPEC: CommandSpec = {
   flags: {
     group: GROUP_FLAG,
     port: peerPortFlag(PORTS.multicast, "UDP receivers"),
-    ttl: {
-      type: "string",
-      default: "2",
-      valueName: "HOPS",
-      help: {
-        en: "time to live: how many routers a datagram may cross (0 to 255)",
-        id: "time to live: berapa router yang boleh dilewati (0 sampai 255)",
-      },
-    },
+    ttl: TTL_FLAG,
     bind: SOURCE_BIND_FLAG,
     message: {
       type: "string",

@@ -52,6 +52,11 @@ const FFI = "--allow-ffi";
 const INTERFACES = "--allow-sys=networkInterfaces";
 /** The flags a `:batch` row puts after its entry. */
 const BATCH_ARGS = ["--io", "batch"];
+/**
+ * multicast-chat: UDP, the host's name (the default `--name`) and its
+ * interfaces' addresses (to tell its own looped-back datagrams).
+ */
+const MULTICAST_CHAT = [...UDP, "--allow-sys=hostname,networkInterfaces"];
 /** TCP roles: network and `/etc/hosts`. */
 const TCP = ["--allow-net", ENV, "--allow-read=/etc/hosts"];
 /**
@@ -100,6 +105,11 @@ export const ROLES: readonly Role[] = [
     name: "multicast-receiver",
     entry: "cmd/multicast_receiver.ts",
     permissions: MULTICAST_RECEIVER,
+  },
+  {
+    name: "multicast-chat",
+    entry: "cmd/multicast_chat.ts",
+    permissions: MULTICAST_CHAT,
   },
   {
     name: "chat-server",

@@ -136,6 +136,16 @@ export class Terminal {
     return Number(screen.match(EXIT_LINE)![1]);
   }
 
+  /** Whether the program has rung the terminal's bell (tmux's bell flag). */
+  async rang(): Promise<boolean> {
+    const flag = await this.#tmux(
+      "display-message",
+      "-p",
+      "#{window_bell_flag}",
+    );
+    return flag.trim() === "1";
+  }
+
   /** Ends the terminal and everything still running in it. */
   async close(): Promise<void> {
     await this.#tmux("kill-server").catch(() => {});

@@ -21,7 +21,7 @@ Deno.test({
     try {
       const run = await lab([
         "run",
-        "multicast-chat",
+        "multicast",
         "tcp-chat",
         "--name",
         name,

@@ -43,7 +43,7 @@ Deno.test({
       );
       assert.deepEqual(failed, [], stderr);
       assert.equal(code, 0, stdout + stderr);
-      assert.equal(all.size, 5);
+      assert.equal(all.size, 6);
 
       // Unicast: the request arrived and the reply came back.
       const unicast = all.get("unicast")!;
@@ -70,7 +70,7 @@ Deno.test({
 
       // Multicast: all four receivers got every line.
       const multicast = byRole(
-        all.get("multicast-chat")!,
+        all.get("multicast")!,
         "multicast-receiver",
       );
       assert.deepEqual(multicast.map((p) => p.host), RECEIVERS);
@@ -81,6 +81,22 @@ Deno.test({
           p.host,
         );
       }
+
+      // Multicast chat: each peer got the other two peers' lines, not its
+      // own; alpine-5, not a member, got nothing on the group's port.
+      const mchat = all.get("multicast-chat")!;
+      assert.equal(mchat.ok, true, JSON.stringify(mchat));
+      const peers = byRole(mchat, "multicast-chat");
+      assert.deepEqual(peers.map((p) => p.host), [
+        "alpine-1",
+        "alpine-2",
+        "alpine-3",
+      ]);
+      for (const p of peers) {
+        assert.equal(p.summary?.received, 4, p.host);
+        assert.equal(p.summary?.sent, 2, p.host);
+      }
+      assert.equal(byRole(mchat, "udp-server")[0].summary?.received, 0);
 
       // TCP chat: every client got the other three clients' two lines each.
       assertTcpChat(all.get("tcp-chat")!);

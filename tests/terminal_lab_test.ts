@@ -39,7 +39,7 @@ Deno.test({
       );
       assert.match(
         screen,
-        /^not run: broadcast-sender-first, multicast-chat, tcp-chat$/m,
+        /^not run: broadcast-sender-first, multicast, multicast-chat, tcp-chat$/m,
       );
       assert.match(screen, /taken down/);
       assert.match(screen, new RegExp(`report: ${report}`));
@@ -60,7 +60,7 @@ Deno.test({
       );
       assert.match(
         text,
-        /^Not run \(the run was interrupted\): `broadcast-sender-first`, `multicast-chat`, `tcp-chat`\.$/m,
+        /^Not run \(the run was interrupted\): `broadcast-sender-first`, `multicast`, `multicast-chat`, `tcp-chat`\.$/m,
       );
     } finally {
       await terminal.close();

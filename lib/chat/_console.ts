@@ -72,6 +72,22 @@ export class ChatConsole {
     writeAll(this.#clearSequence() + text + "\r\n" + this.#drawSequence());
   }
 
+  /**
+   * Changes the prompt (the multicast chat shows its count of unread lines
+   * there); on a terminal the input line is drawn again at once.
+   */
+  setPrompt(prompt: string): void {
+    if (prompt === this.#options.prompt) return;
+    const clear = this.#clearSequence();
+    this.#options.prompt = prompt;
+    if (clear !== "") writeAll(clear + this.#drawSequence());
+  }
+
+  /** Rings the terminal's bell (a notification); nothing when piped. */
+  bell(): void {
+    if (this.interactive) writeAll("\x07");
+  }
+
   /** Stops editing: removes the prompt line and restores the terminal. */
   close(): void {
     if (this.#rawSet) {
@@ -151,7 +167,8 @@ export class ChatConsole {
         writeAll("\r\n");
         this.#drawn = false;
         this.#options.onLine(line);
-        this.#draw();
+        // A line printed by onLine (a refusal, /help) drew the prompt already.
+        if (!this.#drawn) this.#draw();
         return;
       }
       case "\x7f":

@@ -23,6 +23,7 @@
  * @module
  */
 
+import { UsageError } from "../cli/errors.ts";
 import { type Lang, plural } from "../cli/i18n.ts";
 import { displayBytes, hasControlChars } from "../cli/display.ts";
 import { MAX_LINE_BYTES } from "./framing.ts";
@@ -52,6 +53,19 @@ const LAB_LABEL = /^client_\d+$/i;
 /** The lab-style label of the n-th client to connect: `Client_1`, `Client_2`, … */
 export function clientLabel(n: number): string {
   return `Client_${n}`;
+}
+
+/**
+ * `--name NAME` of a chat program, checked: a {@linkcode UsageError}
+ * (exit 2) says why a name is refused.
+ */
+export function checkNameFlag(name: string): string {
+  const problem = nameProblem(name, "en");
+  if (problem === undefined) return name;
+  throw new UsageError({
+    en: `--name: ${problem}`,
+    id: `--name: ${nameProblem(name, "id")}`,
+  });
 }
 
 /**

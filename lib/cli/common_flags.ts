@@ -151,3 +151,26 @@ export function peerPortFlag(port: number, peer: Peer): FlagSpec {
     help: PEER_PORT_HELP[peer],
   };
 }
+
+/** `--interface ADDR`: the interface a multicast role joins on, by address. */
+export const JOIN_INTERFACE_FLAG: FlagSpec = {
+  type: "string",
+  short: "I",
+  default: "0.0.0.0",
+  valueName: "ADDR",
+  help: {
+    en: "address of the interface to join on (0.0.0.0: the system's choice)",
+    id: "alamat antarmuka untuk bergabung (0.0.0.0: pilihan sistem)",
+  },
+};
+
+/** `--ttl HOPS`: a multicast sender's time to live (default 2, the module's). */
+export const TTL_FLAG: FlagSpec = {
+  type: "string",
+  default: "2",
+  valueName: "HOPS",
+  help: {
+    en: "time to live: how many routers a datagram may cross (0 to 255)",
+    id: "time to live: berapa router yang boleh dilewati (0 sampai 255)",
+  },
+};

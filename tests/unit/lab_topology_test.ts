@@ -42,6 +42,7 @@ Deno.test("lab.yaml: the lab's five hosts, its broadcast address and the five pr
     "unicast",
     "broadcast-receivers-first",
     "broadcast-sender-first",
+    "multicast",
     "multicast-chat",
     "tcp-chat",
   ]);
