@@ -101,7 +101,7 @@ const TEXT: Record<Lang, ScriptText> = {
     unpacking: "checksum ok; unpacking ($UNPACKED_MB MB)",
     unpackFailed: "could not unpack into $1",
     installFailed: "the pack's install.sh failed",
-    done: "done in $1 s (download $2 s, unpack $3 s)",
+    done: "done in $1 s (download $2 s, unpack $3 s, first start $4 s)",
     tryIt: "try it: progjar --help",
     noPack:
       "the server has no $MACHINE Alpine pack to install (on the server: deno task alpine-pack, then restart serve)",
@@ -123,7 +123,8 @@ const TEXT: Record<Lang, ScriptText> = {
     unpacking: "checksum cocok; membongkar ($UNPACKED_MB MB)",
     unpackFailed: "tidak bisa membongkar ke $1",
     installFailed: "install.sh dari paket gagal",
-    done: "selesai dalam $1 dtk (unduh $2 dtk, bongkar $3 dtk)",
+    done:
+      "selesai dalam $1 dtk (unduh $2 dtk, bongkar $3 dtk, start pertama $4 dtk)",
     tryIt: "coba: progjar --help",
     noPack:
       "server tidak punya paket Alpine $MACHINE untuk dipasang (di server: deno task alpine-pack, lalu jalankan ulang serve)",
@@ -191,24 +192,36 @@ fail() {
   exit 1
 }
 
-# Free space in kB and the mount point of the file system holding $1 (or
-# its nearest existing parent).
-free_kb() {
+# Seconds since boot (to 0.01 s), and seconds between two of them.
+now() { awk '{ print $1 }' /proc/uptime 2>/dev/null || date +%s; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# The nearest existing directory of $1.
+existing() {
   d=$1
   while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-  df -Pk "$d" | awk 'END { print $4 }'
+  echo "$d"
 }
-mount_of() {
-  d=$1
-  while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-  df -Pk "$d" | awk 'END { print $6 }'
+# Free MB of the file system holding $1: statfs (no mount table needed, so
+# it also works in a chroot), else df.
+free_mb() {
+  d=$(existing "$1")
+  if s=$(stat -f -c '%a %S' "$d" 2>/dev/null); then
+    set -- $s
+    awk -v a="$1" -v b="$2" 'BEGIN { print int(a * b / 1000000) }'
+  else
+    df -Pk "$d" | awk 'END { print int($4 / 1000) }'
+  fi
 }
+# Which file system holds $1 (its device), and its type for people.
+fs_of() { stat -c %d "$(existing "$1")" 2>/dev/null || df -P "$(existing "$1")" | awk 'END { print $6 }'; }
+fs_type() { stat -f -c %T "$(existing "$1")" 2>/dev/null || echo "?"; }
 # need_space DIR MB: fails with how much is missing.
 need_space() {
-  free=$(( $(free_kb "$1") / 1000 ))
+  free=$(free_mb "$1")
   if [ "$free" -lt "$2" ]; then
     missing=$(( $2 - free ))
-    set -- "$1" "$(mount_of "$1")" "$2" "$free" "$missing"
+    set -- "$1" "$(fs_type "$1")" "$2" "$free" "$missing"
     echo ${quoted(`install.sh: error: ${t.space}`)} >&2
     echo ${quoted(`install.sh: ${t.spaceHint}`)} >&2
     echo ${quoted(`install.sh: ${t.nothing}`)} >&2
@@ -220,7 +233,7 @@ progjar_install() {
   [ "$(id -u)" = 0 ] || fail ${quoted(t.notRoot)}
   machine=$(uname -m)
   [ "$machine" = "$MACHINE" ] || fail ${quoted(t.machine)}
-  for tool in wget sha256sum df awk gzip tar; do
+  for tool in wget sha256sum stat awk gzip tar; do
     command -v "$tool" >/dev/null 2>&1 || fail ${quoted(t.missingTool)}
   done
 
@@ -228,7 +241,7 @@ progjar_install() {
   mkdir -p "$dl_dir" 2>/dev/null || :
   opt_dir=$(dirname "$PREFIX")
   # The same file system holds both: it needs both.
-  if [ "$(mount_of "$dl_dir")" = "$(mount_of "$opt_dir")" ]; then
+  if [ "$(fs_of "$dl_dir")" = "$(fs_of "$opt_dir")" ]; then
     need_space "$dl_dir" $(( SIZE_MB + UNPACKED_MB ))
   else
     need_space "$dl_dir" "$SIZE_MB"
@@ -240,7 +253,7 @@ progjar_install() {
   trap 'rm -rf "$file" "$work"' EXIT
   trap 'exit 130' INT TERM
 
-  start=$(date +%s)
+  start=$(now)
   say ${quoted(t.downloading)}
   if [ -t 2 ]; then
     wget -O "$file" "$BASE/$PACK" || fail ${quoted(t.downloadFailed)}
@@ -251,19 +264,24 @@ progjar_install() {
   [ "$got" = "$SIZE" ] || fail ${quoted(t.wrongSize.replace("$1", "$got"))}
   sum=$(sha256sum "$file" | awk '{ print $1 }')
   [ "$sum" = "$SHA256" ] || fail ${quoted(t.checksum.replace("$1", "$sum"))}
-  fetched=$(date +%s)
+  fetched=$(now)
 
   say ${quoted(t.unpacking)}
   mkdir -p "$work" || fail ${quoted(t.unpackFailed.replace("$1", "$work"))}
   gzip -dc "$file" | tar -xf - -C "$work" ||
     fail ${quoted(t.unpackFailed.replace("$1", "$work"))}
   rm -f "$file"
-  unpacked=$(date +%s)
+  unpacked=$(now)
 
   # The pack's own installer moves progjar/ into place whole.
   sh "$work/$TOP/install.sh" --move || fail ${quoted(t.installFailed)}
-  end=$(date +%s)
-  set -- $(( end - start )) $(( fetched - start )) $(( unpacked - fetched ))
+  installed=$(now)
+  # The first start of a role (deno reads its files for the first time).
+  "$PREFIX/bin/progjar" udp-server --help >/dev/null 2>&1 ||
+    fail ${quoted(t.installFailed)}
+  end=$(now)
+  set -- "$(secs "$start" "$end")" "$(secs "$start" "$fetched")" \
+    "$(secs "$fetched" "$unpacked")" "$(secs "$installed" "$end")"
   say ${quoted(t.done)}
   say ${quoted(t.tryIt)}
 }
