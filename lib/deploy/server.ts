@@ -83,8 +83,9 @@ async function answer(
   options: ServerOptions,
 ): Promise<Response> {
   const started = performance.now();
-  const url = new URL(request.url);
-  const path = url.pathname;
+  // Deno builds the URL from the Host header: a Host no URL can hold fails.
+  const url = URL.parse(request.url);
+  const path = url?.pathname ?? "?";
   const report = (status: number, bytes: number, complete: boolean) =>
     options.onTransfer({
       client,
@@ -94,6 +95,9 @@ async function answer(
       seconds: (performance.now() - started) / 1000,
       complete,
     });
+  if (!url) {
+    return small(new Response("bad Host header\n", { status: 400 }), report);
+  }
   const head = request.method === "HEAD";
   if (request.method !== "GET" && !head) {
     return small(new Response("only GET and HEAD\n", { status: 405 }), report);
