@@ -223,6 +223,14 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
     });
   } catch (err) {
     stop.dispose();
+    if (err instanceof Deno.errors.AddrInUse) {
+      throw new RuntimeError({
+        en:
+          `address already in use: tcp ${bind}:${port} (another program listens there: ss -tlpn shows which; stop it or pick another --port)`,
+        id:
+          `alamat sudah dipakai: tcp ${bind}:${port} (program lain mendengarkan di sana: ss -tlpn menunjukkan yang mana; hentikan atau pilih --port lain)`,
+      });
+    }
     throw err;
   }
 
