@@ -8,6 +8,7 @@
  * @module
  */
 
+import { RuntimeError } from "../cli/errors.ts";
 import { type Artefact, listArtefacts } from "./artefacts.ts";
 
 /** An artefact `serve` wants, and the task that builds it. */
@@ -95,6 +96,10 @@ export async function runBuildTask(
     stderr: "inherit",
   }).output();
   if (code !== 0) {
-    throw new Error(`deno task ${task.join(" ")} failed (exit code ${code})`);
+    const command = `deno task ${task.join(" ")}`;
+    throw new RuntimeError({
+      en: `${command} failed (exit code ${code}; its error is above)`,
+      id: `${command} gagal (kode keluar ${code}; galatnya di atas)`,
+    });
   }
 }
