@@ -5,7 +5,8 @@
  * - `progjar <role> [flags…]`, e.g. `progjar broadcast-receiver --port 5005`;
  * - or under a role's name (a symlink, hard link or copy named
  *   `udp-server` runs udp-server);
- * - `progjar --help` lists the roles.
+ * - `progjar --help` lists the roles;
+ * - `progjar serve` hands out the packs over HTTP (`cmd/serve.ts`).
  *
  * The bundle (`deno task bundle`) is this file with everything it imports;
  * `deno run <the role's permissions> progjar.js <role> …` runs a role.
@@ -16,6 +17,7 @@
 import process from "node:process";
 import { type RoleModule, runMulticall } from "../lib/cli/multicall.ts";
 import { ROLE_MODULES } from "./_roles_index.ts";
+import * as serve from "./serve.ts";
 
 /** Options for {@linkcode main}. */
 export interface ProgjarOptions {
@@ -24,7 +26,7 @@ export interface ProgjarOptions {
    * that role. Defaults to the process's `argv[0]`.
    */
   programName?: string;
-  /** The roles to choose from; defaults to every role in this build. */
+  /** The roles to choose from; defaults to every role in this build and `serve`. */
   modules?: Readonly<Record<string, RoleModule>>;
 }
 
@@ -59,7 +61,7 @@ export function main(
   options: ProgjarOptions = {},
 ): Promise<number> {
   return runMulticall(args, {
-    modules: options.modules ?? ROLE_MODULES,
+    modules: options.modules ?? { ...ROLE_MODULES, serve },
     text: TEXT,
     programName: options.programName ?? process.argv0 ?? "",
   });

@@ -153,6 +153,18 @@ export const BATCH_ROLES: readonly Role[] = [
   },
 ];
 
+/**
+ * `progjar serve` in the self-extracting file (`cmd/serve.ts`): HTTP, the
+ * interface list for the lines to paste, the locale. Its launcher adds
+ * `--allow-read` of the file's own directory, the one thing it hands out,
+ * and nothing else: it builds nothing there.
+ */
+export const SERVE_PERMISSIONS: readonly string[] = [
+  "--allow-net",
+  "--allow-sys=networkInterfaces",
+  ENV,
+];
+
 /** Looks up a role (or a `:batch` row) by name. */
 export function findRole(name: string): Role | undefined {
   return [...ROLES, ...BATCH_ROLES].find((role) => role.name === name);

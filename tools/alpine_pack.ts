@@ -136,6 +136,8 @@ function installScript(target: Target, denoVersion: string): string {
 # of musl is touched: /lib, /usr/lib, /lib64 and /etc/ld-musl-* stay as they are.
 #   sh install.sh                 install (as root; busybox sh is enough)
 #   sh install.sh --uninstall     remove ${PREFIX} and the role commands
+#   sh install.sh --move          move progjar/ into place instead of copying it
+#                                 (the served install.sh: no second copy on disk)
 set -eu
 PREFIX=${PREFIX}
 BINDIR=\${BINDIR:-/usr/local/bin}
@@ -157,7 +159,12 @@ if [ "\${1:-}" = --uninstall ]; then
   say "removed $PREFIX and its commands in $BINDIR"
   exit 0
 fi
-[ $# -eq 0 ] || fail "usage: sh install.sh [--uninstall]"
+move=
+if [ "\${1:-}" = --move ]; then
+  move=1
+  shift
+fi
+[ $# -eq 0 ] || fail "usage: sh install.sh [--uninstall | --move]"
 
 machine=$(uname -m)
 [ "$machine" = ${target.machine} ] || fail "this pack is for ${target.machine}; this host is $machine"
@@ -166,10 +173,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$(dirname "$PREFIX")" 2>/dev/null && [ -w "$(dirname "$PREFIX")" ] ||
   fail "cannot write $(dirname "$PREFIX"): run as root"
 
+# A copy cut short (a full disk, Ctrl+C) never stays: only a complete
+# $PREFIX.new replaces $PREFIX.
+trap 'rm -rf "$PREFIX.new"' EXIT
+trap 'exit 130' INT TERM
 rm -rf "$PREFIX.new"
-cp -Rp "$here/progjar" "$PREFIX.new"
+if [ -n "$move" ]; then
+  mv "$here/progjar" "$PREFIX.new"
+else
+  cp -Rp "$here/progjar" "$PREFIX.new" || fail "could not copy into $PREFIX.new (disk full?)"
+fi
 rm -rf "$PREFIX"
 mv "$PREFIX.new" "$PREFIX"
+trap - EXIT INT TERM
 
 mkdir -p "$BINDIR"
 for name in $COMMANDS; do

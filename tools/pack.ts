@@ -27,7 +27,8 @@ import {
   TARGETS,
   ToolError,
 } from "./_common.ts";
-import { dispatchScript } from "./_launcher.ts";
+import { dispatchScript, LAUNCHER_FLAGS } from "./_launcher.ts";
+import { SERVE_PERMISSIONS } from "../lib/roles.ts";
 import { denoFor, glibcFor } from "./_runtime.ts";
 
 /** Options for {@linkcode buildPack}. */
@@ -197,6 +198,7 @@ unset LD_LIBRARY_PATH LD_PRELOAD`
 loader=`
     }
 
+${serveScript()}
 ${dispatchScript(builtRoles())}exit 1
 `;
   const width = 12;
@@ -208,6 +210,38 @@ ${dispatchScript(builtRoles())}exit 1
   const header = render(skip);
   if (header.length !== probe.length) throw new ToolError("header length");
   return header;
+}
+
+/**
+ * `progjar serve`: hands out this file and what sits next to it (the
+ * Alpine pack, the bundle) over HTTP, with read access to that directory
+ * only; nothing is built here.
+ */
+function serveScript(): string {
+  for (const flag of SERVE_PERMISSIONS) {
+    if (!/^[A-Za-z0-9=,\/._-]+$/.test(flag)) {
+      throw new ToolError(`serve: flag "${flag}" is not shell-safe`);
+    }
+  }
+  return `# progjar serve [flags…]: hands out this file and the files next to it.
+if [ "\${1:-}" = serve ]; then
+  shift
+  here=$(cd "$(dirname "$self")" && pwd) || pj_fail "cannot find my directory"
+  DENO_NO_UPDATE_CHECK=1
+  export DENO_NO_UPDATE_CHECK
+  if [ -z "\${DENO_DIR:-}" ] && [ -z "\${HOME:-}" ]; then
+    DENO_DIR=$state/deno
+    export DENO_DIR
+  fi
+  set -- ${LAUNCHER_FLAGS.join(" ")} ${
+    SERVE_PERMISSIONS.join(" ")
+  } "--allow-read=$here" "$js" serve --dir "$here" --no-build "$@"
+  if [ -n "$loader" ]; then
+    exec "$loader" --library-path "$libs" "$deno" run "$@"
+  fi
+  exec "$deno" run "$@"
+fi
+`;
 }
 
 /** What `deno task pack --help` prints. */

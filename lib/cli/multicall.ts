@@ -100,7 +100,12 @@ export function formatRoleList(
   options: RoleListOptions,
 ): string {
   const { lang, text } = options;
-  const names = ROLES.map((role) => role.name).filter((name) => modules[name]);
+  // The roles in the table's order, then the other commands (`serve`).
+  const roles = ROLES.map((role) => role.name).filter((name) => modules[name]);
+  const names = [
+    ...roles,
+    ...Object.keys(modules).filter((name) => !roles.includes(name)),
+  ];
   return [
     text.usage,
     "",
