@@ -129,6 +129,8 @@ const TEXT = {
 /** Transcripts longer than this are shown as their head and tail. */
 const HEAD_LINES = 15;
 const TAIL_LINES = 5;
+/** A transcript at most this many lines longer than head + tail is shown whole. */
+const MIN_OMITTED = 5;
 
 /** Options for {@linkcode formatReport}. */
 export interface ReportOptions {
@@ -276,7 +278,7 @@ function longestBackticks(text: string): number {
  * escaped as the roles escape peer bytes; text without any is left as it
  * is (a shell line's `$'\x1b'` keeps its one backslash).
  */
-function safe(text: string): string {
+export function safe(text: string): string {
   return hasControlChars(text) ? displayText(text) : text;
 }
 
@@ -284,7 +286,7 @@ function safe(text: string): string {
  * `text` as a Markdown code span that it cannot close: delimited by more
  * backticks than any run in it (CommonMark), control characters escaped.
  */
-function codeSpan(text: string): string {
+export function codeSpan(text: string): string {
   const shown = safe(text);
   const ticks = "`".repeat(longestBackticks(shown) + 1);
   const pad = shown.startsWith("`") || shown.endsWith("`") ? " " : "";
@@ -296,7 +298,7 @@ function codeSpan(text: string): string {
  * a terminal or viewer would act on (C1 controls, bidirectional overrides)
  * as `\uNNNN` too.
  */
-function quotedLine(line: string): string {
+export function quotedLine(line: string): string {
   return JSON.stringify(line).replace(
     /[\u0080-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
@@ -304,12 +306,12 @@ function quotedLine(line: string): string {
 }
 
 /** Text for a table cell: a `|` would end the cell, even in a code span. */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replaceAll("|", "\\|");
 }
 
 /** Lines in a fenced code block that no line of theirs can close. */
-function fenced(lines: string[]): string[] {
+export function fenced(lines: string[]): string[] {
   let longest = 2;
   for (const line of lines) longest = Math.max(longest, longestBackticks(line));
   const fence = "`".repeat(longest + 1);
@@ -338,8 +340,10 @@ export function transcript(
   const text = TEXT[options.lang ?? "en"];
   if (lines.length === 0) return [text.noOutput];
   const { head, tail } = options;
-  const omitted = p.transcriptOmitted + Math.max(0, lines.length - head - tail);
-  if (omitted === 0) return lines;
+  const cut = Math.max(0, lines.length - head - tail);
+  // Cutting fewer lines than the marker is worth would hide them for nothing.
+  if (p.transcriptOmitted === 0 && cut <= MIN_OMITTED) return lines;
+  const omitted = p.transcriptOmitted + cut;
   return [
     ...lines.slice(0, head),
     text.omitted(omitted),

@@ -1,0 +1,393 @@
+/**
+ * The report's content, once, as blocks (headings, paragraphs, tables,
+ * pictures, transcripts) that `markdown.ts` and `html.ts` render: the
+ * cover, the topology, each scenario with its commands, summary, picture,
+ * conclusion and trimmed transcripts, and the overall conclusion.
+ *
+ * @module
+ */
+
+import type { Lang } from "../cli/i18n.ts";
+import { plural } from "../cli/i18n.ts";
+import { outcomeLine, quotedLine, transcript } from "../lab/report.ts";
+import type { ProcessResult, ScenarioResult } from "../lab/scenario.ts";
+import { shellLine } from "../lab/_shell.ts";
+import { sequenceNotes, summaryTables } from "../lab/summary.ts";
+import { scenarioDescription } from "../lab/topology.ts";
+import { overallConclusion, scenarioConclusion } from "./conclusions.ts";
+import { formatWhen } from "./cover.ts";
+import {
+  chatModel,
+  type Cover,
+  hostsOf,
+  multicastModel,
+  type ReportInput,
+  scenarioKind,
+  udpTimeline,
+} from "./model.ts";
+import { chatSvg, multicastSvg, timelineSvg, topologySvg } from "./svg.ts";
+
+/** A table cell: text, or a command shown as code with words after it. */
+export type Cell = string | { code: string; after?: string };
+
+/** One block of the report. */
+export type Block =
+  | {
+    kind: "cover";
+    title: string;
+    subtitle: string;
+    fields: [string, string][];
+  }
+  | { kind: "heading"; level: 2 | 3 | 4; text: string; id?: string }
+  | { kind: "paragraph"; text: string }
+  | { kind: "list"; items: string[] }
+  | { kind: "table"; header: string[]; rows: Cell[][] }
+  | { kind: "figure"; name: string; svg: string; caption: string }
+  | {
+    kind: "transcript";
+    title: string;
+    lines: string[];
+    /** Shown folded (HTML) with this line as its summary. */
+    folded?: string;
+  };
+
+/** How a report is written. */
+export interface DocumentOptions {
+  /** The language; default English. */
+  lang?: Lang;
+  /** The student's details. */
+  cover?: Cover;
+  /** When the run happened; default now. */
+  date?: Date;
+  /** The IANA time zone for the date; default the machine's. */
+  timeZone?: string;
+}
+
+const TEXT = {
+  en: {
+    course: "Network Programming (Pemrograman Jaringan)",
+    title: "Lab report",
+    demoTitle: "Lab report: the broadcast lab on loopback (demo)",
+    student: "Name",
+    nim: "Student number",
+    kelas: "Class",
+    date: "Date",
+    lab: "Lab",
+    scenarios: "Scenarios",
+    missing: "(not given)",
+    intro:
+      "Every host is a Linux network namespace with one interface eth0 on a shared bridge (one L2 segment, like the GNS3 switch); each role ran as its own process, on real sockets.",
+    demoIntro:
+      "Every role ran as its own process on this machine's loopback: the sender bound to 127.0.0.1, broadcasting to 127.255.255.255; the receivers share one port.",
+    topology: "Topology",
+    switchLabel: "switch (bridge)",
+    loopback: "loopback (lo)",
+    scenario: "Scenario",
+    result: "Result",
+    commands: "Commands per host",
+    start: "start",
+    host: "host",
+    command: "command (as typed on the host)",
+    typed: "typed",
+    then: (keys: string) => `then ${keys}`,
+    summary: "Summary",
+    conclusion: "Conclusion",
+    transcripts: "Transcripts",
+    transcriptsIntro:
+      "Each scenario shows one whole terminal transcript per kind of role and the others' first and last lines (`> …` is a line typed into the role).",
+    folded: (host: string, n: number, shown: number) =>
+      `${host}: ${plural(n, "line", "lines")}, ${shown} shown`,
+    more: (n: number) => `… ${plural(n, "more line", "more lines")} …`,
+    timelineCaption:
+      "Drawn from the records: each receiver's lane starts when its process started (▲) and listened (○).",
+    chatCaption:
+      "From the server's join/message/leave records and each client's received lines.",
+    multicastCaption:
+      "From the sender's group and TTL and each receiver's join and count.",
+    topologyCaption: (cidr: string, broadcast: string) =>
+      `Subnet ${cidr}, broadcast address ${broadcast}.`,
+    overall: "Conclusion",
+    notRun: (names: string) => `Not run (the run was interrupted): ${names}.`,
+    stderr: (host: string) => `${host}: standard error`,
+  },
+  id: {
+    course: "Pemrograman Jaringan",
+    title: "Laporan praktikum",
+    demoTitle: "Laporan praktikum: praktikum broadcast di loopback (demo)",
+    student: "Nama",
+    nim: "NIM",
+    kelas: "Kelas",
+    date: "Tanggal",
+    lab: "Lab",
+    scenarios: "Skenario",
+    missing: "(tidak diisi)",
+    intro:
+      "Setiap host adalah network namespace Linux dengan satu antarmuka eth0 pada bridge bersama (satu segmen L2, seperti switch GNS3); setiap role berjalan sebagai proses sendiri, dengan soket sungguhan.",
+    demoIntro:
+      "Setiap role berjalan sebagai proses sendiri di loopback mesin ini: pengirim terikat ke 127.0.0.1, broadcast ke 127.255.255.255; penerima berbagi satu port.",
+    topology: "Topologi",
+    switchLabel: "switch (bridge)",
+    loopback: "loopback (lo)",
+    scenario: "Skenario",
+    result: "Hasil",
+    commands: "Perintah per host",
+    start: "mulai",
+    host: "host",
+    command: "perintah (seperti diketik di host)",
+    typed: "diketik",
+    then: (keys: string) => `lalu ${keys}`,
+    summary: "Ringkasan",
+    conclusion: "Kesimpulan",
+    transcripts: "Transkrip",
+    transcriptsIntro:
+      "Setiap skenario menampilkan satu transkrip terminal utuh per jenis role, dan baris pertama serta terakhir dari yang lain (`> …` adalah baris yang diketik ke role).",
+    folded: (host: string, n: number, shown: number) =>
+      `${host}: ${n} baris, ${shown} ditampilkan`,
+    more: (n: number) => `… ${n} baris lagi …`,
+    timelineCaption:
+      "Digambar dari rekaman: jalur setiap penerima dimulai saat prosesnya mulai (▲) dan mendengarkan (○).",
+    chatCaption:
+      "Dari rekaman join/message/leave server dan baris yang diterima setiap klien.",
+    multicastCaption:
+      "Dari grup dan TTL pengirim serta join dan jumlah setiap penerima.",
+    topologyCaption: (cidr: string, broadcast: string) =>
+      `Subnet ${cidr}, alamat broadcast ${broadcast}.`,
+    overall: "Kesimpulan",
+    notRun: (names: string) => `Tidak dijalankan (run dihentikan): ${names}.`,
+    stderr: (host: string) => `${host}: standard error`,
+  },
+};
+
+/** Lines of a whole transcript: its first and last ones when long. */
+const HEAD = 10;
+const TAIL = 5;
+/** Lines of a folded transcript: first and last. */
+const FOLD = 1;
+
+/** The report of `input` as blocks. */
+export function reportBlocks(
+  input: ReportInput,
+  options: DocumentOptions = {},
+): Block[] {
+  const lang = options.lang ?? "en";
+  const text = TEXT[lang];
+  const topology = input.topology;
+  const cover = options.cover ?? {};
+  const hosts = hostsOf(input);
+  const blocks: Block[] = [
+    {
+      kind: "cover",
+      title: topology ? text.title : text.demoTitle,
+      subtitle: text.course,
+      fields: [
+        [text.student, cover.student ?? text.missing],
+        [text.nim, cover.nim ?? text.missing],
+        [text.kelas, cover.kelas ?? text.missing],
+        [
+          text.date,
+          formatWhen(options.date ?? new Date(), lang, options.timeZone),
+        ],
+        [text.lab, topology ? `${input.lab} (${topology.file})` : input.lab],
+        [text.scenarios, input.results.map((r) => r.scenario).join(", ")],
+      ],
+    },
+    {
+      kind: "paragraph",
+      text: `${
+        topology ? text.intro : text.demoIntro
+      } ${text.transcriptsIntro}`,
+    },
+    { kind: "heading", level: 2, text: text.topology, id: "topology" },
+    {
+      kind: "figure",
+      name: "topology",
+      svg: topologySvg(hosts, {
+        label: topology ? text.switchLabel : text.loopback,
+        note: topology
+          ? `${topology.subnet.cidr}, broadcast ${topology.subnet.broadcast}`
+          : "127.0.0.1 → 127.255.255.255",
+        lang,
+      }),
+      caption: topology
+        ? text.topologyCaption(topology.subnet.cidr, topology.subnet.broadcast)
+        : text.demoIntro,
+    },
+  ];
+  for (const [i, result] of input.results.entries()) {
+    blocks.push(...scenarioBlocks(result, { input, index: i + 1, lang }));
+  }
+  if ((input.notRun ?? []).length > 0) {
+    blocks.push({
+      kind: "paragraph",
+      text: text.notRun(input.notRun!.join(", ")),
+    });
+  }
+  blocks.push(
+    { kind: "heading", level: 2, text: text.overall, id: "conclusion" },
+    { kind: "list", items: overallConclusion(input.results, lang) },
+  );
+  return blocks;
+}
+
+function scenarioBlocks(
+  result: ScenarioResult,
+  at: { input: ReportInput; index: number; lang: Lang },
+): Block[] {
+  const { input, index, lang } = at;
+  const text = TEXT[lang];
+  const scenario = input.topology?.scenarios.find((s) =>
+    s.name === result.scenario
+  );
+  const description = scenario
+    ? scenarioDescription(scenario, lang)
+    : result.description;
+  const blocks: Block[] = [
+    {
+      kind: "heading",
+      level: 2,
+      text: `${text.scenario} ${index}: ${result.scenario}`,
+      id: result.scenario,
+    },
+  ];
+  if (description) blocks.push({ kind: "paragraph", text: description });
+  blocks.push(
+    { kind: "paragraph", text: `${text.result}: ${outcomeLine(result, lang)}` },
+    { kind: "heading", level: 3, text: text.commands },
+    {
+      kind: "table",
+      header: [text.start, text.host, text.command],
+      rows: result.processes.map((p) => [
+        `${(p.startedMs / 1000).toFixed(1)} s`,
+        p.host,
+        { code: shellLine(p.typed), after: commandNote(p, lang) },
+      ]),
+    },
+    { kind: "heading", level: 3, text: text.summary },
+    ...summaryTables(result, lang).map((t): Block => ({
+      kind: "table",
+      header: t.header,
+      rows: t.rows,
+    })),
+  );
+  const figure = pictureOf(result, { input, lang, index });
+  if (figure) blocks.push(figure);
+  blocks.push(
+    { kind: "heading", level: 3, text: text.conclusion },
+    {
+      kind: "list",
+      items: [
+        ...scenarioConclusion(result, hostsOf(input), lang),
+        ...sequenceNotes(result, lang),
+      ],
+    },
+    { kind: "heading", level: 3, text: text.transcripts },
+    ...transcriptBlocks(result, lang),
+  );
+  return blocks;
+}
+
+function commandNote(p: ProcessResult, lang: Lang): string | undefined {
+  const text = TEXT[lang];
+  const parts = [
+    ...(p.input.length > 0
+      ? [`${text.typed}: ${p.input.map(quotedLine).join(", ")}`]
+      : []),
+    ...(p.endKeys?.length ? [text.then(p.endKeys.join(", "))] : []),
+  ];
+  return parts.length > 0 ? `(${parts.join("; ")})` : undefined;
+}
+
+function pictureOf(
+  result: ScenarioResult,
+  at: { input: ReportInput; lang: Lang; index: number },
+): Block | undefined {
+  const { lang, index } = at;
+  const text = TEXT[lang];
+  const name = `${index}-${result.scenario.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  switch (scenarioKind(result)) {
+    case "numbers":
+      return {
+        kind: "figure",
+        name,
+        svg: timelineSvg(udpTimeline(result), lang),
+        caption: text.timelineCaption,
+      };
+    case "chat": {
+      const chat = chatModel(result);
+      return chat && {
+        kind: "figure",
+        name,
+        svg: chatSvg(chat, lang),
+        caption: text.chatCaption,
+      };
+    }
+    case "multicast": {
+      const group = multicastModel(result);
+      if (!group) return undefined;
+      const others = hostsOf(at.input).filter((h) =>
+        h.name !== group.sender && !group.members.some((m) => m.host === h.name)
+      );
+      return {
+        kind: "figure",
+        name,
+        svg: multicastSvg(group, { lang, others }),
+        caption: text.multicastCaption,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One whole transcript per role of the scenario (its first process), the
+ * others folded to their first and last lines with how many are left out.
+ */
+function transcriptBlocks(result: ScenarioResult, lang: Lang): Block[] {
+  const text = TEXT[lang];
+  const seen = new Set<string>();
+  const blocks: Block[] = [];
+  for (const p of result.processes) {
+    const title = `${p.host} (${p.address}): ${p.role}`;
+    const prompt = `${p.host}$ ${shellLine(p.typed)}`;
+    if (!seen.has(p.role)) {
+      seen.add(p.role);
+      blocks.push({
+        kind: "transcript",
+        title,
+        lines: [prompt, ...transcript(p, { head: HEAD, tail: TAIL, lang })],
+      });
+    } else {
+      const all = p.transcript;
+      const total = all.length + p.transcriptOmitted;
+      const lines = all.length <= FOLD * 2 + 1 && p.transcriptOmitted === 0
+        ? all
+        : [
+          ...all.slice(0, FOLD),
+          text.more(total - FOLD * 2),
+          ...all.slice(-FOLD),
+        ];
+      blocks.push({
+        kind: "transcript",
+        title,
+        lines: [prompt, ...lines],
+        folded: text.folded(p.host, total, Math.min(total, FOLD * 2)),
+      });
+    }
+    if (p.stderr.trim() !== "") {
+      const lines = p.stderr.trimEnd().split("\n");
+      blocks.push({
+        kind: "transcript",
+        title: text.stderr(p.host),
+        lines: lines.length > 12
+          ? [
+            ...lines.slice(0, 6),
+            text.more(lines.length - 10),
+            ...lines.slice(-4),
+          ]
+          : lines,
+      });
+    }
+  }
+  return blocks;
+}
