@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Lang } from "../cli/i18n.ts";
+import { type Lang, plural } from "../cli/i18n.ts";
 import type { ScenarioResult } from "../lab/scenario.ts";
 import {
   chatModel,
@@ -68,7 +68,7 @@ export function scenarioConclusion(
           }); ${
             failed === 0 ? "semua cek lolos" : `${failed} gagal cek`
           }. Lihat ringkasan dan transkrip.`
-          : `${result.processes.length} roles ran (${
+          : `${plural(result.processes.length, "role", "roles")} ran (${
             list([...new Set(result.processes.map((p) => p.role))], lang)
           }); ${
             failed === 0 ? "every check passed" : `${failed} failed a check`
@@ -296,6 +296,8 @@ export function overallConclusion(
     failed.length === 0
       ? (id
         ? `Semua ${results.length} skenario lolos cek.`
+        : results.length === 1
+        ? "The scenario passed its checks."
         : `All ${results.length} scenarios passed their checks.`)
       : (id
         ? `Tidak lolos: ${failed.map((r) => r.scenario).join(", ")}.`

@@ -36,7 +36,7 @@ export type Block =
     kind: "cover";
     title: string;
     subtitle: string;
-    fields: [string, string][];
+    fields: [string, Cell][];
   }
   | { kind: "heading"; level: 2 | 3 | 4; text: string; id?: string }
   | { kind: "paragraph"; text: string }
@@ -73,6 +73,7 @@ const TEXT = {
     kelas: "Class",
     date: "Date",
     lab: "Lab",
+    file: "Topology file",
     scenarios: "Scenarios",
     missing: "(not given)",
     intro:
@@ -80,6 +81,11 @@ const TEXT = {
     demoIntro:
       "Every role ran as its own process on this machine's loopback: the sender bound to 127.0.0.1, broadcasting to 127.255.255.255; the receivers share one port.",
     topology: "Topology",
+    address: "address",
+    root: "root file system",
+    machineRoot: "(the machine's)",
+    rootfs: (roots: string) =>
+      `Hosts with a root file system ran their roles inside it (chroot into ${roots}: busybox and musl, progjar installed by the Alpine pack's install.sh), as on the lab's Alpine VMs.`,
     switchLabel: "switch (bridge)",
     loopback: "loopback (lo)",
     scenario: "Scenario",
@@ -119,6 +125,7 @@ const TEXT = {
     kelas: "Kelas",
     date: "Tanggal",
     lab: "Lab",
+    file: "Berkas topologi",
     scenarios: "Skenario",
     missing: "(tidak diisi)",
     intro:
@@ -126,6 +133,11 @@ const TEXT = {
     demoIntro:
       "Setiap role berjalan sebagai proses sendiri di loopback mesin ini: pengirim terikat ke 127.0.0.1, broadcast ke 127.255.255.255; penerima berbagi satu port.",
     topology: "Topologi",
+    address: "alamat",
+    root: "root file system",
+    machineRoot: "(milik mesin)",
+    rootfs: (roots: string) =>
+      `Host dengan root file system menjalankan role-nya di dalamnya (chroot ke ${roots}: busybox dan musl, progjar dipasang oleh install.sh paket Alpine), seperti di VM Alpine praktikum.`,
     switchLabel: "switch (bridge)",
     loopback: "loopback (lo)",
     scenario: "Skenario",
@@ -187,7 +199,10 @@ export function reportBlocks(
           text.date,
           formatWhen(options.date ?? new Date(), lang, options.timeZone),
         ],
-        [text.lab, topology ? `${input.lab} (${topology.file})` : input.lab],
+        [text.lab, input.lab],
+        ...(topology
+          ? [[text.file, { code: topology.file }] as [string, Cell]]
+          : []),
         [text.scenarios, input.results.map((r) => r.scenario).join(", ")],
       ],
     },
@@ -212,7 +227,12 @@ export function reportBlocks(
         ? text.topologyCaption(topology.subnet.cidr, topology.subnet.broadcast)
         : text.demoIntro,
     },
+    hostTable(input, lang),
   ];
+  const roots = [...new Set(topology?.hosts.flatMap((h) => h.rootfs ?? []))];
+  if (roots.length > 0) {
+    blocks.push({ kind: "paragraph", text: text.rootfs(roots.join(", ")) });
+  }
   for (const [i, result] of input.results.entries()) {
     blocks.push(...scenarioBlocks(result, { input, index: i + 1, lang }));
   }
@@ -227,6 +247,27 @@ export function reportBlocks(
     { kind: "list", items: overallConclusion(input.results, lang) },
   );
   return blocks;
+}
+
+/** The hosts as a table: name, address and, when any has one, root file system. */
+function hostTable(input: ReportInput, lang: Lang): Block {
+  const text = TEXT[lang];
+  const lab = input.topology?.hosts;
+  const rooted = lab?.some((h) => h.rootfs !== undefined) ?? false;
+  const rows: Cell[][] = (lab ?? hostsOf(input)).map((h) => [
+    h.name,
+    h.address,
+  ]);
+  if (rooted) {
+    for (const [i, h] of lab!.entries()) {
+      rows[i].push(h.rootfs ? { code: h.rootfs } : text.machineRoot);
+    }
+  }
+  return {
+    kind: "table",
+    header: [text.host, text.address, ...(rooted ? [text.root] : [])],
+    rows,
+  };
 }
 
 function scenarioBlocks(

@@ -79,7 +79,7 @@ export function renderHtml(blocks: Block[], lang: Lang): string {
           `<p class="course">${htmlText(block.subtitle)}</p>`,
           "<table>",
           ...block.fields.map(([k, v]) =>
-            `<tr><td>${htmlText(k)}</td><td><b>${htmlText(v)}</b></td></tr>`
+            `<tr><td>${htmlText(k)}</td><td><b>${cellHtml(v)}</b></td></tr>`
           ),
           "</table>",
           "</section>",

@@ -45,7 +45,7 @@ export function renderMarkdown(
           "",
           `**${safe(block.subtitle)}**`,
           "",
-          ...block.fields.map(([k, v]) => `- ${k}: ${safe(v)}`),
+          ...block.fields.map(([k, v]) => `- ${k}: ${cellText(v)}`),
           "",
         );
         break;
@@ -100,6 +100,6 @@ export function renderMarkdown(
 }
 
 function cellText(c: Cell): string {
-  if (typeof c === "string") return c;
+  if (typeof c === "string") return safe(c);
   return codeSpan(c.code) + (c.after ? ` ${c.after}` : "");
 }
