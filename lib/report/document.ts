@@ -321,9 +321,15 @@ function scenarioBlocks(
         ...sequenceNotes(result, lang),
       ],
     },
-    { kind: "heading", level: 3, text: text.transcripts },
-    ...transcriptBlocks(result, lang),
   );
+  // The demo's roles print records only: no terminal to show.
+  const transcripts = transcriptBlocks(result, lang);
+  if (transcripts.length > 0) {
+    blocks.push(
+      { kind: "heading", level: 3, text: text.transcripts },
+      ...transcripts,
+    );
+  }
   return blocks;
 }
 
@@ -389,6 +395,7 @@ function transcriptBlocks(result: ScenarioResult, lang: Lang): Block[] {
   const seen = new Set<string>();
   const blocks: Block[] = [];
   for (const p of result.processes) {
+    if (p.transcript.length === 0 && p.stderr.trim() === "") continue;
     const title = `${p.host} (${p.address}): ${p.role}`;
     const prompt = `${p.host}$ ${shellLine(p.typed)}`;
     if (!seen.has(p.role)) {

@@ -26,7 +26,6 @@ h3 { font-size: 11pt; margin: 4mm 0 1.5mm; break-after: avoid; }
 p, ul { margin: 1mm 0 2mm; }
 table { border-collapse: collapse; margin: 1mm 0 3mm; font-size: 7.5pt; }
 th, td { border: 1px solid #d1d5db; padding: 2px 4px; text-align: left; vertical-align: top; }
-th { overflow-wrap: anywhere; }
 td:nth-child(-n+2) { white-space: nowrap; }
 th { background: #f3f4f6; }
 code, pre { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8pt; }
@@ -142,6 +141,11 @@ export function renderHtml(blocks: Block[], lang: Lang): string {
   }
   out.push("</body>", "</html>", "");
   return out.join("\n");
+}
+
+/** A column name; a long camelCase field may break before its capitals. */
+function headerHtml(name: string): string {
+  return htmlText(name).replace(/(?<=[a-z])(?=[A-Z])/g, "<wbr>");
 }
 
 function cellHtml(c: Cell): string {
