@@ -108,7 +108,7 @@ export function renderHtml(blocks: Block[], lang: Lang): string {
         out.push(
           "<table>",
           `<tr>${
-            block.header.map((h) => `<th>${htmlText(h)}</th>`).join("")
+            block.header.map((h) => `<th>${headerHtml(h)}</th>`).join("")
           }</tr>`,
           ...block.rows.map((row) =>
             `<tr>${row.map((c) => `<td>${cellHtml(c)}</td>`).join("")}</tr>`
