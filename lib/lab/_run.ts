@@ -154,7 +154,9 @@ function printResult(out: Output, result: ScenarioResult, lang: Lang): void {
   out.record({
     type: "result",
     ...result,
-    processes: result.processes.map(({ stdout, transcript, ...rest }) => ({
+    processes: result.processes.map((
+      { stdout, stdoutMs: _, transcript, ...rest },
+    ) => ({
       ...rest,
       // The record keeps the English details (`detailId` is for people).
       checks: rest.checks.map(({ detailId: _, ...check }) => check),

@@ -101,8 +101,8 @@ const TEXT = {
     transcripts: "Transcripts",
     transcriptsIntro:
       "Each scenario shows one whole terminal transcript per kind of role and the others' first and last lines (`> …` is a line typed into the role).",
-    folded: (host: string, n: number, shown: number) =>
-      `${host}: ${plural(n, "line", "lines")}, ${shown} shown`,
+    folded: (n: number, shown: number) =>
+      `${plural(n, "line", "lines")}, ${shown} shown`,
     more: (n: number) => `… ${plural(n, "more line", "more lines")} …`,
     timelineCaption:
       "Drawn from the records: each receiver's lane starts when its process started (▲) and listened (○).",
@@ -153,8 +153,7 @@ const TEXT = {
     transcripts: "Transkrip",
     transcriptsIntro:
       "Setiap skenario menampilkan satu transkrip terminal utuh per jenis role, dan baris pertama serta terakhir dari yang lain (`> …` adalah baris yang diketik ke role).",
-    folded: (host: string, n: number, shown: number) =>
-      `${host}: ${n} baris, ${shown} ditampilkan`,
+    folded: (n: number, shown: number) => `${n} baris, ${shown} ditampilkan`,
     more: (n: number) => `… ${n} baris lagi …`,
     timelineCaption:
       "Digambar dari rekaman: jalur setiap penerima dimulai saat prosesnya mulai (▲) dan mendengarkan (○).",
@@ -172,6 +171,8 @@ const TEXT = {
 
 /** Lines of a whole transcript: its first and last ones when long. */
 const HEAD = 10;
+/** A transcript up to this long is shown whole. */
+const WHOLE = 40;
 const TAIL = 5;
 /** Lines of a folded transcript: first and last. */
 const FOLD = 1;
@@ -403,7 +404,15 @@ function transcriptBlocks(result: ScenarioResult, lang: Lang): Block[] {
       blocks.push({
         kind: "transcript",
         title,
-        lines: [prompt, ...transcript(p, { head: HEAD, tail: TAIL, lang })],
+        // Whole when it fits a page's column; a flood as its ends.
+        lines: [
+          prompt,
+          ...transcript(p, {
+            head: p.transcript.length <= WHOLE ? WHOLE : HEAD,
+            tail: TAIL,
+            lang,
+          }),
+        ],
       });
     } else {
       const all = p.transcript;
@@ -419,7 +428,7 @@ function transcriptBlocks(result: ScenarioResult, lang: Lang): Block[] {
         kind: "transcript",
         title,
         lines: [prompt, ...lines],
-        folded: text.folded(p.host, total, Math.min(total, FOLD * 2)),
+        folded: text.folded(total, Math.min(total, FOLD * 2)),
       });
     }
     if (p.stderr.trim() !== "") {

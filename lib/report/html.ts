@@ -131,7 +131,7 @@ export function renderHtml(blocks: Block[], lang: Lang): string {
         out.push(
           block.folded
             ? `<details><summary>${
-              htmlText(block.folded)
+              htmlText(`${block.title}: ${block.folded}`)
             }</summary>${pre}</details>`
             : `<p class="transcript-title">${htmlText(block.title)}</p>${pre}`,
         );

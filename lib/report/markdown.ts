@@ -72,7 +72,7 @@ export function renderMarkdown(
         const path = `${folder}/${block.name}.svg`;
         pictures.push({ path, svg: block.svg });
         out.push(
-          `![${safe(block.caption).replace(/[[\]]/g, "")}](${encodeURI(path)})`,
+          `![${block.name}](${encodeURI(path)})`,
           "",
           `*${safe(block.caption)}*`,
           "",
@@ -82,7 +82,9 @@ export function renderMarkdown(
       case "transcript":
         if (block.folded) {
           if (folded.length > 0) folded.push("");
-          titles.push(safe(block.folded));
+          titles.push(
+            `${safe(block.title.split(" ")[0])}: ${safe(block.folded)}`,
+          );
           folded.push(...block.lines.map(safe));
           break;
         }

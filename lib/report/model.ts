@@ -68,6 +68,17 @@ export function timedRecords(p: ProcessResult): TimedRecord[] {
   return out;
 }
 
+/**
+ * Whether a role counted numbered datagrams: its summary has `firstSeq`
+ * (a number, or `null` when nothing came) and it received numbers or
+ * nothing at all (a chat over multicast has text, not numbers).
+ */
+function counts(p: ProcessResult): boolean {
+  const s = p.summary;
+  if (!s || !("firstSeq" in s)) return false;
+  return typeof s.firstSeq === "number" || s.received === 0;
+}
+
 /** What a scenario shows, by the roles in it. */
 export type ScenarioKind =
   | "numbers"
@@ -84,7 +95,7 @@ export type ScenarioKind =
 export function scenarioKind(result: ScenarioResult): ScenarioKind {
   const roles = new Set(result.processes.map((p) => p.role));
   if (
-    result.processes.some((p) => typeof p.summary?.firstSeq === "number") &&
+    result.processes.some((p) => counts(p)) &&
     (roles.has("broadcast-sender") || roles.has("multicast-sender"))
   ) {
     return "numbers";
@@ -167,7 +178,7 @@ function num(value: unknown): number | undefined {
 export function udpTimeline(result: ScenarioResult): Timeline {
   const senders = result.processes.filter((p) => p.role.endsWith("-sender"));
   const receivers = result.processes.filter((p) =>
-    !p.role.endsWith("-sender") && typeof p.summary?.firstSeq === "number"
+    !p.role.endsWith("-sender") && counts(p)
   );
   // The origin: the first datagram of the (first) sender; its `sending`
   // record comes right before it when it prints none per datagram.

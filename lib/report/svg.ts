@@ -216,6 +216,12 @@ export function timelineSvg(timeline: Timeline, lang: Lang = "en"): string {
   for (const [i, lane] of lanes.entries()) {
     const y = top + i * laneHeight;
     const mid = y + 24;
+    // Each lane a group that names its host and numbers (for readers and tests).
+    body.push(
+      `<g class="lane" data-host="${xmlText(lane.host)}" data-first="${
+        lane.first ?? ""
+      }" data-last="${lane.last ?? ""}">`,
+    );
     body.push(
       `<line x1="${plotLeft}" y1="${mid}" x2="${plotRight}" y2="${mid}" stroke="${COLOURS.line}" stroke-dasharray="2 3"/>`,
       text(8, mid - 2, lane.host, { weight: "bold" }),
@@ -242,6 +248,7 @@ export function timelineSvg(timeline: Timeline, lang: Lang = "en"): string {
         );
       }
     }
+    body.push("</g>");
   }
   // The axis, in seconds from the first datagram.
   body.push(
