@@ -49,6 +49,8 @@ export type Block =
     lines: string[];
     /** Shown folded (HTML) with this line as its summary. */
     folded?: string;
+    /** Lines of it left out (in place of the marker line). */
+    omitted?: number;
   };
 
 /** How a report is written. */
@@ -113,6 +115,7 @@ const TEXT = {
     topologyCaption: (cidr: string, broadcast: string) =>
       `Subnet ${cidr}, broadcast address ${broadcast}.`,
     overall: "Conclusion",
+    allZero: (names: string) => `Zero for every host: ${names}.`,
     notRun: (names: string) => `Not run (the run was interrupted): ${names}.`,
     stderr: (host: string) => `${host}: standard error`,
   },
@@ -164,13 +167,14 @@ const TEXT = {
     topologyCaption: (cidr: string, broadcast: string) =>
       `Subnet ${cidr}, alamat broadcast ${broadcast}.`,
     overall: "Kesimpulan",
+    allZero: (names: string) => `Nol untuk semua host: ${names}.`,
     notRun: (names: string) => `Tidak dijalankan (run dihentikan): ${names}.`,
     stderr: (host: string) => `${host}: standard error`,
   },
 };
 
 /** Lines of a whole transcript: its first and last ones when long. */
-const HEAD = 10;
+const HEAD = 7;
 /** A transcript up to this long is shown whole. */
 const WHOLE = 40;
 const TAIL = 5;
@@ -234,8 +238,12 @@ export function reportBlocks(
   if (roots.length > 0) {
     blocks.push({ kind: "paragraph", text: text.rootfs(roots.join(", ")) });
   }
+  // One whole transcript per role in the whole report.
+  const shown = new Set<string>();
   for (const [i, result] of input.results.entries()) {
-    blocks.push(...scenarioBlocks(result, { input, index: i + 1, lang }));
+    blocks.push(
+      ...scenarioBlocks(result, { input, index: i + 1, lang, shown }),
+    );
   }
   if ((input.notRun ?? []).length > 0) {
     blocks.push({
@@ -273,7 +281,7 @@ function hostTable(input: ReportInput, lang: Lang): Block {
 
 function scenarioBlocks(
   result: ScenarioResult,
-  at: { input: ReportInput; index: number; lang: Lang },
+  at: { input: ReportInput; index: number; lang: Lang; shown: Set<string> },
 ): Block[] {
   const { input, index, lang } = at;
   const text = TEXT[lang];
@@ -305,11 +313,7 @@ function scenarioBlocks(
       ]),
     },
     { kind: "heading", level: 3, text: text.summary },
-    ...summaryTables(result, lang).map((t): Block => ({
-      kind: "table",
-      header: t.header,
-      rows: t.rows,
-    })),
+    ...summaryBlocks(result, lang),
   );
   const figure = pictureOf(result, { input, lang, index });
   if (figure) blocks.push(figure);
@@ -319,12 +323,12 @@ function scenarioBlocks(
       kind: "list",
       items: [
         ...scenarioConclusion(result, hostsOf(input), lang),
-        ...sequenceNotes(result, lang),
+        ...lossNotes(result, lang),
       ],
     },
   );
   // The demo's roles print records only: no terminal to show.
-  const transcripts = transcriptBlocks(result, lang);
+  const transcripts = transcriptBlocks(result, { lang, shown: at.shown });
   if (transcripts.length > 0) {
     blocks.push(
       { kind: "heading", level: 3, text: text.transcripts },
@@ -332,6 +336,59 @@ function scenarioBlocks(
     );
   }
   return blocks;
+}
+
+/** Counters that are noise when zero for every host: named once instead. */
+const QUIET_WHEN_ZERO = [
+  "duplicates",
+  "outOfOrder",
+  "invalid",
+  "outOfRange",
+  "kernelDrops",
+];
+
+/**
+ * The summary tables, without the columns of {@linkcode QUIET_WHEN_ZERO}
+ * that are 0 on every row: those are named in one line under them.
+ */
+function summaryBlocks(result: ScenarioResult, lang: Lang): Block[] {
+  const zero = new Set<string>();
+  const blocks: Block[] = summaryTables(result, lang).map((t) => {
+    const drop = t.header.flatMap((h, i) =>
+      QUIET_WHEN_ZERO.includes(h) && t.rows.every((r) => r[i] === "0")
+        ? [i]
+        : []
+    );
+    for (const i of drop) zero.add(t.header[i]);
+    return {
+      kind: "table",
+      header: t.header.filter((_, i) => !drop.includes(i)),
+      rows: t.rows.map((r) => r.filter((_, i) => !drop.includes(i))),
+    };
+  });
+  if (zero.size > 0) {
+    blocks.push({
+      kind: "paragraph",
+      text: TEXT[lang].allZero([...zero].join(", ")),
+    });
+  }
+  return blocks;
+}
+
+/**
+ * The summary's note of each receiver that lost numbers, while listening
+ * or after its last one (the conclusion already has every first number).
+ */
+function lossNotes(result: ScenarioResult, lang: Lang): string[] {
+  if (scenarioKind(result) !== "numbers") return [];
+  const losing = new Set(
+    udpTimeline(result).lanes.filter((l) =>
+      !l.sender && (l.gaps.length > 0 || (l.lostAfter ?? 0) > 0)
+    ).map((l) => l.host),
+  );
+  return sequenceNotes(result, lang).filter((note) =>
+    losing.has(note.split(" ", 1)[0])
+  );
 }
 
 function commandNote(p: ProcessResult, lang: Lang): string | undefined {
@@ -388,12 +445,15 @@ function pictureOf(
 }
 
 /**
- * One whole transcript per role of the scenario (its first process), the
+ * One whole transcript per role in the report (its first process), the
  * others folded to their first and last lines with how many are left out.
  */
-function transcriptBlocks(result: ScenarioResult, lang: Lang): Block[] {
+function transcriptBlocks(
+  result: ScenarioResult,
+  at: { lang: Lang; shown: Set<string> },
+): Block[] {
+  const { lang, shown: seen } = at;
   const text = TEXT[lang];
-  const seen = new Set<string>();
   const blocks: Block[] = [];
   for (const p of result.processes) {
     if (p.transcript.length === 0 && p.stderr.trim() === "") continue;
@@ -429,6 +489,7 @@ function transcriptBlocks(result: ScenarioResult, lang: Lang): Block[] {
         title,
         lines: [prompt, ...lines],
         folded: text.folded(total, Math.min(total, FOLD * 2)),
+        omitted: total - (lines.length === all.length ? total : FOLD * 2),
       });
     }
     if (p.stderr.trim() !== "") {

@@ -27,14 +27,11 @@ export function renderMarkdown(
 ): MarkdownReport {
   const out: string[] = [];
   const pictures: { path: string; svg: string }[] = [];
-  // Folded transcripts in a row share one code block.
-  let folded: string[] = [];
-  let titles: string[] = [];
+  // Folded transcripts: one line each, their first and last lines.
+  let folded = false;
   const flush = () => {
-    if (folded.length === 0) return;
-    out.push(`#### ${titles.join("; ")}`, "", ...fenced(folded), "");
-    folded = [];
-    titles = [];
+    if (folded) out.push("");
+    folded = false;
   };
   for (const block of blocks) {
     if (block.kind !== "transcript" || !block.folded) flush();
@@ -81,11 +78,8 @@ export function renderMarkdown(
       }
       case "transcript":
         if (block.folded) {
-          if (folded.length > 0) folded.push("");
-          titles.push(
-            `${safe(block.title.split(" ")[0])}: ${safe(block.folded)}`,
-          );
-          folded.push(...block.lines.map(safe));
+          folded = true;
+          out.push(foldedLine(block));
           break;
         }
         out.push(
@@ -99,6 +93,22 @@ export function renderMarkdown(
   }
   flush();
   return { text: out.join("\n"), pictures };
+}
+
+/**
+ * A folded transcript as one list item: the host, how many lines, the
+ * first and last of them (lines[0] is the prompt).
+ */
+function foldedLine(
+  block: { title: string; folded?: string; lines: string[]; omitted?: number },
+): string {
+  const shown = block.lines.slice(1);
+  const ends = block.omitted
+    ? `${codeSpan(shown[0])} … ${codeSpan(shown.at(-1)!)}`
+    : shown.map(codeSpan).join(" / ");
+  return `- ${safe(block.title)}, ${safe(block.folded ?? "")}${
+    ends ? `: ${ends}` : ""
+  }`;
 }
 
 function cellText(c: Cell): string {
