@@ -19,7 +19,7 @@ body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-si
 .cover h1 { font-size: 20pt; margin: 0 0 2mm; }
 .cover .course { font-size: 12pt; color: #2563eb; margin: 0 0 4mm; }
 .cover table { border: none; font-size: 11pt; }
-.cover td { border: none; padding: 1px 12px 1px 0; white-space: normal; }
+.cover table td { border: none; padding: 1px 12px 1px 0; white-space: normal; }
 .cover td:first-child { color: #6b7280; }
 h2 { font-size: 14pt; border-bottom: 1px solid #d1d5db; margin: 7mm 0 2mm; break-after: avoid; }
 h3 { font-size: 11pt; margin: 4mm 0 1.5mm; break-after: avoid; }
