@@ -27,6 +27,7 @@ p, ul { margin: 1mm 0 2mm; }
 table { border-collapse: collapse; margin: 1mm 0 3mm; font-size: 7.5pt; }
 th, td { border: 1px solid #d1d5db; padding: 2px 4px; text-align: left; vertical-align: top; }
 td:nth-child(-n+2) { white-space: nowrap; }
+tr { break-inside: avoid; }
 th { background: #f3f4f6; }
 code, pre { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8pt; }
 pre { background: #f9fafb; border: 1px solid #e5e7eb; padding: 4px 6px; margin: 1mm 0 3mm;
@@ -107,13 +108,13 @@ export function renderHtml(blocks: Block[], lang: Lang): string {
       case "table":
         out.push(
           "<table>",
-          `<tr>${
+          `<thead><tr>${
             block.header.map((h) => `<th>${headerHtml(h)}</th>`).join("")
-          }</tr>`,
+          }</tr></thead><tbody>`,
           ...block.rows.map((row) =>
             `<tr>${row.map((c) => `<td>${cellHtml(c)}</td>`).join("")}</tr>`
           ),
-          "</table>",
+          "</tbody></table>",
         );
         break;
       case "figure":

@@ -6,11 +6,20 @@
  * @module
  */
 
-import { join } from "node:path";
 import { RuntimeError } from "../cli/errors.ts";
 
-/** The program names Chromium goes by. */
-export const CHROMIUM_NAMES = ["chromium", "chromium-browser"];
+/**
+ * Where Chromium is installed (Debian `chromium`, Ubuntu's and snap's
+ * names). Absolute paths: `deno task lab` grants exactly these
+ * (`--allow-run`), and Deno says nothing of a path that is absent, where a
+ * bare name it cannot find is noted at every start.
+ */
+export const CHROMIUM_PATHS: readonly string[] = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/local/bin/chromium",
+  "/snap/bin/chromium",
+];
 
 /** The flags that keep a headless Chromium to the file it renders. */
 export function chromiumFlags(profile: string): string[] {
@@ -30,25 +39,15 @@ export function chromiumFlags(profile: string): string[] {
   ];
 }
 
-/**
- * Where programs are installed (PATH itself is not read: the report asks
- * for no more permissions than it needs).
- */
-const BIN_DIRS = ["/usr/bin", "/usr/local/bin", "/bin", "/snap/bin"];
-
-/** Chromium's program name if it is installed, or `undefined`. */
+/** The path of the installed Chromium, or `undefined`. */
 export function findChromium(): string | undefined {
-  for (const dir of BIN_DIRS) {
-    for (const name of CHROMIUM_NAMES) {
-      try {
-        const file = join(dir, name);
-        if (Deno.statSync(file).isFile) return name;
-      } catch {
-        // not here
-      }
+  return CHROMIUM_PATHS.find((path) => {
+    try {
+      return Deno.statSync(path).isFile;
+    } catch {
+      return false;
     }
-  }
-  return undefined;
+  });
 }
 
 /** The error for a `.pdf` report without Chromium: one line naming the package. */

@@ -11,6 +11,7 @@ import { renderMarkdown } from "../../lib/report/markdown.ts";
 import { chatModel, udpTimeline } from "../../lib/report/model.ts";
 import { chatSvg, timelineSvg } from "../../lib/report/svg.ts";
 import { reportFormat } from "../../lib/report/write.ts";
+import { CHROMIUM_PATHS } from "../../lib/report/pdf.ts";
 
 function role(
   host: string,
@@ -200,4 +201,18 @@ Deno.test("report formats: by extension; the HTML names nothing online; Markdown
     "demo_files/1-broadcast-sender-first.svg",
   ]);
   for (const p of md.pictures) assert.ok(md.text.includes(`](${p.path})`));
+});
+
+Deno.test("deno task lab may run Chromium at each path the report looks for it, and only there", async () => {
+  const tasks = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  ).tasks;
+  const allowRun = (tasks.lab as string).match(/--allow-run=(\S+)/)![1].split(
+    ",",
+  );
+  assert.deepEqual(allowRun.filter((p) => p.includes("chromium")), [
+    ...CHROMIUM_PATHS,
+  ]);
+  assert.match(tasks.lab, /--allow-env=\S*\bTZ\b/);
+  assert.match(tasks.demo, /--allow-env=\S*\bTZ\b/);
 });
