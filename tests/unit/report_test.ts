@@ -8,8 +8,12 @@ import { formatWhen, zoneName } from "../../lib/report/cover.ts";
 import { reportBlocks } from "../../lib/report/document.ts";
 import { renderHtml } from "../../lib/report/html.ts";
 import { renderMarkdown } from "../../lib/report/markdown.ts";
-import { chatModel, udpTimeline } from "../../lib/report/model.ts";
-import { chatSvg, timelineSvg } from "../../lib/report/svg.ts";
+import {
+  chatModel,
+  multicastModel,
+  udpTimeline,
+} from "../../lib/report/model.ts";
+import { chatSvg, multicastSvg, timelineSvg } from "../../lib/report/svg.ts";
 import { reportFormat } from "../../lib/report/write.ts";
 import { CHROMIUM_PATHS } from "../../lib/report/pdf.ts";
 
@@ -215,4 +219,42 @@ Deno.test("deno task lab may run Chromium at each path the report looks for it, 
   ]);
   assert.match(tasks.lab, /--allow-env=\S*\bTZ\b/);
   assert.match(tasks.demo, /--allow-env=\S*\bTZ\b/);
+});
+
+Deno.test("report multicast: the group and TTL from the sender, the TTL on the wire when a receiver read it, who did not join", () => {
+  const result: ScenarioResult = {
+    ...LATE,
+    scenario: "multicast-chat",
+    processes: [
+      role("alpine-1", "multicast-sender", [
+        [500, { type: "sending", group: "224.1.1.1", port: 5004, ttl: 2 }],
+        [600, { type: "summary", sent: 3 }],
+      ]),
+      role("alpine-2", "multicast-receiver", [
+        [100, { type: "listening", group: "224.1.1.1" }],
+        [520, { type: "datagram", seq: null, text: "halo" }],
+        [520, { type: "delivery", ttl: 2, to: "224.1.1.1" }],
+        [700, { type: "summary", received: 3, firstSeq: null }],
+      ]),
+    ],
+  };
+  const group = multicastModel(result)!;
+  assert.equal(group.group, "224.1.1.1");
+  assert.equal(group.ttl, 2);
+  assert.equal(group.wireTtl, 2);
+  assert.deepEqual(group.members.map((m) => [m.host, m.received]), [[
+    "alpine-2",
+    3,
+  ]]);
+  const svg = multicastSvg(group, {
+    others: [{ name: "alpine-3", address: "10.0.0.3" }],
+  });
+  assert.match(svg, />TTL on the wire: 2 \(read by a receiver\)</);
+  assert.match(svg, />alpine-3 10\.0\.0\.3</);
+  assert.match(svg, />did not join: gets nothing</);
+  const said = scenarioConclusion(result, [{ name: "alpine-1" }, {
+    name: "alpine-2",
+  }, { name: "alpine-3" }], "id").join(" ");
+  assert.match(said, /alpine-3 tidak bergabung dan tidak menerima apa pun/);
+  assert.match(said, /penerima membaca TTL 2 saat datagram tiba/);
 });
