@@ -54,8 +54,23 @@ export const SPEC: CommandSpec = {
         id: "jumlah penerima (praktikum: empat, alpine-2 … alpine-5)",
       },
     },
+    report: {
+      type: "string",
+      valueName: "FILE",
+      help: {
+        en:
+          "also write a report with both runs' timelines: FILE.md, FILE.html or FILE.pdf (needs chromium)",
+        id:
+          "tulis juga laporan dengan linimasa kedua putaran: FILE.md, FILE.html atau FILE.pdf (perlu chromium)",
+      },
+    },
   },
-  examples: ["demo", "demo --lang id", "demo --json"],
+  examples: [
+    "demo",
+    "demo --lang id",
+    "demo --json",
+    "demo --report demo.html",
+  ],
   notes: {
     en:
       "Sender bound to 127.0.0.1, broadcasting to 127.255.255.255; receivers share one port.",
@@ -75,6 +90,9 @@ function demo({ flags, out }: RoleContext): Promise<number> {
     interval: intFlag(flags, "interval", { min: 0, max: 1000 })!,
     receivers: intFlag(flags, "receivers", { min: 1, max: 16 })!,
     lang: flags.lang,
+    report: typeof flags.values.report === "string"
+      ? flags.values.report
+      : undefined,
   });
 }
 

@@ -59,10 +59,37 @@ export const SPEC: CommandSpec = {
     },
     report: {
       type: "string",
-      valueName: "FILE.md",
+      valueName: "FILE",
       help: {
-        en: "run: write a Markdown report to hand in",
-        id: "run: tulis laporan Markdown untuk dikumpulkan",
+        en:
+          "run: write the report to hand in: FILE.md (with SVG pictures next to it), FILE.html (one file) or FILE.pdf (needs chromium)",
+        id:
+          "run: tulis laporan untuk dikumpulkan: FILE.md (dengan gambar SVG di sebelahnya), FILE.html (satu file) atau FILE.pdf (perlu chromium)",
+      },
+    },
+    student: {
+      type: "string",
+      valueName: "NAME",
+      help: {
+        en:
+          "run: the student's name on the report's cover (or student: in the file)",
+        id: "run: nama mahasiswa di sampul laporan (atau student: di berkas)",
+      },
+    },
+    nim: {
+      type: "string",
+      valueName: "NIM",
+      help: {
+        en: "run: the student number on the cover",
+        id: "run: NIM di sampul laporan",
+      },
+    },
+    kelas: {
+      type: "string",
+      valueName: "CLASS",
+      help: {
+        en: "run: the class on the cover",
+        id: "run: kelas di sampul laporan",
       },
     },
     rootfs: {
@@ -88,6 +115,7 @@ export const SPEC: CommandSpec = {
   examples: [
     "lab up",
     "lab run broadcast-sender-first --report laporan.md",
+    'lab run --all --report laporan.pdf --lang id --student "Budi Santoso" --nim 5025211001 --kelas B',
     "lab run --all",
     "lab exec alpine-2 -- ip addr",
     "lab run --all --rootfs dist/alpine-rootfs",

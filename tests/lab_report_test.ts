@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { picturesFolder } from "../lib/report/write.ts";
 import { CAN_BUILD_LABS, lab, uniqueLabName } from "./_lab.ts";
 
 /** The transcript block of `host`'s `role` in a report: its lines. */
@@ -67,9 +69,30 @@ Deno.test({
         text,
         /\| alpine-3 \| `deno task multicast-receiver --group 224\.1\.1\.1 --port 5004 --lang id` \(lalu Ctrl\+C\) \|/,
       );
+
+      // The pictures: SVG files next to the report, each link resolving.
+      const links = [...text.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) =>
+        decodeURI(m[1])
+      );
+      assert.equal(links.length, 3, text); // topology, multicast, chat
+      for (const link of links) {
+        const svg = await Deno.readTextFile(join(dirname(report), link));
+        assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+        assert.match(svg, /<\/svg>$/);
+      }
+      // The chat server's whole transcript: every relayed line, none cut.
+      assert.equal(
+        server.filter((l) => / : /.test(l)).length,
+        8,
+        server.join("\n"),
+      );
+      assert.doesNotMatch(server.join("\n"), /tidak ditampilkan/);
     } finally {
       await lab(["down", "--name", name]);
       await Deno.remove(report);
+      await Deno.remove(join(dirname(report), picturesFolder(report)), {
+        recursive: true,
+      }).catch(() => {});
     }
   },
 });

@@ -120,7 +120,7 @@ Deno.test({
       );
       assert.match(
         text,
-        /^alpine-3\$ broadcast-receiver --port 5005 --count 300 --lang id$/m,
+        /^alpine-2\$ broadcast-receiver --port 5005 --count 300 --lang id$/m,
       );
       assert.match(text, /^diterima {2}BROADCAST ini angka \d+ $/m);
       assert.match(text, /^dikirim oleh \(192\.168\.122\.207, \d+\)$/m);

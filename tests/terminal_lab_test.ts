@@ -16,7 +16,7 @@ Deno.test({
   ignore,
   async fn() {
     const name = uniqueLabName("tc");
-    const report = await Deno.makeTempFile({ suffix: ".md" });
+    const report = await Deno.makeTempFile({ suffix: ".html" });
     const terminal = await Terminal.start(
       `deno task lab run --all --report ${report} --name ${name}`,
       { env: { LANG: "C.UTF-8", NO_COLOR: "1" } },
@@ -46,21 +46,26 @@ Deno.test({
       assert.deepEqual(await labNamespaces(name), [], "namespaces left");
       assert.deepEqual(await labEtcEntries(name), [], "/etc/netns left");
 
+      // The report of what ran until Ctrl+C: a whole HTML file.
       const text = await Deno.readTextFile(report);
-      assert.match(text, /^# Lab report: unicast, broadcast-receivers-first$/m);
-      assert.match(text, /^Result: unicast: ok/m);
+      assert.match(text, /^<!DOCTYPE html>/);
+      assert.match(text, /<\/html>\n$/);
+      assert.doesNotMatch(text, /https?:\/\//);
       assert.match(
         text,
-        /^Result: broadcast-receivers-first: INTERRUPTED \(Ctrl\+C\)/m,
+        /<td><b>unicast, broadcast-receivers-first<\/b><\/td>/,
       );
-      // What ran until Ctrl+C: the receivers' transcripts and summaries.
+      assert.match(text, /<p>Result: unicast: ok/);
       assert.match(
         text,
-        /#### alpine-5 \(192\.168\.122\.197\): broadcast-receiver/,
+        /<p>Result: broadcast-receivers-first: INTERRUPTED \(Ctrl\+C\)/,
       );
+      assert.match(text, /This scenario was interrupted \(Ctrl\+C\) after/);
+      // What ran until Ctrl+C: the receivers' transcripts.
+      assert.match(text, /alpine-5 \(192\.168\.122\.197\): broadcast-receiver/);
       assert.match(
         text,
-        /^Not run \(the run was interrupted\): `broadcast-sender-first`, `multicast`, `multicast-chat`, `tcp-chat`\.$/m,
+        /<p>Not run \(the run was interrupted\): broadcast-sender-first, multicast, multicast-chat, tcp-chat\.<\/p>/,
       );
     } finally {
       await terminal.close();

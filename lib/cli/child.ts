@@ -59,6 +59,8 @@ export interface WaitOptions {
 export class Child {
   /** Every line of standard output kept so far. */
   readonly lines: string[] = [];
+  /** When each of {@linkcode Child.lines} was read (ms since the epoch). */
+  readonly lineTimes: number[] = [];
   /** Every JSON object among {@linkcode Child.lines}. */
   readonly records: Record<string, unknown>[] = [];
   /** Standard error so far. */
@@ -186,9 +188,12 @@ export class Child {
 
   async #readLines(stream: ReadableStream<Uint8Array>): Promise<void> {
     for await (const lines of lineBatches(stream)) {
+      // One clock reading per batch: the lines arrived together.
+      const now = Date.now();
       for (const line of lines) {
         if (!this.#keep(line)) continue;
         this.lines.push(line);
+        this.lineTimes.push(now);
         try {
           const value = JSON.parse(line);
           if (value !== null && typeof value === "object") {

@@ -41,6 +41,8 @@ export interface LabArgs {
   report?: string;
   /** `--keep`. */
   keep: boolean;
+  /** `--student`, `--nim`, `--kelas`: the report's cover. */
+  cover: { student?: string; nim?: string; kelas?: string };
   /** `--lang` as given, if it was (repeated in hints). */
   langFlag?: string;
 }
@@ -80,7 +82,7 @@ export function labArgs(flags: ParsedFlags): LabArgs {
       id: `${cmd} tidak menerima argumen, ada "${rest[0]}"`,
     });
   }
-  for (const flag of ["all", "report", "keep"]) {
+  for (const flag of ["all", "report", "keep", "student", "nim", "kelas"]) {
     if (cmd !== "run" && flags.values[flag] !== undefined) {
       throw new UsageError({
         en: `--${flag} is only for run`,
@@ -107,6 +109,11 @@ export function labArgs(flags: ParsedFlags): LabArgs {
     all: flags.values.all === true,
     report: stringFlag(flags, "report"),
     keep: flags.values.keep === true,
+    cover: {
+      student: stringFlag(flags, "student"),
+      nim: stringFlag(flags, "nim"),
+      kelas: stringFlag(flags, "kelas"),
+    },
     langFlag: stringFlag(flags, "lang"),
   };
 }

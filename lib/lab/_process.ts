@@ -66,6 +66,11 @@ export class LabProcess {
     return this.#child.lines;
   }
 
+  /** When each of {@linkcode LabProcess.lines} was read (ms since the epoch). */
+  get lineTimes(): number[] {
+    return this.#child.lineTimes;
+  }
+
   /** Every JSON record of standard output so far (`text` records aside). */
   get records(): Record<string, unknown>[] {
     return this.#child.records;

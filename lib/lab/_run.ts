@@ -6,13 +6,7 @@
  * @module
  */
 
-import {
-  errorText,
-  EXIT_FAILURE,
-  EXIT_OK,
-  RuntimeError,
-  UsageError,
-} from "../cli/errors.ts";
+import { EXIT_FAILURE, EXIT_OK, RuntimeError } from "../cli/errors.ts";
 import type { Lang } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
 import {
@@ -22,7 +16,9 @@ import {
   sameNetwork,
   stateOf,
 } from "./netns.ts";
-import { failureExcerpts, formatReport, outcomeLine } from "./report.ts";
+import { failureExcerpts, outcomeLine } from "./report.ts";
+import type { Cover } from "../report/model.ts";
+import { checkReport, writeReport } from "../report/write.ts";
 import { pickScenarios, runScenario, type ScenarioResult } from "./scenario.ts";
 import { formatTable, sequenceNotes, summaryTables } from "./summary.ts";
 import { scenarioDescription, type Topology } from "./topology.ts";
@@ -37,6 +33,8 @@ export interface RunOptions {
   all?: boolean;
   /** `--report`: where to write the report, if anywhere. */
   report?: string;
+  /** `--student`, `--nim`, `--kelas`: the cover (over the file's `student:`). */
+  cover?: Cover;
   /** `--keep`: leave a lab built for the run up. */
   keep?: boolean;
   /** The language of the lines and the report. */
@@ -55,16 +53,9 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
   const reportPath = options.report;
   if (reportPath !== undefined) {
     // Find out now, not after the run, that the report cannot be written.
-    try {
-      await Deno.writeTextFile(reportPath, "");
-    } catch (err) {
-      throw new UsageError(
-        errorText(err, {
-          doing: { en: `--report ${reportPath}`, id: `--report ${reportPath}` },
-        }),
-      );
-    }
+    await checkReport(reportPath);
   }
+  const date = new Date();
   await checkLabPrivileges();
   return await withInterrupt(ui, async (signal) => {
     const before = await labStatus(name);
@@ -122,13 +113,14 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       } finally {
         // Whatever happened, the report holds what ran.
         if (reportPath !== undefined) {
-          await Deno.writeTextFile(
+          const cover = { ...topology.student };
+          for (const [key, value] of Object.entries(options.cover ?? {})) {
+            if (value !== undefined) cover[key as keyof Cover] = value;
+          }
+          await writeReport(
             reportPath,
-            formatReport(topology, results, {
-              lab: name,
-              lang,
-              notRun,
-            }),
+            { topology, results, lab: name, notRun },
+            { lang, cover, date },
           );
           out.line(text.report(reportPath));
         }
@@ -162,7 +154,9 @@ function printResult(out: Output, result: ScenarioResult, lang: Lang): void {
   out.record({
     type: "result",
     ...result,
-    processes: result.processes.map(({ stdout, transcript, ...rest }) => ({
+    processes: result.processes.map((
+      { stdout, stdoutMs: _, transcript, ...rest },
+    ) => ({
       ...rest,
       // The record keeps the English details (`detailId` is for people).
       checks: rest.checks.map(({ detailId: _, ...check }) => check),

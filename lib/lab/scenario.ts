@@ -64,6 +64,8 @@ export interface ProcessResult {
   endKeys?: string[];
   /** Its standard output lines (JSON records). */
   stdout: string[];
+  /** When each line of `stdout` was read: milliseconds from the scenario's start. */
+  stdoutMs: number[];
   /** Lines of output not kept (a flood beyond the cap). */
   dropped: number;
   /**
@@ -209,7 +211,7 @@ export async function runScenario(
     options.signal?.removeEventListener("abort", onAbort);
     await stopAll(running);
   }
-  const processes = running.map((r) => result(r, running));
+  const processes = running.map((r) => result(r, running, started));
   const interrupted = signal.reason === "interrupted";
   return {
     scenario: scenario.name,
@@ -251,7 +253,11 @@ function checkEntries(topology: Topology, scenario: Scenario): void {
   }
 }
 
-function result(r: Running, all: Running[]): ProcessResult {
+function result(
+  r: Running,
+  all: Running[],
+  started: number,
+): ProcessResult {
   const summary = r.proc.records.findLast((rec) => rec.type === "summary");
   const checks = checksOf(r, { summary, all });
   return {
@@ -273,6 +279,7 @@ function result(r: Running, all: Running[]): ProcessResult {
       ...(r.ended.signal ? ["Ctrl+C"] : []),
     ],
     stdout: r.proc.lines,
+    stdoutMs: r.proc.lineTimes.map((t) => t - started),
     dropped: r.proc.dropped,
     transcript: r.proc.text,
     transcriptOmitted: r.proc.textDropped,

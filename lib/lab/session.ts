@@ -108,6 +108,7 @@ export async function runLab(
         wanted: args.operands,
         all: args.all,
         report: args.report,
+        cover: args.cover,
         keep: args.keep,
         lang: flags.lang,
       });

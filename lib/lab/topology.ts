@@ -160,6 +160,8 @@ export interface Topology {
   hosts: LabHost[];
   /** The scenarios, in file order. */
   scenarios: Scenario[];
+  /** The `student:` block: the report's cover (name, nim, kelas). */
+  student?: { student?: string; nim?: string; kelas?: string };
 }
 
 /** Options for {@linkcode parseTopology}. */

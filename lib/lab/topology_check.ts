@@ -58,7 +58,7 @@ function topologyOf(
   options: { specs: Readonly<Record<string, CommandSpec>> },
 ): Topology | undefined {
   const entries = check.map(root, "the topology file", {
-    known: ["name", "network", "rootfs", "hosts", "scenarios"],
+    known: ["name", "network", "rootfs", "hosts", "scenarios", "student"],
   });
   if (!entries) return undefined;
   const get = (key: string) => entries.find((e) => e.key === key);
@@ -114,7 +114,39 @@ function topologyOf(
       if (scenario) scenarios.push(scenario);
     }
   }
-  return { file: check.file, name, subnet, hosts, scenarios };
+  const studentEntry = get("student");
+  const student = studentEntry
+    ? studentOf(check, studentEntry.value)
+    : undefined;
+  return {
+    file: check.file,
+    name,
+    subnet,
+    hosts,
+    scenarios,
+    ...(student ? { student } : {}),
+  };
+}
+
+/** `student: { name: …, nim: …, kelas: … }`: the report's cover. */
+function studentOf(
+  check: YamlCheck,
+  node: Node | null,
+): Topology["student"] {
+  const entries = check.map(node, "student", {
+    known: ["name", "nim", "kelas"],
+  });
+  if (!entries) return undefined;
+  const value = (key: string) => {
+    const entry = entries.find((e) => e.key === key);
+    if (!entry || entry.value === null) return undefined;
+    // A number like 5025211001 is a student number, not arithmetic.
+    const scalar = (entry.value as { value?: unknown }).value;
+    return typeof scalar === "number"
+      ? String(scalar)
+      : check.string(entry.value, `student.${key}`);
+  };
+  return { student: value("name"), nim: value("nim"), kelas: value("kelas") };
 }
 
 /** `network: { subnet: a.b.c.d/n }`. */

@@ -21,6 +21,8 @@ import { type Lang, plural } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
 import { onStop } from "../cli/run.ts";
 import { roleCommand } from "../roles.ts";
+import type { ProcessResult, ScenarioResult } from "../lab/scenario.ts";
+import { checkReport, writeReport } from "../report/write.ts";
 import type { SequenceSummary } from "./sequence.ts";
 
 /** The repository root: the roles run from there, as `deno task` runs them. */
@@ -36,6 +38,8 @@ export interface DemoOptions {
   receivers: number;
   /** The language of the lines printed. */
   lang: Lang;
+  /** Where to write a report of both runs (`.md`, `.html`, `.pdf`), if anywhere. */
+  report?: string;
 }
 
 /** The broadcast address and source of every run: loopback only. */
@@ -87,6 +91,7 @@ const TEXT = {
       "sender-first": "sender first",
     },
     none: "-",
+    report: (path: string) => `report: ${path}`,
   },
   id: {
     run1: (n: number, count: number, port: number, interval: number) =>
@@ -113,6 +118,7 @@ const TEXT = {
       "sender-first": "pengirim dulu",
     },
     none: "-",
+    report: (path: string) => `laporan: ${path}`,
   },
 };
 
@@ -126,7 +132,13 @@ export async function runDemo(
 ): Promise<number> {
   const { count, interval, receivers, lang } = options;
   const text = TEXT[lang];
+  // Find out now, not after both runs, that the report cannot be written.
+  if (options.report !== undefined) await checkReport(options.report);
+  const date = new Date();
   const children = new Set<Child>();
+  // The children of each run, with their times, for the report.
+  let run = new DemoRun("receivers-first");
+  const runs = [run];
   const spawn = (name: string, args: string[]) => {
     const [program, ...rest] = roleCommand(name, args);
     const child = new Child(program, {
@@ -136,13 +148,20 @@ export async function runDemo(
       env: { DENO_NO_UPDATE_CHECK: "1" },
     });
     children.add(child);
+    run.add(child, name, args);
     return child;
   };
   // Ctrl+C or SIGTERM: take every child down with the demo.
   const stop = onStop(() => {
     for (const child of children) child.kill();
   });
-  const receiverArgs = ["--json", "--quiet", "--duration", CHILD_LIMIT_SECONDS];
+  // For a report each receiver records every datagram (its timeline lane).
+  const receiverArgs = [
+    "--json",
+    ...(options.report === undefined ? ["--quiet"] : []),
+    "--duration",
+    CHILD_LIMIT_SECONDS,
+  ];
   const senderArgs = (port: number) => [
     "--json",
     "--bind",
@@ -182,6 +201,8 @@ export async function runDemo(
     // sender has sent a share of its datagrams (10 %, 30 %, 50 %, 70 % …).
     out.line(text.run2(receivers));
     out.flush();
+    run = new DemoRun("sender-first");
+    runs.push(run);
     const sender2 = spawn("broadcast-sender", senderArgs(port));
     const late: Child[] = [];
     const startedAfter: (number | null)[] = [];
@@ -227,7 +248,92 @@ export async function runDemo(
   out.line("");
   out.line(answer);
   out.record({ type: "answer", sent: count, text: answer });
+  if (options.report !== undefined) {
+    await writeReport(options.report, {
+      lab: "demo",
+      results: runs.map((r) => r.result(lang)),
+    }, { lang, date });
+    out.line(text.report(options.report));
+  }
   return 0;
+}
+
+/**
+ * One of the demo's runs as a lab scenario result, for the report: each
+ * child's records with when they were read, from the run's start.
+ */
+class DemoRun {
+  readonly order: Row["order"];
+  readonly started = Date.now();
+  #roles: { child: Child; role: string; args: string[]; startedMs: number }[] =
+    [];
+
+  constructor(order: Row["order"]) {
+    this.order = order;
+  }
+
+  /** Notes a child started in this run. */
+  add(child: Child, role: string, args: string[]): void {
+    this.#roles.push({
+      child,
+      role,
+      args,
+      startedMs: Date.now() - this.started,
+    });
+  }
+
+  /** The run as a scenario result: the sender is alpine-1, receivers alpine-2 …. */
+  result(lang: Lang): ScenarioResult {
+    let receiver = 1;
+    const processes: ProcessResult[] = this.#roles.map((r, step) => {
+      const host = r.role === "broadcast-sender"
+        ? "alpine-1"
+        : `alpine-${++receiver}`;
+      const typed = [
+        "deno",
+        "task",
+        r.role,
+        ...r.args.filter((a) => a !== "--json"),
+      ];
+      const summary = r.child.records.findLast((rec) => rec.type === "summary");
+      return {
+        host,
+        address: FROM,
+        role: r.role,
+        step,
+        args: r.args,
+        command: typed,
+        typed,
+        input: [],
+        startedMs: r.startedMs,
+        code: r.child.end?.code ?? null,
+        signal: r.child.end?.signal ?? null,
+        stopped: r.role !== "broadcast-sender",
+        endKeys: r.role !== "broadcast-sender" ? ["Ctrl+C"] : [],
+        stdout: r.child.lines,
+        stdoutMs: r.child.lineTimes.map((t) => t - this.started),
+        dropped: 0,
+        transcript: [],
+        transcriptOmitted: 0,
+        stderr: r.child.stderr,
+        summary,
+        checks: [],
+        ok: r.child.end?.code === 0,
+      };
+    });
+    const last = Math.max(
+      0,
+      ...processes.flatMap((p) => p.stdoutMs.slice(-1)),
+    );
+    return {
+      scenario: this.order,
+      description: TEXT[lang].order[this.order],
+      lab: "demo",
+      ok: processes.every((p) => p.ok),
+      durationMs: last,
+      processes,
+    };
+  }
 }
 
 /** Waits for a receiver's `listening` record; fails with its error line if it exits first. */

@@ -41,6 +41,7 @@ function receiver(
     signal: null,
     stopped: false,
     stdout: lines,
+    stdoutMs: lines.map((_, i) => startedMs + 100 + i * 2),
     dropped: 0,
     // As kept by the runner: first and last 200 of 999 human lines.
     transcript: Array.from({ length: 400 }, (_, i) => {
@@ -80,6 +81,7 @@ const RESULT: ScenarioResult = {
       args: ["--to", "192.168.122.255", "--message", "it's"],
       summary: { type: "summary", sent: 900 },
       stdout: ['{"type":"sending"}'],
+      stdoutMs: [0],
       typed: [
         "deno",
         "task",
@@ -214,8 +216,9 @@ Deno.test("report: topology, commands as typed on each host, tables, cut transcr
     lab: "t",
     date: new Date("2026-01-02T03:04:05Z"),
   });
-  assert.match(report, /^# Lab report: broadcast-sender-first$/m);
-  assert.match(report, /Run 2026-01-02T03:04:05Z in lab `t`/);
+  assert.match(report, /^# Lab report$/m);
+  assert.match(report, /^- Scenarios: broadcast-sender-first$/m);
+  assert.match(report, /^- Lab: t$/m);
   assert.match(report, /^\| alpine-1 \| 192\.168\.122\.207 \|$/m);
   assert.match(
     report,
@@ -223,13 +226,16 @@ Deno.test("report: topology, commands as typed on each host, tables, cut transcr
   );
   assert.match(report, /--message 'it'\\''s'/);
   assert.match(report, /^\| host \| role \| exit \| received \| firstSeq /m);
-  assert.match(report, /^- alpine-2 \(started at 1\.1 s\): first number 318/m);
+  assert.match(
+    report,
+    /alpine-2 listened at [\d.]+ s → first #318 \(317 missed\)/,
+  );
   // Transcripts: what the terminal showed, cut to the first and last lines.
   assert.match(
     report,
     /#### alpine-2 \(192\.168\.122\.131\): broadcast-receiver\n\n```\nalpine-2\$ deno task broadcast-receiver --port 5005 --count 40\npesan dari 192\.168\.122\.207\nditerima {2}BROADCAST ini angka 318 \ndikirim oleh \(192\.168\.122\.207, 40000\)\n/,
   );
-  assert.match(report, /^… 979 lines omitted …$/m);
+  assert.match(report, /^… 987 lines omitted …$/m);
   assert.match(report, /^dikirim oleh \(192\.168\.122\.207, 40000\)\n```$/m);
   assert.match(
     report,
@@ -238,7 +244,7 @@ Deno.test("report: topology, commands as typed on each host, tables, cut transcr
   assert.doesNotMatch(report, /"type":"datagram"/);
   assert.match(
     report,
-    /Standard error:\n\n```\nbroadcast-receiver: error: boom\n```/,
+    /#### alpine-3: standard error\n\n```\nbroadcast-receiver: error: boom\n```/,
   );
 });
 
@@ -299,20 +305,24 @@ scenarios:
     date: new Date("2026-01-02T03:04:05Z"),
     lang: "id",
   });
-  assert.match(report, /^# Laporan praktikum: broadcast-sender-first$/m);
-  assert.match(report, /^Dijalankan 2026-01-02T03:04:05Z di lab `t`/m);
+  assert.match(report, /^# Laporan praktikum$/m);
+  assert.match(report, /^- Tanggal: 2 Januari 2026, /m);
   assert.match(report, /^## Topologi$/m);
   assert.match(report, /^\| host \| alamat \|$/m);
   assert.match(
     report,
-    /^## Skenario `broadcast-sender-first`\n\npengirim dulu$/m,
+    /^## Skenario 1: broadcast-sender-first\n\npengirim dulu$/m,
   );
   assert.match(report, /^Hasil: broadcast-sender-first: GAGAL \(4\.2 s\)$/m);
   assert.match(report, /^### Perintah per host$/m);
   assert.match(report, /^### Ringkasan$/m);
-  assert.match(report, /^- alpine-2 \(mulai pada 1\.1 s\): angka pertama 318/m);
+  assert.match(
+    report,
+    /alpine-2 mendengarkan pada [\d.]+ s → pertama #318 \(317 terlewat\)/,
+  );
   assert.match(report, /^### Transkrip$/m);
-  assert.match(report, /^… 979 baris tidak ditampilkan …$/m);
+  assert.match(report, /^… 987 baris tidak ditampilkan …$/m);
+  assert.match(report, /^### Kesimpulan$/m);
   assert.doesNotMatch(
     report,
     /Lab report|Commands per host|omitted|started at/,
@@ -320,6 +330,6 @@ scenarios:
   const english = formatReport(topology, [RESULT], { lab: "t" });
   assert.match(
     english,
-    /^## Scenario `broadcast-sender-first`\n\nsender first$/m,
+    /^## Scenario 1: broadcast-sender-first\n\nsender first$/m,
   );
 });

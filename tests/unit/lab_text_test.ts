@@ -57,6 +57,7 @@ Deno.test("report: code spans, tables and fences that text from lab.yaml cannot 
     signal: null,
     stopped: false,
     stdout: [],
+    stdoutMs: [],
     dropped: 0,
     transcript: ["```", "> one | `two`\\x1b[2J", "after"],
     transcriptOmitted: 0,
@@ -76,7 +77,7 @@ Deno.test("report: code spans, tables and fences that text from lab.yaml cannot 
   const report = formatReport(topology, [result], { lab: "t" });
   assert.doesNotMatch(report, CONTROL);
   // The file name's backtick does not end its code span.
-  assert.match(report, / from ``x`y\.yaml``: /);
+  assert.match(report, /^- Topology file: ``x`y\.yaml``$/m);
   // One table row, three cells: every | inside is escaped.
   const row = report.split("\n").find((l) => l.startsWith("| 0.0 s |"))!;
   assert.equal(row.split(/(?<!\\)\|/).length, 5, row);

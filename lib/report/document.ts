@@ -1,0 +1,511 @@
+/**
+ * The report's content, once, as blocks (headings, paragraphs, tables,
+ * pictures, transcripts) that `markdown.ts` and `html.ts` render: the
+ * cover, the topology, each scenario with its commands, summary, picture,
+ * conclusion and trimmed transcripts, and the overall conclusion.
+ *
+ * @module
+ */
+
+import type { Lang } from "../cli/i18n.ts";
+import { plural } from "../cli/i18n.ts";
+import { outcomeLine, quotedLine, transcript } from "../lab/report.ts";
+import type { ProcessResult, ScenarioResult } from "../lab/scenario.ts";
+import { shellLine } from "../lab/_shell.ts";
+import { sequenceNotes, summaryTables } from "../lab/summary.ts";
+import { scenarioDescription } from "../lab/topology.ts";
+import { overallConclusion, scenarioConclusion } from "./conclusions.ts";
+import { formatWhen } from "./cover.ts";
+import {
+  chatModel,
+  type Cover,
+  hostsOf,
+  multicastModel,
+  type ReportInput,
+  scenarioKind,
+  udpTimeline,
+} from "./model.ts";
+import { chatSvg, multicastSvg, timelineSvg, topologySvg } from "./svg.ts";
+
+/** A table cell: text, or a command shown as code with words after it. */
+export type Cell = string | { code: string; after?: string };
+
+/** One block of the report. */
+export type Block =
+  | {
+    kind: "cover";
+    title: string;
+    subtitle: string;
+    fields: [string, Cell][];
+  }
+  | { kind: "heading"; level: 2 | 3 | 4; text: string; id?: string }
+  | { kind: "paragraph"; text: string }
+  | { kind: "list"; items: string[] }
+  | { kind: "table"; header: string[]; rows: Cell[][] }
+  | { kind: "figure"; name: string; svg: string; caption: string }
+  | {
+    kind: "transcript";
+    title: string;
+    lines: string[];
+    /** Shown folded (HTML) with this line as its summary. */
+    folded?: string;
+    /** Lines of it left out (in place of the marker line). */
+    omitted?: number;
+  };
+
+/** How a report is written. */
+export interface DocumentOptions {
+  /** The language; default English. */
+  lang?: Lang;
+  /** The student's details. */
+  cover?: Cover;
+  /** When the run happened; default now. */
+  date?: Date;
+  /** The IANA time zone for the date; default the machine's. */
+  timeZone?: string;
+}
+
+const TEXT = {
+  en: {
+    course: "Network Programming (Pemrograman Jaringan)",
+    title: "Lab report",
+    demoTitle: "Lab report: the broadcast lab on loopback (demo)",
+    student: "Name",
+    nim: "Student number",
+    kelas: "Class",
+    date: "Date",
+    lab: "Lab",
+    file: "Topology file",
+    scenarios: "Scenarios",
+    missing: "(not given)",
+    intro:
+      "Every host is a Linux network namespace with one interface eth0 on a shared bridge (one L2 segment, like the GNS3 switch); each role ran as its own process, on real sockets.",
+    demoIntro:
+      "Every role ran as its own process on this machine's loopback: the sender bound to 127.0.0.1, broadcasting to 127.255.255.255; the receivers share one port.",
+    topology: "Topology",
+    address: "address",
+    root: "root file system",
+    machineRoot: "(the machine's)",
+    rootfs: (roots: string) =>
+      `Hosts with a root file system ran their roles inside it (chroot into ${roots}: busybox and musl, progjar installed by the Alpine pack's install.sh), as on the lab's Alpine VMs.`,
+    switchLabel: "switch (bridge)",
+    loopback: "loopback (lo)",
+    scenario: "Scenario",
+    result: "Result",
+    commands: "Commands per host",
+    start: "start",
+    host: "host",
+    command: "command (as typed on the host)",
+    typed: "typed",
+    then: (keys: string) => `then ${keys}`,
+    summary: "Summary",
+    conclusion: "Conclusion",
+    transcripts: "Transcripts",
+    transcriptsIntro:
+      "Each scenario shows one whole terminal transcript per kind of role and the others' first and last lines (`> …` is a line typed into the role).",
+    folded: (n: number, shown: number) =>
+      `${plural(n, "line", "lines")}, ${shown} shown`,
+    more: (n: number) => `… ${plural(n, "more line", "more lines")} …`,
+    timelineCaption:
+      "Drawn from the records: each receiver's lane starts when its process started (▲) and listened (○).",
+    chatCaption:
+      "From the server's join/message/leave records and each client's received lines.",
+    multicastCaption:
+      "From the sender's group and TTL and each receiver's join and count.",
+    topologyCaption: (cidr: string, broadcast: string) =>
+      `Subnet ${cidr}, broadcast address ${broadcast}.`,
+    overall: "Conclusion",
+    allZero: (names: string) => `Zero for every host: ${names}.`,
+    notRun: (names: string) => `Not run (the run was interrupted): ${names}.`,
+    stderr: (host: string) => `${host}: standard error`,
+  },
+  id: {
+    course: "Pemrograman Jaringan",
+    title: "Laporan praktikum",
+    demoTitle: "Laporan praktikum: praktikum broadcast di loopback (demo)",
+    student: "Nama",
+    nim: "NIM",
+    kelas: "Kelas",
+    date: "Tanggal",
+    lab: "Lab",
+    file: "Berkas topologi",
+    scenarios: "Skenario",
+    missing: "(tidak diisi)",
+    intro:
+      "Setiap host adalah network namespace Linux dengan satu antarmuka eth0 pada bridge bersama (satu segmen L2, seperti switch GNS3); setiap role berjalan sebagai proses sendiri, dengan soket sungguhan.",
+    demoIntro:
+      "Setiap role berjalan sebagai proses sendiri di loopback mesin ini: pengirim terikat ke 127.0.0.1, broadcast ke 127.255.255.255; penerima berbagi satu port.",
+    topology: "Topologi",
+    address: "alamat",
+    root: "root file system",
+    machineRoot: "(milik mesin)",
+    rootfs: (roots: string) =>
+      `Host dengan root file system menjalankan role-nya di dalamnya (chroot ke ${roots}: busybox dan musl, progjar dipasang oleh install.sh paket Alpine), seperti di VM Alpine praktikum.`,
+    switchLabel: "switch (bridge)",
+    loopback: "loopback (lo)",
+    scenario: "Skenario",
+    result: "Hasil",
+    commands: "Perintah per host",
+    start: "mulai",
+    host: "host",
+    command: "perintah (seperti diketik di host)",
+    typed: "diketik",
+    then: (keys: string) => `lalu ${keys}`,
+    summary: "Ringkasan",
+    conclusion: "Kesimpulan",
+    transcripts: "Transkrip",
+    transcriptsIntro:
+      "Setiap skenario menampilkan satu transkrip terminal utuh per jenis role, dan baris pertama serta terakhir dari yang lain (`> …` adalah baris yang diketik ke role).",
+    folded: (n: number, shown: number) => `${n} baris, ${shown} ditampilkan`,
+    more: (n: number) => `… ${n} baris lagi …`,
+    timelineCaption:
+      "Digambar dari rekaman: jalur setiap penerima dimulai saat prosesnya mulai (▲) dan mendengarkan (○).",
+    chatCaption:
+      "Dari rekaman join/message/leave server dan baris yang diterima setiap klien.",
+    multicastCaption:
+      "Dari grup dan TTL pengirim serta join dan jumlah setiap penerima.",
+    topologyCaption: (cidr: string, broadcast: string) =>
+      `Subnet ${cidr}, alamat broadcast ${broadcast}.`,
+    overall: "Kesimpulan",
+    allZero: (names: string) => `Nol untuk semua host: ${names}.`,
+    notRun: (names: string) => `Tidak dijalankan (run dihentikan): ${names}.`,
+    stderr: (host: string) => `${host}: standard error`,
+  },
+};
+
+/** Lines of a whole transcript: its first and last ones when long. */
+const HEAD = 7;
+/** A transcript up to this long is shown whole. */
+const WHOLE = 40;
+const TAIL = 5;
+/** Lines of a folded transcript: first and last. */
+const FOLD = 1;
+
+/** The report of `input` as blocks. */
+export function reportBlocks(
+  input: ReportInput,
+  options: DocumentOptions = {},
+): Block[] {
+  const lang = options.lang ?? "en";
+  const text = TEXT[lang];
+  const topology = input.topology;
+  const cover = options.cover ?? {};
+  const hosts = hostsOf(input);
+  const blocks: Block[] = [
+    {
+      kind: "cover",
+      title: topology ? text.title : text.demoTitle,
+      subtitle: text.course,
+      fields: [
+        [text.student, cover.student ?? text.missing],
+        [text.nim, cover.nim ?? text.missing],
+        [text.kelas, cover.kelas ?? text.missing],
+        [
+          text.date,
+          formatWhen(options.date ?? new Date(), lang, options.timeZone),
+        ],
+        [text.lab, input.lab],
+        ...(topology
+          ? [[text.file, { code: topology.file }] as [string, Cell]]
+          : []),
+        [text.scenarios, input.results.map((r) => r.scenario).join(", ")],
+      ],
+    },
+    {
+      kind: "paragraph",
+      text: `${
+        topology ? text.intro : text.demoIntro
+      } ${text.transcriptsIntro}`,
+    },
+    { kind: "heading", level: 2, text: text.topology, id: "topology" },
+    {
+      kind: "figure",
+      name: "topology",
+      svg: topologySvg(hosts, {
+        label: topology ? text.switchLabel : text.loopback,
+        note: topology
+          ? `${topology.subnet.cidr}, broadcast ${topology.subnet.broadcast}`
+          : "127.0.0.1 → 127.255.255.255",
+        lang,
+      }),
+      caption: topology
+        ? text.topologyCaption(topology.subnet.cidr, topology.subnet.broadcast)
+        : text.demoIntro,
+    },
+    hostTable(input, lang),
+  ];
+  const roots = [...new Set(topology?.hosts.flatMap((h) => h.rootfs ?? []))];
+  if (roots.length > 0) {
+    blocks.push({ kind: "paragraph", text: text.rootfs(roots.join(", ")) });
+  }
+  // One whole transcript per role in the whole report.
+  const shown = new Set<string>();
+  for (const [i, result] of input.results.entries()) {
+    blocks.push(
+      ...scenarioBlocks(result, { input, index: i + 1, lang, shown }),
+    );
+  }
+  if ((input.notRun ?? []).length > 0) {
+    blocks.push({
+      kind: "paragraph",
+      text: text.notRun(input.notRun!.join(", ")),
+    });
+  }
+  blocks.push(
+    { kind: "heading", level: 2, text: text.overall, id: "conclusion" },
+    { kind: "list", items: overallConclusion(input.results, lang) },
+  );
+  return blocks;
+}
+
+/** The hosts as a table: name, address and, when any has one, root file system. */
+function hostTable(input: ReportInput, lang: Lang): Block {
+  const text = TEXT[lang];
+  const lab = input.topology?.hosts;
+  const rooted = lab?.some((h) => h.rootfs !== undefined) ?? false;
+  const rows: Cell[][] = (lab ?? hostsOf(input)).map((h) => [
+    h.name,
+    h.address,
+  ]);
+  if (rooted) {
+    for (const [i, h] of lab!.entries()) {
+      rows[i].push(h.rootfs ? { code: h.rootfs } : text.machineRoot);
+    }
+  }
+  return {
+    kind: "table",
+    header: [text.host, text.address, ...(rooted ? [text.root] : [])],
+    rows,
+  };
+}
+
+function scenarioBlocks(
+  result: ScenarioResult,
+  at: { input: ReportInput; index: number; lang: Lang; shown: Set<string> },
+): Block[] {
+  const { input, index, lang } = at;
+  const text = TEXT[lang];
+  const scenario = input.topology?.scenarios.find((s) =>
+    s.name === result.scenario
+  );
+  const description = scenario
+    ? scenarioDescription(scenario, lang)
+    : result.description;
+  const blocks: Block[] = [
+    {
+      kind: "heading",
+      level: 2,
+      text: `${text.scenario} ${index}: ${result.scenario}`,
+      id: result.scenario,
+    },
+  ];
+  if (description) blocks.push({ kind: "paragraph", text: description });
+  blocks.push(
+    { kind: "paragraph", text: `${text.result}: ${outcomeLine(result, lang)}` },
+    { kind: "heading", level: 3, text: text.commands },
+    {
+      kind: "table",
+      header: [text.start, text.host, text.command],
+      rows: result.processes.map((p) => [
+        `${(p.startedMs / 1000).toFixed(1)} s`,
+        p.host,
+        { code: shellLine(p.typed), after: commandNote(p, lang) },
+      ]),
+    },
+    { kind: "heading", level: 3, text: text.summary },
+    ...summaryBlocks(result, lang),
+  );
+  const figure = pictureOf(result, { input, lang, index });
+  if (figure) blocks.push(figure);
+  blocks.push(
+    { kind: "heading", level: 3, text: text.conclusion },
+    {
+      kind: "list",
+      items: [
+        ...scenarioConclusion(result, hostsOf(input), lang),
+        ...lossNotes(result, lang),
+      ],
+    },
+  );
+  // The demo's roles print records only: no terminal to show.
+  const transcripts = transcriptBlocks(result, { lang, shown: at.shown });
+  if (transcripts.length > 0) {
+    blocks.push(
+      { kind: "heading", level: 3, text: text.transcripts },
+      ...transcripts,
+    );
+  }
+  return blocks;
+}
+
+/** Counters that are noise when zero for every host: named once instead. */
+const QUIET_WHEN_ZERO = [
+  "duplicates",
+  "outOfOrder",
+  "invalid",
+  "outOfRange",
+  "kernelDrops",
+];
+
+/**
+ * The summary tables, without the columns of {@linkcode QUIET_WHEN_ZERO}
+ * that are 0 on every row: those are named in one line under them.
+ */
+function summaryBlocks(result: ScenarioResult, lang: Lang): Block[] {
+  const zero = new Set<string>();
+  const blocks: Block[] = summaryTables(result, lang).map((t) => {
+    const drop = t.header.flatMap((h, i) =>
+      QUIET_WHEN_ZERO.includes(h) && t.rows.every((r) => r[i] === "0")
+        ? [i]
+        : []
+    );
+    for (const i of drop) zero.add(t.header[i]);
+    return {
+      kind: "table",
+      header: t.header.filter((_, i) => !drop.includes(i)),
+      rows: t.rows.map((r) => r.filter((_, i) => !drop.includes(i))),
+    };
+  });
+  if (zero.size > 0) {
+    blocks.push({
+      kind: "paragraph",
+      text: TEXT[lang].allZero([...zero].join(", ")),
+    });
+  }
+  return blocks;
+}
+
+/**
+ * The summary's note of each receiver that lost numbers, while listening
+ * or after its last one (the conclusion already has every first number).
+ */
+function lossNotes(result: ScenarioResult, lang: Lang): string[] {
+  if (scenarioKind(result) !== "numbers") return [];
+  const losing = new Set(
+    udpTimeline(result).lanes.filter((l) =>
+      !l.sender && (l.gaps.length > 0 || (l.lostAfter ?? 0) > 0)
+    ).map((l) => l.host),
+  );
+  return sequenceNotes(result, lang).filter((note) =>
+    losing.has(note.split(" ", 1)[0])
+  );
+}
+
+function commandNote(p: ProcessResult, lang: Lang): string | undefined {
+  const text = TEXT[lang];
+  const parts = [
+    ...(p.input.length > 0
+      ? [`${text.typed}: ${p.input.map(quotedLine).join(", ")}`]
+      : []),
+    ...(p.endKeys?.length ? [text.then(p.endKeys.join(", "))] : []),
+  ];
+  return parts.length > 0 ? `(${parts.join("; ")})` : undefined;
+}
+
+function pictureOf(
+  result: ScenarioResult,
+  at: { input: ReportInput; lang: Lang; index: number },
+): Block | undefined {
+  const { lang, index } = at;
+  const text = TEXT[lang];
+  const name = `${index}-${result.scenario.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  switch (scenarioKind(result)) {
+    case "numbers":
+      return {
+        kind: "figure",
+        name,
+        svg: timelineSvg(udpTimeline(result), lang),
+        caption: text.timelineCaption,
+      };
+    case "chat": {
+      const chat = chatModel(result);
+      return chat && {
+        kind: "figure",
+        name,
+        svg: chatSvg(chat, lang),
+        caption: text.chatCaption,
+      };
+    }
+    case "multicast": {
+      const group = multicastModel(result);
+      if (!group) return undefined;
+      const others = hostsOf(at.input).filter((h) =>
+        h.name !== group.sender && !group.members.some((m) => m.host === h.name)
+      );
+      return {
+        kind: "figure",
+        name,
+        svg: multicastSvg(group, { lang, others }),
+        caption: text.multicastCaption,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One whole transcript per role in the report (its first process), the
+ * others folded to their first and last lines with how many are left out.
+ */
+function transcriptBlocks(
+  result: ScenarioResult,
+  at: { lang: Lang; shown: Set<string> },
+): Block[] {
+  const { lang, shown: seen } = at;
+  const text = TEXT[lang];
+  const blocks: Block[] = [];
+  for (const p of result.processes) {
+    if (p.transcript.length === 0 && p.stderr.trim() === "") continue;
+    const title = `${p.host} (${p.address}): ${p.role}`;
+    const prompt = `${p.host}$ ${shellLine(p.typed)}`;
+    if (!seen.has(p.role)) {
+      seen.add(p.role);
+      blocks.push({
+        kind: "transcript",
+        title,
+        // Whole when it fits a page's column; a flood as its ends.
+        lines: [
+          prompt,
+          ...transcript(p, {
+            head: p.transcript.length <= WHOLE ? WHOLE : HEAD,
+            tail: TAIL,
+            lang,
+          }),
+        ],
+      });
+    } else {
+      const all = p.transcript;
+      const total = all.length + p.transcriptOmitted;
+      const lines = all.length <= FOLD * 2 + 1 && p.transcriptOmitted === 0
+        ? all
+        : [
+          ...all.slice(0, FOLD),
+          text.more(total - FOLD * 2),
+          ...all.slice(-FOLD),
+        ];
+      blocks.push({
+        kind: "transcript",
+        title,
+        lines: [prompt, ...lines],
+        folded: text.folded(total, Math.min(total, FOLD * 2)),
+        omitted: total - (lines.length === all.length ? total : FOLD * 2),
+      });
+    }
+    if (p.stderr.trim() !== "") {
+      const lines = p.stderr.trimEnd().split("\n");
+      blocks.push({
+        kind: "transcript",
+        title: text.stderr(p.host),
+        lines: lines.length > 12
+          ? [
+            ...lines.slice(0, 6),
+            text.more(lines.length - 10),
+            ...lines.slice(-4),
+          ]
+          : lines,
+      });
+    }
+  }
+  return blocks;
+}
