@@ -59,10 +59,43 @@ export const SPEC: CommandSpec = {
     },
     report: {
       type: "string",
-      valueName: "FILE.md",
+      valueName: "FILE",
       help: {
-        en: "run: write a Markdown report to hand in",
-        id: "run: tulis laporan Markdown untuk dikumpulkan",
+        en:
+          "run, report: write the report to hand in (.md, .html or .pdf, by the file's ending)",
+        id:
+          "run, report: tulis laporan untuk dikumpulkan (.md, .html atau .pdf, menurut akhiran berkas)",
+      },
+    },
+    since: {
+      type: "string",
+      valueName: "TIME",
+      help: {
+        en:
+          "report: what was recorded since TIME (10:15, 2026-11-30T10:15 or 15m ago; default: since lab up)",
+        id:
+          "report: yang terekam sejak TIME (10:15, 2026-11-30T10:15 atau 15m yang lalu; bawaan: sejak lab up)",
+      },
+    },
+    list: {
+      type: "boolean",
+      help: {
+        en: "report: list what was recorded, per host",
+        id: "report: daftar yang terekam, per host",
+      },
+    },
+    detach: {
+      type: "boolean",
+      help: {
+        en: "console: create the tmux session without attaching to it",
+        id: "console: buat sesi tmux tanpa masuk ke dalamnya",
+      },
+    },
+    "keep-records": {
+      type: "boolean",
+      help: {
+        en: "down: keep the recordings of the roles run by hand",
+        id: "down: simpan rekaman role yang dijalankan manual",
       },
     },
     rootfs: {
@@ -92,6 +125,9 @@ export const SPEC: CommandSpec = {
     "lab exec alpine-2 -- ip addr",
     "lab run --all --rootfs dist/alpine-rootfs",
     "lab exec alpine-2",
+    "lab console",
+    "lab report --report laporan.md",
+    "lab report --list",
     "lab status",
     "lab down",
   ],
@@ -104,6 +140,12 @@ export const SPEC: CommandSpec = {
       "  list                    list the scenarios of the file",
       "  exec HOST [-- COMMAND…] run a command on a host (default: a shell)",
       "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
+      "  console                 every host in one tmux session (lab exec in each pane)",
+      "  report --report FILE    the report of what was run by hand on the hosts",
+      "",
+      "Roles started on a host (lab console, lab exec) record what they print to",
+      "/run/progjar/LAB/HOST.jsonl; lab report reads it, lab down removes it",
+      "(--keep-records keeps it). lab console needs tmux (Debian: apt-get install tmux).",
       "",
       "Needs root, iproute2's ip and util-linux's unshare and nsenter. Nothing is",
       "added to the machine's own network: the bridge lives in a namespace of its",
@@ -129,6 +171,12 @@ export const SPEC: CommandSpec = {
       "  list                    daftar skenario di berkas",
       "  exec HOST [-- PERINTAH…] jalankan perintah di sebuah host (bawaan: shell)",
       "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
+      "  console                 semua host dalam satu sesi tmux (lab exec di tiap panel)",
+      "  report --report BERKAS  laporan dari yang dijalankan manual di host",
+      "",
+      "Role yang dijalankan di host (lab console, lab exec) merekam yang dicetaknya ke",
+      "/run/progjar/LAB/HOST.jsonl; lab report membacanya, lab down menghapusnya",
+      "(--keep-records menyimpannya). lab console perlu tmux (Debian: apt-get install tmux).",
       "",
       "Perlu root, perintah ip dari iproute2, serta unshare dan nsenter dari",
       "util-linux. Jaringan mesin sendiri tidak diubah: bridge berada di namespace",

@@ -64,6 +64,8 @@ export interface ProcessResult {
   endKeys?: string[];
   /** Its standard output lines (JSON records). */
   stdout: string[];
+  /** When each line of `stdout` was read: milliseconds from the scenario's start. */
+  stdoutMs: number[];
   /** Lines of output not kept (a flood beyond the cap). */
   dropped: number;
   /**
@@ -273,6 +275,7 @@ function result(r: Running, all: Running[]): ProcessResult {
       ...(r.ended.signal ? ["Ctrl+C"] : []),
     ],
     stdout: r.proc.lines,
+    stdoutMs: [],
     dropped: r.proc.dropped,
     transcript: r.proc.text,
     transcriptOmitted: r.proc.textDropped,

@@ -41,6 +41,7 @@ function receiver(
     signal: null,
     stopped: false,
     stdout: lines,
+    stdoutMs: [],
     dropped: 0,
     // As kept by the runner: first and last 200 of 999 human lines.
     transcript: Array.from({ length: 400 }, (_, i) => {
@@ -80,6 +81,7 @@ const RESULT: ScenarioResult = {
       args: ["--to", "192.168.122.255", "--message", "it's"],
       summary: { type: "summary", sent: 900 },
       stdout: ['{"type":"sending"}'],
+      stdoutMs: [],
       typed: [
         "deno",
         "task",

@@ -57,6 +57,7 @@ Deno.test("report: code spans, tables and fences that text from lab.yaml cannot 
     signal: null,
     stopped: false,
     stdout: [],
+    stdoutMs: [],
     dropped: 0,
     transcript: ["```", "> one | `two`\\x1b[2J", "after"],
     transcriptOmitted: 0,
