@@ -62,9 +62,9 @@ export const SPEC: CommandSpec = {
       valueName: "FILE",
       help: {
         en:
-          "run: write the report to hand in: FILE.md (with SVG pictures next to it), FILE.html (one file) or FILE.pdf (needs chromium)",
+          "run, report: write the report to hand in: FILE.md (with SVG pictures next to it), FILE.html (one file) or FILE.pdf (needs chromium)",
         id:
-          "run: tulis laporan untuk dikumpulkan: FILE.md (dengan gambar SVG di sebelahnya), FILE.html (satu file) atau FILE.pdf (perlu chromium)",
+          "run, report: tulis laporan untuk dikumpulkan: FILE.md (dengan gambar SVG di sebelahnya), FILE.html (satu file) atau FILE.pdf (perlu chromium)",
       },
     },
     student: {
@@ -72,24 +72,56 @@ export const SPEC: CommandSpec = {
       valueName: "NAME",
       help: {
         en:
-          "run: the student's name on the report's cover (or student: in the file)",
-        id: "run: nama mahasiswa di sampul laporan (atau student: di berkas)",
+          "run, report: the student's name on the report's cover (or student: in the file)",
+        id:
+          "run, report: nama mahasiswa di sampul laporan (atau student: di berkas)",
       },
     },
     nim: {
       type: "string",
       valueName: "NIM",
       help: {
-        en: "run: the student number on the cover",
-        id: "run: NIM di sampul laporan",
+        en: "run, report: the student number on the cover",
+        id: "run, report: NIM di sampul laporan",
       },
     },
     kelas: {
       type: "string",
       valueName: "CLASS",
       help: {
-        en: "run: the class on the cover",
-        id: "run: kelas di sampul laporan",
+        en: "run, report: the class on the cover",
+        id: "run, report: kelas di sampul laporan",
+      },
+    },
+    since: {
+      type: "string",
+      valueName: "TIME",
+      help: {
+        en:
+          "report: what was recorded since TIME (10:15, 2026-11-30T10:15 or 15m ago; default: since lab up)",
+        id:
+          "report: yang terekam sejak TIME (10:15, 2026-11-30T10:15 atau 15m yang lalu; bawaan: sejak lab up)",
+      },
+    },
+    list: {
+      type: "boolean",
+      help: {
+        en: "report: list what was recorded, per host",
+        id: "report: daftar yang terekam, per host",
+      },
+    },
+    detach: {
+      type: "boolean",
+      help: {
+        en: "console: create the tmux session without attaching to it",
+        id: "console: buat sesi tmux tanpa masuk ke dalamnya",
+      },
+    },
+    "keep-records": {
+      type: "boolean",
+      help: {
+        en: "down: keep the recordings of the roles run by hand",
+        id: "down: simpan rekaman role yang dijalankan manual",
       },
     },
     rootfs: {
@@ -120,6 +152,9 @@ export const SPEC: CommandSpec = {
     "lab exec alpine-2 -- ip addr",
     "lab run --all --rootfs dist/alpine-rootfs",
     "lab exec alpine-2",
+    "lab console",
+    "lab report --report laporan.md",
+    "lab report --list",
     "lab status",
     "lab down",
   ],
@@ -132,6 +167,12 @@ export const SPEC: CommandSpec = {
       "  list                    list the scenarios of the file",
       "  exec HOST [-- COMMAND…] run a command on a host (default: a shell)",
       "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
+      "  console                 every host in one tmux session (lab exec in each pane)",
+      "  report --report FILE    the report of what was run by hand on the hosts",
+      "",
+      "Roles started on a host (lab console, lab exec) record what they print to",
+      "/run/progjar/LAB/HOST.jsonl; lab report reads it, lab down removes it",
+      "(--keep-records keeps it). lab console needs tmux (Debian: apt-get install tmux).",
       "",
       "Needs root, iproute2's ip and util-linux's unshare and nsenter. Nothing is",
       "added to the machine's own network: the bridge lives in a namespace of its",
@@ -157,6 +198,12 @@ export const SPEC: CommandSpec = {
       "  list                    daftar skenario di berkas",
       "  exec HOST [-- PERINTAH…] jalankan perintah di sebuah host (bawaan: shell)",
       "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
+      "  console                 semua host dalam satu sesi tmux (lab exec di tiap panel)",
+      "  report --report BERKAS  laporan dari yang dijalankan manual di host",
+      "",
+      "Role yang dijalankan di host (lab console, lab exec) merekam yang dicetaknya ke",
+      "/run/progjar/LAB/HOST.jsonl; lab report membacanya, lab down menghapusnya",
+      "(--keep-records menyimpannya). lab console perlu tmux (Debian: apt-get install tmux).",
       "",
       "Perlu root, perintah ip dari iproute2, serta unshare dan nsenter dari",
       "util-linux. Jaringan mesin sendiri tidak diubah: bridge berada di namespace",

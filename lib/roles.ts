@@ -176,6 +176,38 @@ export function denoRunArgs(role: Role): string[] {
 }
 
 /**
+ * The variable a lab host sets to the recording's permissions, for
+ * `deno task <role>`: `--allow-env=PROGJAR_RECORD --allow-write=<its file>`
+ * (see {@linkcode recordPermissions}). Unset, as on the machine, it expands
+ * to nothing and the role keeps exactly the table's permissions.
+ */
+export const RECORD_ALLOW_ENV = "PROGJAR_RECORD_ALLOW";
+
+/**
+ * The permissions a role gets on a lab host, beyond its own, to record to
+ * `path` (`lib/cli/recording.ts`): reading the variable that names it and
+ * writing that one file, nothing else.
+ */
+export function recordPermissions(path: string): string[] {
+  return ["--allow-env=PROGJAR_RECORD", `--allow-write=${path}`];
+}
+
+/**
+ * The role's task in `deno.json`: its `deno run` command line with
+ * `$PROGJAR_RECORD_ALLOW` before the entry (see {@linkcode RECORD_ALLOW_ENV}).
+ */
+export function taskLine(role: Role): string {
+  return [
+    "deno",
+    "run",
+    ...role.permissions,
+    `$${RECORD_ALLOW_ENV}`,
+    role.entry,
+    ...role.args ?? [],
+  ].join(" ");
+}
+
+/**
  * The command line `deno task <name>` runs, with `args` appended, as
  * `[program, ...args]`; the entry is relative to the repository root.
  * Throws for an unknown role.

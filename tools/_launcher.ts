@@ -142,6 +142,15 @@ if ! command -v ss >/dev/null 2>&1; then
   flags=\${kept# }
 fi
 
+# On a lab host the lab names a file to record to (lib/cli/recording.ts): the
+# role may then read that variable and write that one file, nothing more. A
+# path the shell would split or expand is not granted (the role says it does
+# not record).
+case "\${PROGJAR_RECORD:-}" in
+  /*[!A-Za-z0-9/._-]*) ;;
+  /*) flags="$flags --allow-env=PROGJAR_RECORD --allow-write=$PROGJAR_RECORD" ;;
+esac
+
 # deno keeps its caches in DENO_DIR, else under HOME; one of them must exist.
 if [ -z "\${DENO_DIR:-}" ] && [ -z "\${HOME:-}" ]; then
   DENO_DIR=$state/deno

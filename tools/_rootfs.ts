@@ -42,10 +42,12 @@ export async function rootfsBuildProblem(): Promise<string | undefined> {
 /**
  * Builds the skeleton at `dir` (which must not exist or be empty): busybox
  * with every applet linked into `/bin`, the musl loader, `/etc/hosts`,
- * `/etc/passwd`, `/dev/null`, `/tmp`, `/root` and a `/proc` mount point.
+ * `/etc/passwd`, `/dev/null`, `/tmp`, `/root`, `/run` and a `/proc` mount point.
  */
 export async function buildRootfs(dir: string): Promise<void> {
-  for (const sub of ["bin", "lib", "etc", "tmp", "root", "proc", "dev"]) {
+  for (
+    const sub of ["bin", "lib", "etc", "tmp", "root", "proc", "dev", "run"]
+  ) {
     await Deno.mkdir(`${dir}/${sub}`, { recursive: true });
   }
   await Deno.chmod(`${dir}/tmp`, 0o1777);

@@ -25,6 +25,7 @@
 
 import { type Lang, plural } from "./i18n.ts";
 import { readEnv } from "./i18n.ts";
+import type { Recorder } from "./recording.ts";
 
 /** Where bytes go; `Deno.stdout` and `Deno.stderr` fit. */
 export interface ConsoleWriter {
@@ -56,6 +57,11 @@ export interface OutputOptions {
   queueLimit?: number;
   /** Language of the "lines not shown" notices; default English. */
   lang?: Lang;
+  /**
+   * Also appends every record and human line here, whatever is printed
+   * (a role on a lab host: `lib/cli/recording.ts`).
+   */
+  recorder?: Recorder;
 }
 
 /** Options for {@linkcode Output.close}. */
@@ -283,6 +289,7 @@ export class Output {
   #flushDelayMs: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #colour: boolean;
+  #recorder: Recorder | undefined;
 
   /** Creates an output; see {@linkcode OutputOptions}. */
   constructor(options: OutputOptions = {}) {
@@ -299,10 +306,20 @@ export class Output {
     this.#buffer = new Uint8Array(this.#highWaterMark + 4096);
     this.#colour = !this.json && !readEnv("NO_COLOR") &&
       (writer.isTerminal?.() ?? false);
+    this.#recorder = options.recorder;
+  }
+
+  /**
+   * Whether records are wanted even without `--json` (a recording): code
+   * that builds records only for `--json` checks this instead.
+   */
+  get recording(): boolean {
+    return this.#recorder !== undefined;
   }
 
   /** Prints a human line (ignored in JSON mode unless `jsonText`). */
   line(text: string): void {
+    this.#recorder?.text(text);
     if (!this.json) this.#pushText(text);
     else if (this.#jsonText) {
       this.#pushText(JSON.stringify({ type: "text", text }));
@@ -311,6 +328,7 @@ export class Output {
 
   /** Prints a JSON record (ignored in human mode). */
   record(value: Record<string, unknown>): void {
+    this.#recorder?.record(value);
     if (this.json) this.#pushText(JSON.stringify(value));
   }
 

@@ -52,6 +52,7 @@ import {
   skipConsoleBacklog,
   writeConsole,
 } from "./output.ts";
+import { droppedLine, openRecording, type Recorder } from "./recording.ts";
 
 /**
  * How long the last output may wait for a console that is not read after
@@ -87,6 +88,7 @@ export async function runRole(
   body: RoleBody,
 ): Promise<number> {
   let out: Output | undefined;
+  let recorder: Recorder | undefined;
   // Known before parsing, so that a mistake in the flags is told in it too.
   const lang = langOfArgs(args);
   try {
@@ -95,25 +97,59 @@ export async function runRole(
       console.log(formatHelp(spec, flags.lang));
       return EXIT_OK;
     }
+    // On a lab host: every record and line also goes to the lab's file.
+    const recording = openRecording(flags.lang);
+    if (recording?.problem) printError(`${spec.name}: ${recording.problem}`);
+    recorder = recording?.recorder;
+    recorder?.start({ role: spec.name, argv: args, lang: flags.lang });
     out = new Output({
       json: flags.json,
       jsonText: flags.jsonText,
       lang: flags.lang,
+      recorder,
     });
     const code = await body({ flags, out });
+    await endRecording(out, recorder, code ?? EXIT_OK, flags.lang);
     await finishOutput(out);
     return code ?? EXIT_OK;
   } catch (err) {
+    const code = exitCodeOf(err);
+    const line = `${spec.name}: ${ERROR_WORD[lang]}: ${
+      describeError(err, { lang })
+    }`;
+    recorder?.text(line);
     try {
-      if (out) await finishOutput(out, STOP_OUTPUT_WAIT_MS);
+      if (out) {
+        await endRecording(out, recorder, code, lang);
+        await finishOutput(out, STOP_OUTPUT_WAIT_MS);
+      }
     } catch {
       // stdout failed too: the role's own error is the one to tell
     }
-    printError(
-      `${spec.name}: ${ERROR_WORD[lang]}: ${describeError(err, { lang })}`,
-    );
-    return exitCodeOf(err);
+    printError(line);
+    return code;
   }
+}
+
+/**
+ * Ends a recording (if any): its `end` entry, and a line in the summary
+ * when entries had to be dropped (a full disk, a file that did not keep up).
+ */
+async function endRecording(
+  out: Output,
+  recorder: Recorder | undefined,
+  code: number,
+  lang: "en" | "id",
+): Promise<void> {
+  if (!recorder) return;
+  const dropped = await recorder.close(code, STOP_OUTPUT_WAIT_MS);
+  if (dropped === 0) return;
+  out.line(droppedLine(recorder, lang));
+  out.record({
+    type: "not-recorded",
+    entries: dropped,
+    path: recorder.path,
+  });
 }
 
 /**

@@ -16,6 +16,8 @@ export const COMMANDS = [
   "list",
   "exec",
   "run",
+  "console",
+  "report",
 ] as const;
 
 /** One of {@linkcode COMMANDS}. */
@@ -45,7 +47,29 @@ export interface LabArgs {
   cover: { student?: string; nim?: string; kelas?: string };
   /** `--lang` as given, if it was (repeated in hints). */
   langFlag?: string;
+  /** `--keep-records` (down). */
+  keepRecords: boolean;
+  /** `--since` (report), if given. */
+  since?: string;
+  /** `--list` (report). */
+  list: boolean;
+  /** `--detach` (console). */
+  detach: boolean;
 }
+
+/** Which commands take each command-specific flag. */
+const FLAG_COMMANDS: Record<string, readonly LabCommand[]> = {
+  all: ["run"],
+  report: ["run", "report"],
+  keep: ["run"],
+  student: ["run", "report"],
+  nim: ["run", "report"],
+  kelas: ["run", "report"],
+  "keep-records": ["down"],
+  since: ["report"],
+  list: ["report"],
+  detach: ["console"],
+};
 
 /**
  * Checks the command and which flags go with it. Throws a
@@ -82,21 +106,24 @@ export function labArgs(flags: ParsedFlags): LabArgs {
       id: `${cmd} tidak menerima argumen, ada "${rest[0]}"`,
     });
   }
-  for (const flag of ["all", "report", "keep", "student", "nim", "kelas"]) {
-    if (cmd !== "run" && flags.values[flag] !== undefined) {
+  for (const [flag, commands] of Object.entries(FLAG_COMMANDS)) {
+    if (!commands.includes(cmd) && flags.values[flag] !== undefined) {
       throw new UsageError({
-        en: `--${flag} is only for run`,
-        id: `--${flag} hanya untuk run`,
+        en: `--${flag} is only for ${commands.join(" and ")}`,
+        id: `--${flag} hanya untuk ${commands.join(" dan ")}`,
       });
     }
   }
   const rootfsFlag = stringFlag(flags, "rootfs");
-  if (rootfsFlag !== undefined && cmd !== "run" && cmd !== "up") {
+  if (
+    rootfsFlag !== undefined && cmd !== "run" && cmd !== "up" &&
+    cmd !== "console"
+  ) {
     throw new UsageError({
       en:
-        `--rootfs is only for up and run (exec uses the root file system the lab was built with)`,
+        `--rootfs is only for up, run and console (exec uses the root file system the lab was built with)`,
       id:
-        `--rootfs hanya untuk up dan run (exec memakai root file system tempat lab dibangun)`,
+        `--rootfs hanya untuk up, run dan console (exec memakai root file system tempat lab dibangun)`,
     });
   }
   return {
@@ -115,5 +142,9 @@ export function labArgs(flags: ParsedFlags): LabArgs {
       kelas: stringFlag(flags, "kelas"),
     },
     langFlag: stringFlag(flags, "lang"),
+    keepRecords: flags.values["keep-records"] === true,
+    since: stringFlag(flags, "since"),
+    list: flags.values.list === true,
+    detach: flags.values.detach === true,
   };
 }

@@ -17,7 +17,7 @@ import {
   stateOf,
 } from "./netns.ts";
 import { failureExcerpts, outcomeLine } from "./report.ts";
-import type { Cover } from "../report/model.ts";
+import { type Cover, coverOf } from "../report/model.ts";
 import { checkReport, writeReport } from "../report/write.ts";
 import { pickScenarios, runScenario, type ScenarioResult } from "./scenario.ts";
 import { formatTable, sequenceNotes, summaryTables } from "./summary.ts";
@@ -113,10 +113,7 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       } finally {
         // Whatever happened, the report holds what ran.
         if (reportPath !== undefined) {
-          const cover = { ...topology.student };
-          for (const [key, value] of Object.entries(options.cover ?? {})) {
-            if (value !== undefined) cover[key as keyof Cover] = value;
-          }
+          const cover = coverOf(topology.student, options.cover);
           await writeReport(
             reportPath,
             { topology, results, lab: name, notRun },

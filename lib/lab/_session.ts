@@ -10,6 +10,7 @@ import { EXIT_OK, RuntimeError } from "../cli/errors.ts";
 import { type Output, printError } from "../cli/output.ts";
 import { onStop } from "../cli/run.ts";
 import { labNames, labUp, NotOursError } from "./netns.ts";
+import { prepareRecords, resetUpTime } from "./records.ts";
 import { formatTable } from "./summary.ts";
 import type { Texts } from "./_texts.ts";
 import type { Topology } from "./topology.ts";
@@ -83,6 +84,10 @@ export async function up(
     if (!(err instanceof NotOursError)) throw err;
     throw new RuntimeError(text.notOurs(name, err.what, "--name"));
   }
+  // A lab built now starts its recordings afresh ("since lab up"); kept
+  // records of an earlier one stay readable with --since.
+  if (result.created) await resetUpTime(name);
+  await prepareRecords(name);
   const ms = Math.round(performance.now() - started);
   const names = labNames(name);
   if (result.removed.length > 0) {

@@ -115,7 +115,7 @@ export function start(
     command = onHost(
       { ...host, netns: hostNetns(lab, name) },
       [role.name, ...runnerArgs, ...args],
-      ["NO_COLOR=1"],
+      { env: ["NO_COLOR=1"] },
     );
   } else {
     typed = ["deno", "task", role.name, ...args, ...typedLang];

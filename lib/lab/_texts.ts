@@ -57,6 +57,9 @@ export const TEXT = {
     takenDown: (lab: string) =>
       `lab "${lab}" taken down (built for this run; --keep leaves it up)`,
     report: (path: string) => `report: ${path}`,
+    recordsKept: (dir: string) =>
+      `recordings kept in ${dir} (lab report --since reads them)`,
+    records: "records",
     host: "host",
     address: "address",
     namespace: "namespace",
@@ -103,6 +106,9 @@ export const TEXT = {
     takenDown: (lab: string) =>
       `lab "${lab}" dimatikan (dibuat untuk run ini; --keep membiarkannya menyala)`,
     report: (path: string) => `laporan: ${path}`,
+    recordsKept: (dir: string) =>
+      `rekaman disimpan di ${dir} (lab report --since membacanya)`,
+    records: "rekaman",
     host: "host",
     address: "alamat",
     namespace: "namespace",

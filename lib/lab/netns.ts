@@ -589,22 +589,33 @@ export function execArgs(netns: string, command: string[]): string[] {
 export function onHost(
   host: { name: string; netns: string; rootfs?: string },
   command: string[],
-  env: string[] = [],
+  options: OnHostOptions = {},
 ): string[] {
+  const { env = [], records } = options;
   if (host.rootfs !== undefined) {
     return rootfsCommand({
       rootfs: host.rootfs,
       host: host.name,
       command,
       env,
+      records,
     });
   }
+  const withEnv = env.length > 0 ? ["env", ...env, ...command] : command;
   const uts = utsPath(host.netns);
   try {
     Deno.statSync(uts);
   } catch {
     // A lab built before hosts had names of their own.
-    return command;
+    return withEnv;
   }
-  return ["nsenter", `--uts=${uts}`, "--", ...command];
+  return ["nsenter", `--uts=${uts}`, "--", ...withEnv];
+}
+
+/** Options for {@linkcode onHost}. */
+export interface OnHostOptions {
+  /** Extra environment, as `NAME=value`. */
+  env?: string[];
+  /** The lab's recording directory, shown inside a root file system. */
+  records?: string;
 }

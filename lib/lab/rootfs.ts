@@ -34,9 +34,18 @@ export const ROOTFS_HINT = "build one with: sudo deno task alpine-rootfs";
  */
 const ENTER = [
   "set -e",
-  "root=$1 name=$2; shift 2",
+  "root=$1 name=$2 records=$3; shift 3",
   'mount -t proc proc "$root/proc"',
   'mount --bind /etc/hosts "$root/etc/hosts"',
+  // The lab's recording directory at the same path inside, on a /run of
+  // this command's own (nothing is written into the root file system).
+  'if [ -n "$records" ]; then',
+  // A root file system built before /run was part of it: an empty one.
+  '  [ -d "$root/run" ] || mkdir "$root/run"',
+  '  mount -t tmpfs -o size=64k,mode=755 run "$root/run"',
+  '  mkdir -p "$root$records"',
+  '  mount --bind "$records" "$root$records"',
+  "fi",
   'echo "$name" > /proc/sys/kernel/hostname',
   // No update check: a VM in the lab has no way out, and must not try.
   'exec chroot "$root" /bin/env -i HOME=/root DENO_NO_UPDATE_CHECK=1 ' +
@@ -54,6 +63,8 @@ export interface RootfsCommandOptions {
   command: string[];
   /** Extra environment inside, as `NAME=value`. */
   env?: string[];
+  /** A directory of the machine to show inside at the same path (the lab's recordings). */
+  records?: string;
 }
 
 /**
@@ -61,7 +72,7 @@ export interface RootfsCommandOptions {
  * it goes after `ip netns exec <ns>`.
  */
 export function rootfsCommand(options: RootfsCommandOptions): string[] {
-  const { rootfs, host, command, env = [] } = options;
+  const { rootfs, host, command, env = [], records = "" } = options;
   return [
     "unshare",
     "--uts",
@@ -71,6 +82,7 @@ export function rootfsCommand(options: RootfsCommandOptions): string[] {
     "sh",
     rootfs,
     host,
+    records,
     ...env,
     ...command,
   ];

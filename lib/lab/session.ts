@@ -6,8 +6,9 @@
  * @module
  */
 
+import { dirname } from "node:path";
 import { EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
-import type { Lang } from "../cli/i18n.ts";
+import { type Lang, readEnv } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
 import type { CommandSpec } from "../cli/parse.ts";
 import type { RoleContext } from "../cli/run.ts";
@@ -27,6 +28,17 @@ import {
   onHost,
 } from "./netns.ts";
 import { withRootfs } from "./rootfs.ts";
+import {
+  countRecords,
+  recordedHosts,
+  recordEnv,
+  recordsDir,
+  removeRecords,
+} from "./records.ts";
+import { killConsole } from "./console.ts";
+import { labConsole } from "./_console.ts";
+import { handReport } from "./_hand_report.ts";
+import { coverOf } from "../report/model.ts";
 import { formatTable } from "./summary.ts";
 import {
   loadTopology,
@@ -102,6 +114,21 @@ export async function runLab(
         operands: args.operands,
         command: args.afterDash,
       });
+    case "report":
+      return await handReport(ui, {
+        topology: topology!,
+        report: args.report,
+        since: args.since,
+        list: args.list,
+        lang: flags.lang,
+        cover: coverOf(topology!.student, args.cover),
+      });
+    case "console":
+      return await labConsole(ui, {
+        topology: topology!,
+        detach: args.detach,
+        lang: flags.lang,
+      });
     case "run":
       return await run(ui, {
         topology: topology!,
@@ -121,15 +148,21 @@ export async function runLab(
         (signal) => up(ui, { topology: topology!, signal }),
       );
     case "down":
-      return await down(ui);
+      return await down(ui, args.keepRecords);
     case "status":
       return await status(ui);
   }
 }
 
-async function down({ out, text, name }: Ui): Promise<number> {
+async function down(
+  { out, text, name }: Ui,
+  keepRecords: boolean,
+): Promise<number> {
   const started = performance.now();
+  await killConsole(name);
   const removed = await labDown(name);
+  const kept = keepRecords && (await recordedHosts(name)).length > 0;
+  if (!keepRecords) await removeRecords(name);
   const ms = Math.round(performance.now() - started);
   out.line(
     removed.length > 0
@@ -138,7 +171,14 @@ async function down({ out, text, name }: Ui): Promise<number> {
   );
   const others = (await labStatus(name)).namespaces;
   if (others.length > 0) out.line(text.leftAlone(shortList(others)));
-  out.record({ type: "down", lab: name, removed: removed.length, ms });
+  if (kept) out.line(text.recordsKept(recordsDir(name)));
+  out.record({
+    type: "down",
+    lab: name,
+    removed: removed.length,
+    ms,
+    ...(kept ? { records: recordsDir(name) } : {}),
+  });
   return EXIT_OK;
 }
 
@@ -153,6 +193,7 @@ async function status(
     namespaces: status.namespaces,
     hosts: status.state?.hosts ?? [],
     pids: status.pids,
+    records: await countRecords(name),
   });
   if (status.namespaces.length === 0) {
     out.line(text.notUp(name, await labsUp(), hint("up")));
@@ -170,6 +211,9 @@ async function status(
     return EXIT_OK;
   }
   const state = status.state!;
+  const counts = new Map(
+    (await countRecords(name)).map((c) => [c.host, c]),
+  );
   out.line(
     text.isUp(
       name,
@@ -186,6 +230,7 @@ async function status(
       text.address,
       text.namespace,
       text.processes,
+      text.records,
       ...(roots ? [text.root] : []),
     ],
     rows: state.hosts.map((h) => [
@@ -193,6 +238,7 @@ async function status(
       h.address,
       h.netns,
       String(status.pids[h.netns]?.length ?? 0),
+      String(counts.get(h.name)?.entries ?? 0),
       ...(roots ? [h.rootfs ?? "/"] : []),
     ]),
   }));
@@ -263,17 +309,10 @@ async function exec(
   // The lab that runs may have been built from another file.
   const target = status.state.hosts.find((h) => h.name === host);
   if (!target) throw unknownHost(status.state.hosts);
-  // No command: a shell on the host, as logging in to the VM would give,
-  // its prompt naming the host (a root file system sets its own).
-  const argv = command.length > 0
-    ? command
-    : target.rootfs === undefined
-    ? ["env", `PS1=${host}# `, "/bin/sh"]
-    : ["/bin/sh"];
   // The shell writes to the same terminal: our lines go first.
   await out.drained();
   const child = new Deno.Command(IP, {
-    args: execArgs(hostNetns(name, host), onHost(target, argv)),
+    args: hostCommand(name, target, command),
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
@@ -286,4 +325,37 @@ async function exec(
   } finally {
     Deno.removeSignalListener("SIGINT", ignore);
   }
+}
+
+/**
+ * The `ip` arguments that run `command` on lab host `target` as `lab exec`
+ * does (no command: a shell, as logging in to the VM would give, its prompt
+ * naming the host), with the lab's recording environment: every role
+ * started there records to the lab's file for that host.
+ */
+export function hostCommand(
+  lab: string,
+  target: { name: string; netns: string; rootfs?: string },
+  command: string[] = [],
+): string[] {
+  const host = target.name;
+  // A root file system sets its own prompt (alpine-2:~#).
+  const argv = command.length > 0
+    ? command
+    : target.rootfs === undefined
+    ? ["env", `PS1=${host}# `, "/bin/sh"]
+    : ["/bin/sh"];
+  const env = recordEnv(lab, host);
+  if (target.rootfs === undefined) {
+    // sudo resets PATH: `deno task` on the host finds this deno.
+    env.push(
+      `PATH=${dirname(Deno.execPath())}:${
+        readEnv("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+      }`,
+    );
+  }
+  return execArgs(
+    hostNetns(lab, host),
+    onHost(target, argv, { env, records: recordsDir(lab) }),
+  );
 }

@@ -43,6 +43,18 @@ export interface Cover {
   kelas?: string;
 }
 
+/**
+ * The cover from the topology file's `student:` block with the flags
+ * (`--student`, `--nim`, `--kelas`) over it, where given.
+ */
+export function coverOf(file: Cover | undefined, flags: Cover = {}): Cover {
+  const cover: Cover = { ...file };
+  for (const [key, value] of Object.entries(flags)) {
+    if (value !== undefined) cover[key as keyof Cover] = value;
+  }
+  return cover;
+}
+
 /** One record of a role's output and when it was read. */
 export interface TimedRecord {
   /** The JSON record. */

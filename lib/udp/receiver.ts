@@ -97,6 +97,8 @@ export async function receiveLoop(
   };
   const show = quiet
     ? undefined
+    : !out.json && out.recording
+    ? recorded(showLines(out, lines), record)
     : !out.json
     ? showLines(out, lines)
     : out.showsLines
@@ -133,6 +135,20 @@ export async function receiveLoop(
   return kernelDrops === undefined
     ? tracker.summary()
     : { ...tracker.summary(), kernelDrops };
+}
+
+/**
+ * On a lab host (a recording), each datagram is shown on the screen and
+ * recorded as its record too.
+ */
+function recorded(
+  show: (data: Uint8Array, from: Deno.NetAddr) => void,
+  record: (data: Uint8Array, from: Deno.NetAddr, seq?: number) => void,
+): (data: Uint8Array, from: Deno.NetAddr, seq?: number) => void {
+  return (data, from, seq) => {
+    show(data, from);
+    record(data, from, seq);
+  };
 }
 
 /** Marks where the payload goes when a sender's lines are built once. */

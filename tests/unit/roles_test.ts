@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BATCH_ROLES, denoRunArgs, ROLES } from "../../lib/roles.ts";
+import { BATCH_ROLES, ROLES, taskLine } from "../../lib/roles.ts";
 
 const config = JSON.parse(
   await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
@@ -9,7 +9,7 @@ Deno.test("every role's deno task runs exactly the table's command line", () => 
   for (const role of [...ROLES, ...BATCH_ROLES]) {
     assert.equal(
       config.tasks[role.name],
-      ["deno", ...denoRunArgs(role)].join(" "),
+      taskLine(role),
       `task ${role.name} differs from lib/roles.ts`,
     );
   }

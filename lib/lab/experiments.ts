@@ -1,0 +1,318 @@
+/**
+ * The practicum's experiments recognised in what was recorded on the lab's
+ * hosts by hand (`lib/lab/records.ts`), each as a {@linkcode ScenarioResult}
+ * like `lab run`'s, so the report is drawn and concluded from the student's
+ * own numbers:
+ *
+ * - broadcast: each `broadcast-sender` run with the receivers that got its
+ *   datagrams; "receivers first" when every receiver listened before the
+ *   sender started, "sender first" otherwise (their first numbers say how
+ *   many each missed);
+ * - multicast: each `multicast-sender` (or `multicast-chat`) run with the
+ *   multicast roles that ran with it, and its TTL;
+ * - the chat: each `chat-server` run with the clients that ran with it;
+ * - unicast: each `udp-server` run with its clients.
+ *
+ * A receiver that ran through two experiments is cut in two: what came
+ * before the next sender started belongs to the first.
+ *
+ * @module
+ */
+
+import { SequenceTracker } from "../udp/sequence.ts";
+import type { Check } from "./checks.ts";
+import type { RecordedRun } from "./records.ts";
+import type { ProcessResult, ScenarioResult } from "./scenario.ts";
+
+/** Transcript lines kept from the start and from the end of a role's. */
+const TRANSCRIPT_HEAD = 200;
+const TRANSCRIPT_TAIL = 200;
+/** How long after a sender ends its datagrams may still arrive. */
+const ARRIVAL_MS = 1000;
+
+/** Options for {@linkcode recognise}. */
+export interface RecogniseOptions {
+  /** The lab's name. */
+  lab: string;
+  /** Each host's address. */
+  addresses: Record<string, string>;
+}
+
+type Family = "broadcast" | "multicast" | "chat" | "unicast";
+
+const FAMILIES: Record<Family, { leads: string[]; joins: string[] }> = {
+  broadcast: { leads: ["broadcast-sender"], joins: ["broadcast-receiver"] },
+  multicast: {
+    leads: ["multicast-sender"],
+    joins: ["multicast-receiver", "multicast-chat"],
+  },
+  chat: { leads: ["chat-server"], joins: ["chat-client"] },
+  unicast: { leads: ["udp-server"], joins: ["udp-client"] },
+};
+
+/** One experiment: its leading run (sender, server) and the others, cut to it. */
+interface Experiment {
+  family: Family;
+  lead: RecordedRun;
+  /** The runs of the experiment, each cut to its part of it. */
+  runs: RecordedRun[];
+}
+
+/**
+ * Finds the experiments in `runs` (every role run recorded, in start
+ * order) and returns one result each, in the order they happened. Runs that
+ * belong to no experiment come last, as `other`.
+ */
+export function recognise(
+  runs: RecordedRun[],
+  options: RecogniseOptions,
+): ScenarioResult[] {
+  const experiments: Experiment[] = [];
+  const used = new Set<RecordedRun>();
+  for (const family of Object.keys(FAMILIES) as Family[]) {
+    experiments.push(...familyExperiments(family, runs, used));
+  }
+  experiments.sort((a, b) => startOf(a) - startOf(b));
+  const results = experiments.map((e) => resultOf(e, options));
+  const rest = runs.filter((r) => !used.has(r));
+  if (rest.length > 0) {
+    results.push(
+      resultOf({ family: "unicast", lead: rest[0], runs: rest }, options, {
+        name: "other",
+      }),
+    );
+  }
+  return results;
+}
+
+function familyExperiments(
+  family: Family,
+  runs: RecordedRun[],
+  used: Set<RecordedRun>,
+): Experiment[] {
+  const { leads, joins } = FAMILIES[family];
+  const leaders = runs.filter((r) => leads.includes(r.role));
+  // multicast-chat alone (no sender): each run of it leads its own group.
+  const members = runs.filter((r) => joins.includes(r.role));
+  if (leaders.length === 0 && family === "multicast") {
+    const chat = members.filter((r) => r.role === "multicast-chat");
+    if (chat.length > 0) {
+      for (const r of chat) used.add(r);
+      return [{ family, lead: chat[0], runs: chat }];
+    }
+  }
+  const experiments: Experiment[] = [];
+  leaders.forEach((lead, i) => {
+    const previousEnd = i > 0 ? endOf(leaders[i - 1]) : -Infinity;
+    const nextStart = i + 1 < leaders.length
+      ? leaders[i + 1].startMs
+      : Infinity;
+    const until = endOf(lead) + ARRIVAL_MS;
+    const parts: RecordedRun[] = [lead];
+    used.add(lead);
+    for (const member of members) {
+      const from = Math.max(member.startMs, previousEnd);
+      const to = Math.min(endOf(member), nextStart);
+      // It ran while the lead did (and before the next one started).
+      if (from > until || from >= nextStart || to < lead.startMs) continue;
+      used.add(member);
+      parts.push(cut(member, from, nextStart));
+    }
+    experiments.push({ family, lead, runs: parts });
+  });
+  return experiments;
+}
+
+/** `run` with only what it recorded from `from` until before `to`. */
+function cut(run: RecordedRun, from: number, to: number): RecordedRun {
+  if (run.startMs >= from && endOf(run) < to) return run;
+  const inside = <T extends { t: number }>(items: T[]) =>
+    items.filter((item) => item.t >= from && item.t < to);
+  return {
+    ...run,
+    startMs: Math.max(run.startMs, from),
+    ...(endOf(run) < to ? {} : { endMs: undefined, code: undefined }),
+    records: inside(run.records),
+    text: inside(run.text),
+  };
+}
+
+function endOf(run: RecordedRun): number {
+  return run.endMs ?? run.records.at(-1)?.t ?? run.text.at(-1)?.t ??
+    run.startMs;
+}
+
+function startOf(e: Experiment): number {
+  return Math.min(...e.runs.map((r) => r.startMs));
+}
+
+/** The experiment's name: the scenario of `lab.yaml` it matches. */
+function nameOf(e: Experiment): string {
+  switch (e.family) {
+    case "broadcast":
+      return e.runs.every((r) => r === e.lead || r.startMs <= e.lead.startMs)
+        ? "broadcast-receivers-first"
+        : "broadcast-sender-first";
+    case "multicast":
+      return "multicast-chat";
+    case "chat":
+      return "tcp-chat";
+    case "unicast":
+      return "unicast";
+  }
+}
+
+function describe(e: Experiment, name: string): string {
+  const others = e.runs.filter((r) => r !== e.lead);
+  const hosts = others.map((r) => r.host).join(", ");
+  switch (name) {
+    case "broadcast-receivers-first":
+      return `by hand: receivers on ${hosts} started first, then ${e.lead.role} on ${e.lead.host}`;
+    case "broadcast-sender-first":
+      return `by hand: ${e.lead.role} on ${e.lead.host} started, receivers on ${hosts} joined later`;
+    case "multicast-chat":
+      return `by hand: ${e.lead.role} on ${e.lead.host} (TTL ${
+        ttlOf(e.lead)
+      }), ${others.length} members on ${hosts}`;
+    case "tcp-chat":
+      return `by hand: chat-server on ${e.lead.host}, clients on ${hosts}`;
+    case "unicast":
+      return `by hand: ${e.lead.role} on ${e.lead.host}, ${others.length} others${
+        hosts ? ` on ${hosts}` : ""
+      }`;
+    default:
+      return `by hand: roles that belong to no experiment`;
+  }
+}
+
+/** The TTL a multicast sender used: its `--ttl`, else the default 2. */
+export function ttlOf(run: RecordedRun): number {
+  const at = run.argv.findIndex((a) => a === "--ttl" || a.startsWith("--ttl="));
+  if (at < 0) return 2;
+  const value = run.argv[at].includes("=")
+    ? run.argv[at].split("=")[1]
+    : run.argv[at + 1];
+  const ttl = Number(value);
+  return Number.isInteger(ttl) ? ttl : 2;
+}
+
+function resultOf(
+  e: Experiment,
+  options: RecogniseOptions,
+  override: { name?: string } = {},
+): ScenarioResult {
+  const name = override.name ?? nameOf(e);
+  const started = startOf(e);
+  const processes = e.runs.map((run, step) =>
+    processOf(run, step, started, options, { name, lead: e.lead })
+  );
+  const ended = Math.max(...e.runs.map(endOf));
+  return {
+    scenario: name,
+    description: describe(e, name),
+    lab: options.lab,
+    ok: processes.every((p) => p.ok),
+    durationMs: Math.max(0, ended - started),
+    processes,
+  };
+}
+
+function processOf(
+  run: RecordedRun,
+  step: number,
+  started: number,
+  options: RecogniseOptions,
+  context: { name: string; lead: RecordedRun },
+): ProcessResult {
+  const typed = run.via === "task"
+    ? ["deno", "task", run.role, ...run.argv]
+    : [run.role, ...run.argv];
+  const summary = summaryOf(run);
+  const checks = checksOf(run, summary, context);
+  const text = run.text.map((t) => t.text);
+  const omitted = Math.max(0, text.length - TRANSCRIPT_HEAD - TRANSCRIPT_TAIL);
+  return {
+    host: run.host,
+    address: options.addresses[run.host] ?? "",
+    role: run.role,
+    step,
+    args: run.argv,
+    command: typed,
+    typed,
+    input: run.records
+      .filter((r) => r.record.type === "typed" || r.record.type === "operator")
+      .map((r) => String(r.record.text)),
+    startedMs: run.startMs - started,
+    code: run.code ?? null,
+    signal: null,
+    stopped: false,
+    stdout: run.records.map((r) => JSON.stringify(r.record)),
+    stdoutMs: run.records.map((r) => r.t - started),
+    dropped: run.dropped,
+    transcript: omitted === 0 ? text : [
+      ...text.slice(0, TRANSCRIPT_HEAD),
+      ...text.slice(-TRANSCRIPT_TAIL),
+    ],
+    transcriptOmitted: omitted,
+    stderr: "",
+    summary,
+    checks,
+    ok: checks.every((c) => c.ok),
+  };
+}
+
+/**
+ * The run's summary: its own last `summary` record when the whole run
+ * belongs to the experiment, else one counted from its datagrams.
+ */
+function summaryOf(run: RecordedRun): Record<string, unknown> | undefined {
+  const own = run.records.findLast((r) => r.record.type === "summary");
+  const datagrams = run.records.filter((r) => r.record.type === "datagram");
+  if (own && (run.code !== undefined || datagrams.length === 0)) {
+    return own.record;
+  }
+  if (datagrams.length === 0) return own?.record;
+  const tracker = new SequenceTracker();
+  for (const d of datagrams) {
+    const seq = d.record.seq;
+    tracker.add(typeof seq === "number" ? seq : undefined);
+  }
+  return { ...tracker.summary() };
+}
+
+/** The checks `lab run` makes in the scenario of the same name. */
+function checksOf(
+  run: RecordedRun,
+  summary: Record<string, unknown> | undefined,
+  context: { name: string; lead: RecordedRun },
+): Check[] {
+  const checks: Check[] = [];
+  if (run.code !== undefined) {
+    checks.push({
+      name: "exit",
+      ok: run.code === 0,
+      detail: String(run.code),
+    });
+  }
+  if (run.role !== "broadcast-receiver" || !summary) return checks;
+  const first = summary.firstSeq;
+  if (context.name === "broadcast-receivers-first") {
+    checks.push({
+      name: "firstSeq",
+      ok: first === 1,
+      detail: `${first} (wanted 1)`,
+    });
+    checks.push({
+      name: "gaps",
+      ok: summary.gaps === 0,
+      detail: `${summary.gaps} (wanted 0)`,
+    });
+  } else if (run.startMs > context.lead.startMs) {
+    checks.push({
+      name: "firstSeq",
+      ok: typeof first === "number" && first > 1,
+      detail: `${first} (wanted >1)`,
+    });
+  }
+  return checks;
+}
