@@ -140,25 +140,34 @@ Deno.test({
         assert.ok(printed[host][1] > 1, `${host} missed the start after`);
       }
 
-      const report = `${await Deno.makeTempDir()}/r.md`;
+      const report = `${await Deno.makeTempDir()}/r.html`;
       const made2 = await lab(["report", "--name", name, "--report", report]);
       assert.equal(made2.code, 0, made2.stderr);
-      const text = await Deno.readTextFile(report);
-      // After the title, which names both.
-      const body = text.indexOf("\n");
-      const first = text.indexOf("broadcast-receivers-first", body);
-      const second = text.indexOf("broadcast-sender-first", body);
-      assert.ok(first >= 0 && second > first, "both runs, in order");
+      const html = await Deno.readTextFile(report);
+      // Each run's timeline has a lane per host holding its first number.
+      const lanesOf = (scenario: string) => {
+        const figure = html.match(
+          new RegExp(
+            `<figure data-picture="\\d+-${scenario}">[\\s\\S]*?</figure>`,
+          ),
+        )?.[0];
+        assert.ok(figure, `no timeline of ${scenario}`);
+        return new Map(
+          [...figure.matchAll(/data-host="([^"]+)" data-first="(\d*)"/g)]
+            .map((m) => [m[1], m[2]]),
+        );
+      };
+      const first = lanesOf("broadcast-receivers-first");
+      const second = lanesOf("broadcast-sender-first");
+      assert.ok(
+        html.indexOf("broadcast-receivers-first") <
+          html.indexOf("broadcast-sender-first"),
+        "both runs, in order",
+      );
       for (const host of RECEIVERS) {
         const [a, b] = printed[host];
-        assert.match(
-          text.slice(first, second),
-          new RegExp(`${host} \\([^)]*\\): first number ${a},`),
-        );
-        assert.match(
-          text.slice(second),
-          new RegExp(`${host} \\([^)]*\\): first number ${b},`),
-        );
+        assert.equal(first.get(host), String(a), `${host}, receivers first`);
+        assert.equal(second.get(host), String(b), `${host}, sender first`);
       }
       const status = await lab(["status", "--name", name, "--json"]);
       const counts = status.records[0].records as { host: string }[];

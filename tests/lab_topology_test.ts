@@ -67,7 +67,7 @@ Deno.test("lab: usage errors exit 2 with one line", async () => {
       ["up", "--rootfs", "/nonexistent"],
       /^lab: error: --rootfs \/nonexistent: \/nonexistent does not exist \(build one with: sudo deno task alpine-rootfs\)$/m,
     ],
-    [["down", "--rootfs", "/tmp"], /--rootfs is only for up and run/],
+    [["down", "--rootfs", "/tmp"], /--rootfs is only for up, run and console/],
     [
       ["exec", "a", "b"],
       /exec takes one host, got 2 \(a b\); put the command after "--"/,
