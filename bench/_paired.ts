@@ -111,15 +111,21 @@ export function labels(set: PairedSet): string[] {
 
 /**
  * The highest rate at which `label` lost nothing in every run, every lower
- * rate too (flat out counts at the rate the feeder reached); 0 if none.
+ * rate too; 0 if none. The runs of one level (a rate asked for, or flat out)
+ * count together: flat out at the lowest rate the feeder reached in them.
  */
 export function lossFreeRate(runs: PairedRun[], label: string): number {
-  const rates = [...new Set(runs.map(offered))].sort((a, b) => a - b);
+  const levels = [...new Set(runs.map((r) => r.rate))].map((rate) => {
+    const at = runs.filter((r) => r.rate === rate);
+    return {
+      rate: Math.min(...at.map(offered)),
+      clean: at.every((r) => (r.lost.get(label) ?? 1) === 0),
+    };
+  }).sort((a, b) => a.rate - b.rate);
   let best = 0;
-  for (const rate of rates) {
-    const at = runs.filter((r) => offered(r) === rate);
-    if (at.some((r) => (r.lost.get(label) ?? 1) > 0)) break;
-    best = rate;
+  for (const level of levels) {
+    if (!level.clean) break;
+    best = level.rate;
   }
   return best;
 }
