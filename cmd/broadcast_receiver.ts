@@ -27,6 +27,7 @@ import {
   openReceiver,
   printReceiverDetails,
 } from "../lib/udp/receiver_socket.ts";
+import { warmUpReceiver } from "../lib/udp/warm_up.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
@@ -117,6 +118,9 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
   const io = ioChoice(flags);
   const text = TEXT[flags.lang];
 
+  const quiet = flags.values.quiet === true;
+  // Before binding: a flood that starts at once meets compiled code.
+  await warmUpReceiver({ out, lines: text.lines, quiet });
   const socket = openReceiver(io, { hostname: bind, port });
   const local = socket.conn.addr as Deno.NetAddr;
   warnIfOwnAddress(bind, flags.lang);
@@ -130,7 +134,7 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
     lines: text.lines,
     count,
     durationSeconds: duration,
-    quiet: flags.values.quiet === true,
+    quiet,
     afterEach: deliveryPrinter(out, socket, { io, lang: flags.lang }),
   });
   printSummary(out, summary, flags.lang);

@@ -24,6 +24,7 @@ import {
   openReceiver,
   printReceiverDetails,
 } from "../lib/udp/receiver_socket.ts";
+import { warmUpReceiver } from "../lib/udp/warm_up.ts";
 import {
   DATAGRAM_COUNT_FLAG,
   DURATION_FLAG,
@@ -90,6 +91,9 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
   const io = ioChoice(flags);
   const text = TEXT[flags.lang];
 
+  const quiet = flags.values.quiet === true;
+  // Before binding: a flood that starts at once meets compiled code.
+  await warmUpReceiver({ out, lines: text.lines, quiet });
   // Bound to every address, as the module's receivers are, so that the
   // group's datagrams arrive whichever interface they come in on.
   const socket = openReceiver(io, { hostname: "0.0.0.0", port });
@@ -111,7 +115,7 @@ async function receive({ flags, out }: RoleContext): Promise<number> {
     lines: text.lines,
     count,
     durationSeconds: duration,
-    quiet: flags.values.quiet === true,
+    quiet,
     afterEach: deliveryPrinter(out, socket, { io, lang: flags.lang }),
   });
   printSummary(out, summary, flags.lang, { messages: true });

@@ -18,10 +18,9 @@
  * @module
  */
 
-import { displayBytes, displaysAsIs } from "../cli/display.ts";
 import { type Lang, plural } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
-import { parseSequence } from "./payload.ts";
+import { datagramHandler } from "./_datagram_handler.ts";
 import { onStop } from "../cli/run.ts";
 import { type SequenceSummary, SequenceTracker } from "./sequence.ts";
 import { MAX_DATAGRAM, type UdpSocket } from "./socket.ts";
@@ -76,38 +75,11 @@ export async function receiveLoop(
   conn: UdpSocket,
   options: ReceiveOptions,
 ): Promise<ReceiveSummary> {
-  const { out, lines, count, quiet = false } = options;
+  const { count } = options;
   const tracker = new SequenceTracker();
   // One extra byte: a datagram that fills it was longer than UDP allows.
   const buffer = new Uint8Array(MAX_DATAGRAM + 1);
-  // Chosen once, so the loop does no per-datagram mode checks.
-  const record = (data: Uint8Array, from: Deno.NetAddr, seq?: number) =>
-    out.record({
-      type: "datagram",
-      from: from.hostname,
-      port: from.port,
-      bytes: data.length,
-      seq: seq ?? null,
-      text: displayBytes(data),
-    });
-  const human = (data: Uint8Array, from: Deno.NetAddr) => {
-    for (const line of lines(from.hostname, from.port, displayBytes(data))) {
-      out.line(line);
-    }
-  };
-  const show = quiet
-    ? undefined
-    : !out.json && out.recording
-    ? recorded(showLines(out, lines), record)
-    : !out.json
-    ? showLines(out, lines)
-    : out.showsLines
-    ? (data: Uint8Array, from: Deno.NetAddr, seq?: number) => {
-      human(data, from);
-      record(data, from, seq);
-    }
-    : record;
-  const after = quiet ? undefined : options.afterEach;
+  const handle = datagramHandler(tracker, options);
 
   // Datagrams arriving while the drop count is read are not shown.
   const close = closeCountingDrops(conn);
@@ -121,10 +93,7 @@ export async function receiveLoop(
       const [data, addr] = await conn.receive(buffer);
       if (stop.stopped) break;
       received++;
-      const seq = parseSequence(data);
-      tracker.add(seq);
-      show?.(data, addr as Deno.NetAddr, seq);
-      after?.();
+      handle(data, addr as Deno.NetAddr);
     }
   } catch (err) {
     if (!stop.stopped) throw err;
@@ -135,73 +104,6 @@ export async function receiveLoop(
   return kernelDrops === undefined
     ? tracker.summary()
     : { ...tracker.summary(), kernelDrops };
-}
-
-/**
- * On a lab host (a recording), each datagram is shown on the screen and
- * recorded as its record too.
- */
-function recorded(
-  show: (data: Uint8Array, from: Deno.NetAddr) => void,
-  record: (data: Uint8Array, from: Deno.NetAddr, seq?: number) => void,
-): (data: Uint8Array, from: Deno.NetAddr, seq?: number) => void {
-  return (data, from, seq) => {
-    show(data, from);
-    record(data, from, seq);
-  };
-}
-
-/** Marks where the payload goes when a sender's lines are built once. */
-const TEXT_MARK = "\u0000";
-const ENCODER = new TextEncoder();
-
-/**
- * Human output for each datagram. A flood comes from one sender with plain
- * ASCII payloads, so the lines around the payload are built and encoded once
- * per sender (address, port) and each datagram then costs three byte copies:
- * no strings, nothing for the garbage collector. The output is the same as
- * `lines(address, port, displayBytes(data))` one line at a time.
- */
-function showLines(
-  out: Output,
-  lines: DatagramLines,
-): (data: Uint8Array, from: Deno.NetAddr) => void {
-  let lastAddress = "";
-  let lastPort = -1;
-  let around: [Uint8Array, Uint8Array] | undefined;
-  return (data, from) => {
-    if (from.hostname !== lastAddress || from.port !== lastPort) {
-      lastAddress = from.hostname;
-      lastPort = from.port;
-      around = splitAround(lines(from.hostname, from.port, TEXT_MARK));
-    }
-    if (around !== undefined && displaysAsIs(data)) {
-      out.bytes(around[0]);
-      out.bytes(data);
-      out.bytes(around[1]);
-      return;
-    }
-    for (const line of lines(from.hostname, from.port, displayBytes(data))) {
-      out.line(line);
-    }
-  };
-}
-
-/**
- * The lines' bytes before and after the payload, or `undefined` when the
- * payload does not appear exactly once (then every datagram takes the
- * general path).
- */
-function splitAround(
-  lines: string[],
-): [Uint8Array, Uint8Array] | undefined {
-  const text = lines.join("\n") + "\n";
-  const at = text.indexOf(TEXT_MARK);
-  if (at < 0 || text.indexOf(TEXT_MARK, at + 1) >= 0) return undefined;
-  return [
-    ENCODER.encode(text.slice(0, at)),
-    ENCODER.encode(text.slice(at + TEXT_MARK.length)),
-  ];
 }
 
 const SUMMARY_TEXT = {
