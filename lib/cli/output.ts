@@ -326,6 +326,16 @@ export class Output {
     }
   }
 
+  /**
+   * Records the human lines that each following `datagram` record with a
+   * plain text was printed as through {@linkcode bytes} (the receivers' fast
+   * path), its text in place of `PATTERN_MARK`; `null`: none. Prints
+   * nothing, and does nothing without a recording.
+   */
+  recordPattern(lines: string[] | null): void {
+    this.#recorder?.pattern(lines);
+  }
+
   /** Prints a JSON record (ignored in human mode). */
   record(value: Record<string, unknown>): void {
     this.#recorder?.record(value);

@@ -85,7 +85,11 @@ export async function handReport(
   const addresses = Object.fromEntries(
     options.topology.hosts.map((h) => [h.name, h.address]),
   );
-  const results = recognise(runs, { lab: name, addresses });
+  const results = recognise(runs, {
+    lab: name,
+    addresses,
+    lang: options.lang,
+  });
   for (const result of results) {
     out.line(`${result.scenario}: ${result.description}`);
     for (const note of sequenceNotes(result, options.lang)) {

@@ -21,6 +21,7 @@
 import { displayBytes, displaysAsIs } from "../cli/display.ts";
 import { type Lang, plural } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
+import { PATTERN_MARK } from "../cli/recording.ts";
 import { parseSequence } from "./payload.ts";
 import { onStop } from "../cli/run.ts";
 import { type SequenceSummary, SequenceTracker } from "./sequence.ts";
@@ -139,7 +140,10 @@ export async function receiveLoop(
 
 /**
  * On a lab host (a recording), each datagram is shown on the screen and
- * recorded as its record too.
+ * recorded as its record too. The human lines the fast path prints are not
+ * recorded one by one (that would cost the flood its speed): each sender's
+ * lines are recorded once, as a pattern the report fills in with each
+ * `datagram` record's text (`Output.recordPattern`).
  */
 function recorded(
   show: (data: Uint8Array, from: Deno.NetAddr) => void,
@@ -151,8 +155,11 @@ function recorded(
   };
 }
 
-/** Marks where the payload goes when a sender's lines are built once. */
-const TEXT_MARK = "\u0000";
+/**
+ * Marks where the payload goes when a sender's lines are built once (and in
+ * a recording's pattern, `PATTERN_MARK`).
+ */
+const TEXT_MARK = PATTERN_MARK;
 const ENCODER = new TextEncoder();
 
 /**
@@ -160,7 +167,9 @@ const ENCODER = new TextEncoder();
  * ASCII payloads, so the lines around the payload are built and encoded once
  * per sender (address, port) and each datagram then costs three byte copies:
  * no strings, nothing for the garbage collector. The output is the same as
- * `lines(address, port, displayBytes(data))` one line at a time.
+ * `lines(address, port, displayBytes(data))` one line at a time. In a
+ * recording, each sender's lines are recorded once as a pattern for the
+ * datagrams that take the fast path.
  */
 function showLines(
   out: Output,
@@ -173,7 +182,9 @@ function showLines(
     if (from.hostname !== lastAddress || from.port !== lastPort) {
       lastAddress = from.hostname;
       lastPort = from.port;
-      around = splitAround(lines(from.hostname, from.port, TEXT_MARK));
+      const pattern = lines(from.hostname, from.port, TEXT_MARK);
+      around = splitAround(pattern);
+      out.recordPattern(around === undefined ? null : pattern);
     }
     if (around !== undefined && displaysAsIs(data)) {
       out.bytes(around[0]);
