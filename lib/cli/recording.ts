@@ -131,10 +131,10 @@ export class Recorder {
     this.#add(`"pattern":${JSON.stringify(lines)}`);
   }
 
-  #add(body: string): void {
+  #add(body: string, always = false): void {
     if (this.#closed) return;
     const entry = `{"t":${Date.now()}${this.#prefix}${body}}\n`;
-    if (this.#bytes + entry.length > this.#limit) {
+    if (!always && this.#bytes + entry.length > this.#limit) {
       this.dropped++;
       return;
     }
@@ -172,7 +172,8 @@ export class Recorder {
   async close(code: number, timeoutMs = 500): Promise<number> {
     if (this.#closed) return this.dropped;
     const dropped = this.dropped;
-    this.#add(`"end":${JSON.stringify({ code, dropped })}`);
+    // Past the limit too: the count of what was dropped must get there.
+    this.#add(`"end":${JSON.stringify({ code, dropped })}`, true);
     this.#closed = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const done = async () => {

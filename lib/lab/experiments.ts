@@ -262,9 +262,12 @@ function resultOf(
 ): ScenarioResult {
   const name = override.name ?? nameOf(e);
   const started = startOf(e);
-  const processes = e.runs.map((run, step) =>
-    processOf(run, step, started, options, { name, lead: e.lead })
-  );
+  // In the order they were started, as the student typed them.
+  const processes = [...e.runs]
+    .sort((a, b) => a.startMs - b.startMs)
+    .map((run, step) =>
+      processOf(run, step, started, options, { name, lead: e.lead })
+    );
   const ended = Math.max(...e.runs.map(endOf));
   return {
     scenario: name,
