@@ -81,7 +81,8 @@ export async function labConsole(
       lab: name,
       cwd: Deno.cwd(),
       size,
-      status: statusHint(options.lang, ui.hint("down")),
+      status: (layout, hosts) =>
+        statusHint(options.lang, ui.hint("down"), { layout, hosts }),
       panes: state.hosts.map((h) => ({
         host: h.name,
         title: `${h.name} ${h.address}`,
