@@ -6,6 +6,7 @@
  */
 
 import assert from "node:assert/strict";
+import { dirname } from "node:path";
 import { ROOT, taskCommand } from "./_dist.ts";
 import { lab, uniqueLabName } from "./_lab.ts";
 import { freePort, sendRaw } from "./_udp.ts";
@@ -105,7 +106,16 @@ Deno.test({
       assert.ok(md.includes("received \\x1b[31mred\\x1b[0m \\x07"), md);
       assert.ok(md.includes("received back\\\\slash"), md);
       assert.ok(md.includes("received  BROADCAST ini angka 1 "), md);
-      await Deno.remove(report, { recursive: true });
+      // The HTML (and so the PDF) too: as the screen showed it.
+      const html = report.replace(/\.md$/, ".html");
+      const again = await lab(["report", "--name", name, "--report", html]);
+      assert.equal(again.code, 0, again.stderr);
+      const page = await Deno.readTextFile(html);
+      assert.ok(!hasControl(page), "a control character in the page");
+      assert.ok(page.includes("received \\x1b[31mred\\x1b[0m \\x07"));
+      assert.ok(page.includes("received back\\\\slash"));
+      assert.ok(page.includes("received hi\\xff\\xfe\\x1b"));
+      await Deno.remove(dirname(report), { recursive: true });
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

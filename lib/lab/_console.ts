@@ -7,7 +7,7 @@
  */
 
 import { EXIT_OK } from "../cli/errors.ts";
-import { type Lang, readEnv } from "../cli/i18n.ts";
+import { detectLang, type Lang, readEnv } from "../cli/i18n.ts";
 import {
   attachConsole,
   consoleExists,
@@ -86,7 +86,7 @@ export async function labConsole(
       panes: state.hosts.map((h) => ({
         host: h.name,
         title: `${h.name} ${h.address}`,
-        command: [IP, ...hostCommand(name, h)],
+        command: [...langEnv(options.lang), IP, ...hostCommand(name, h)],
       })),
     });
     out.line(
@@ -117,6 +117,22 @@ export async function labConsole(
   await out.drained();
   await attachConsole(name, readEnv("TMUX") !== undefined);
   return EXIT_OK;
+}
+
+/**
+ * The shells speak the console's language (`--lang id` in an English
+ * locale): the roles started in them pick it from the locale.
+ */
+function langEnv(lang: Lang): string[] {
+  if (detectLang() === lang) return [];
+  return [
+    "env",
+    "-u",
+    "LC_ALL",
+    "-u",
+    "LC_MESSAGES",
+    `LANG=${lang === "id" ? "id_ID.UTF-8" : "C.UTF-8"}`,
+  ];
 }
 
 /** This terminal's size, or 80×24 with none (a script, `--detach`). */

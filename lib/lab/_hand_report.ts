@@ -98,7 +98,14 @@ export async function handReport(
   }
   await writeHandReport(
     options.report!,
-    { topology: options.topology, results, lab: name, notRun: [] },
+    {
+      // Without lab.yaml's scenarios: their descriptions tell the scripted
+      // runs (500 datagrams, 500 ms apart), not what the student did.
+      topology: { ...options.topology, scenarios: [] },
+      results,
+      lab: name,
+      notRun: [],
+    },
     { lang: options.lang, cover: options.cover, date: new Date() },
   );
   out.line(id ? `laporan: ${options.report}` : `report: ${options.report}`);

@@ -23,7 +23,7 @@ import { displayShown } from "../cli/display.ts";
 import type { Lang } from "../cli/i18n.ts";
 import { SequenceTracker } from "../udp/sequence.ts";
 import type { Check } from "./checks.ts";
-import type { RecordedRun } from "./records.ts";
+import { naturalOrder, type RecordedRun } from "./records.ts";
 import type { ProcessResult, ScenarioResult } from "./scenario.ts";
 
 /** Transcript lines kept from the start and from the end of a role's. */
@@ -221,7 +221,8 @@ const DESCRIBE = {
 function describe(e: Experiment, name: string, lang: Lang): string {
   const text = DESCRIBE[lang];
   const others = e.runs.filter((r) => r !== e.lead);
-  const hosts = [...new Set(others.map((r) => r.host))].join(", ");
+  const hosts = [...new Set(others.map((r) => r.host))].sort(naturalOrder)
+    .join(", ");
   switch (name) {
     case "broadcast-receivers-first":
       return text.receiversFirst(hosts, e.lead.role, e.lead.host);
@@ -302,7 +303,11 @@ function processOf(
     command: typed,
     typed,
     input: run.records
-      .filter((r) => r.record.type === "typed" || r.record.type === "operator")
+      .filter((r) =>
+        r.record.type === "typed" || r.record.type === "operator" ||
+        // a chat client's line as it sent it
+        (r.record.type === "sent" && typeof r.record.text === "string")
+      )
       // A typed line as the report shows it (records keep it raw).
       .map((r) => displayShown(String(r.record.text))),
     startedMs: run.startMs - started,
