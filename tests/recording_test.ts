@@ -13,6 +13,8 @@ import { freePort, sendRaw } from "./_udp.ts";
 import { parseRuns } from "../lib/lab/records.ts";
 import { recordPermissions } from "../lib/roles.ts";
 import { delay } from "../lib/cli/async.ts";
+import { HAS_TMUX, Terminal } from "./_pty.ts";
+import { startRole } from "./_harness.ts";
 
 const ENCODER = new TextEncoder();
 
@@ -164,5 +166,103 @@ Deno.test({
     assert.ok(Number(dropped[1]) > 1000, dropped[0]);
     assert.doesNotMatch(err, /not recording/);
     await Deno.remove(dir, { recursive: true });
+  },
+});
+
+/** A terminal running `deno task <role> args…` as on a lab host. */
+function recordingTerminal(
+  role: string,
+  file: string,
+  args: string[],
+): Promise<Terminal> {
+  return Terminal.start(`deno task ${role} ${args.join(" ")}`, {
+    env: {
+      PROGJAR_RECORD: file,
+      PROGJAR_RECORD_ALLOW: recordPermissions(file).join(" "),
+      LANG: "C.UTF-8",
+      NO_COLOR: "1",
+    },
+  });
+}
+
+Deno.test({
+  name:
+    "recording on a terminal: the prompt with the line typed at it, and chat lines drawn above the input line",
+  ignore: !HAS_TMUX,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const senderFile = `${dir}/alpine-1.jsonl`;
+    const serverFile = `${dir}/alpine-2.jsonl`;
+    const port = freePort();
+    const sender = await recordingTerminal("multicast-sender", senderFile, [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ]);
+    const chatPort = freePort("tcp");
+    const server = await recordingTerminal("chat-server", serverFile, [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(chatPort),
+    ]);
+    let client: ReturnType<typeof startRole> | undefined;
+    try {
+      await sender.waitFor("enter message :", 30_000);
+      await sender.type("halo dari terminal");
+      await sender.press("Enter");
+      await sender.waitFor("sent 18 bytes");
+      await sender.press("C-d");
+      assert.equal(await sender.exitCode(), 0);
+      const [send] = parseRuns("alpine-1", await Deno.readTextFile(senderFile));
+      assert.ok(
+        send.text.some((t) => t.text === "enter message : halo dari terminal"),
+        JSON.stringify(send.text),
+      );
+      assert.deepEqual(
+        send.records.filter((r) => r.record.type === "typed").map((r) =>
+          r.record.text
+        ),
+        ["halo dari terminal"],
+      );
+
+      await server.waitFor("listening on tcp", 30_000);
+      client = startRole("chat-client", [
+        "--json",
+        "--port",
+        String(chatPort),
+      ], { stdin: true });
+      await client.waitForRecord("server");
+      await client.write("halo dari klien\n");
+      await server.waitFor("Client_1 : halo dari klien", 30_000);
+      await server.type("dari operator");
+      await server.press("Enter");
+      await client.waitForLine((line) => line.includes("dari operator"));
+      await server.press("C-c");
+      await server.exitCode();
+      const [serve] = parseRuns(
+        "alpine-2",
+        await Deno.readTextFile(serverFile),
+      );
+      const lines = serve.text.map((t) => t.text);
+      assert.ok(lines.includes("Client_1 : halo dari klien"), lines.join("\n"));
+      assert.ok(
+        lines.includes("Enter message : dari operator"),
+        lines.join("\n"),
+      );
+    } finally {
+      await sender.close();
+      await server.close();
+      if (client) {
+        try {
+          client.kill();
+        } catch {
+          // already ended
+        }
+        await client.finished();
+      }
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
