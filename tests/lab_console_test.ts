@@ -84,8 +84,14 @@ Deno.test({
       );
       assert.match(titles, /alpine-2\|alpine-2 192\.168\.122\.131/);
       assert.match(
-        await tmux("show-options", "-t", `=progjar-${name}:`, "status-right"),
-        /detach: Ctrl\+B d \| end: lab down --name/,
+        // A window per host: the hint has a status line of its own.
+        await tmux(
+          "show-options",
+          "-t",
+          `=progjar-${name}:`,
+          "status-format[1]",
+        ),
+        /Ctrl\+B n \/ 0-4: other hosts \| detach: Ctrl\+B d \| end: lab down --name/,
       );
       // Running it again attaches to the same session (here: says so).
       const again = await lab(["console", "--detach", "--name", name]);
