@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { ROOT, taskCommand } from "./_dist.ts";
 import { CAN_BUILD_LABS, lab, uniqueLabName } from "./_lab.ts";
 import { delay } from "../lib/cli/async.ts";
+import { HAS_TMUX, Terminal } from "./_pty.ts";
 
 const RECEIVERS = ["alpine-2", "alpine-3", "alpine-4", "alpine-5"];
 
@@ -83,8 +84,14 @@ Deno.test({
       );
       assert.match(titles, /alpine-2\|alpine-2 192\.168\.122\.131/);
       assert.match(
-        await tmux("show-options", "-t", `=progjar-${name}:`, "status-right"),
-        /detach: Ctrl\+B d \| end: lab down --name/,
+        // A window per host: the hint has a status line of its own.
+        await tmux(
+          "show-options",
+          "-t",
+          `=progjar-${name}:`,
+          "status-format[1]",
+        ),
+        /Ctrl\+B n \/ 0-4: other hosts \| detach: Ctrl\+B d \| end: lab down --name/,
       );
       // Running it again attaches to the same session (here: says so).
       const again = await lab(["console", "--detach", "--name", name]);
@@ -271,6 +278,84 @@ Deno.test({
     assert.match(err, /read-only|Read-only/);
     await assert.rejects(Deno.stat(file));
     await Deno.remove(dir, { recursive: true });
+  },
+});
+
+/** Each pane of lab `name`'s console: window, size and title. */
+async function panes(name: string): Promise<
+  { window: string; columns: number; rows: number; title: string }[]
+> {
+  const text = await tmux(
+    "list-panes",
+    "-s",
+    "-t",
+    `=progjar-${name}`,
+    "-F",
+    "#{window_name}|#{pane_width}|#{pane_height}|#{pane_title}",
+  );
+  return text.trim().split("\n").map((line) => {
+    const [window, columns, rows, title] = line.split("|");
+    return { window, columns: Number(columns), rows: Number(rows), title };
+  });
+}
+
+Deno.test({
+  name:
+    "lab console in a real terminal: 200×60 tiles the five hosts (each pane at least 60×10); 80×24 gives a window per host",
+  ignore: !CAN_BUILD_LABS || !HAS_TMUX,
+  async fn() {
+    const name = uniqueLabName("lay");
+    // A person's terminal (not inside tmux): the console attaches in it.
+    const command =
+      `env -u TMUX deno task lab console --name ${name} --lang id`;
+    let terminal = await Terminal.start(command, { width: 200, height: 60 });
+    try {
+      // The status line, at the bottom of the attached console.
+      let screen = await terminal.waitFor(/lepas: Ctrl\+B d/, 120_000);
+      const tiled = await panes(name);
+      assert.equal(tiled.length, 5, JSON.stringify(tiled));
+      assert.equal(new Set(tiled.map((p) => p.window)).size, 1);
+      for (const pane of tiled) {
+        assert.ok(pane.columns >= 60 && pane.rows >= 10, JSON.stringify(pane));
+      }
+      // Every host's title is on the one screen.
+      screen = await terminal.waitFor((s) =>
+        ["1 192.168.122.207", "2 192.168.122.131", "5 192.168.122.197"]
+          .every((t) => s.includes(`alpine-${t}`))
+      );
+      assert.match(screen, new RegExp(`lab ${name}`));
+      // Detaching (Ctrl+B d) leaves the console running and ends the command.
+      await terminal.press("C-b", "d");
+      assert.equal(await terminal.exitCode(30_000), 0);
+      assert.equal(await tmux("has-session", "-t", `=progjar-${name}`), "");
+      await terminal.close();
+
+      // 80×24: five panes would be slivers; one window per host instead.
+      await tmux("kill-session", "-t", `=progjar-${name}`);
+      terminal = await Terminal.start(command, { width: 80, height: 24 });
+      screen = await terminal.waitFor(/lepas: Ctrl\+B d/, 60_000);
+      const windows = await panes(name);
+      assert.deepEqual(
+        windows.map((p) => p.window),
+        ["alpine-1", ...RECEIVERS],
+      );
+      for (const pane of windows) {
+        assert.equal(pane.columns, 80, JSON.stringify(pane));
+      }
+      assert.match(screen, /alpine-1 192\.168\.122\.207/);
+      // The window list names the other hosts; the second line says how
+      // to switch, detach and end.
+      assert.match(screen, /0:alpine-1\*.*1:alpine-2.*4:alpine-5/);
+      assert.match(
+        screen,
+        /Ctrl\+B n \/ 0-4: host lain \| lepas: Ctrl\+B d \| akhiri: lab down --name/,
+      );
+      await terminal.press("C-b", "d");
+      assert.equal(await terminal.exitCode(30_000), 0);
+    } finally {
+      await terminal.close();
+      await lab(["down", "--name", name]);
+    }
   },
 });
 

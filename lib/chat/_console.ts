@@ -25,6 +25,12 @@ export interface ConsoleOptions {
   onEnd(): void;
   /** Longest input line in bytes (UTF-8); the terminal beeps past it. */
   maxLineBytes: number;
+  /**
+   * Also gets each line the terminal keeps when editing in place: lines
+   * printed above the input, and the prompt with each line entered (for a
+   * recording, `Output.recordLine`).
+   */
+  record?: (line: string) => void;
   /** Show the prompt and edit in place; default: whether stdin and stdout are terminals. */
   interactive?: boolean;
 }
@@ -70,6 +76,7 @@ export class ChatConsole {
       return;
     }
     writeAll(this.#clearSequence() + text + "\r\n" + this.#drawSequence());
+    this.#options.record?.(text);
   }
 
   /**
@@ -165,6 +172,7 @@ export class ChatConsole {
         const line = this.#input;
         this.#input = "";
         writeAll("\r\n");
+        this.#options.record?.(this.#options.prompt + line);
         this.#drawn = false;
         this.#options.onLine(line);
         // A line printed by onLine (a refusal, /help) drew the prompt already.

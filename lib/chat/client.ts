@@ -155,6 +155,7 @@ export async function runChatClient(
     prompt: text.prompt,
     maxLineBytes: MAX_LINE_BYTES,
     interactive: out.json ? false : undefined,
+    record: (line) => out.recordLine(line),
     onLine: (line) => {
       // Nothing after /quit is sent; blank lines never are.
       if (quitting || line.trim() === "") return;

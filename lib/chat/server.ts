@@ -173,6 +173,7 @@ export async function runChatServer(
     prompt: text.prompt,
     maxLineBytes: MAX_LINE_BYTES,
     interactive: out.json ? false : undefined,
+    record: (line) => out.recordLine(line),
     onLine: (line) => {
       if (line.trim() === "") return;
       if (!checkLine(ENCODER.encode(line)).ok) {

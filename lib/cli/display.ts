@@ -39,6 +39,25 @@ export function displayText(text: string): string {
   return out;
 }
 
+/**
+ * Escapes a line that was already shown once, e.g. a role's human line read
+ * back from a recording: whatever a terminal (or a report) would act on is
+ * escaped as {@linkcode displayText} does, lone surrogates too, but a
+ * backslash stays single, as the role printed it (its own escapes stay
+ * readable, not doubled).
+ */
+export function displayShown(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code === 0x5c) out += ch;
+    else if (code >= 0xd800 && code <= 0xdfff) {
+      out += `\\u{${code.toString(16)}}`;
+    } else out += escapeChar(ch);
+  }
+  return out;
+}
+
 /** Returns whether `bytes` is valid UTF-8. */
 export function isValidUtf8(bytes: Uint8Array): boolean {
   try {

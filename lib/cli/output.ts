@@ -326,6 +326,31 @@ export class Output {
     }
   }
 
+  /**
+   * Records the human lines that each following `datagram` record with a
+   * plain text was printed as through {@linkcode bytes} (the receivers' fast
+   * path), its text in place of `PATTERN_MARK`; `null`: none. Prints
+   * nothing, and does nothing without a recording.
+   */
+  recordPattern(lines: string[] | null): void {
+    this.#recorder?.pattern(lines);
+  }
+
+  /**
+   * Records a human line the terminal showed that was not printed through
+   * this output (a prompt with the line typed at it, a chat line drawn
+   * above the input line); prints nothing, and does nothing without a
+   * recording.
+   */
+  recordLine(text: string): void {
+    this.#recorder?.text(text);
+  }
+
+  /** Records a JSON record without printing it (a recording only). */
+  recordOnly(value: Record<string, unknown>): void {
+    this.#recorder?.record(value);
+  }
+
   /** Prints a JSON record (ignored in human mode). */
   record(value: Record<string, unknown>): void {
     this.#recorder?.record(value);

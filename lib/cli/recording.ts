@@ -8,9 +8,17 @@
  * ```json
  * {"t":1764482280123,"pid":4242,"start":{"role":"broadcast-receiver","argv":["--port","5005"],"lang":"en","via":"task"}}
  * {"t":1764482280125,"pid":4242,"record":{"type":"listening","port":5005}}
- * {"t":1764482280131,"pid":4242,"text":"listening on udp 0.0.0.0:5005"}
+ * {"t":1764482280131,"pid":4242,"text":"listening for broadcasts on udp 0.0.0.0:5005"}
+ * {"t":1764482281002,"pid":4242,"pattern":["message from 10.0.0.1","received \u0000","sent by (10.0.0.1, 40000)"]}
+ * {"t":1764482281002,"pid":4242,"record":{"type":"datagram","from":"10.0.0.1","port":40000,"bytes":23,"seq":1,"text":" BROADCAST ini angka 1 "}}
  * {"t":1764482285002,"pid":4242,"end":{"code":0,"dropped":0}}
  * ```
+ *
+ * A receiver's flood of datagram lines is not recorded line by line (that
+ * would cost it its speed): a `pattern` entry holds the lines each of the
+ * following `datagram` records was printed as, its text in place of
+ * {@linkcode PATTERN_MARK} (see {@linkcode patternLines}), for the records
+ * whose text is plain ASCII; the others' lines are recorded as `text`.
  *
  * Writing never slows or blocks the role: entries go through a bounded
  * queue written asynchronously (one append per batch, so two roles on one
@@ -28,6 +36,9 @@ import { readEnv } from "./i18n.ts";
 
 /** The variable that names the recording file on a lab host. */
 export const RECORD_ENV = "PROGJAR_RECORD";
+
+/** Where a datagram's text goes in a `pattern` entry's lines. */
+export const PATTERN_MARK = "\u0000";
 
 /** Most bytes waiting for the file before entries are dropped. */
 export const RECORD_QUEUE_LIMIT = 8 * 1024 * 1024;
@@ -54,6 +65,11 @@ export interface RecordingEntry {
   record?: Record<string, unknown>;
   /** A human line the role printed. */
   text?: string;
+  /**
+   * The human lines each following `datagram` record with a plain text was
+   * printed as (see the module's documentation); `null`: none.
+   */
+  pattern?: string[] | null;
   /** The last entry of a role: its exit code and the entries dropped. */
   end?: { code: number; dropped: number };
 }
@@ -107,10 +123,18 @@ export class Recorder {
     this.#add(`"text":${JSON.stringify(line)}`);
   }
 
-  #add(body: string): void {
+  /**
+   * Records the lines the following plain `datagram` records were printed
+   * as, their text in place of {@linkcode PATTERN_MARK}; `null`: none.
+   */
+  pattern(lines: string[] | null): void {
+    this.#add(`"pattern":${JSON.stringify(lines)}`);
+  }
+
+  #add(body: string, always = false): void {
     if (this.#closed) return;
     const entry = `{"t":${Date.now()}${this.#prefix}${body}}\n`;
-    if (this.#bytes + entry.length > this.#limit) {
+    if (!always && this.#bytes + entry.length > this.#limit) {
       this.dropped++;
       return;
     }
@@ -148,7 +172,8 @@ export class Recorder {
   async close(code: number, timeoutMs = 500): Promise<number> {
     if (this.#closed) return this.dropped;
     const dropped = this.dropped;
-    this.#add(`"end":${JSON.stringify({ code, dropped })}`);
+    // Past the limit too: the count of what was dropped must get there.
+    this.#add(`"end":${JSON.stringify({ code, dropped })}`, true);
     this.#closed = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const done = async () => {
@@ -250,6 +275,21 @@ export function parseEntry(line: string): RecordingEntry | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The human lines a `datagram` record's `text` was printed as under
+ * `pattern` (a `pattern` entry); `undefined` when the pattern does not
+ * apply: the text is not plain ASCII (its lines were recorded as `text`
+ * entries), or there is no pattern.
+ */
+export function patternLines(
+  pattern: string[] | null | undefined,
+  text: unknown,
+): string[] | undefined {
+  if (!Array.isArray(pattern) || typeof text !== "string") return undefined;
+  if (!/^[\x20-\x5b\x5d-\x7e]*$/.test(text)) return undefined;
+  return pattern.map((line) => String(line).replace(PATTERN_MARK, () => text));
 }
 
 function countLines(bytes: Uint8Array): number {

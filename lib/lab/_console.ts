@@ -7,7 +7,7 @@
  */
 
 import { EXIT_OK } from "../cli/errors.ts";
-import { type Lang, readEnv } from "../cli/i18n.ts";
+import { detectLang, type Lang, readEnv } from "../cli/i18n.ts";
 import {
   attachConsole,
   consoleExists,
@@ -81,11 +81,12 @@ export async function labConsole(
       lab: name,
       cwd: Deno.cwd(),
       size,
-      status: statusHint(options.lang, ui.hint("down")),
+      status: (layout, hosts) =>
+        statusHint(options.lang, ui.hint("down"), { layout, hosts }),
       panes: state.hosts.map((h) => ({
         host: h.name,
         title: `${h.name} ${h.address}`,
-        command: [IP, ...hostCommand(name, h)],
+        command: [...langEnv(options.lang), IP, ...hostCommand(name, h)],
       })),
     });
     out.line(
@@ -116,6 +117,22 @@ export async function labConsole(
   await out.drained();
   await attachConsole(name, readEnv("TMUX") !== undefined);
   return EXIT_OK;
+}
+
+/**
+ * The shells speak the console's language (`--lang id` in an English
+ * locale): the roles started in them pick it from the locale.
+ */
+function langEnv(lang: Lang): string[] {
+  if (detectLang() === lang) return [];
+  return [
+    "env",
+    "-u",
+    "LC_ALL",
+    "-u",
+    "LC_MESSAGES",
+    `LANG=${lang === "id" ? "id_ID.UTF-8" : "C.UTF-8"}`,
+  ];
 }
 
 /** This terminal's size, or 80×24 with none (a script, `--detach`). */

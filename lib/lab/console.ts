@@ -48,8 +48,11 @@ export interface ConsoleOptions {
   cwd: string;
   /** The terminal's size, to pick the layout. */
   size: { columns: number; rows: number };
-  /** The status line's right side: how to detach and how to end. */
-  status: string;
+  /**
+   * The status line's hint for the layout chosen: how to detach and how to
+   * end (and, with a window per host, how to switch hosts).
+   */
+  status: (layout: "tiled" | "windows", hosts: number) => string;
 }
 
 /** The layout for `hosts` panes on a terminal of `size`. */
@@ -206,8 +209,23 @@ export async function createConsole(
       tmuxOk(["set-option", "-t", `=${session}:`, option, value]);
     await set("status-left", ` lab ${lab} `);
     await set("status-left-length", "40");
-    await set("status-right", ` ${options.status} `);
-    await set("status-right-length", "120");
+    if (layout === "tiled") {
+      await set("status-right", ` ${options.status(layout, panes.length)} `);
+      await set("status-right-length", "120");
+    } else {
+      // A second status line: on 80 columns the hint would hide the
+      // window list, the only place that names the other hosts.
+      // (A session's own status-format replaces the whole global list:
+      // its first line is copied over.)
+      const first = await tmuxOk(["show-options", "-gv", "status-format[0]"]);
+      await set("status-right", "");
+      await set("status", "2");
+      await set("status-format[0]", first.trimEnd());
+      await set(
+        "status-format[1]",
+        ` ${options.status(layout, panes.length)} `,
+      );
+    }
     await set("status-style", "bg=blue,fg=white");
     await set("automatic-rename", "off");
     await set("allow-rename", "off");
@@ -274,9 +292,21 @@ export async function attachConsole(
   }
 }
 
-/** The status line's right side in `lang`: how to detach, how to end. */
-export function statusHint(lang: Lang, down: string): string {
-  return lang === "id"
+/**
+ * The status line's hint in `lang`: how to detach, how to end (`down`),
+ * and with a window per host (`layout`) how to switch among the `hosts`.
+ */
+export function statusHint(
+  lang: Lang,
+  down: string,
+  options: { layout?: "tiled" | "windows"; hosts?: number } = {},
+): string {
+  const id = lang === "id";
+  const hint = id
     ? `lepas: Ctrl+B d | akhiri: ${down}`
     : `detach: Ctrl+B d | end: ${down}`;
+  if (options.layout !== "windows") return hint;
+  // Ctrl+B and a digit reach the first ten windows.
+  const last = Math.min(options.hosts ?? 10, 10) - 1;
+  return `Ctrl+B n / 0-${last}: ${id ? "host lain" : "other hosts"} | ${hint}`;
 }

@@ -19,9 +19,11 @@
  * @module
  */
 
+import { displayShown } from "../cli/display.ts";
+import type { Lang } from "../cli/i18n.ts";
 import { SequenceTracker } from "../udp/sequence.ts";
 import type { Check } from "./checks.ts";
-import type { RecordedRun } from "./records.ts";
+import { naturalOrder, type RecordedRun } from "./records.ts";
 import type { ProcessResult, ScenarioResult } from "./scenario.ts";
 
 /** Transcript lines kept from the start and from the end of a role's. */
@@ -36,6 +38,8 @@ export interface RecogniseOptions {
   lab: string;
   /** Each host's address. */
   addresses: Record<string, string>;
+  /** The descriptions' language (English if not given). */
+  lang?: Lang;
 }
 
 type Family = "broadcast" | "multicast" | "chat" | "unicast";
@@ -162,26 +166,82 @@ function nameOf(e: Experiment): string {
   }
 }
 
-function describe(e: Experiment, name: string): string {
+/** The experiments' descriptions, by language. */
+const DESCRIBE = {
+  en: {
+    receiversFirst: (hosts: string, role: string, host: string) =>
+      `by hand: receivers on ${hosts} started first, then ${role} on ${host}`,
+    senderFirst: (hosts: string, role: string, host: string) =>
+      `by hand: ${role} on ${host} started, receivers on ${hosts} joined later`,
+    multicast: (
+      role: string,
+      host: string,
+      ttl: number,
+      n: number,
+      hosts: string,
+    ) =>
+      `by hand: ${role} on ${host} (TTL ${ttl}), ${n} ${
+        n === 1 ? "member" : "members"
+      }${hosts ? ` on ${hosts}` : ""}`,
+    chat: (host: string, hosts: string) =>
+      `by hand: chat-server on ${host}, ${
+        hosts ? `clients on ${hosts}` : "no client"
+      }`,
+    unicast: (role: string, host: string, n: number, hosts: string) =>
+      `by hand: ${role} on ${host}, ${n} ${n === 1 ? "client" : "clients"}${
+        hosts ? ` on ${hosts}` : ""
+      }`,
+    other: "by hand: roles that belong to no experiment",
+  },
+  id: {
+    receiversFirst: (hosts: string, role: string, host: string) =>
+      `manual: penerima di ${hosts} dijalankan lebih dulu, lalu ${role} di ${host}`,
+    senderFirst: (hosts: string, role: string, host: string) =>
+      `manual: ${role} di ${host} dijalankan lebih dulu, penerima di ${hosts} menyusul`,
+    multicast: (
+      role: string,
+      host: string,
+      ttl: number,
+      n: number,
+      hosts: string,
+    ) =>
+      `manual: ${role} di ${host} (TTL ${ttl}), ${n} anggota${
+        hosts ? ` di ${hosts}` : ""
+      }`,
+    chat: (host: string, hosts: string) =>
+      `manual: chat-server di ${host}, ${
+        hosts ? `klien di ${hosts}` : "tanpa klien"
+      }`,
+    unicast: (role: string, host: string, n: number, hosts: string) =>
+      `manual: ${role} di ${host}, ${n} klien${hosts ? ` di ${hosts}` : ""}`,
+    other: "manual: role yang tidak termasuk eksperimen mana pun",
+  },
+};
+
+function describe(e: Experiment, name: string, lang: Lang): string {
+  const text = DESCRIBE[lang];
   const others = e.runs.filter((r) => r !== e.lead);
-  const hosts = others.map((r) => r.host).join(", ");
+  const hosts = [...new Set(others.map((r) => r.host))].sort(naturalOrder)
+    .join(", ");
   switch (name) {
     case "broadcast-receivers-first":
-      return `by hand: receivers on ${hosts} started first, then ${e.lead.role} on ${e.lead.host}`;
+      return text.receiversFirst(hosts, e.lead.role, e.lead.host);
     case "broadcast-sender-first":
-      return `by hand: ${e.lead.role} on ${e.lead.host} started, receivers on ${hosts} joined later`;
+      return text.senderFirst(hosts, e.lead.role, e.lead.host);
     case "multicast-chat":
-      return `by hand: ${e.lead.role} on ${e.lead.host} (TTL ${
-        ttlOf(e.lead)
-      }), ${others.length} members on ${hosts}`;
+      return text.multicast(
+        e.lead.role,
+        e.lead.host,
+        ttlOf(e.lead),
+        others.length,
+        hosts,
+      );
     case "tcp-chat":
-      return `by hand: chat-server on ${e.lead.host}, clients on ${hosts}`;
+      return text.chat(e.lead.host, hosts);
     case "unicast":
-      return `by hand: ${e.lead.role} on ${e.lead.host}, ${others.length} others${
-        hosts ? ` on ${hosts}` : ""
-      }`;
+      return text.unicast(e.lead.role, e.lead.host, others.length, hosts);
     default:
-      return `by hand: roles that belong to no experiment`;
+      return text.other;
   }
 }
 
@@ -203,13 +263,16 @@ function resultOf(
 ): ScenarioResult {
   const name = override.name ?? nameOf(e);
   const started = startOf(e);
-  const processes = e.runs.map((run, step) =>
-    processOf(run, step, started, options, { name, lead: e.lead })
-  );
+  // In the order they were started, as the student typed them.
+  const processes = [...e.runs]
+    .sort((a, b) => a.startMs - b.startMs)
+    .map((run, step) =>
+      processOf(run, step, started, options, { name, lead: e.lead })
+    );
   const ended = Math.max(...e.runs.map(endOf));
   return {
     scenario: name,
-    description: describe(e, name),
+    description: describe(e, name, options.lang ?? "en"),
     lab: options.lab,
     ok: processes.every((p) => p.ok),
     durationMs: Math.max(0, ended - started),
@@ -240,8 +303,13 @@ function processOf(
     command: typed,
     typed,
     input: run.records
-      .filter((r) => r.record.type === "typed" || r.record.type === "operator")
-      .map((r) => String(r.record.text)),
+      .filter((r) =>
+        r.record.type === "typed" || r.record.type === "operator" ||
+        // a chat client's line as it sent it
+        (r.record.type === "sent" && typeof r.record.text === "string")
+      )
+      // A typed line as the report shows it (records keep it raw).
+      .map((r) => displayShown(String(r.record.text))),
     startedMs: run.startMs - started,
     code: run.code ?? null,
     signal: null,

@@ -9,8 +9,10 @@
  * @module
  */
 
+import { displayShown } from "../cli/display.ts";
 import {
   parseEntry,
+  patternLines,
   RECORD_ENV,
   type RecordingEntry,
 } from "../cli/recording.ts";
@@ -176,9 +178,16 @@ export async function readRuns(
   return runs.sort((a, b) => a.startMs - b.startMs || a.pid - b.pid);
 }
 
-/** The runs in one host's recording `text` (lines of entries). */
+/**
+ * The runs in one host's recording `text` (lines of entries). Their role,
+ * command line and human lines are escaped for display
+ * (`displayShown`): they are shown as the role printed them, but nothing
+ * in them (a peer's bytes, a hand-edited file) drives a terminal or a
+ * report.
+ */
 export function parseRuns(host: string, text: string): RecordedRun[] {
   const open = new Map<number, RecordedRun>();
+  const patterns = new Map<number, string[] | null>();
   const runs: RecordedRun[] = [];
   for (const line of text.split("\n")) {
     const entry = parseEntry(line);
@@ -186,19 +195,31 @@ export function parseRuns(host: string, text: string): RecordedRun[] {
     if (entry.start) {
       const run = newRun(host, entry);
       open.set(entry.pid, run);
+      patterns.delete(entry.pid);
       runs.push(run);
       continue;
     }
     const run = open.get(entry.pid);
     if (!run) continue;
-    if (entry.record) run.records.push({ t: entry.t, record: entry.record });
-    else if (entry.text !== undefined) {
-      run.text.push({ t: entry.t, text: entry.text });
+    if (entry.record) {
+      run.records.push({ t: entry.t, record: entry.record });
+      // A datagram the receiver's fast path printed: its lines.
+      const lines = entry.record.type === "datagram"
+        ? patternLines(patterns.get(entry.pid), entry.record.text)
+        : undefined;
+      for (const line of lines ?? []) {
+        run.text.push({ t: entry.t, text: displayShown(line) });
+      }
+    } else if (entry.pattern !== undefined) {
+      patterns.set(entry.pid, entry.pattern);
+    } else if (entry.text !== undefined) {
+      run.text.push({ t: entry.t, text: displayShown(String(entry.text)) });
     } else if (entry.end) {
       run.endMs = entry.t;
       run.code = entry.end.code;
       run.dropped = entry.end.dropped;
       open.delete(entry.pid);
+      patterns.delete(entry.pid);
     }
   }
   return runs;
@@ -209,10 +230,12 @@ function newRun(host: string, entry: RecordingEntry): RecordedRun {
   return {
     host,
     pid: entry.pid,
-    role: String(start.role),
-    argv: Array.isArray(start.argv) ? start.argv.map(String) : [],
-    via: start.via ?? "command",
-    lang: start.lang ?? "en",
+    role: displayShown(String(start.role)),
+    argv: Array.isArray(start.argv)
+      ? start.argv.map((a) => displayShown(String(a)))
+      : [],
+    via: start.via === "task" ? "task" : "command",
+    lang: start.lang === "id" ? "id" : "en",
     startMs: entry.t,
     dropped: 0,
     records: [],

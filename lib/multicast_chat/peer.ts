@@ -302,6 +302,7 @@ export async function runMulticastChat(
     // datagram less "NAME : ") is checked when the line is entered.
     maxLineBytes: MAX_DATAGRAM,
     interactive: out.json ? false : undefined,
+    record: (line) => out.recordLine(line),
     onLine: (line) => {
       if (unread > 0) {
         unread = 0;

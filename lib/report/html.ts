@@ -7,7 +7,7 @@
  */
 
 import type { Lang } from "../cli/i18n.ts";
-import { displayText } from "../cli/display.ts";
+import { displayShown } from "../cli/display.ts";
 import type { Block, Cell } from "./document.ts";
 
 const CSS = `
@@ -41,9 +41,12 @@ ul.conclusion li { margin-bottom: 1mm; }
 @media print { body { padding: 0; } h2 { break-before: auto; } }
 `;
 
-/** `text` for HTML: peer bytes escaped as the roles show them, then entities. */
+/**
+ * `text` for HTML: control characters escaped as the roles show peer bytes
+ * (a role's own `\x1b` keeps its one backslash), then entities.
+ */
 export function htmlText(text: string): string {
-  return displayText(text).replace(
+  return displayShown(text).replace(
     /[&<>"']/g,
     (c) =>
       ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[

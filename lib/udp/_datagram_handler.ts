@@ -10,6 +10,7 @@
 
 import { displayBytes, displaysAsIs } from "../cli/display.ts";
 import type { Output } from "../cli/output.ts";
+import { PATTERN_MARK } from "../cli/recording.ts";
 import { parseSequence } from "./payload.ts";
 import type { DatagramLines, ReceiveOptions } from "./receiver.ts";
 import type { SequenceTracker } from "./sequence.ts";
@@ -72,8 +73,11 @@ function both(first: Show, second: Show): Show {
   };
 }
 
-/** Marks where the payload goes when a sender's lines are built once. */
-const TEXT_MARK = "\u0000";
+/**
+ * Marks where the payload goes when a sender's lines are built once (and in
+ * a recording's pattern, `PATTERN_MARK`).
+ */
+const TEXT_MARK = PATTERN_MARK;
 const ENCODER = new TextEncoder();
 
 /**
@@ -81,7 +85,10 @@ const ENCODER = new TextEncoder();
  * ASCII payloads, so the lines around the payload are built and encoded once
  * per sender (address, port) and each datagram then costs three byte copies:
  * no strings, nothing for the garbage collector. The output is the same as
- * `lines(address, port, displayBytes(data))` one line at a time.
+ * `lines(address, port, displayBytes(data))` one line at a time. In a
+ * recording, each sender's lines are recorded once as a pattern for the
+ * datagrams that take the fast path (recording each line would cost the
+ * flood its speed); the report fills it in with each `datagram` record.
  */
 function showLines(out: Output, lines: DatagramLines): Show {
   let lastAddress = "";
@@ -91,7 +98,9 @@ function showLines(out: Output, lines: DatagramLines): Show {
     if (from.hostname !== lastAddress || from.port !== lastPort) {
       lastAddress = from.hostname;
       lastPort = from.port;
-      around = splitAround(lines(from.hostname, from.port, TEXT_MARK));
+      const pattern = lines(from.hostname, from.port, TEXT_MARK);
+      around = splitAround(pattern);
+      out.recordPattern(around === undefined ? null : pattern);
     }
     if (around !== undefined && displaysAsIs(data)) {
       out.bytes(around[0]);

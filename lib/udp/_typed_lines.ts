@@ -21,6 +21,10 @@ export interface TypedLinesOptions {
     flush(): void;
     line(text: string): void;
     record(value: Record<string, unknown>): void;
+    /** Records what the terminal shows (the prompt, the line typed at it). */
+    recordLine?(text: string): void;
+    /** Records a record without printing it. */
+    recordOnly?(value: Record<string, unknown>): void;
   };
   /** A stop (Ctrl+C, SIGTERM): ends the wait for the next line. */
   signal: AbortSignal;
@@ -57,6 +61,10 @@ export async function sendLines(
       if (echo !== undefined) {
         out.line(echo + line);
         out.record({ type: "typed", text: line });
+      } else if (prompt !== undefined) {
+        // The terminal echoed it after the prompt: a recording keeps both.
+        out.recordLine?.(prompt + line);
+        out.recordOnly?.({ type: "typed", text: line });
       }
       if (line !== "") await sendLine(line);
       showPrompt();
