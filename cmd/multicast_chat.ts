@@ -154,10 +154,12 @@ const TEXT = {
     backlog: "not sent: too many lines waiting to be sent",
     badName: (problem: string) => `name not changed: ${problem}`,
     renamed: (name: string) => `you are now ${name}`,
-    who: (names: string[], seconds: number) =>
+    who: (names: string[], seconds: number, more: number) =>
       names.length === 0
         ? `nobody else heard from in the last ${seconds} s`
-        : `heard from in the last ${seconds} s: ${names.join(", ")}`,
+        : `heard from in the last ${seconds} s: ${names.join(", ")}${
+          more === 0 ? "" : ` and ${more} more`
+        }`,
     unknownCommand: (word: string) =>
       `unknown command /${word}; /help lists the commands`,
     help: [
@@ -189,10 +191,12 @@ const TEXT = {
     backlog: "tidak dikirim: terlalu banyak baris menunggu dikirim",
     badName: (problem: string) => `nama tidak diubah: ${problem}`,
     renamed: (name: string) => `sekarang kamu ${name}`,
-    who: (names: string[], seconds: number) =>
+    who: (names: string[], seconds: number, more: number) =>
       names.length === 0
         ? `tidak ada anggota lain yang terdengar dalam ${seconds} detik terakhir`
-        : `terdengar dalam ${seconds} detik terakhir: ${names.join(", ")}`,
+        : `terdengar dalam ${seconds} detik terakhir: ${names.join(", ")}${
+          more === 0 ? "" : ` dan ${more} lainnya`
+        }`,
     unknownCommand: (word: string) =>
       `perintah /${word} tidak dikenal; /help menampilkan perintah`,
     help: [

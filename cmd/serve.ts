@@ -123,14 +123,22 @@ const TEXT = {
       "on each VM, as root, paste the line of the network it shares with this machine:",
     listening: (address: string) =>
       `listening on http ${address}; Ctrl+C stops`,
+    // A cut-off download counts the bytes handed to the connection; some
+    // may still have been in the socket buffer when the client went away.
     transfer: (t: Transfer, size: string) =>
-      `${t.client}  ${t.path}  ${t.status}  ${size}  ${t.seconds.toFixed(2)} s${
-        t.complete ? "" : "  (cut off: the client went away)"
-      }`,
-    summary: (requests: number, downloads: number, size: string) =>
+      t.complete
+        ? `${t.client}  ${t.path}  ${t.status}  ${size}  ${
+          t.seconds.toFixed(2)
+        } s`
+        : `${t.client}  ${t.path}  ${t.status}  up to ${size}  ${
+          t.seconds.toFixed(2)
+        } s  (cut off: the client went away; it got at most this much)`,
+    summary: (requests: number, downloads: number, size: string, cut: number) =>
       `done: ${plural(requests, "request", "requests")}, ${
         plural(downloads, "complete download", "complete downloads")
-      }, ${size} sent`,
+      }, ${cut === 0 ? "" : "up to "}${size} sent${
+        cut === 0 ? "" : ` (${plural(cut, "download", "downloads")} cut off)`
+      }`,
     stale: "older than the code",
     absent: "missing",
   },
@@ -150,11 +158,17 @@ const TEXT = {
     listening: (address: string) =>
       `mendengarkan di http ${address}; Ctrl+C menghentikan`,
     transfer: (t: Transfer, size: string) =>
-      `${t.client}  ${t.path}  ${t.status}  ${size}  ${
-        t.seconds.toFixed(2)
-      } dtk${t.complete ? "" : "  (terputus: klien pergi)"}`,
-    summary: (requests: number, downloads: number, size: string) =>
-      `selesai: ${requests} permintaan, ${downloads} unduhan lengkap, ${size} terkirim`,
+      t.complete
+        ? `${t.client}  ${t.path}  ${t.status}  ${size}  ${
+          t.seconds.toFixed(2)
+        } dtk`
+        : `${t.client}  ${t.path}  ${t.status}  paling banyak ${size}  ${
+          t.seconds.toFixed(2)
+        } dtk  (terputus: klien pergi; yang diterimanya paling banyak sebesar ini)`,
+    summary: (requests: number, downloads: number, size: string, cut: number) =>
+      `selesai: ${requests} permintaan, ${downloads} unduhan lengkap, ${
+        cut === 0 ? "" : "paling banyak "
+      }${size} terkirim${cut === 0 ? "" : ` (${cut} unduhan terputus)`}`,
     stale: "lebih tua dari kodenya",
     absent: "tidak ada",
   },
@@ -202,7 +216,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
     );
   }
 
-  const stats = { requests: 0, downloads: 0, bytes: 0 };
+  const stats = { requests: 0, downloads: 0, bytes: 0, cutOff: 0 };
   const stop = onStop(() => {});
   let server;
   try {
@@ -217,6 +231,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
         stats.requests++;
         stats.bytes += transfer.bytes;
         if (transfer.complete && transfer.status === 200) stats.downloads++;
+        if (!transfer.complete) stats.cutOff++;
         out.line(text.transfer(transfer, formatBytes(transfer.bytes)));
         out.record({ type: "transfer", ...transfer });
       },
@@ -265,7 +280,12 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   await server.finished;
   stop.dispose();
   out.line(
-    text.summary(stats.requests, stats.downloads, formatBytes(stats.bytes)),
+    text.summary(
+      stats.requests,
+      stats.downloads,
+      formatBytes(stats.bytes),
+      stats.cutOff,
+    ),
   );
   out.record({ type: "summary", ...stats });
   return 0;

@@ -413,9 +413,24 @@ Deno.test("chat-server: usage and runtime errors are one line with exit 2 or 1",
     String(port),
   ]);
   assert.equal(busy.code, 1);
-  assert.match(
-    busy.stderr,
-    /^chat-server: error: listening on tcp 127\.0\.0\.1:\d+: address already in use/,
+  assert.equal(busy.stderr.trim().split("\n").length, 1);
+  // A TCP port: ss -tlpn names who listens there (ss -ulpn would show nothing).
+  assert.equal(
+    busy.stderr.trim(),
+    `chat-server: error: listening on tcp 127.0.0.1:${port}: address already in use (another program has this port: ss -tlpn 'sport = :${port}' shows which; stop it or pick another --port)`,
+  );
+  const sibuk = await runRole("chat-server", [
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--lang",
+    "id",
+  ]);
+  assert.equal(sibuk.code, 1);
+  assert.equal(
+    sibuk.stderr.trim(),
+    `chat-server: galat: mendengarkan di tcp 127.0.0.1:${port}: alamat sudah dipakai (program lain memegang port ini: ss -tlpn 'sport = :${port}' menunjukkan yang mana; hentikan atau pilih --port lain)`,
   );
   await stopServer(proc);
 });

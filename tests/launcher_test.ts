@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { BATCH_ROLES, ROLES } from "../lib/roles.ts";
-import { dispatchScript } from "../tools/_launcher.ts";
+import { dispatchScript, installedServeRefusal } from "../tools/_launcher.ts";
 import { runCommand } from "./_dist.ts";
 
 /**
@@ -74,5 +74,45 @@ Deno.test("launcher: without ss on the host (stock Alpine) no role is granted it
   assert.deepEqual(
     flagsOf(words),
     receiver.permissions.filter((flag) => flag !== "--allow-run=ss"),
+  );
+});
+
+Deno.test("launcher of the installed Alpine pack: progjar serve is one line naming what serves instead, exit 2, in both languages; roles still run", async () => {
+  const script = `deno=/bin/echo\njs=progjar.js\nstate=/tmp\nloader=\n${
+    installedServeRefusal("x86_64")
+  }\n${dispatchScript(ROLES)}`;
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Deno.Command("sh", {
+      args: ["-c", script, "progjar", ...args],
+      env: { LANG: "C.UTF-8", ...env },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  const en =
+    "progjar: error: serve hands out the pack files, which an installed copy does not keep; serve from the machine that has them: deno task serve in the repository, or ./progjar-x86_64-linux serve next to progjar-alpine-x86_64.tar.gz";
+  const id =
+    "progjar: galat: serve membagikan berkas paket, yang tidak disimpan oleh salinan terpasang; jalankan dari mesin yang punya berkasnya: deno task serve di repositori, atau ./progjar-x86_64-linux serve di samping progjar-alpine-x86_64.tar.gz";
+  for (
+    const [args, env, want] of [
+      [["serve"], {}, en],
+      [["serve", "--port", "8080"], { LANG: "id_ID.UTF-8" }, id],
+      [["serve", "--lang", "id"], {}, id],
+      [["serve", "--lang=id"], {}, id],
+      [["serve", "--lang", "en"], { LC_ALL: "id_ID.UTF-8" }, en],
+    ] as const
+  ) {
+    const result = await run([...args], env);
+    const stderr = new TextDecoder().decode(result.stderr);
+    assert.equal(result.code, 2, `${args}: ${stderr}`);
+    assert.equal(stderr, want + "\n", `${args} ${JSON.stringify(env)}`);
+    assert.equal(result.stdout.length, 0);
+  }
+  // A role still runs through the same launcher.
+  const role = await run(["udp-server", "--port", "5005"]);
+  assert.equal(role.code, 0);
+  assert.match(
+    new TextDecoder().decode(role.stdout),
+    /progjar\.js udp-server --port 5005/,
   );
 });

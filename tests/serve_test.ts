@@ -132,6 +132,65 @@ Deno.test("serve: hands out the files, install.sh for the Host used, one line pe
   }
 });
 
+for (const lang of ["en", "id"] as const) {
+  Deno.test(`serve (${lang}): a download cut off says "up to" its bytes, in its line and in the summary`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "progjar-serve-" });
+    const [program, ...args] = await serveCommand(dir);
+    await fakePack(dir);
+    const server = spawn("serve", program, [
+      ...args,
+      "--dir",
+      dir,
+      "--no-build",
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--lang",
+      lang,
+    ]);
+    try {
+      const listening = await server.waitForLine(
+        (line) => /http 127\.0\.0\.1:\d+/.test(line),
+        30_000,
+      );
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(listening)![1]);
+      // A client that reads the headers and a little of the 3 MB, then goes.
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(
+        new TextEncoder().encode(
+          "GET /progjar-alpine-x86_64.tar.gz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        ),
+      );
+      await conn.read(new Uint8Array(16 * 1024));
+      conn.close();
+      const cut = await server.waitForLine(
+        (line) => line.startsWith("127.0.0.1  /progjar-alpine-x86_64"),
+        30_000,
+      );
+      assert.match(
+        cut,
+        lang === "en"
+          ? /^127\.0\.0\.1 {2}\/progjar-alpine-x86_64\.tar\.gz {2}200 {2}up to [\d.]+ [KM]?B {2}[\d.]+ s {2}\(cut off: the client went away; it got at most this much\)$/
+          : /^127\.0\.0\.1 {2}\/progjar-alpine-x86_64\.tar\.gz {2}200 {2}paling banyak [\d.]+ [KM]?B {2}[\d.]+ dtk {2}\(terputus: klien pergi; yang diterimanya paling banyak sebesar ini\)$/,
+      );
+      server.kill("SIGINT");
+      const { code, stdout, stderr } = await server.finished();
+      assert.equal(code, 0, stderr);
+      assert.match(
+        stdout,
+        lang === "en"
+          ? /^done: 1 request, 0 complete downloads, up to [\d.]+ [KM]?B sent \(1 download cut off\)$/m
+          : /^selesai: 1 permintaan, 0 unduhan lengkap, paling banyak [\d.]+ [KM]?B terkirim \(1 unduhan terputus\)$/m,
+      );
+    } finally {
+      server.kill();
+      await server.finished();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
 Deno.test("serve: bad --port or --bind is one line and exit 2; the port in use one line and exit 1", async () => {
   const dir = await Deno.makeTempDir({ prefix: "progjar-serve-" });
   const [program, ...args] = await serveCommand(dir);

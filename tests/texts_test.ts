@@ -120,7 +120,7 @@ const ENGLISH =
 function wordsOf(text: string): string {
   return text
     .replace(/os error \d+/g, "")
-    .replace(/ss -ulpn '[^']*'/g, "")
+    .replace(/ss -[tu]lpn( '[^']*')?/g, "")
     .replace(/"[^"]*"/g, "")
     .replace(/--[\w-]+/g, "");
 }

@@ -167,3 +167,37 @@ fi
 exec "$deno" run ${LAUNCHER_FLAGS.join(" ")} $flags "$js" \${role:+"$role"} "$@"
 `;
 }
+
+/**
+ * `progjar serve` on an installed pack: serve hands out the pack files,
+ * which an installed copy does not keep (install.sh moved or copied only
+ * progjar/). One line naming what serves instead, in the user's language
+ * (`--lang`, else LC_ALL, LC_MESSAGES, LANG as lib/cli/i18n.ts reads them),
+ * and exit 2, rather than deno's refusal of a permission. Only for the
+ * Alpine pack's launcher: the self-extracting file serves itself.
+ */
+export function installedServeRefusal(machine: string): string {
+  const en =
+    `progjar: error: serve hands out the pack files, which an installed copy does not keep; ` +
+    `serve from the machine that has them: deno task serve in the repository, or ./progjar-${machine}-linux serve next to progjar-alpine-${machine}.tar.gz`;
+  const id =
+    `progjar: galat: serve membagikan berkas paket, yang tidak disimpan oleh salinan terpasang; ` +
+    `jalankan dari mesin yang punya berkasnya: deno task serve di repositori, atau ./progjar-${machine}-linux serve di samping progjar-alpine-${machine}.tar.gz`;
+  return `# serve hands out the pack files, which an installed copy does not keep.
+if [ "\${0##*/}" = progjar ] && [ "\${1:-}" = serve ]; then
+  lang=\${LC_ALL:-\${LC_MESSAGES:-\${LANG:-}}}
+  prev=
+  for arg in "$@"; do
+    case "$prev $arg" in
+      "--lang id" | *" --lang=id") lang=id ;;
+      "--lang "* | *" --lang="*) lang=en ;;
+    esac
+    prev=$arg
+  done
+  case "$lang" in
+    id*) echo '${id}' >&2 ;;
+    *) echo '${en}' >&2 ;;
+  esac
+  exit 2
+fi`;
+}

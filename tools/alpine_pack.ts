@@ -33,7 +33,7 @@ import {
   type Target,
   ToolError,
 } from "./_common.ts";
-import { dispatchScript } from "./_launcher.ts";
+import { dispatchScript, installedServeRefusal } from "./_launcher.ts";
 import { denoFor, glibcFor, patchelf } from "./_runtime.ts";
 
 /** Where install.sh puts everything (written into deno's ELF header). */
@@ -86,7 +86,10 @@ export async function buildAlpinePack(
       denoOut,
     ]);
     await Deno.copyFile(bundle, `${top}/progjar/lib/progjar.js`);
-    await writeScript(`${top}/progjar/bin/progjar`, launcher(deno.version));
+    await writeScript(
+      `${top}/progjar/bin/progjar`,
+      launcher(deno.version, target.machine),
+    );
     await writeScript(
       `${top}/install.sh`,
       installScript(target, deno.version),
@@ -112,7 +115,7 @@ async function writeScript(path: string, text: string): Promise<void> {
 }
 
 /** `/opt/progjar/bin/progjar`: the role launcher; role commands link to it. */
-function launcher(denoVersion: string): string {
+function launcher(denoVersion: string, machine: string): string {
   return `#!/bin/sh
 # progjar on a musl host: every lab role with Deno ${denoVersion} (glibc build,
 # started through ${PREFIX}/glibc; see install.sh).
@@ -121,6 +124,8 @@ deno=${PREFIX}/bin/deno
 js=${PREFIX}/lib/progjar.js
 state=\${TMPDIR:-/tmp}/progjar-$(id -u)
 loader=
+
+${installedServeRefusal(machine)}
 
 ${dispatchScript(builtRoles())}`;
 }

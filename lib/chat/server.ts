@@ -107,6 +107,8 @@ export async function runChatServer(
           en: `listening on tcp ${bind}:${port}`,
           id: `mendengarkan di tcp ${bind}:${port}`,
         },
+        transport: "tcp",
+        port,
       }),
     );
   }

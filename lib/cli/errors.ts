@@ -74,6 +74,13 @@ export interface DescribeOptions {
   doing?: Message;
   /** The language of the line; default English. */
   lang?: Lang;
+  /**
+   * The socket's transport, for a port already in use: `ss -tlpn` shows who
+   * holds a TCP port, `ss -ulpn` a UDP one (the default).
+   */
+  transport?: "tcp" | "udp";
+  /** The port, for a port already in use: `ss … 'sport = :PORT'` then shows just it. */
+  port?: number;
 }
 
 /**
@@ -95,7 +102,7 @@ export function errorText(
   err: unknown,
   options: DescribeOptions = {},
 ): Text {
-  const reason = reasonOf(err);
+  const reason = reasonOf(err, options);
   if (options.doing === undefined) return reason;
   const doing = textOf(options.doing);
   return { en: `${doing.en}: ${reason.en}`, id: `${doing.id}: ${reason.id}` };
@@ -104,12 +111,24 @@ export function errorText(
 /** The word in front of an error line: `udp-server: error: …`. */
 export const ERROR_WORD: Text = { en: "error", id: "galat" };
 
+/**
+ * The `ss` command that names the program holding a port: `ss -tlpn` for
+ * TCP listeners, `ss -ulpn` for UDP sockets, narrowed to the port if known.
+ */
+export function portHolderCommand(
+  transport: "tcp" | "udp",
+  port?: number,
+): string {
+  const ss = transport === "tcp" ? "ss -tlpn" : "ss -ulpn";
+  return port === undefined || port === 0 ? ss : `${ss} 'sport = :${port}'`;
+}
+
 /** Returns the exit code that fits a thrown value. */
 export function exitCodeOf(err: unknown): number {
   return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
 }
 
-function reasonOf(err: unknown): Text {
+function reasonOf(err: unknown, options: DescribeOptions): Text {
   if (err instanceof UsageError || err instanceof RuntimeError) {
     return err.text;
   }
@@ -119,11 +138,12 @@ function reasonOf(err: unknown): Text {
   const code = /os error \d+/.exec(detail)?.[0];
   const idDetail = code ? ` (${code})` : "";
   if (err instanceof Deno.errors.AddrInUse) {
+    const ss = portHolderCommand(options.transport ?? "udp", options.port);
     return {
       en:
-        "address already in use (another program has this port: ss -ulpn shows which; stop it or pick another --port)",
+        `address already in use (another program has this port: ${ss} shows which; stop it or pick another --port)`,
       id:
-        "alamat sudah dipakai (program lain memegang port ini: ss -ulpn menunjukkan yang mana; hentikan atau pilih --port lain)",
+        `alamat sudah dipakai (program lain memegang port ini: ${ss} menunjukkan yang mana; hentikan atau pilih --port lain)`,
     };
   }
   if (err instanceof Deno.errors.AddrNotAvailable) {

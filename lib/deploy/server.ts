@@ -26,7 +26,11 @@ export interface Transfer {
   path: string;
   /** The HTTP status sent. */
   status: number;
-  /** Bytes of the body handed to the connection. */
+  /**
+   * Bytes of the body handed to the connection. For a cut-off answer this is
+   * an upper bound of what the client received: the last of them may still
+   * have been in the socket's send buffer when it went away.
+   */
   bytes: number;
   /** Seconds from the request to the end of the answer. */
   seconds: number;

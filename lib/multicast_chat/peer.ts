@@ -24,7 +24,7 @@ import { onStop } from "../cli/run.ts";
 import { joinGroup, openMulticastSender } from "../udp/multicast.ts";
 import { sendTo } from "../udp/sender.ts";
 import { formatAddr, MAX_DATAGRAM, openUdp } from "../udp/socket.ts";
-import { Members } from "./members.ts";
+import { type Member, Members } from "./members.ts";
 import {
   type Control,
   type Datagram,
@@ -67,8 +67,11 @@ export interface MulticastChatText {
   badName(problem: string): string;
   /** This peer is now called `name`. */
   renamed(name: string): string;
-  /** `/who`'s answer: the members heard from in the last `seconds`. */
-  who(names: string[], seconds: number): string;
+  /**
+   * `/who`'s answer: the members heard from in the last `seconds` (the
+   * newest ones, if there are too many to list; `more` are not listed).
+   */
+  who(names: string[], seconds: number, more: number): string;
   /** An unknown `/word`. */
   unknownCommand(word: string): string;
   /** `/help`'s lines. */
@@ -276,11 +279,16 @@ export async function runMulticastChat(
           timers.delete(timer);
           if (over) return;
           const recent = members.recent({ seconds: options.activeSeconds });
-          const names = recent.map((m) =>
+          const listed = newestByName(recent, MAX_LISTED_NAMES);
+          const names = listed.map((m) =>
             m.name === undefined ? m.from : `${m.name} (${m.from})`
           );
           show(
-            text.who(names.slice(0, MAX_LISTED_NAMES), options.activeSeconds),
+            text.who(
+              names,
+              options.activeSeconds,
+              recent.length - names.length,
+            ),
           );
           out.record({
             type: "who",
@@ -427,6 +435,19 @@ export async function runMulticastChat(
   return 0;
 }
 
+/**
+ * The `limit` members heard from most recently, sorted by name: in a flood
+ * from many senders, the people who just spoke rather than the first names
+ * of the alphabet.
+ */
+function newestByName(members: Member[], limit: number): Member[] {
+  if (members.length <= limit) return members;
+  return [...members]
+    .sort((a, b) => b.lastHeard - a.lastHeard)
+    .slice(0, limit)
+    .sort((a, b) => (a.name ?? a.from).localeCompare(b.name ?? b.from));
+}
+
 /** The prompt, after `(N new) ` when N lines came while typing (99+ at most). */
 function promptWith(text: MulticastChatText, unread: number): string {
   if (unread === 0) return text.prompt;
@@ -452,7 +473,10 @@ function controlLine(
 /**
  * The addresses this host's datagrams can come from: its interfaces', and
  * the bound one. Without the permission to list interfaces, any address
- * with the sending port counts (ports are unique per host only).
+ * with the sending port counts: ports are unique per host only, so a peer
+ * elsewhere sending from the same port number is then dropped too (a limit
+ * documented in docs/multicast_chat.md; the role's permissions include the
+ * interface list).
  */
 function ownAddresses(bind: string): { has(address: string): boolean } {
   try {

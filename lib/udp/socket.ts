@@ -17,7 +17,7 @@
  * @module
  */
 
-import { errorText, RuntimeError } from "../cli/errors.ts";
+import { errorText, portHolderCommand, RuntimeError } from "../cli/errors.ts";
 import type { Text } from "../cli/i18n.ts";
 
 /** The largest UDP payload over IPv4 (65,535 − 8 UDP − 20 IP header bytes). */
@@ -66,7 +66,9 @@ export function openUdp(options: OpenUdpOptions): Deno.DatagramConn {
     if (err instanceof Deno.errors.AddrInUse && options.reuseAddress) {
       throw new RuntimeError(sharedPortInUse(doing, port));
     }
-    throw new RuntimeError(errorText(err, { doing }));
+    throw new RuntimeError(
+      errorText(err, { doing, transport: "udp", port }),
+    );
   }
 }
 
@@ -77,7 +79,7 @@ export function openUdp(options: OpenUdpOptions): Deno.DatagramConn {
  * cannot listen on one port in either order.
  */
 function sharedPortInUse(doing: Text, port: number): Text {
-  const ss = `ss -ulpn 'sport = :${port}'`;
+  const ss = portHolderCommand("udp", port);
   return {
     en:
       `${doing.en}: address already in use: another program holds this port and does not share it the same way (${ss} shows which); ` +
