@@ -214,3 +214,28 @@ export class Child {
     for (const wake of waiters) wake();
   }
 }
+
+/**
+ * Runs `program` on this terminal (stdin, stdout and stderr inherited) and
+ * resolves to its exit code. Ctrl+C belongs to it: the terminal sends it to
+ * the whole foreground group, so this process only waits. Throws what
+ * spawning throws (`Deno.errors.NotFound` for a missing program).
+ */
+export async function runOnTerminal(
+  program: string,
+  args: string[],
+): Promise<number> {
+  const child = new Deno.Command(program, {
+    args,
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  const ignore = () => {};
+  Deno.addSignalListener("SIGINT", ignore);
+  try {
+    return (await child.status).code;
+  } finally {
+    Deno.removeSignalListener("SIGINT", ignore);
+  }
+}

@@ -15,6 +15,7 @@
  */
 
 import { RuntimeError } from "../cli/errors.ts";
+import { runOnTerminal } from "../cli/child.ts";
 import type { Lang } from "../cli/i18n.ts";
 
 /** The smallest pane the tiled layout gives a host. */
@@ -270,25 +271,12 @@ export async function attachConsole(
   const args = insideTmux
     ? ["switch-client", "-t", target]
     : ["attach-session", "-t", target];
-  let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command("tmux", {
-      args,
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    }).spawn();
+    // Ctrl+C belongs to the shells in the panes.
+    return await runOnTerminal("tmux", args);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) throw new RuntimeError(NO_TMUX);
     throw err;
-  }
-  // Ctrl+C belongs to the shells in the panes.
-  const ignore = () => {};
-  Deno.addSignalListener("SIGINT", ignore);
-  try {
-    return (await child.status).code;
-  } finally {
-    Deno.removeSignalListener("SIGINT", ignore);
   }
 }
 

@@ -8,6 +8,7 @@
 
 import { dirname } from "node:path";
 import { EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
+import { runOnTerminal } from "../cli/child.ts";
 import { type Lang, readEnv } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
 import type { CommandSpec } from "../cli/parse.ts";
@@ -311,20 +312,8 @@ async function exec(
   if (!target) throw unknownHost(status.state.hosts);
   // The shell writes to the same terminal: our lines go first.
   await out.drained();
-  const child = new Deno.Command(IP, {
-    args: hostCommand(name, target, command),
-    stdin: "inherit",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn();
   // Ctrl+C reaches the command itself (same terminal); just wait for it.
-  const ignore = () => {};
-  Deno.addSignalListener("SIGINT", ignore);
-  try {
-    return (await child.status).code;
-  } finally {
-    Deno.removeSignalListener("SIGINT", ignore);
-  }
+  return await runOnTerminal(IP, hostCommand(name, target, command));
 }
 
 /**
