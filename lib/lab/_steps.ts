@@ -125,6 +125,8 @@ export function start(
       "run",
       ...role.permissions,
       entry,
+      // A `:batch` row's own flags (`--io batch`), as its task passes them.
+      ...role.args ?? [],
       ...runnerArgs,
       ...args,
     ]);

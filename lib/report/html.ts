@@ -151,7 +151,7 @@ function headerHtml(name: string): string {
 
 function cellHtml(c: Cell): string {
   if (typeof c === "string") return htmlText(c);
-  return `<code>${htmlText(c.code)}</code>${
-    c.after ? ` ${htmlText(c.after)}` : ""
-  }`;
+  return `${c.before ? `${htmlText(c.before)} ` : ""}<code>${
+    htmlText(c.code)
+  }</code>${c.after ? ` ${htmlText(c.after)}` : ""}`;
 }
