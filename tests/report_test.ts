@@ -132,6 +132,33 @@ Deno.test({
       assert.deepEqual([...firsts].sort((a, b) => a - b), firsts);
       assert.ok(firsts[0] > 1);
 
+      // Multicast: the TTL alpine-5's batch receiver read in the IP header,
+      // next to the sender's setting.
+      const multicast = dom.match(
+        /<figure data-picture="4-multicast">[\s\S]*?<\/figure>/,
+      )?.[0];
+      assert.ok(multicast, "no picture of multicast");
+      assert.match(multicast, />TTL 2 \(diatur pengirim\)</);
+      assert.match(multicast, />TTL di jaringan: 2 \(dibaca alpine-5\)</);
+      // Multicast chat: a column per host, every line of the three peers
+      // reaching the others and alpine-4, alpine-5 outside with nothing.
+      const groupChat = dom.match(
+        /<figure data-picture="5-multicast-chat">[\s\S]*?<\/figure>/,
+      )?.[0];
+      assert.ok(groupChat, "no picture of multicast-chat");
+      for (const host of ["alpine-1", "alpine-2", "alpine-3", "alpine-4"]) {
+        assert.match(groupChat, new RegExp(`>${host}</text>`));
+      }
+      assert.match(groupChat, />bukan anggota</);
+      assert.match(groupChat, />menerima 0</);
+      assert.equal(groupChat.match(/>“[^<]*”</g)?.length, 6);
+      assert.doesNotMatch(groupChat, /<title>tidak tersampaikan<\/title>/);
+      assert.match(
+        html,
+        /Tidak ada server: alpine-1, alpine-2 dan alpine-3 bergabung/,
+      );
+      assert.match(html, /6 baris, 18 dari 18 penyampaian ke 4 anggota sampai/);
+
       const png = join(dir, "page.png");
       await chromium(report, ["--window-size=900,1400", `--screenshot=${png}`]);
       const image = await decodePng(await Deno.readFile(png));
