@@ -323,8 +323,8 @@ function unicastConclusion(result: ScenarioResult, lang: Lang): string[] {
 
 /**
  * The overall conclusion: the answer to "what is the difference?" when
- * both orders ran, a line per other scenario, and whether every check
- * passed.
+ * both orders ran, the answers of the multicast (what the TTL means) and
+ * chat scenarios, and whether every check passed.
  */
 export function overallConclusion(
   results: ScenarioResult[],
@@ -351,13 +351,18 @@ export function overallConclusion(
         }, in the order the receivers started; what was sent before never reached them. The difference is when a receiver opens its socket, not the network: a UDP broadcast reaches only sockets open at that moment and is not kept.`,
     );
   }
+  // The practicum's other questions: what TTL 2 means (multicast), what
+  // the chat server does, and a chat without one. Unicast and roles the
+  // report does not draw have their own conclusion only.
   for (const r of results) {
     const kind = scenarioKind(r);
+    if (kind === "unicast" || kind === "other") continue;
     if (kind === "numbers" && early && late) continue;
-    const first = scenarioConclusion(r, [], lang).find((line) =>
+    const lines = scenarioConclusion(r, [], lang).filter((line) =>
       !line.startsWith(id ? "Skenario ini dihentikan" : "This scenario was")
     );
-    if (first) out.push(`${r.scenario}: ${first}`);
+    const answer = kind === "multicast" ? lines.at(-1) : lines[0];
+    if (answer) out.push(`${r.scenario}: ${answer}`);
   }
   const failed = results.filter((r) => !r.ok);
   out.push(
