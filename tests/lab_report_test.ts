@@ -3,14 +3,18 @@ import { dirname, join } from "node:path";
 import { picturesFolder } from "../lib/report/write.ts";
 import { CAN_BUILD_LABS, lab, uniqueLabName } from "./_lab.ts";
 
-/** The transcript block of `host`'s `role` in a report: its lines. */
+/**
+ * The whole transcript of `host`'s `role` in a report: its lines, from its
+ * prompt to the blank line or fence that ends it.
+ */
 function transcriptOf(report: string, host: string, role: string): string[] {
-  const at = report.search(new RegExp(`^#### ${host} \\(.*\\): ${role}$`, "m"));
+  const at = report.search(new RegExp(`^${host}\\$ deno task ${role} `, "m"));
   assert.ok(at >= 0, `no transcript of ${host}`);
-  const block = report.slice(at).split("```")[1];
-  const lines = block.trim().split("\n");
-  assert.match(lines[0], new RegExp(`^${host}\\$ deno task ${role} `));
-  return lines;
+  const lines = report.slice(at).split("\n");
+  return lines.slice(
+    0,
+    lines.findIndex((l) => l === "" || l.startsWith("```")),
+  );
 }
 
 Deno.test({

@@ -96,6 +96,7 @@ Deno.test({
       const run = await lab([
         "run",
         "broadcast-sender-first",
+        "multicast",
         "tcp-chat",
         "--rootfs",
         rootfs,
@@ -123,6 +124,12 @@ Deno.test({
         /^alpine-2\$ broadcast-receiver --port 5005 --count 300 --lang id$/m,
       );
       assert.match(text, /^diterima {2}BROADCAST ini angka \d+ $/m);
+      // A :batch row on the VM: its role's command with --io batch.
+      assert.match(
+        text,
+        /\| alpine-5 \| `multicast-receiver --io batch --group 224\.1\.1\.1 --port 5004 --show-ttl --lang id` /,
+      );
+      assert.match(text, /^ {2}TTL 2, ke 224\.1\.1\.1 \(multicast\)$/m);
       assert.match(text, /^dikirim oleh \(192\.168\.122\.207, \d+\)$/m);
       assert.match(text, /^angka pertama \d+: terlewat \d+ yang dikirim/m);
       assert.match(

@@ -74,7 +74,7 @@ Deno.test({
       assert.doesNotMatch(text, CONTROL);
       assert.match(
         text,
-        /^\| \d+\.\d s \| alpine-1 \| ````deno task broadcast-sender .*\$'x```y \\\| z\\x1b\[31m'```` \|$/m,
+        /^\| \d+\.\d s \| alpine-1 \| ````deno task broadcast-sender .*\$'x```y \\\| z\\x1b\[31m'```` \| 0 \| 1 \| /m,
       );
     } finally {
       await Deno.remove(path);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CHROMIUM, chromium, pdfPages } from "./_chromium.ts";
+import { CHROMIUM_PATHS } from "../lib/report/pdf.ts";
 import { ROOT, taskCommand } from "./_dist.ts";
 import {
   CAN_BUILD_LABS,
@@ -131,6 +132,33 @@ Deno.test({
       assert.deepEqual([...firsts].sort((a, b) => a - b), firsts);
       assert.ok(firsts[0] > 1);
 
+      // Multicast: the TTL alpine-5's batch receiver read in the IP header,
+      // next to the sender's setting.
+      const multicast = dom.match(
+        /<figure data-picture="4-multicast">[\s\S]*?<\/figure>/,
+      )?.[0];
+      assert.ok(multicast, "no picture of multicast");
+      assert.match(multicast, />TTL 2 \(diatur pengirim\)</);
+      assert.match(multicast, />TTL di jaringan: 2 \(dibaca alpine-5\)</);
+      // Multicast chat: a column per host, every line of the three peers
+      // reaching the others and alpine-4, alpine-5 outside with nothing.
+      const groupChat = dom.match(
+        /<figure data-picture="5-multicast-chat">[\s\S]*?<\/figure>/,
+      )?.[0];
+      assert.ok(groupChat, "no picture of multicast-chat");
+      for (const host of ["alpine-1", "alpine-2", "alpine-3", "alpine-4"]) {
+        assert.match(groupChat, new RegExp(`>${host}</text>`));
+      }
+      assert.match(groupChat, />bukan anggota</);
+      assert.match(groupChat, />menerima 0</);
+      assert.equal(groupChat.match(/>“[^<]*”</g)?.length, 6);
+      assert.doesNotMatch(groupChat, /<title>tidak tersampaikan<\/title>/);
+      assert.match(
+        html,
+        /Tidak ada server: alpine-1, alpine-2 dan alpine-3 bergabung/,
+      );
+      assert.match(html, /6 baris, 18 dari 18 penyampaian ke 4 anggota sampai/);
+
       const png = join(dir, "page.png");
       await chromium(report, ["--window-size=900,1400", `--screenshot=${png}`]);
       const image = await decodePng(await Deno.readFile(png));
@@ -240,4 +268,110 @@ Deno.test("demo --report with an unknown extension: a usage error before anythin
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** Whether `unshare -m` works here (root, util-linux): a private mount namespace. */
+const CAN_UNSHARE = Deno.uid() === 0 &&
+  (await new Deno.Command("unshare", { args: ["-m", "true"] }).output()
+    .then((o) => o.success, () => false));
+
+/**
+ * A wrapper for {@linkcode lab} that runs it in a private mount namespace
+ * where every path the report looks for Chromium at shows `file` instead
+ * (/dev/null: no Chromium there; a script: a Chromium that fails).
+ */
+function chromiumReplacedBy(file: string): string[] {
+  const script = `for p in ${
+    CHROMIUM_PATHS.join(" ")
+  }; do if [ -e "$p" ]; then mount --bind "${file}" "$p" || exit 97; fi; done; exec "$@"`;
+  return [
+    "unshare",
+    "-m",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
+    script,
+    "sh",
+  ];
+}
+
+Deno.test({
+  name:
+    "lab run --report x.pdf without Chromium: one line naming the Debian package, exit 1, nothing written, checked before the run",
+  ignore: !CAN_UNSHARE,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "report_nochromium_" });
+    const name = uniqueLabName("nc");
+    try {
+      for (const lang of ["en", "id"]) {
+        const out = await lab([
+          "run",
+          "unicast",
+          "--name",
+          name,
+          "--lang",
+          lang,
+          "--report",
+          join(dir, "laporan.pdf"),
+        ], { wrapper: chromiumReplacedBy("/dev/null") });
+        assert.equal(out.code, 1, out.stderr);
+        const lines = out.stderr.trim().split("\n");
+        assert.equal(lines.length, 1, out.stderr);
+        assert.match(lines[0], /apt-get install chromium/);
+        assert.match(
+          lines[0],
+          lang === "id" ? /laporan \.pdf perlu Chromium/ : /needs Chromium/,
+        );
+        // Checked first: no lab was built, no scenario ran.
+        assert.doesNotMatch(out.stdout, /unicast/);
+        assert.deepEqual([...Deno.readDirSync(dir)], []);
+      }
+    } finally {
+      await lab(["down", "--name", name]);
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "lab run --report x.pdf when Chromium fails: its last line in one line, exit 1, no file left behind",
+  ignore: !CAN_UNSHARE || !CAN_BUILD_LABS,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "report_badchromium_" });
+    const tools = await Deno.makeTempDir({ prefix: "report_badchromium_bin_" });
+    const fake = join(tools, "chromium");
+    await Deno.writeTextFile(
+      fake,
+      "#!/bin/sh\necho 'starting' >&2\necho 'cannot print: no display' >&2\nexit 3\n",
+    );
+    await Deno.chmod(fake, 0o755);
+    const name = uniqueLabName("bc");
+    try {
+      const out = await lab([
+        "run",
+        "unicast",
+        "--name",
+        name,
+        "--report",
+        join(dir, "laporan.pdf"),
+      ], { wrapper: chromiumReplacedBy(fake) });
+      assert.equal(out.code, 1, out.stderr);
+      // The scenario ran; only the printing failed.
+      assert.match(out.stdout, /unicast: ok/);
+      const lines = out.stderr.trim().split("\n");
+      assert.equal(lines.length, 1, out.stderr);
+      assert.match(
+        lines[0],
+        /chromium could not print the report \(exit 3\): cannot print: no display/,
+      );
+      // Nothing half-written: no PDF, no HTML or pictures left beside it.
+      assert.deepEqual([...Deno.readDirSync(dir)], []);
+    } finally {
+      await lab(["down", "--name", name]);
+      await Deno.remove(dir, { recursive: true });
+      await Deno.remove(tools, { recursive: true });
+    }
+  },
 });

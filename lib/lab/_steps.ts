@@ -110,11 +110,13 @@ export function start(
   let command: string[];
   let typed: string[];
   if (host.rootfs !== undefined) {
-    // On the "VM": the command install.sh put in PATH, as a student types it.
-    typed = [role.name, ...args, ...typedLang];
+    // On the "VM": the command install.sh put in PATH, as a student types it
+    // (a `:batch` row is its role's command with `--io batch`).
+    const installed = [role.name.replace(/:batch$/, ""), ...role.args ?? []];
+    typed = [...installed, ...args, ...typedLang];
     command = onHost(
       { ...host, netns: hostNetns(lab, name) },
-      [role.name, ...runnerArgs, ...args],
+      [...installed, ...runnerArgs, ...args],
       { env: ["NO_COLOR=1"] },
     );
   } else {
@@ -125,6 +127,8 @@ export function start(
       "run",
       ...role.permissions,
       entry,
+      // A `:batch` row's own flags (`--io batch`), as its task passes them.
+      ...role.args ?? [],
       ...runnerArgs,
       ...args,
     ]);

@@ -231,12 +231,13 @@ function checkEntries(topology: Topology, scenario: Scenario): void {
     const role = findRole(step.role)!;
     for (const name of step.hosts) {
       const rootfs = topology.hosts.find((h) => h.name === name)?.rootfs;
-      if (rootfs !== undefined && !hasRoleCommand(rootfs, role.name)) {
+      const installed = role.name.replace(/:batch$/, "");
+      if (rootfs !== undefined && !hasRoleCommand(rootfs, installed)) {
         throw new RuntimeError({
           en:
-            `${step.where}: role ${role.name} is not installed in ${rootfs} (${ROOTFS_HINT})`,
+            `${step.where}: role ${installed} is not installed in ${rootfs} (${ROOTFS_HINT})`,
           id:
-            `${step.where}: peran ${role.name} tidak terpasang di ${rootfs} (buat dengan: sudo deno task alpine-rootfs)`,
+            `${step.where}: peran ${installed} tidak terpasang di ${rootfs} (buat dengan: sudo deno task alpine-rootfs)`,
         });
       }
     }

@@ -11,6 +11,7 @@ import { type Lang, plural } from "../cli/i18n.ts";
 import type { ScenarioResult } from "../lab/scenario.ts";
 import {
   chatModel,
+  groupChatModel,
   multicastModel,
   scenarioKind,
   udpTimeline,
@@ -55,6 +56,9 @@ export function scenarioConclusion(
       break;
     case "chat":
       out.push(...chatConclusion(result, lang));
+      break;
+    case "multicast-chat":
+      out.push(...groupChatConclusion(result, lang));
       break;
     case "unicast":
       out.push(...unicastConclusion(result, lang));
@@ -194,12 +198,16 @@ function multicastConclusion(
     id
       ? `TTL ${ttl} berarti setiap router di jalan mengurangi TTL satu dan membuang datagram saat TTL menjadi 0: dengan TTL 2 datagram bisa melewati satu router, router kedua membuangnya. Di sini semua host ada di satu switch (satu segmen L2, tanpa router), jadi TTL tidak berkurang di jalan${
         group.wireTtl !== undefined
-          ? ` (penerima membaca TTL ${group.wireTtl} saat datagram tiba)`
+          ? ` (${group.wireTtlHost} membaca TTL ${group.wireTtl} di header IP datagram yang tiba, ${
+            group.wireTtl === group.ttl ? "sama dengan" : "tidak sama dengan"
+          } yang diatur pengirim)`
           : ""
       } dan tidak mengubah siapa yang menerima.`
       : `TTL ${ttl} means every router on the way takes one off and drops the datagram at 0: with TTL 2 it can cross one router, and the second drops it. Here every host is on one switch (one L2 segment, no router), so the TTL is not decremented on the way${
         group.wireTtl !== undefined
-          ? ` (the receivers read TTL ${group.wireTtl} on arrival)`
+          ? ` (${group.wireTtlHost} read TTL ${group.wireTtl} in the IP header of the datagrams that arrived, ${
+            group.wireTtl === group.ttl ? "the same as" : "not what"
+          } the sender set)`
           : ""
       } and does not change who receives.`,
   ];
@@ -233,6 +241,66 @@ function chatConclusion(result: ScenarioResult, lang: Lang): string[] {
   ];
 }
 
+function groupChatConclusion(result: ScenarioResult, lang: Lang): string[] {
+  const id = lang === "id";
+  const chat = groupChatModel(result);
+  if (!chat) return [];
+  const lines = chat.events.filter((e) => e.kind === "message");
+  const delivered = lines.reduce((n, e) => n + e.delivered.length, 0);
+  const expected = lines.reduce(
+    (n, e) => n + e.delivered.length + e.missing.length,
+    0,
+  );
+  const members = [...chat.peers, ...chat.receivers];
+  const where = `${chat.group}:${chat.port}${
+    chat.channel === undefined
+      ? ""
+      : id
+      ? ` (kanal ${chat.channel})`
+      : ` (channel ${chat.channel})`
+  }`;
+  const ttl = chat.ttl === undefined ? "?" : String(chat.ttl);
+  const outside = chat.outsiders.map((o) => `${o.host} ${o.received}`);
+  const out = [
+    id
+      ? `Tidak ada server: ${
+        list(chat.peers, lang)
+      } bergabung ke grup ${where}${
+        chat.receivers.length > 0
+          ? `, ${list(chat.receivers, lang)} dengan penerima multicast biasa`
+          : ""
+      }. Setiap baris dikirim sekali ke grup dan kernel menyampaikannya langsung dari pengirim ke setiap anggota: ${lines.length} baris, ${delivered} dari ${expected} penyampaian ke ${members.length} anggota sampai.`
+      : `There is no server: ${
+        list(chat.peers, lang)
+      } joined the group ${where}${
+        chat.receivers.length > 0
+          ? `, ${list(chat.receivers, lang)} with a plain multicast receiver`
+          : ""
+      }. Each line is sent once to the group and the kernel delivers it straight from its sender to every member: ${lines.length} lines, ${delivered} of ${expected} deliveries to ${members.length} members arrived.`,
+  ];
+  if (outside.length > 0) {
+    out.push(
+      id
+        ? `Yang tidak bergabung tidak menerima apa pun walau mendengarkan di port yang sama (diterima: ${
+          list(outside, lang)
+        }): datagram multicast hanya sampai ke soket yang bergabung ke grup.`
+        : `Hosts that did not join got nothing although they listened on the same port (received: ${
+          list(outside, lang)
+        }): a multicast datagram reaches only sockets that joined the group.`,
+    );
+  }
+  out.push(
+    id
+      ? `Para peserta mengatur TTL ${ttl}: datagram boleh melewati ${
+        chat.ttl === undefined ? "?" : chat.ttl - 1
+      } router; di satu switch ini tidak ada router, jadi semua anggota menerimanya.`
+      : `The peers set TTL ${ttl}: a datagram may cross ${
+        chat.ttl === undefined ? "?" : chat.ttl - 1
+      } router(s); on this one switch there is none, so every member gets it.`,
+  );
+  return out;
+}
+
 function unicastConclusion(result: ScenarioResult, lang: Lang): string[] {
   const id = lang === "id";
   const u = unicastModel(result);
@@ -255,8 +323,8 @@ function unicastConclusion(result: ScenarioResult, lang: Lang): string[] {
 
 /**
  * The overall conclusion: the answer to "what is the difference?" when
- * both orders ran, a line per other scenario, and whether every check
- * passed.
+ * both orders ran, the answers of the multicast (what the TTL means) and
+ * chat scenarios, and whether every check passed.
  */
 export function overallConclusion(
   results: ScenarioResult[],
@@ -283,13 +351,18 @@ export function overallConclusion(
         }, in the order the receivers started; what was sent before never reached them. The difference is when a receiver opens its socket, not the network: a UDP broadcast reaches only sockets open at that moment and is not kept.`,
     );
   }
+  // The practicum's other questions: what TTL 2 means (multicast), what
+  // the chat server does, and a chat without one. Unicast and roles the
+  // report does not draw have their own conclusion only.
   for (const r of results) {
     const kind = scenarioKind(r);
+    if (kind === "unicast" || kind === "other") continue;
     if (kind === "numbers" && early && late) continue;
-    const first = scenarioConclusion(r, [], lang).find((line) =>
+    const lines = scenarioConclusion(r, [], lang).filter((line) =>
       !line.startsWith(id ? "Skenario ini dihentikan" : "This scenario was")
     );
-    if (first) out.push(`${r.scenario}: ${first}`);
+    const answer = kind === "multicast" ? lines.at(-1) : lines[0];
+    if (answer) out.push(`${r.scenario}: ${answer}`);
   }
   const failed = results.filter((r) => !r.ok);
   out.push(

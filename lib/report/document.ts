@@ -17,18 +17,26 @@ import { scenarioDescription } from "../lab/topology.ts";
 import { overallConclusion, scenarioConclusion } from "./conclusions.ts";
 import { formatWhen } from "./cover.ts";
 import {
+  baseRole,
   chatModel,
   type Cover,
+  groupChatModel,
   hostsOf,
   multicastModel,
   type ReportInput,
   scenarioKind,
   udpTimeline,
 } from "./model.ts";
-import { chatSvg, multicastSvg, timelineSvg, topologySvg } from "./svg.ts";
+import {
+  chatSvg,
+  groupChatSvg,
+  multicastSvg,
+  timelineSvg,
+  topologySvg,
+} from "./svg.ts";
 
-/** A table cell: text, or a command shown as code with words after it. */
-export type Cell = string | { code: string; after?: string };
+/** A table cell: text, or a command shown as code with words around it. */
+export type Cell = string | { code: string; before?: string; after?: string };
 
 /** One block of the report. */
 export type Block =
@@ -51,6 +59,10 @@ export type Block =
     folded?: string;
     /** Lines of it left out (in place of the marker line). */
     omitted?: number;
+    /** The role it is of (folded ones of a role are listed together). */
+    role?: string;
+    /** Folded: how many of its lines (after the prompt) come before the marker of those left out. */
+    head?: number;
   };
 
 /** How a report is written. */
@@ -75,7 +87,6 @@ const TEXT = {
     kelas: "Class",
     date: "Date",
     lab: "Lab",
-    file: "Topology file",
     scenarios: "Scenarios",
     missing: "(not given)",
     intro:
@@ -92,26 +103,34 @@ const TEXT = {
     loopback: "loopback (lo)",
     scenario: "Scenario",
     result: "Result",
-    commands: "Commands per host",
     start: "start",
     host: "host",
     command: "command (as typed on the host)",
     typed: "typed",
     then: (keys: string) => `then ${keys}`,
-    summary: "Summary",
     conclusion: "Conclusion",
     transcripts: "Transcripts",
     transcriptsIntro:
       "Each scenario shows one whole terminal transcript per kind of role and the others' first and last lines (`> …` is a line typed into the role).",
     folded: (n: number, shown: number) =>
       `${plural(n, "line", "lines")}, ${shown} shown`,
+    foldedGroup: (totals: number[], same: { first: boolean; last: boolean }) =>
+      `${
+        new Set(totals).size === 1
+          ? `${totals[0]} lines each`
+          : `${totals.join(", ")} lines`
+      }; ${same.first ? "the same first line" : "first lines in host order"}, ${
+        same.last ? "the same last line" : "last lines in host order"
+      }`,
     more: (n: number) => `… ${plural(n, "more line", "more lines")} …`,
     timelineCaption:
       "Drawn from the records: each receiver's lane starts when its process started (▲) and listened (○).",
     chatCaption:
       "From the server's join/message/leave records and each client's received lines.",
     multicastCaption:
-      "From the sender's group and TTL and each receiver's join and count.",
+      "From the sender's group and TTL, each receiver's join and count, and the TTL a receiver read in the IP header (--show-ttl).",
+    groupChatCaption:
+      "From each peer's join, sent lines and leave, the other peers' received records and each receiver's datagrams; a filled dot: it got it.",
     topologyCaption: (cidr: string, broadcast: string) =>
       `Subnet ${cidr}, broadcast address ${broadcast}.`,
     overall: "Conclusion",
@@ -128,7 +147,6 @@ const TEXT = {
     kelas: "Kelas",
     date: "Tanggal",
     lab: "Lab",
-    file: "Berkas topologi",
     scenarios: "Skenario",
     missing: "(tidak diisi)",
     intro:
@@ -145,25 +163,33 @@ const TEXT = {
     loopback: "loopback (lo)",
     scenario: "Skenario",
     result: "Hasil",
-    commands: "Perintah per host",
     start: "mulai",
     host: "host",
     command: "perintah (seperti diketik di host)",
     typed: "diketik",
     then: (keys: string) => `lalu ${keys}`,
-    summary: "Ringkasan",
     conclusion: "Kesimpulan",
     transcripts: "Transkrip",
     transcriptsIntro:
       "Setiap skenario menampilkan satu transkrip terminal utuh per jenis role, dan baris pertama serta terakhir dari yang lain (`> …` adalah baris yang diketik ke role).",
     folded: (n: number, shown: number) => `${n} baris, ${shown} ditampilkan`,
+    foldedGroup: (totals: number[], same: { first: boolean; last: boolean }) =>
+      `${
+        new Set(totals).size === 1
+          ? `${totals[0]} baris masing-masing`
+          : `${totals.join(", ")} baris`
+      }; ${same.first ? "baris pertama sama" : "baris pertama urut host"}, ${
+        same.last ? "baris terakhir sama" : "baris terakhir urut host"
+      }`,
     more: (n: number) => `… ${n} baris lagi …`,
     timelineCaption:
       "Digambar dari rekaman: jalur setiap penerima dimulai saat prosesnya mulai (▲) dan mendengarkan (○).",
     chatCaption:
       "Dari rekaman join/message/leave server dan baris yang diterima setiap klien.",
     multicastCaption:
-      "Dari grup dan TTL pengirim serta join dan jumlah setiap penerima.",
+      "Dari grup dan TTL pengirim, join dan jumlah setiap penerima, dan TTL yang dibaca penerima di header IP (--show-ttl).",
+    groupChatCaption:
+      "Dari join, baris terkirim dan keluar setiap peserta, rekaman pesan peserta lain dan datagram setiap penerima; titik penuh: ia menerimanya.",
     topologyCaption: (cidr: string, broadcast: string) =>
       `Subnet ${cidr}, alamat broadcast ${broadcast}.`,
     overall: "Kesimpulan",
@@ -178,8 +204,6 @@ const HEAD = 7;
 /** A transcript up to this long is shown whole. */
 const WHOLE = 40;
 const TAIL = 5;
-/** Lines of a folded transcript: first and last. */
-const FOLD = 1;
 
 /** The report of `input` as blocks. */
 export function reportBlocks(
@@ -204,10 +228,10 @@ export function reportBlocks(
           text.date,
           formatWhen(options.date ?? new Date(), lang, options.timeZone),
         ],
-        [text.lab, input.lab],
-        ...(topology
-          ? [[text.file, { code: topology.file }] as [string, Cell]]
-          : []),
+        [
+          text.lab,
+          topology ? { code: topology.file, before: input.lab } : input.lab,
+        ],
         [text.scenarios, input.results.map((r) => r.scenario).join(", ")],
       ],
     },
@@ -232,8 +256,12 @@ export function reportBlocks(
         ? text.topologyCaption(topology.subnet.cidr, topology.subnet.broadcast)
         : text.demoIntro,
     },
-    hostTable(input, lang),
   ];
+  // The picture names every host and address; a table only adds the
+  // root file systems, when hosts have them.
+  if (topology?.hosts.some((h) => h.rootfs !== undefined)) {
+    blocks.push(hostTable(input, lang));
+  }
   const roots = [...new Set(topology?.hosts.flatMap((h) => h.rootfs ?? []))];
   if (roots.length > 0) {
     blocks.push({ kind: "paragraph", text: text.rootfs(roots.join(", ")) });
@@ -299,21 +327,21 @@ function scenarioBlocks(
       id: result.scenario,
     },
   ];
-  if (description) blocks.push({ kind: "paragraph", text: description });
+  // What it is and how it went, in one paragraph.
+  const outcome = outcomeLine(result, lang).replace(`${result.scenario}: `, "");
+  const summary = summaryBlocks(result, lang);
   blocks.push(
-    { kind: "paragraph", text: `${text.result}: ${outcomeLine(result, lang)}` },
-    { kind: "heading", level: 3, text: text.commands },
     {
-      kind: "table",
-      header: [text.start, text.host, text.command],
-      rows: result.processes.map((p) => [
-        `${(p.startedMs / 1000).toFixed(1)} s`,
-        p.host,
-        { code: shellLine(p.typed), after: commandNote(p, lang) },
-      ]),
+      kind: "paragraph",
+      text: [
+        description && !/[.!?]$/.test(description)
+          ? `${description}.`
+          : description,
+        `${text.result}: ${outcome}.`,
+        ...summary.zero,
+      ].filter((t) => t).join(" "),
     },
-    { kind: "heading", level: 3, text: text.summary },
-    ...summaryBlocks(result, lang),
+    ...summary.tables,
   );
   const figure = pictureOf(result, { input, lang, index });
   if (figure) blocks.push(figure);
@@ -345,34 +373,79 @@ const QUIET_WHEN_ZERO = [
   "invalid",
   "outOfRange",
   "kernelDrops",
+  "refused",
+  "rejected",
+  "slow",
+  "idle",
+  "aborted",
 ];
 
 /**
- * The summary tables, without the columns of {@linkcode QUIET_WHEN_ZERO}
- * that are 0 on every row: those are named in one line under them.
+ * The summary tables, one per role, each row with its host's command as
+ * typed (and what was typed into it) after the host: the commands and
+ * their results in one place. Columns of {@linkcode QUIET_WHEN_ZERO} that
+ * are 0 on every row are left out and named in `zero`.
  */
-function summaryBlocks(result: ScenarioResult, lang: Lang): Block[] {
+function summaryBlocks(
+  result: ScenarioResult,
+  lang: Lang,
+): { tables: Block[]; zero: string[] } {
+  const text = TEXT[lang];
   const zero = new Set<string>();
-  const blocks: Block[] = summaryTables(result, lang).map((t) => {
+  // A role's batch row is the same role here: one table (the command
+  // says which ran).
+  const same = {
+    ...result,
+    processes: result.processes.map((p) => ({ ...p, role: baseRole(p.role) })),
+  };
+  const roles = [...new Set(same.processes.map((p) => p.role))];
+  const tables: Block[] = summaryTables(same, lang).map((t, i) => {
+    // summaryTables: a table per role in this order, rows in start order.
+    const processes = same.processes.filter((p) => p.role === roles[i]);
     const drop = t.header.flatMap((h, i) =>
-      QUIET_WHEN_ZERO.includes(h) && t.rows.every((r) => r[i] === "0")
+      i < 2 ||
+        (QUIET_WHEN_ZERO.includes(h) && t.rows.every((r) => r[i] === "0"))
         ? [i]
         : []
     );
-    for (const i of drop) zero.add(t.header[i]);
+    for (const i of drop.slice(2)) zero.add(t.header[i]);
     return {
       kind: "table",
-      header: t.header.filter((_, i) => !drop.includes(i)),
-      rows: t.rows.map((r) => r.filter((_, i) => !drop.includes(i))),
+      header: [
+        text.start,
+        text.host,
+        text.command,
+        ...t.header.filter((_, i) => !drop.includes(i)),
+      ],
+      rows: t.rows.map((r, j) => {
+        const p = processes[j];
+        return [
+          `${(p.startedMs / 1000).toFixed(1)} s`,
+          p.host,
+          { code: shellLine(p.typed), after: commandNote(p, lang) },
+          ...r.filter((_, i) => !drop.includes(i)),
+        ];
+      }),
     };
   });
-  if (zero.size > 0) {
-    blocks.push({
-      kind: "paragraph",
-      text: TEXT[lang].allZero([...zero].join(", ")),
-    });
+  // A role with nothing to count (only its exit and check, like the UDP
+  // client) joins the table before it, "–" in that table's counters.
+  const merged: Extract<Block, { kind: "table" }>[] = [];
+  for (const t of tables as Extract<Block, { kind: "table" }>[]) {
+    const before = merged.at(-1);
+    if (before && t.header.length === 5) {
+      const blanks = before.header.length - 5;
+      for (const r of t.rows) {
+        before.rows.push([...r.slice(0, 4), ...Array(blanks).fill("–"), r[4]]);
+      }
+    } else {
+      merged.push(t);
+    }
   }
-  return blocks;
+  return {
+    tables: merged,
+    zero: zero.size > 0 ? [text.allZero([...zero].join(", "))] : [],
+  };
 }
 
 /**
@@ -426,6 +499,15 @@ function pictureOf(
         caption: text.chatCaption,
       };
     }
+    case "multicast-chat": {
+      const chat = groupChatModel(result);
+      return chat && {
+        kind: "figure",
+        name,
+        svg: groupChatSvg(chat, lang),
+        caption: text.groupChatCaption,
+      };
+    }
     case "multicast": {
       const group = multicastModel(result);
       if (!group) return undefined;
@@ -454,16 +536,30 @@ function transcriptBlocks(
 ): Block[] {
   const { lang, shown: seen } = at;
   const text = TEXT[lang];
-  const blocks: Block[] = [];
+  // The whole one of a role not shown yet: its batch row when one ran (it
+  // prints all the plain one does and how each datagram arrived), else
+  // the first.
+  const chosen = new Map<string, ProcessResult>();
   for (const p of result.processes) {
-    if (p.transcript.length === 0 && p.stderr.trim() === "") continue;
+    const role = baseRole(p.role);
+    if (seen.has(role) || p.transcript.length === 0) continue;
+    const current = chosen.get(role);
+    if (!current || (p.role !== role && current.role === role)) {
+      chosen.set(role, p);
+    }
+  }
+  for (const role of chosen.keys()) seen.add(role);
+  const whole: Block[] = [];
+  const rest = new Map<string, ProcessResult[]>();
+  const stderr: Block[] = [];
+  for (const p of result.processes) {
     const title = `${p.host} (${p.address}): ${p.role}`;
     const prompt = `${p.host}$ ${shellLine(p.typed)}`;
-    if (!seen.has(p.role)) {
-      seen.add(p.role);
-      blocks.push({
+    if (chosen.get(baseRole(p.role)) === p) {
+      whole.push({
         kind: "transcript",
         title,
+        role: p.role,
         // Whole when it fits a page's column; a flood as its ends.
         lines: [
           prompt,
@@ -474,27 +570,12 @@ function transcriptBlocks(
           }),
         ],
       });
-    } else {
-      const all = p.transcript;
-      const total = all.length + p.transcriptOmitted;
-      const lines = all.length <= FOLD * 2 + 1 && p.transcriptOmitted === 0
-        ? all
-        : [
-          ...all.slice(0, FOLD),
-          text.more(total - FOLD * 2),
-          ...all.slice(-FOLD),
-        ];
-      blocks.push({
-        kind: "transcript",
-        title,
-        lines: [prompt, ...lines],
-        folded: text.folded(total, Math.min(total, FOLD * 2)),
-        omitted: total - (lines.length === all.length ? total : FOLD * 2),
-      });
+    } else if (p.transcript.length > 0) {
+      rest.set(p.role, [...rest.get(p.role) ?? [], p]);
     }
     if (p.stderr.trim() !== "") {
       const lines = p.stderr.trimEnd().split("\n");
-      blocks.push({
+      stderr.push({
         kind: "transcript",
         title: text.stderr(p.host),
         lines: lines.length > 12
@@ -507,5 +588,58 @@ function transcriptBlocks(
       });
     }
   }
-  return blocks;
+  // The whole ones first, then the rest as counts, then any errors.
+  const folded = [...rest].map(([role, ps]) => foldedBlock(role, ps, lang));
+  return [...whole, ...folded, ...stderr];
+}
+
+/**
+ * The transcripts of one role's other hosts as one entry: every host's
+ * line count, the first and last lines (once when all hosts agree, else
+ * one per host in order), and how many lines are left out.
+ */
+function foldedBlock(
+  role: string,
+  processes: ProcessResult[],
+  lang: Lang,
+): Block {
+  const text = TEXT[lang];
+  const [p] = processes;
+  const prompt = `${p.host}$ ${shellLine(p.typed)}`;
+  const totals = processes.map((p) =>
+    p.transcript.length + p.transcriptOmitted
+  );
+  const title = processes.length === 1
+    ? `${p.host} (${p.address}): ${role}`
+    : `${processes.map((p) => p.host).join(", ")}: ${role}`;
+  // Short enough to show whole.
+  if (processes.length === 1 && p.transcriptOmitted === 0 && totals[0] <= 3) {
+    return {
+      kind: "transcript",
+      title,
+      role,
+      lines: [prompt, ...p.transcript],
+      folded: text.folded(totals[0], totals[0]),
+      omitted: 0,
+    };
+  }
+  const onceOrEach = (lines: string[]) =>
+    new Set(lines).size === 1 ? [lines[0]] : lines;
+  const firsts = onceOrEach(processes.map((p) => p.transcript[0]));
+  const lasts = onceOrEach(processes.map((p) => p.transcript.at(-1)!));
+  const omitted = totals.reduce((n, total) => n + Math.max(0, total - 2), 0);
+  return {
+    kind: "transcript",
+    title,
+    role,
+    lines: [prompt, ...firsts, text.more(omitted), ...lasts],
+    head: firsts.length,
+    folded: processes.length === 1
+      ? text.folded(totals[0], 2)
+      : text.foldedGroup(totals, {
+        first: firsts.length === 1,
+        last: lasts.length === 1,
+      }),
+    omitted,
+  };
 }

@@ -36,7 +36,7 @@ figure { margin: 2mm 0 4mm; break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 8.5pt; color: #6b7280; }
 details > summary { cursor: pointer; font-size: 8.5pt; color: #374151; }
-.transcript-title { font-size: 8.5pt; font-weight: bold; margin: 2mm 0 0; }
+.transcript-title { font-size: 8.5pt; font-weight: bold; margin: 2mm 0 0; break-after: avoid; }
 ul.conclusion li { margin-bottom: 1mm; }
 @media print { body { padding: 0; } h2 { break-before: auto; } }
 `;
@@ -154,7 +154,7 @@ function headerHtml(name: string): string {
 
 function cellHtml(c: Cell): string {
   if (typeof c === "string") return htmlText(c);
-  return `<code>${htmlText(c.code)}</code>${
-    c.after ? ` ${htmlText(c.after)}` : ""
-  }`;
+  return `${c.before ? `${htmlText(c.before)} ` : ""}<code>${
+    htmlText(c.code)
+  }</code>${c.after ? ` ${htmlText(c.after)}` : ""}`;
 }

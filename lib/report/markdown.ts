@@ -33,8 +33,12 @@ export function renderMarkdown(
     if (folded) out.push("");
     folded = false;
   };
+  // The last block when it was a role's whole transcript: where it starts
+  // in `out` and its lines.
+  let session: { at: number; lines: string[] } | undefined;
   for (const block of blocks) {
     if (block.kind !== "transcript" || !block.folded) flush();
+    if (block.kind !== "transcript" || block.folded) session = undefined;
     switch (block.kind) {
       case "cover":
         out.push(
@@ -47,7 +51,8 @@ export function renderMarkdown(
         );
         break;
       case "heading":
-        out.push(`${"#".repeat(block.level)} ${safe(block.text)}`, "");
+        // Its content right under it (a heading needs no blank line after).
+        out.push(`${"#".repeat(block.level)} ${safe(block.text)}`);
         break;
       case "paragraph":
         out.push(safe(block.text), "");
@@ -68,9 +73,9 @@ export function renderMarkdown(
       case "figure": {
         const path = `${folder}/${block.name}.svg`;
         pictures.push({ path, svg: block.svg });
+        // The caption right under the picture (a hard line break).
         out.push(
-          `![${block.name}](${encodeURI(path)})`,
-          "",
+          `![${block.name}](${encodeURI(path)})\\`,
           `*${safe(block.caption)}*`,
           "",
         );
@@ -82,12 +87,22 @@ export function renderMarkdown(
           out.push(foldedLine(block));
           break;
         }
-        out.push(
-          `#### ${safe(block.title)}`,
-          "",
-          ...fenced(block.lines.map(safe)),
-          "",
-        );
+        // A role's transcript starts with its prompt (`host$ command`):
+        // that is its title, and the next one goes on in the same block as
+        // in a terminal. Other output (standard error) is named.
+        if (block.role === undefined) {
+          out.push(`#### ${safe(block.title)}`, "");
+        } else if (session) {
+          // The block just written again, with a blank line and this one.
+          session.lines.push("", ...block.lines.map(safe));
+          out.splice(session.at);
+          out.push(...fenced(session.lines), "");
+          break;
+        }
+        if (block.role !== undefined) {
+          session = { at: out.length, lines: block.lines.map(safe) };
+        }
+        out.push(...fenced(block.lines.map(safe)), "");
         break;
     }
   }
@@ -96,15 +111,25 @@ export function renderMarkdown(
 }
 
 /**
- * A folded transcript as one list item: the host, how many lines, the
- * first and last of them (lines[0] is the prompt).
+ * A folded transcript as one list item: the hosts, how many lines, the
+ * first and the last ones (lines[0] is the prompt, lines[2] the marker of
+ * what is left out).
  */
 function foldedLine(
-  block: { title: string; folded?: string; lines: string[]; omitted?: number },
+  block: {
+    title: string;
+    folded?: string;
+    lines: string[];
+    omitted?: number;
+    head?: number;
+  },
 ): string {
   const shown = block.lines.slice(1);
+  const head = block.head ?? 1;
   const ends = block.omitted
-    ? `${codeSpan(shown[0])} … ${codeSpan(shown.at(-1)!)}`
+    ? `${shown.slice(0, head).map(codeSpan).join(" / ")} … ${
+      shown.slice(head + 1).map(codeSpan).join(" / ")
+    }`
     : shown.map(codeSpan).join(" / ");
   return `- ${safe(block.title)}, ${safe(block.folded ?? "")}${
     ends ? `: ${ends}` : ""
@@ -113,5 +138,6 @@ function foldedLine(
 
 function cellText(c: Cell): string {
   if (typeof c === "string") return safe(c);
-  return codeSpan(c.code) + (c.after ? ` ${c.after}` : "");
+  return (c.before ? `${safe(c.before)} ` : "") + codeSpan(c.code) +
+    (c.after ? ` ${c.after}` : "");
 }

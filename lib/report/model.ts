@@ -81,6 +81,14 @@ export function timedRecords(p: ProcessResult): TimedRecord[] {
 }
 
 /**
+ * A role without its `:batch` suffix: the batch path of a role is the same
+ * role to the report (same records, same picture).
+ */
+export function baseRole(role: string): string {
+  return role.replace(/:batch$/, "");
+}
+
+/**
  * Whether a role counted numbered datagrams: its summary has `firstSeq`
  * (a number, or `null` when nothing came) and it received numbers or
  * nothing at all (a chat over multicast has text, not numbers).
@@ -95,17 +103,19 @@ function counts(p: ProcessResult): boolean {
 export type ScenarioKind =
   | "numbers"
   | "multicast"
+  | "multicast-chat"
   | "chat"
   | "unicast"
   | "other";
 
 /**
  * The kind of a scenario: numbered datagrams (the broadcast lab), a
- * multicast group, a TCP chat, unicast; `other` for roles this report does
+ * multicast group, a chat over multicast (no server), a TCP chat, unicast; `other` for roles this report does
  * not draw (a transcript and the summary only).
  */
 export function scenarioKind(result: ScenarioResult): ScenarioKind {
-  const roles = new Set(result.processes.map((p) => p.role));
+  const roles = new Set(result.processes.map((p) => baseRole(p.role)));
+  if (roles.has("multicast-chat")) return "multicast-chat";
   if (
     result.processes.some((p) => counts(p)) &&
     (roles.has("broadcast-sender") || roles.has("multicast-sender"))
@@ -188,9 +198,11 @@ function num(value: unknown): number | undefined {
  * `listening`, `datagram` (with `seq`) and `summary`.
  */
 export function udpTimeline(result: ScenarioResult): Timeline {
-  const senders = result.processes.filter((p) => p.role.endsWith("-sender"));
+  const senders = result.processes.filter((p) =>
+    baseRole(p.role).endsWith("-sender")
+  );
   const receivers = result.processes.filter((p) =>
-    !p.role.endsWith("-sender") && counts(p)
+    !baseRole(p.role).endsWith("-sender") && counts(p)
   );
   // The origin: the first datagram of the (first) sender; its `sending`
   // record comes right before it when it prints none per datagram.
@@ -327,9 +339,13 @@ export interface ChatModel {
  * sent each line and who it reached.
  */
 export function chatModel(result: ScenarioResult): ChatModel | undefined {
-  const server = result.processes.find((p) => p.role === "chat-server");
+  const server = result.processes.find((p) =>
+    baseRole(p.role) === "chat-server"
+  );
   if (!server) return undefined;
-  const clients = result.processes.filter((p) => p.role === "chat-client");
+  const clients = result.processes.filter((p) =>
+    baseRole(p.role) === "chat-client"
+  );
   // A client is known by its address at the join; names change by rename.
   const hostByName = new Map<string, string>();
   const names = new Map<string, string>();
@@ -418,6 +434,8 @@ export interface MulticastModel {
   ttl?: number;
   /** The TTL read off received datagrams (`--show-ttl`), if any were. */
   wireTtl?: number;
+  /** The receiver that read {@linkcode MulticastModel.wireTtl}. */
+  wireTtlHost?: string;
   /** Datagrams the sender sent. */
   sent: number;
   /** The members: each receiver, when it joined and what it got. */
@@ -433,17 +451,23 @@ export interface MulticastModel {
 export function multicastModel(
   result: ScenarioResult,
 ): MulticastModel | undefined {
-  const sender = result.processes.find((p) => p.role === "multicast-sender");
+  const sender = result.processes.find((p) =>
+    baseRole(p.role) === "multicast-sender"
+  );
   if (!sender) return undefined;
   const sending = timedRecords(sender).find((r) => r.record.type === "sending")
     ?.record;
   let wireTtl: number | undefined;
+  let wireTtlHost: string | undefined;
   const members = result.processes.filter((p) =>
-    p.role === "multicast-receiver"
+    baseRole(p.role) === "multicast-receiver"
   ).map((p) => {
     const records = timedRecords(p);
     const ttl = records.find((r) => r.record.type === "delivery")?.record.ttl;
-    if (typeof ttl === "number") wireTtl = ttl;
+    if (typeof ttl === "number" && wireTtl === undefined) {
+      wireTtl = ttl;
+      wireTtlHost = p.host;
+    }
     return {
       host: p.host,
       address: p.address,
@@ -459,8 +483,150 @@ export function multicastModel(
     port: num(sending?.port) ?? 0,
     ttl: num(sending?.ttl),
     wireTtl,
+    wireTtlHost,
     sent: num(sender.summary?.sent) ?? 0,
     members,
+  };
+}
+
+/** One event of a chat over multicast, as its author sent it. */
+export interface GroupEvent {
+  /** A line, a join or a leave. */
+  kind: "message" | "join" | "leave";
+  /** The author's host. */
+  host: string;
+  /** The author's name in the chat. */
+  name: string;
+  /** The line (messages). */
+  text?: string;
+  /** When the author sent it (ms from the scenario's start). */
+  ms: number;
+  /** The hosts that got it. */
+  delivered: string[];
+  /** Members that should have got it and did not (messages only). */
+  missing: string[];
+}
+
+/** A chat over multicast: peers, module-style receivers, non-members. */
+export interface GroupChatModel {
+  /** The group address. */
+  group: string;
+  /** The group's port. */
+  port: number;
+  /** The channel's name, if the peers joined one. */
+  channel?: string;
+  /** The TTL the peers set. */
+  ttl?: number;
+  /** The chat peers' hosts, in start order. */
+  peers: string[];
+  /** Each peer host's name in the chat. */
+  names: Map<string, string>;
+  /** Hosts that joined the group with a plain receiver. */
+  receivers: string[];
+  /** Hosts of the scenario that did not join, with what they received. */
+  outsiders: { host: string; received: number }[];
+  /** Joins, lines and leaves, in the order they were sent. */
+  events: GroupEvent[];
+}
+
+/**
+ * The chat over multicast of a scenario: each peer's `listening` (its
+ * join), `sent` and `summary` (its leave); who got each of them from the
+ * other peers' `message`/`join`/`leave` records and the plain receivers'
+ * `datagram` texts (`NAME : TEXT`, `* NAME joined`); every other role of
+ * the scenario is a non-member, with its own `received` count.
+ */
+export function groupChatModel(
+  result: ScenarioResult,
+): GroupChatModel | undefined {
+  const peers = result.processes.filter((p) =>
+    baseRole(p.role) === "multicast-chat"
+  );
+  if (peers.length === 0) return undefined;
+  const receivers = result.processes.filter((p) =>
+    baseRole(p.role) === "multicast-receiver"
+  );
+  const outsiders = result.processes.filter((p) =>
+    !peers.includes(p) && !receivers.includes(p)
+  );
+  const records = new Map(
+    [...peers, ...receivers].map((p) => [p.host, timedRecords(p)]),
+  );
+  const listening = peers.map((p) =>
+    records.get(p.host)!.find((r) => r.record.type === "listening")
+  );
+  const first = listening.find((r) => r !== undefined)?.record;
+  const names = new Map<string, string>();
+  for (const [i, p] of peers.entries()) {
+    names.set(p.host, String(listening[i]?.record.name ?? p.host));
+  }
+  // Who got a datagram: a peer by its record, a receiver by the text.
+  const got = (
+    host: string,
+    event: { kind: string; name: string; text?: string },
+  ): boolean => {
+    const peer = peers.some((p) => p.host === host);
+    return records.get(host)!.some(({ record }) =>
+      peer
+        ? record.type === event.kind && record.name === event.name &&
+          (event.kind !== "message" || record.text === event.text)
+        : record.type === "datagram" && record.text === (
+              event.kind === "message"
+                ? `${event.name} : ${event.text}`
+                : `* ${event.name} ${event.kind === "join" ? "joined" : "left"}`
+            )
+    );
+  };
+  const events: GroupEvent[] = [];
+  for (const [i, p] of peers.entries()) {
+    const name = names.get(p.host)!;
+    const own = records.get(p.host)!;
+    const all = [
+      ...(listening[i]
+        ? [{ kind: "join" as const, ms: listening[i]!.ms }]
+        : []),
+      ...own.filter((r) => r.record.type === "sent").map((r) => ({
+        kind: "message" as const,
+        ms: r.ms,
+        text: String(r.record.text),
+      })),
+      ...(p.stopped || p.summary
+        ? [{
+          kind: "leave" as const,
+          ms: own.findLast((r) => r.record.type === "summary")?.ms ??
+            p.startedMs,
+        }]
+        : []),
+    ];
+    for (const e of all) {
+      const event = { ...e, host: p.host, name };
+      const members = [...peers, ...receivers].filter((m) => m !== p);
+      const delivered = members.filter((m) => got(m.host, event)).map((m) =>
+        m.host
+      );
+      events.push({
+        ...event,
+        delivered,
+        missing: e.kind === "message"
+          ? members.map((m) => m.host).filter((h) => !delivered.includes(h))
+          : [],
+      });
+    }
+  }
+  events.sort((a, b) => a.ms - b.ms);
+  return {
+    group: String(first?.group ?? "?"),
+    port: num(first?.port) ?? 0,
+    channel: typeof first?.channel === "string" ? first.channel : undefined,
+    ttl: num(first?.ttl),
+    peers: peers.map((p) => p.host),
+    names,
+    receivers: receivers.map((p) => p.host),
+    outsiders: outsiders.map((p) => ({
+      host: p.host,
+      received: num(p.summary?.received) ?? 0,
+    })),
+    events,
   };
 }
 
@@ -480,8 +646,12 @@ export interface UnicastModel {
 
 /** The unicast exchange of a scenario, from its records. */
 export function unicastModel(result: ScenarioResult): UnicastModel {
-  const client = result.processes.find((p) => p.role === "udp-client");
-  const server = result.processes.find((p) => p.role === "udp-server");
+  const client = result.processes.find((p) =>
+    baseRole(p.role) === "udp-client"
+  );
+  const server = result.processes.find((p) =>
+    baseRole(p.role) === "udp-server"
+  );
   const reply = client &&
     timedRecords(client).find((r) => r.record.type === "reply")?.record;
   const request = server &&

@@ -20,7 +20,13 @@
 
 import { displayText } from "../cli/display.ts";
 import type { Lang } from "../cli/i18n.ts";
-import type { ChatModel, Lane, MulticastModel, Timeline } from "./model.ts";
+import type {
+  ChatModel,
+  GroupChatModel,
+  Lane,
+  MulticastModel,
+  Timeline,
+} from "./model.ts";
 
 const TEXT = {
   en: {
@@ -46,11 +52,19 @@ const TEXT = {
     multicast: "The multicast group: who sent, who joined, what each got",
     group: "group",
     ttlSet: (ttl: string) => `TTL ${ttl} (set by the sender)`,
-    ttlWire: (ttl: string) => `TTL on the wire: ${ttl} (read by a receiver)`,
+    ttlWire: (ttl: string, host = "a receiver") =>
+      `TTL on the wire: ${ttl} (read by ${host})`,
     joined: (at: string) => `joined at ${at} s`,
     got: (n: number, of: number) => `got ${n} of ${of}`,
     notMember: "did not join: gets nothing",
     sender: "sender",
+    groupSequence: (group: string) =>
+      `No server: each line goes from its sender to every member of ${group}`,
+    peer: "multicast-chat",
+    receiver: "multicast-receiver",
+    outsider: "not a member",
+    gotNothing: (n: number) => `received ${n}`,
+    joinsGroup: "joins",
   },
   id: {
     topology: "Jaringan praktikum: satu switch, semua host terhubung ke sana",
@@ -77,11 +91,19 @@ const TEXT = {
       "Grup multicast: siapa mengirim, siapa bergabung, apa yang diterima",
     group: "grup",
     ttlSet: (ttl: string) => `TTL ${ttl} (diatur pengirim)`,
-    ttlWire: (ttl: string) => `TTL di jaringan: ${ttl} (dibaca penerima)`,
+    ttlWire: (ttl: string, host = "penerima") =>
+      `TTL di jaringan: ${ttl} (dibaca ${host})`,
     joined: (at: string) => `bergabung pada ${at} s`,
     got: (n: number, of: number) => `menerima ${n} dari ${of}`,
     notMember: "tidak bergabung: tidak menerima apa pun",
     sender: "pengirim",
+    groupSequence: (group: string) =>
+      `Tanpa server: setiap baris langsung dari pengirim ke setiap anggota ${group}`,
+    peer: "multicast-chat",
+    receiver: "multicast-receiver",
+    outsider: "bukan anggota",
+    gotNothing: (n: number) => `menerima ${n}`,
+    joinsGroup: "bergabung",
   },
 };
 
@@ -577,7 +599,7 @@ export function multicastSvg(
   ];
   if (group.wireTtl !== undefined) {
     body.push(
-      text(340, mid + 15, t.ttlWire(String(group.wireTtl)), {
+      text(340, mid + 15, t.ttlWire(String(group.wireTtl), group.wireTtlHost), {
         anchor: "middle",
         size: 9,
       }),
@@ -622,4 +644,131 @@ export function multicastSvg(
     );
   }
   return svg(width, height, t.multicast, body);
+}
+
+/**
+ * A chat over multicast as a sequence diagram: a column per host (the
+ * peers, the plain receivers, then the non-members, grey), a row per
+ * join, line and leave in the order they were sent; each goes straight
+ * from its author to every host that got it (a filled dot), a hollow red
+ * dot for a member that did not; a non-member's column ends with what it
+ * received.
+ */
+export function groupChatSvg(chat: GroupChatModel, lang: Lang = "en"): string {
+  const t = TEXT[lang];
+  const outsiders = chat.outsiders.map((o) => o.host);
+  const columns = [...chat.peers, ...chat.receivers, ...outsiders];
+  const width = 760;
+  const left = 70;
+  const colWidth = (width - left - 20) / columns.length;
+  const cx = (host: string) =>
+    left + (Math.max(0, columns.indexOf(host)) + 0.5) * colWidth;
+  const head = 46;
+  const row = 26;
+  const foot = outsiders.length > 0 ? 28 : 10;
+  const height = head + chat.events.length * row + foot;
+  const body: string[] = [
+    `<defs><marker id="garrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="${COLOURS.received}"/></marker></defs>`,
+  ];
+  for (const host of columns) {
+    const outside = outsiders.includes(host);
+    const name = chat.names.get(host) ?? host;
+    const label = chat.peers.includes(host)
+      ? name === host ? t.peer : `${t.peer} (${name})`
+      : outside
+      ? t.outsider
+      : t.receiver;
+    body.push(
+      `<rect x="${cx(host) - 62}" y="6" width="124" height="30" rx="5" fill="${
+        outside ? "#f9fafb" : "#f0fdf4"
+      }" stroke="${outside ? COLOURS.line : COLOURS.ink}"${
+        outside ? ' stroke-dasharray="3 3"' : ""
+      }/>`,
+      text(cx(host), 19, host, {
+        anchor: "middle",
+        weight: "bold",
+        size: 10,
+        fill: outside ? COLOURS.faint : COLOURS.ink,
+      }),
+      text(cx(host), 31, cut(label, 24), {
+        anchor: "middle",
+        size: 9,
+        fill: COLOURS.faint,
+      }),
+      `<line x1="${cx(host)}" y1="36" x2="${cx(host)}" y2="${
+        height - foot
+      }" stroke="${COLOURS.line}"${outside ? ' stroke-dasharray="3 3"' : ""}/>`,
+    );
+  }
+  for (const o of chat.outsiders) {
+    body.push(
+      text(cx(o.host), height - 10, t.gotNothing(o.received), {
+        anchor: "middle",
+        size: 9,
+        weight: "bold",
+        fill: o.received === 0 ? COLOURS.faint : COLOURS.lost,
+      }),
+    );
+  }
+  const origin = chat.events[0]?.ms ?? 0;
+  for (const [i, event] of chat.events.entries()) {
+    const y = head + i * row + 14;
+    const from = cx(event.host);
+    body.push(
+      text(6, y + 4, `+${seconds(event.ms - origin)} s`, {
+        size: 9,
+        fill: COLOURS.faint,
+      }),
+    );
+    const reached = [...event.delivered, ...event.missing].map(cx);
+    const lo = Math.min(from, ...reached);
+    const hi = Math.max(from, ...reached);
+    const dashed = event.kind === "message" ? "" : ' stroke-dasharray="4 3"';
+    // One line from the author each way, as far as the last host it reached.
+    for (const end of [lo, hi]) {
+      if (end === from) continue;
+      body.push(
+        `<line x1="${from}" y1="${y}" x2="${
+          end + (end > from ? -5 : 5)
+        }" y2="${y}" stroke="${COLOURS.received}" stroke-width="1.2"${dashed} marker-end="url(#garrow)"/>`,
+      );
+    }
+    for (const host of event.delivered) {
+      body.push(
+        `<circle cx="${cx(host)}" cy="${y}" r="4" fill="${COLOURS.received}"/>`,
+      );
+    }
+    for (const host of event.missing) {
+      body.push(
+        `<circle cx="${
+          cx(host)
+        }" cy="${y}" r="4" fill="#ffffff" stroke="${COLOURS.lost}" stroke-width="1.5"><title>${
+          xmlText(t.notDelivered)
+        }</title></circle>`,
+      );
+    }
+    const label = event.kind === "message"
+      ? `“${cut(event.text ?? "", 30)}”`
+      : event.kind === "join"
+      ? t.joinsGroup
+      : t.leaves;
+    body.push(
+      `<rect x="${from - 58}" y="${
+        y - 9
+      }" width="116" height="15" rx="3" fill="${
+        event.kind === "message"
+          ? "#ffffff"
+          : event.kind === "join"
+          ? "#ecfdf5"
+          : "#fef2f2"
+      }" stroke="${COLOURS.ink}" stroke-width="0.6"/>`,
+      text(from, y + 2, label, { size: 9, anchor: "middle" }),
+    );
+  }
+  return svg(
+    width,
+    height,
+    t.groupSequence(`${chat.group}:${chat.port}`),
+    body,
+  );
 }

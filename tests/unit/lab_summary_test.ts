@@ -218,29 +218,37 @@ Deno.test("report: topology, commands as typed on each host, tables, cut transcr
   });
   assert.match(report, /^# Lab report$/m);
   assert.match(report, /^- Scenarios: broadcast-sender-first$/m);
-  assert.match(report, /^- Lab: t$/m);
-  assert.match(report, /^\| alpine-1 \| 192\.168\.122\.207 \|$/m);
+  assert.match(report, /^- Lab: t `lab\.yaml`$/m);
+  // The topology picture names the hosts: no table of them without rootfs.
+  assert.doesNotMatch(report, /^\| alpine-1 \| 192\.168\.122\.207 \|$/m);
+  // Each host's command as typed, with its results, one table per role.
   assert.match(
     report,
-    /^\| 1\.1 s \| alpine-2 \| `deno task broadcast-receiver --port 5005 --count 40` \|$/m,
+    /^\| 1\.1 s \| alpine-2 \| `deno task broadcast-receiver --port 5005 --count 40` \| 0 \| 40 \| 318 \| 357 \|/m,
   );
   assert.match(report, /--message 'it'\\''s'/);
-  assert.match(report, /^\| host \| role \| exit \| received \| firstSeq /m);
+  assert.match(
+    report,
+    /^\| start \| host \| command \(as typed on the host\) \| exit \| received \| firstSeq /m,
+  );
+  assert.match(report, /^sender first\. Result: FAILED \(4\.2 s\)\.$/m);
   assert.match(
     report,
     /alpine-2 listened at [\d.]+ s → first #318 \(317 missed\)/,
   );
   // Transcripts: what the terminal showed, cut to the first and last lines.
+  // The whole ones in one block, each from its prompt, as in a terminal.
   assert.match(
     report,
-    /#### alpine-2 \(192\.168\.122\.131\): broadcast-receiver\n\n```\nalpine-2\$ deno task broadcast-receiver --port 5005 --count 40\npesan dari 192\.168\.122\.207\nditerima {2}BROADCAST ini angka 318 \ndikirim oleh \(192\.168\.122\.207, 40000\)\n/,
+    /```\nalpine-1\$ deno task broadcast-sender .*\nsending to 192\.168\.122\.255:5005\n\nalpine-2\$ deno task broadcast-receiver --port 5005 --count 40\npesan dari 192\.168\.122\.207\nditerima {2}BROADCAST ini angka 318 \ndikirim oleh \(192\.168\.122\.207, 40000\)\n/,
+  );
+  // The other receiver: its count, first and last lines.
+  assert.match(
+    report,
+    /^- alpine-3 \(192\.168\.122\.131\): broadcast-receiver, 999 lines, 2 shown: `pesan dari 192\.168\.122\.207` … `dikirim oleh \(192\.168\.122\.207, 40000\)`$/m,
   );
   assert.match(report, /^… 987 lines omitted …$/m);
   assert.match(report, /^dikirim oleh \(192\.168\.122\.207, 40000\)\n```$/m);
-  assert.match(
-    report,
-    /```\nalpine-1\$ deno task broadcast-sender .*\nsending to 192\.168\.122\.255:5005\n```/,
-  );
   assert.doesNotMatch(report, /"type":"datagram"/);
   assert.match(
     report,
@@ -308,14 +316,14 @@ scenarios:
   assert.match(report, /^# Laporan praktikum$/m);
   assert.match(report, /^- Tanggal: 2 Januari 2026, /m);
   assert.match(report, /^## Topologi$/m);
-  assert.match(report, /^\| host \| alamat \|$/m);
   assert.match(
     report,
-    /^## Skenario 1: broadcast-sender-first\n\npengirim dulu$/m,
+    /^## Skenario 1: broadcast-sender-first\npengirim dulu\. Hasil: GAGAL \(4\.2 s\)\.$/m,
   );
-  assert.match(report, /^Hasil: broadcast-sender-first: GAGAL \(4\.2 s\)$/m);
-  assert.match(report, /^### Perintah per host$/m);
-  assert.match(report, /^### Ringkasan$/m);
+  assert.match(
+    report,
+    /^\| mulai \| host \| perintah \(seperti diketik di host\) \| keluar \|/m,
+  );
   assert.match(
     report,
     /alpine-2 mendengarkan pada [\d.]+ s → pertama #318 \(317 terlewat\)/,
@@ -325,11 +333,11 @@ scenarios:
   assert.match(report, /^### Kesimpulan$/m);
   assert.doesNotMatch(
     report,
-    /Lab report|Commands per host|omitted|started at/,
+    /Lab report|Commands|omitted|started at/,
   );
   const english = formatReport(topology, [RESULT], { lab: "t" });
   assert.match(
     english,
-    /^## Scenario 1: broadcast-sender-first\n\nsender first$/m,
+    /^## Scenario 1: broadcast-sender-first\nsender first\. /m,
   );
 });

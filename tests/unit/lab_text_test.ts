@@ -77,18 +77,19 @@ Deno.test("report: code spans, tables and fences that text from lab.yaml cannot 
   const report = formatReport(topology, [result], { lab: "t" });
   assert.doesNotMatch(report, CONTROL);
   // The file name's backtick does not end its code span.
-  assert.match(report, /^- Topology file: ``x`y\.yaml``$/m);
-  // One table row, three cells: every | inside is escaped.
+  assert.match(report, /^- Lab: t ``x`y\.yaml``$/m);
+  // One table row, six cells (start, host, command, exit, sent, check):
+  // every | inside is escaped.
   const row = report.split("\n").find((l) => l.startsWith("| 0.0 s |"))!;
-  assert.equal(row.split(/(?<!\\)\|/).length, 5, row);
+  assert.equal(row.split(/(?<!\\)\|/).length, 8, row);
   assert.match(
     row,
-    /^\| 0\.0 s \| alpine-1 \| ````broadcast-sender --message \$'x```y \\\| z\\x1b\[31m'```` \(typed: "one \\\| `two`\\u001b\[2J"\) \|$/,
+    /^\| 0\.0 s \| alpine-1 \| ````broadcast-sender --message \$'x```y \\\| z\\x1b\[31m'```` \(typed: "one \\\| `two`\\u001b\[2J"\) \| 0 \| 1 \| ok \|$/,
   );
   // The description stays one line.
   assert.match(
     report,
-    /^evil \\x1b\]0;pwned\\x07 title\\x1b\[31m\\nsecond line$/m,
+    /^evil \\x1b\]0;pwned\\x07 title\\x1b\[31m\\nsecond line\. Result: ok \(0\.1 s\)\.$/m,
   );
   // Fences longer than any backtick run inside: "```" does not close them.
   assert.match(

@@ -10,10 +10,17 @@ import { renderHtml } from "../../lib/report/html.ts";
 import { renderMarkdown } from "../../lib/report/markdown.ts";
 import {
   chatModel,
+  groupChatModel,
   multicastModel,
+  scenarioKind,
   udpTimeline,
 } from "../../lib/report/model.ts";
-import { chatSvg, multicastSvg, timelineSvg } from "../../lib/report/svg.ts";
+import {
+  chatSvg,
+  groupChatSvg,
+  multicastSvg,
+  timelineSvg,
+} from "../../lib/report/svg.ts";
 import { reportFormat } from "../../lib/report/write.ts";
 import { CHROMIUM_PATHS } from "../../lib/report/pdf.ts";
 
@@ -249,12 +256,144 @@ Deno.test("report multicast: the group and TTL from the sender, the TTL on the w
   const svg = multicastSvg(group, {
     others: [{ name: "alpine-3", address: "10.0.0.3" }],
   });
-  assert.match(svg, />TTL on the wire: 2 \(read by a receiver\)</);
+  assert.match(svg, />TTL on the wire: 2 \(read by alpine-2\)</);
   assert.match(svg, />alpine-3 10\.0\.0\.3</);
   assert.match(svg, />did not join: gets nothing</);
   const said = scenarioConclusion(result, [{ name: "alpine-1" }, {
     name: "alpine-2",
   }, { name: "alpine-3" }], "id").join(" ");
   assert.match(said, /alpine-3 tidak bergabung dan tidak menerima apa pun/);
-  assert.match(said, /penerima membaca TTL 2 saat datagram tiba/);
+  assert.match(
+    said,
+    /alpine-2 membaca TTL 2 di header IP datagram yang tiba, sama dengan yang diatur pengirim/,
+  );
+});
+
+Deno.test("report multicast: the batch row's TTL read on the wire, said as it was (not the sender's setting)", () => {
+  const result: ScenarioResult = {
+    ...LATE,
+    // Not a name of lab.yaml: the report goes by roles and records.
+    scenario: "other",
+    processes: [
+      role("alpine-1", "multicast-sender", [
+        [500, { type: "sending", group: "224.1.1.1", port: 5004, ttl: 2 }],
+        [600, { type: "summary", sent: 1 }],
+      ]),
+      role("alpine-5", "multicast-receiver:batch", [
+        [100, { type: "listening", group: "224.1.1.1" }],
+        [520, { type: "datagram", seq: null, text: "halo" }],
+        [520, { type: "delivery", ttl: 1, to: "224.1.1.1" }],
+        [700, { type: "summary", received: 1, firstSeq: null }],
+      ]),
+    ],
+  };
+  assert.equal(scenarioKind(result), "multicast");
+  const group = multicastModel(result)!;
+  assert.equal(group.wireTtl, 1);
+  assert.equal(group.wireTtlHost, "alpine-5");
+  assert.match(multicastSvg(group), />TTL 2 \(set by the sender\)</);
+  assert.match(
+    multicastSvg(group),
+    />TTL on the wire: 1 \(read by alpine-5\)</,
+  );
+  assert.match(
+    scenarioConclusion(result, []).join(" "),
+    /alpine-5 read TTL 1 in the IP header of the datagrams that arrived, not what the sender set/,
+  );
+});
+
+/** A multicast-chat peer: joined at `at`, sent `lines`, got `heard`. */
+function peer(
+  host: string,
+  at: number,
+  lines: string[],
+  heard: [number, Record<string, unknown>][],
+): ProcessResult {
+  return role(host, "multicast-chat", [
+    [at, {
+      type: "listening",
+      group: "239.1.2.3",
+      port: 5004,
+      channel: "kelas",
+      name: host,
+      ttl: 2,
+    }],
+    ...lines.map((text, i): [number, Record<string, unknown>] => [
+      at + 500 + i * 10,
+      { type: "sent", name: host, text, bytes: text.length },
+    ]),
+    ...heard,
+    [3000 + at, { type: "summary", sent: lines.length }],
+  ], { stopped: true });
+}
+
+Deno.test("report multicast-chat: a sequence from each sender to every member, the non-member receiving nothing, a conclusion from the records", () => {
+  const got = (ms: number, name: string, text: string) =>
+    [ms, { type: "message", from: "10.0.0.9:1", name, text }] as [
+      number,
+      Record<string, unknown>,
+    ];
+  const result: ScenarioResult = {
+    ...LATE,
+    scenario: "whatever-the-recording-was-called",
+    processes: [
+      role("alpine-5", "udp-server", [
+        [0, { type: "listening", port: 5004 }],
+        [4000, { type: "summary", received: 0, replied: 0 }],
+      ], { stopped: true }),
+      role("alpine-4", "multicast-receiver", [
+        [50, { type: "listening", group: "239.1.2.3" }],
+        [510, { type: "datagram", seq: null, text: "alpine-1 : halo" }],
+        // alpine-2's line never reached it.
+        [300, { type: "datagram", seq: null, text: "* alpine-2 joined" }],
+        [4000, { type: "summary", received: 2 }],
+      ], { stopped: true }),
+      peer("alpine-1", 100, ["halo"], [
+        got(620, "alpine-2", "apa kabar"),
+        [300, { type: "join", from: "10.0.0.2:1", name: "alpine-2" }],
+      ]),
+      // alpine-2 heard "halo" from someone else, not alpine-1's.
+      peer("alpine-2", 110, ["apa kabar"], [got(515, "alpine-9", "halo")]),
+    ],
+  };
+  assert.equal(scenarioKind(result), "multicast-chat");
+  const chat = groupChatModel(result)!;
+  assert.deepEqual(chat.peers, ["alpine-1", "alpine-2"]);
+  assert.deepEqual(chat.receivers, ["alpine-4"]);
+  assert.deepEqual(chat.outsiders, [{ host: "alpine-5", received: 0 }]);
+  const lines = chat.events.filter((e) => e.kind === "message");
+  assert.deepEqual(
+    lines.map((e) => [e.host, e.text, e.delivered, e.missing]),
+    [
+      ["alpine-1", "halo", ["alpine-4"], ["alpine-2"]],
+      ["alpine-2", "apa kabar", ["alpine-1"], ["alpine-4"]],
+    ],
+  );
+  const join = chat.events.find((e) =>
+    e.kind === "join" && e.host === "alpine-2"
+  )!;
+  assert.deepEqual(join.delivered, ["alpine-1", "alpine-4"]);
+  const svg = groupChatSvg(chat);
+  // A column per host, the non-member last with what it received.
+  for (const host of ["alpine-1", "alpine-2", "alpine-4", "alpine-5"]) {
+    assert.match(svg, new RegExp(`>${host}</text>`));
+  }
+  assert.match(svg, />not a member</);
+  assert.match(svg, />received 0</);
+  assert.equal(svg.match(/<title>not delivered<\/title>/g)?.length, 2);
+  assert.match(svg, />“apa kabar”</);
+  const said = scenarioConclusion(result, [], "id").join(" ");
+  assert.match(
+    said,
+    /^Tidak ada server: alpine-1 dan alpine-2 bergabung ke grup 239\.1\.2\.3:5004 \(kanal kelas\), alpine-4 dengan penerima multicast biasa/,
+  );
+  assert.match(said, /2 baris, 2 dari 4 penyampaian ke 3 anggota sampai/);
+  assert.match(said, /diterima: alpine-5 0/);
+  assert.match(said, /mengatur TTL 2: datagram boleh melewati 1 router/);
+  // The report draws it, the Markdown links the picture.
+  const md = renderMarkdown(reportBlocks({ results: [result], lab: "t" }), "f");
+  assert.match(
+    md.text,
+    /!\[1-whatever-the-recording-was-called\]\(f\/1-whatever-the-recording-was-called\.svg\)/,
+  );
 });
