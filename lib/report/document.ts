@@ -111,7 +111,7 @@ const TEXT = {
     conclusion: "Conclusion",
     transcripts: "Transcripts",
     transcriptsIntro:
-      "Each scenario shows one whole terminal transcript per kind of role and the others' first and last lines (`> …` is a line typed into the role).",
+      "Each scenario shows one whole terminal transcript per kind of role and the others' first and last lines (“> …” is a line typed into the role).",
     folded: (n: number, shown: number) =>
       `${plural(n, "line", "lines")}, ${shown} shown`,
     foldedGroup: (totals: number[], same: { first: boolean; last: boolean }) =>
@@ -171,7 +171,7 @@ const TEXT = {
     conclusion: "Kesimpulan",
     transcripts: "Transkrip",
     transcriptsIntro:
-      "Setiap skenario menampilkan satu transkrip terminal utuh per jenis role, dan baris pertama serta terakhir dari yang lain (`> …` adalah baris yang diketik ke role).",
+      "Setiap skenario menampilkan satu transkrip terminal utuh per jenis role, dan baris pertama serta terakhir dari yang lain (“> …” adalah baris yang diketik ke role).",
     folded: (n: number, shown: number) => `${n} baris, ${shown} ditampilkan`,
     foldedGroup: (totals: number[], same: { first: boolean; last: boolean }) =>
       `${
