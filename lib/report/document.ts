@@ -408,14 +408,16 @@ function summaryBlocks(
         ? [i]
         : []
     );
-    for (const i of drop.slice(2)) zero.add(t.header[i]);
+    for (const i of drop.slice(2)) zero.add(fieldLabel(t.header[i], lang));
     return {
       kind: "table",
       header: [
         text.start,
         text.host,
         text.command,
-        ...t.header.filter((_, i) => !drop.includes(i)),
+        ...t.header.filter((_, i) => !drop.includes(i)).map((h) =>
+          fieldLabel(h, lang)
+        ),
       ],
       rows: t.rows.map((r, j) => {
         const p = processes[j];
@@ -446,6 +448,34 @@ function summaryBlocks(
     tables: merged,
     zero: zero.size > 0 ? [text.allZero([...zero].join(", "))] : [],
   };
+}
+
+/**
+ * Summary fields in Indonesian for an Indonesian report. The terminal's
+ * tables and `--json` keep the record names (`expect:` in lab.yaml uses
+ * them); a report handed in reads as one language.
+ */
+const FIELD_LABELS_ID: Record<string, string> = {
+  sent: "terkirim",
+  received: "diterima",
+  replied: "dibalas",
+  bytes: "byte",
+  seconds: "detik",
+  rate: "laju (/s)",
+  firstSeq: "angka pertama",
+  lastSeq: "angka terakhir",
+  missing: "hilang",
+  missedBeforeFirst: "terlewat sebelum mulai",
+  gaps: "celah",
+  duplicates: "duplikat",
+  outOfOrder: "tidak urut",
+  invalid: "tidak valid",
+  outOfRange: "di luar rentang",
+  kernelDrops: "dibuang kernel",
+};
+
+function fieldLabel(field: string, lang: Lang): string {
+  return lang === "id" ? FIELD_LABELS_ID[field] ?? field : field;
 }
 
 /**

@@ -214,6 +214,20 @@ Deno.test("report formats: by extension; the HTML names nothing online; Markdown
   for (const p of md.pictures) assert.ok(md.text.includes(`](${p.path})`));
 });
 
+Deno.test("report in Indonesian: the summary's columns in Indonesian, in English the record names", () => {
+  const tableHeaders = (lang: "en" | "id") =>
+    reportBlocks({ lab: "demo", results: [LATE] }, { lang }).flatMap((b) =>
+      b.kind === "table" ? b.header : []
+    );
+  const id = tableHeaders("id");
+  for (const label of ["diterima", "angka pertama", "terlewat sebelum mulai"]) {
+    assert.ok(id.includes(label), `${label} in ${id.join(", ")}`);
+  }
+  assert.ok(!id.includes("firstSeq"), id.join(", "));
+  const en = tableHeaders("en");
+  assert.ok(en.includes("firstSeq") && en.includes("received"), en.join(", "));
+});
+
 Deno.test("deno task lab may run Chromium at each path the report looks for it, and only there", async () => {
   const tasks = JSON.parse(
     await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
