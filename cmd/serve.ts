@@ -23,6 +23,7 @@ import {
 import {
   outdatedArtefacts,
   runBuildTask,
+  staleArtefacts,
   wantedArtefacts,
 } from "../lib/deploy/build.ts";
 import { startServer, type Transfer } from "../lib/deploy/server.ts";
@@ -111,6 +112,8 @@ const TEXT = {
   en: {
     building: (name: string, why: string, task: string) =>
       `${name} is ${why}: building it (deno task ${task})`,
+    staleOther: (name: string, task: string) =>
+      `note: ${name} is older than the code and is served as it is (deno task ${task} rebuilds it)`,
     missing: (name: string, task: string) =>
       `note: no ${name} here (deno task ${task} builds it)`,
     noPack: (name: string, task: string) =>
@@ -145,6 +148,8 @@ const TEXT = {
   id: {
     building: (name: string, why: string, task: string) =>
       `${name} ${why}: membangunnya (deno task ${task})`,
+    staleOther: (name: string, task: string) =>
+      `catatan: ${name} lebih tua dari kodenya dan dibagikan apa adanya (deno task ${task} membangunnya ulang)`,
     missing: (name: string, task: string) =>
       `catatan: tidak ada ${name} di sini (deno task ${task} membangunnya)`,
     noPack: (name: string, task: string) =>
@@ -202,8 +207,17 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   const lang = flags.lang;
   const text = TEXT[lang];
 
-  if (!flags.values["no-build"]) {
-    await buildOutdated(dir, machine, lang, out);
+  const noBuild = flags.values["no-build"] === true;
+  if (!noBuild) await buildOutdated(dir, machine, lang, out);
+  // What serve did not build (another machine's files; all with
+  // --no-build) may be older than the code: say so rather than hand it out
+  // silently.
+  const root = repositoryOf(dir);
+  if (root) {
+    const all = noBuild;
+    for (const other of await staleArtefacts(dir, { root, machine, all })) {
+      out.line(text.staleOther(other.name, other.task.join(" ")));
+    }
   }
   const artefacts = await listArtefacts(dir);
   const pack = alpinePackOf(artefacts, machine);

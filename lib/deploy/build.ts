@@ -81,6 +81,38 @@ export async function outdatedArtefacts(
 }
 
 /**
+ * The artefacts of `dir` older than the newest source under `root`, each
+ * with the task that rebuilds it: those serve does not build for `machine`
+ * (another machine's packs), or with `all` every one (`--no-build`).
+ */
+export async function staleArtefacts(
+  dir: string,
+  options: { root: string; machine: string; all?: boolean },
+): Promise<Outdated[]> {
+  const newest = await newestSource(options.root);
+  const own = options.all
+    ? []
+    : wantedArtefacts(options.machine).map((w) => w.name);
+  const stale: Outdated[] = [];
+  for (const artefact of await listArtefacts(dir)) {
+    if (own.includes(artefact.name) || artefact.mtime >= newest) continue;
+    const task = rebuildTask(artefact.name);
+    if (task) stale.push({ name: artefact.name, task, why: "stale" });
+  }
+  return stale;
+}
+
+/** The task that writes artefact `name`, from its name. */
+function rebuildTask(name: string): string[] | undefined {
+  const pack = /^progjar-alpine-([a-z0-9_]+)\.tar\.gz$/.exec(name);
+  if (pack) return ["alpine-pack", "--target", pack[1]];
+  const file = /^progjar-([a-z0-9_]+)-linux$/.exec(name);
+  if (file) return ["pack", "--target", file[1]];
+  if (name === "progjar.js") return ["bundle"];
+  return undefined;
+}
+
+/**
  * Runs `deno task <task…>` in `root` with its output on this terminal;
  * throws with the task's name when it fails.
  */
