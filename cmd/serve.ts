@@ -207,15 +207,14 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   const lang = flags.lang;
   const text = TEXT[lang];
 
-  const noBuild = flags.values["no-build"] === true;
-  if (!noBuild) await buildOutdated(dir, machine, lang, out);
-  // What serve did not build (another machine's files; all with
-  // --no-build) may be older than the code: say so rather than hand it out
-  // silently.
-  const root = repositoryOf(dir);
-  if (root) {
-    const all = noBuild;
-    for (const other of await staleArtefacts(dir, { root, machine, all })) {
+  if (!flags.values["no-build"]) {
+    await buildOutdated(dir, machine, lang, out);
+    // What serve does not build (another machine's files) may be older than
+    // the code: say so rather than hand it out silently.
+    const root = repositoryOf(dir);
+    for (
+      const other of root ? await staleArtefacts(dir, { root, machine }) : []
+    ) {
       out.line(text.staleOther(other.name, other.task.join(" ")));
     }
   }

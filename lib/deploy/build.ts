@@ -81,18 +81,16 @@ export async function outdatedArtefacts(
 }
 
 /**
- * The artefacts of `dir` older than the newest source under `root`, each
- * with the task that rebuilds it: those serve does not build for `machine`
- * (another machine's packs), or with `all` every one (`--no-build`).
+ * The artefacts of `dir` that serve does not build for `machine` (another
+ * machine's packs) and that are older than the newest source under `root`,
+ * each with the task that rebuilds it.
  */
 export async function staleArtefacts(
   dir: string,
-  options: { root: string; machine: string; all?: boolean },
+  options: { root: string; machine: string },
 ): Promise<Outdated[]> {
   const newest = await newestSource(options.root);
-  const own = options.all
-    ? []
-    : wantedArtefacts(options.machine).map((w) => w.name);
+  const own = wantedArtefacts(options.machine).map((w) => w.name);
   const stale: Outdated[] = [];
   for (const artefact of await listArtefacts(dir)) {
     if (own.includes(artefact.name) || artefact.mtime >= newest) continue;
