@@ -11,7 +11,7 @@
  * @module
  */
 
-import { writeConsole } from "../cli/output.ts";
+import { type Output, writeConsole } from "../cli/output.ts";
 
 const ENCODER = new TextEncoder();
 
@@ -26,13 +26,12 @@ export interface ConsoleOptions {
   /** Longest input line in bytes (UTF-8); the terminal beeps past it. */
   maxLineBytes: number;
   /**
-   * Also gets each line the terminal keeps when editing in place: lines
-   * printed above the input, and the prompt with each line entered (for a
-   * recording, `Output.recordLine`).
+   * The role's output: with `--json` there is no prompt and no editing in
+   * place; each line the terminal keeps when editing in place (lines printed
+   * above the input, the prompt with each line entered) goes to its
+   * recording (`Output.recordLine`).
    */
-  record?: (line: string) => void;
-  /** Show the prompt and edit in place; default: whether stdin and stdout are terminals. */
-  interactive?: boolean;
+  out?: Pick<Output, "json" | "recordLine">;
 }
 
 /** Keyboard input and screen output for a chat program. */
@@ -48,8 +47,8 @@ export class ChatConsole {
   /** Creates a console; call {@linkcode start} to read input. */
   constructor(options: ConsoleOptions) {
     this.#options = options;
-    this.interactive = options.interactive ??
-      (Deno.stdin.isTerminal() && Deno.stdout.isTerminal());
+    this.interactive = options.out?.json !== true &&
+      Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
   }
 
   /** What has been typed but not entered yet. */
@@ -76,7 +75,7 @@ export class ChatConsole {
       return;
     }
     writeAll(this.#clearSequence() + text + "\r\n" + this.#drawSequence());
-    this.#options.record?.(text);
+    this.#options.out?.recordLine(text);
   }
 
   /**
@@ -172,7 +171,7 @@ export class ChatConsole {
         const line = this.#input;
         this.#input = "";
         writeAll("\r\n");
-        this.#options.record?.(this.#options.prompt + line);
+        this.#options.out?.recordLine(this.#options.prompt + line);
         this.#drawn = false;
         this.#options.onLine(line);
         // A line printed by onLine (a refusal, /help) drew the prompt already.

@@ -154,8 +154,7 @@ export async function runChatClient(
   const keyboard = new ChatConsole({
     prompt: text.prompt,
     maxLineBytes: MAX_LINE_BYTES,
-    interactive: out.json ? false : undefined,
-    record: (line) => out.recordLine(line),
+    out,
     onLine: (line) => {
       // Nothing after /quit is sent; blank lines never are.
       if (quitting || line.trim() === "") return;

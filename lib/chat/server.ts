@@ -174,8 +174,7 @@ export async function runChatServer(
   const keyboard = new ChatConsole({
     prompt: text.prompt,
     maxLineBytes: MAX_LINE_BYTES,
-    interactive: out.json ? false : undefined,
-    record: (line) => out.recordLine(line),
+    out,
     onLine: (line) => {
       if (line.trim() === "") return;
       if (!checkLine(ENCODER.encode(line)).ok) {

@@ -309,8 +309,7 @@ export async function runMulticastChat(
     // Past a whole datagram the terminal beeps; the exact limit (the
     // datagram less "NAME : ") is checked when the line is entered.
     maxLineBytes: MAX_DATAGRAM,
-    interactive: out.json ? false : undefined,
-    record: (line) => out.recordLine(line),
+    out,
     onLine: (line) => {
       if (unread > 0) {
         unread = 0;
