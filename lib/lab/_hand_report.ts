@@ -7,7 +7,7 @@
  * @module
  */
 
-import { errorText, EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
+import { EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
 import type { Lang } from "../cli/i18n.ts";
 import { recognise } from "./experiments.ts";
 import {
@@ -20,8 +20,7 @@ import {
 import { formatTable, sequenceNotes } from "./summary.ts";
 import type { Topology } from "./topology.ts";
 import type { Ui } from "./_session.ts";
-import type { DocumentOptions } from "../report/document.ts";
-import type { Cover, ReportInput } from "../report/model.ts";
+import type { Cover } from "../report/model.ts";
 import { checkReport, writeReport } from "../report/write.ts";
 
 /** What `lab report` was asked for. */
@@ -96,7 +95,7 @@ export async function handReport(
       out.line(`  ${note}`);
     }
   }
-  await writeHandReport(
+  await writeReport(
     options.report!,
     {
       // Without lab.yaml's scenarios: their descriptions tell the scripted
@@ -115,27 +114,6 @@ export async function handReport(
     experiments: results.map((r) => r.scenario),
   });
   return EXIT_OK;
-}
-
-/**
- * Writes the report of `input` to `path` through the report writer that
- * `lab run --report` uses; a file that cannot be written is one line.
- */
-async function writeHandReport(
-  path: string,
-  input: ReportInput,
-  options: DocumentOptions,
-): Promise<void> {
-  try {
-    await writeReport(path, input, options);
-  } catch (err) {
-    if (err instanceof RuntimeError || err instanceof UsageError) throw err;
-    throw new RuntimeError(
-      errorText(err, {
-        doing: { en: `--report ${path}`, id: `--report ${path}` },
-      }),
-    );
-  }
 }
 
 /**

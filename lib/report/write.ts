@@ -82,12 +82,30 @@ async function atomicWrite(path: string, data: string): Promise<void> {
 
 /**
  * Writes the report of `input` to `path` in the format its extension
- * names; resolves to the files written (the report first).
+ * names; resolves to the files written (the report first). A file that
+ * cannot be written is a {@linkcode RuntimeError} naming `--report`.
  */
 export async function writeReport(
   path: string,
   input: ReportInput,
   options: DocumentOptions = {},
+): Promise<string[]> {
+  try {
+    return await writeFormat(path, input, options);
+  } catch (err) {
+    if (err instanceof RuntimeError || err instanceof UsageError) throw err;
+    throw new RuntimeError(
+      errorText(err, {
+        doing: { en: `--report ${path}`, id: `--report ${path}` },
+      }),
+    );
+  }
+}
+
+async function writeFormat(
+  path: string,
+  input: ReportInput,
+  options: DocumentOptions,
 ): Promise<string[]> {
   const format = reportFormat(path);
   const blocks = reportBlocks(input, options);
