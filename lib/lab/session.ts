@@ -187,6 +187,7 @@ async function status(
   { out, text, name, hint }: Ui,
 ): Promise<number> {
   const status = await labStatus(name);
+  const records = await countRecords(name);
   out.record({
     type: "status",
     lab: name,
@@ -194,7 +195,7 @@ async function status(
     namespaces: status.namespaces,
     hosts: status.state?.hosts ?? [],
     pids: status.pids,
-    records: await countRecords(name),
+    records,
   });
   if (status.namespaces.length === 0) {
     out.line(text.notUp(name, await labsUp(), hint("up")));
@@ -212,9 +213,7 @@ async function status(
     return EXIT_OK;
   }
   const state = status.state!;
-  const counts = new Map(
-    (await countRecords(name)).map((c) => [c.host, c]),
-  );
+  const counts = new Map(records.map((c) => [c.host, c]));
   out.line(
     text.isUp(
       name,
