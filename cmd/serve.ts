@@ -10,6 +10,7 @@
  */
 
 import { checkIpv4, checkPort, isIpv4 } from "../lib/cli/address.ts";
+import { LISTEN_BIND_FLAG, listenPortFlag } from "../lib/cli/common_flags.ts";
 import { RuntimeError, UsageError } from "../lib/cli/errors.ts";
 import type { Lang } from "../lib/cli/i18n.ts";
 import { plural } from "../lib/cli/i18n.ts";
@@ -41,26 +42,8 @@ export const SPEC: CommandSpec = {
       "bagikan progjar ke VM lab lewat HTTP: wget -qO- http://HOST:8000/install.sh | sh",
   },
   flags: {
-    port: {
-      type: "string",
-      short: "p",
-      default: String(SERVE_PORT),
-      valueName: "PORT",
-      help: {
-        en: "TCP port to listen on (0: any free port)",
-        id: "port TCP (0: port bebas)",
-      },
-    },
-    bind: {
-      type: "string",
-      short: "b",
-      default: "0.0.0.0",
-      valueName: "ADDR",
-      help: {
-        en: "local address to listen on (0.0.0.0: every address)",
-        id: "alamat lokal untuk mendengarkan (0.0.0.0: semua alamat)",
-      },
-    },
+    port: listenPortFlag(SERVE_PORT, "TCP"),
+    bind: LISTEN_BIND_FLAG,
     dir: {
       type: "string",
       default: "dist",
