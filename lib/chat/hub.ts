@@ -20,6 +20,7 @@
  * @module
  */
 
+import { writeFully } from "../cli/_write_fully.ts";
 import type { Lang } from "../cli/i18n.ts";
 import { LineFramer, MAX_LINE_BYTES } from "./framing.ts";
 import {
@@ -446,12 +447,7 @@ async function writeBriefly(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, 500);
   });
-  const write = (async () => {
-    let offset = 0;
-    while (offset < bytes.length) {
-      offset += await conn.write(bytes.subarray(offset));
-    }
-  })().catch(() => {});
+  const write = writeFully(conn, bytes).catch(() => {});
   await Promise.race([write, timeout]);
   clearTimeout(timer);
 }

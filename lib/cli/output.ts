@@ -23,6 +23,7 @@
  * @module
  */
 
+import { writeFully } from "./_write_fully.ts";
 import { type Lang, plural } from "./i18n.ts";
 import { readEnv } from "./i18n.ts";
 import type { Recorder } from "./recording.ts";
@@ -230,10 +231,7 @@ class ConsoleQueue {
       this.#chunks = this.#chunks.slice(end);
       const chunk = bytes.length === 1 ? bytes[0] : concat(bytes);
       try {
-        let offset = 0;
-        while (offset < chunk.length) {
-          offset += await this.#writer.write(chunk.subarray(offset));
-        }
+        await writeFully(this.#writer, chunk);
       } catch (err) {
         this.broken = true;
         if (!(err instanceof Deno.errors.BrokenPipe)) this.failure = err;

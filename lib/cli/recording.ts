@@ -30,6 +30,7 @@
  * @module
  */
 
+import { writeFully } from "./_write_fully.ts";
 import { errorText } from "./errors.ts";
 import type { Lang } from "./i18n.ts";
 import { readEnv } from "./i18n.ts";
@@ -151,10 +152,7 @@ export class Recorder {
       this.#chunks = [];
       const bytes = ENCODER.encode(batch.join(""));
       try {
-        let offset = 0;
-        while (offset < bytes.length) {
-          offset += await this.#file.write(bytes.subarray(offset));
-        }
+        await writeFully(this.#file, bytes);
       } catch (err) {
         // A full disk: these are lost, later ones may still fit.
         this.failure = err;
