@@ -12,7 +12,6 @@
 import { checkIpv4, checkPort, isIpv4 } from "../lib/cli/address.ts";
 import { LISTEN_BIND_FLAG, listenPortFlag } from "../lib/cli/common_flags.ts";
 import { RuntimeError, UsageError } from "../lib/cli/errors.ts";
-import type { Lang } from "../lib/cli/i18n.ts";
 import { plural } from "../lib/cli/i18n.ts";
 import { type CommandSpec, stringFlag } from "../lib/cli/parse.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
@@ -22,8 +21,8 @@ import {
   packFacts,
 } from "../lib/deploy/artefacts.ts";
 import {
-  outdatedArtefacts,
-  runBuildTask,
+  buildOutdated,
+  repositoryOf,
   staleArtefacts,
   wantedArtefacts,
 } from "../lib/deploy/build.ts";
@@ -190,14 +189,20 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   const lang = flags.lang;
   const text = TEXT[lang];
 
-  if (!flags.values["no-build"]) {
-    await buildOutdated(dir, machine, lang, out);
+  const root = flags.values["no-build"] ? undefined : repositoryOf(dir);
+  if (root) {
+    await buildOutdated(dir, {
+      root,
+      machine,
+      onBuild(next) {
+        const why = next.why === "stale" ? text.stale : text.absent;
+        out.line(text.building(next.name, why, next.task.join(" ")));
+        out.flush();
+      },
+    });
     // What serve does not build (another machine's files) may be older than
     // the code: say so rather than hand it out silently.
-    const root = repositoryOf(dir);
-    for (
-      const other of root ? await staleArtefacts(dir, { root, machine }) : []
-    ) {
+    for (const other of await staleArtefacts(dir, { root, machine })) {
       out.line(text.staleOther(other.name, other.task.join(" ")));
     }
   }
@@ -285,58 +290,6 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   );
   out.record({ type: "summary", ...stats });
   return 0;
-}
-
-/** Builds what is missing or older than the code, with its own task. */
-async function buildOutdated(
-  dir: string,
-  machine: string,
-  lang: Lang,
-  out: RoleContext["out"],
-): Promise<void> {
-  const root = repositoryOf(dir);
-  if (!root) return;
-  const text = TEXT[lang];
-  for (;;) {
-    const [next] = await outdatedArtefacts(dir, { root, machine });
-    if (!next) return;
-    out.line(
-      text.building(
-        next.name,
-        next.why === "stale" ? text.stale : text.absent,
-        next.task.join(" "),
-      ),
-    );
-    out.flush();
-    await runBuildTask(next.task, root);
-    const after = await outdatedArtefacts(dir, { root, machine });
-    if (after.some((o) => o.name === next.name)) {
-      throw new RuntimeError({
-        en: `deno task ${
-          next.task.join(" ")
-        } did not write ${dir}/${next.name}`,
-        id: `deno task ${
-          next.task.join(" ")
-        } tidak menulis ${dir}/${next.name}`,
-      });
-    }
-  }
-}
-
-/**
- * The repository `dir` belongs to (its parent has the deno.json with the
- * build tasks), or undefined: then nothing is built.
- */
-function repositoryOf(dir: string): string | undefined {
-  const root = dir.includes("/")
-    ? dir.slice(0, dir.lastIndexOf("/")) || "/"
-    : ".";
-  try {
-    const config = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`));
-    return config?.tasks?.["alpine-pack"] ? root : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The line to paste on a VM, for each local IPv4 address `bind` covers. */

@@ -111,6 +111,48 @@ function rebuildTask(name: string): string[] | undefined {
 }
 
 /**
+ * The repository `dir` belongs to (its parent has the deno.json with the
+ * build tasks), or undefined: then nothing is built.
+ */
+export function repositoryOf(dir: string): string | undefined {
+  const root = dir.includes("/")
+    ? dir.slice(0, dir.lastIndexOf("/")) || "/"
+    : ".";
+  try {
+    const config = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`));
+    return config?.tasks?.["alpine-pack"] ? root : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds, one by one with its own task, what of `dir` is missing or older
+ * than the sources under `root`; `onBuild` hears of each before its build.
+ * Throws when a task ran but did not write its artefact.
+ */
+export async function buildOutdated(
+  dir: string,
+  options: { root: string; machine: string; onBuild(next: Outdated): void },
+): Promise<void> {
+  const { root, machine } = options;
+  let outdated = await outdatedArtefacts(dir, { root, machine });
+  while (outdated.length > 0) {
+    const next = outdated[0];
+    options.onBuild(next);
+    await runBuildTask(next.task, root);
+    outdated = await outdatedArtefacts(dir, { root, machine });
+    if (outdated.some((o) => o.name === next.name)) {
+      const task = next.task.join(" ");
+      throw new RuntimeError({
+        en: `deno task ${task} did not write ${dir}/${next.name}`,
+        id: `deno task ${task} tidak menulis ${dir}/${next.name}`,
+      });
+    }
+  }
+}
+
+/**
  * Runs `deno task <task…>` in `root` with its output on this terminal;
  * throws with the task's name when it fails.
  */
