@@ -13,7 +13,7 @@
 
 import { type CommandSpec, intFlag } from "../lib/cli/parse.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
-import { runDemo } from "../lib/udp/demo.ts";
+import { runDemo } from "../lib/demo/demo.ts";
 
 /** demo's command line. */
 export const SPEC: CommandSpec = {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { shellLine } from "../lib/lab/_shell.ts";
+import { shellLine } from "../lib/cli/shell_line.ts";
 import { CAN_BUILD_LABS, lab, tempYaml, uniqueLabName } from "./_lab.ts";
 import { CONTROL, HOSTILE, HOSTILE_FILE as FILE } from "./_lab_yaml.ts";
 import { HAS_TMUX, shellQuote, Terminal } from "./_pty.ts";

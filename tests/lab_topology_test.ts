@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MAX_NESTING } from "../lib/lab/topology_check.ts";
+import { MAX_NESTING } from "../lib/scenario/topology_check.ts";
 import { CAN_BUILD_LABS, lab, labNamespaces, tempYaml } from "./_lab.ts";
 import { BASE } from "./_lab_yaml.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { channelGroup } from "../lib/multicast_chat/channel.ts";
-import { hostNetns } from "../lib/lab/netns.ts";
+import { hostNetns } from "../lib/net/netns.ts";
 import { CAN_BUILD_LABS, lab, uniqueLabName } from "./_lab.ts";
 import {
   commandSucceeds,

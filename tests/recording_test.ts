@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import { ROOT, taskCommand } from "./_dist.ts";
 import { lab, uniqueLabName } from "./_lab.ts";
 import { freePort, sendRaw } from "./_udp.ts";
-import { parseRuns } from "../lib/lab/records.ts";
+import { parseRuns } from "../lib/hand/records.ts";
 import { recordPermissions } from "../lib/roles.ts";
 import { delay } from "../lib/cli/async.ts";
 import { HAS_TMUX, Terminal } from "./_pty.ts";

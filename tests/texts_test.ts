@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { errorText, RuntimeError, UsageError } from "../lib/cli/errors.ts";
 import { plural } from "../lib/cli/i18n.ts";
-import type { ProcessResult, ScenarioResult } from "../lib/lab/scenario.ts";
-import { sequenceNotes } from "../lib/lab/summary.ts";
+import type {
+  ProcessResult,
+  ScenarioResult,
+} from "../lib/scenario/scenario.ts";
+import { sequenceNotes } from "../lib/results/summary.ts";
 import { formatSummary } from "../lib/udp/receiver.ts";
 import { SequenceTracker } from "../lib/udp/sequence.ts";
 import { runRole, spawn } from "./_harness.ts";

@@ -16,17 +16,17 @@ import {
   DEFAULT_SIZE,
   statusHint,
   tmux,
-} from "./console.ts";
+} from "../hand/console.ts";
 import {
   checkLabPrivileges,
   labStatus,
   sameNetwork,
   stateOf,
-} from "./netns.ts";
-import { hostCommand } from "./session.ts";
-import type { Topology } from "./topology.ts";
+} from "../net/netns.ts";
+import { hostCommand } from "./_host_command.ts";
+import type { Topology } from "../scenario/topology.ts";
 import { type Ui, up, withInterrupt } from "./_session.ts";
-import { IP } from "./_ip.ts";
+import { IP } from "../net/ip.ts";
 import { RuntimeError } from "../cli/errors.ts";
 
 /** What `lab console` was asked for. */

@@ -9,16 +9,16 @@
 
 import { EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
 import type { Lang } from "../cli/i18n.ts";
-import { recognise } from "./experiments.ts";
+import { recognise } from "../hand/experiments.ts";
 import {
   countRecords,
   labUpAt,
   readRuns,
   type RecordedRun,
   recordsDir,
-} from "./records.ts";
-import { formatTable, sequenceNotes } from "./summary.ts";
-import type { Topology } from "./topology.ts";
+} from "../hand/records.ts";
+import { formatTable, sequenceNotes } from "../results/summary.ts";
+import type { Topology } from "../scenario/topology.ts";
 import type { Ui } from "./_session.ts";
 import type { Cover } from "../report/model.ts";
 import { checkReport, writeReport } from "../report/write.ts";

@@ -15,13 +15,21 @@ import {
   labStatus,
   sameNetwork,
   stateOf,
-} from "./netns.ts";
+} from "../net/netns.ts";
 import { failureExcerpts, outcomeLine } from "./report.ts";
 import { type Cover, coverOf } from "../report/model.ts";
 import { checkReport, writeReport } from "../report/write.ts";
-import { pickScenarios, runScenario, type ScenarioResult } from "./scenario.ts";
-import { formatTable, sequenceNotes, summaryTables } from "./summary.ts";
-import { scenarioDescription, type Topology } from "./topology.ts";
+import {
+  pickScenarios,
+  runScenario,
+  type ScenarioResult,
+} from "../scenario/scenario.ts";
+import {
+  formatTable,
+  sequenceNotes,
+  summaryTables,
+} from "../results/summary.ts";
+import { scenarioDescription, type Topology } from "../scenario/topology.ts";
 import { type Ui, up, withInterrupt } from "./_session.ts";
 
 /** What `lab run` runs: the scenarios `wanted` (or `--all`) of `topology`. */

@@ -9,11 +9,11 @@
 import { EXIT_OK, RuntimeError } from "../cli/errors.ts";
 import { type Output, printError } from "../cli/output.ts";
 import { onStop } from "../cli/run.ts";
-import { labNames, labUp, NotOursError } from "./netns.ts";
-import { prepareRecords, resetUpTime } from "./records.ts";
-import { formatTable } from "./summary.ts";
+import { labNames, labUp, NotOursError } from "../net/netns.ts";
+import { prepareRecords, resetUpTime } from "../hand/records.ts";
+import { formatTable } from "../results/summary.ts";
 import type { Texts } from "./_texts.ts";
-import type { Topology } from "./topology.ts";
+import type { Topology } from "../scenario/topology.ts";
 
 /** Where a command prints, in which language, and the lab it works on. */
 export interface Ui {

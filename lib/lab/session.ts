@@ -6,47 +6,45 @@
  * @module
  */
 
-import { dirname } from "node:path";
 import { EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
 import { runOnTerminal } from "../cli/child.ts";
-import { type Lang, readEnv } from "../cli/i18n.ts";
+import type { Lang } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
 import type { CommandSpec } from "../cli/parse.ts";
 import type { RoleContext } from "../cli/run.ts";
 import { labArgs } from "./_args.ts";
-import { IP } from "./_ip.ts";
+import { IP } from "../net/ip.ts";
 import { run } from "./_run.ts";
 import { shortList, type Ui, up, withInterrupt } from "./_session.ts";
-import { shellLine } from "./_shell.ts";
+import { shellLine } from "../cli/shell_line.ts";
 import { TEXT } from "./_texts.ts";
 import {
   checkLabPrivileges,
-  execArgs,
-  hostNetns,
   labDown,
   labStatus,
   labsUp,
-  onHost,
-} from "./netns.ts";
-import { withRootfs } from "./rootfs.ts";
+} from "../net/netns.ts";
+import { withRootfs } from "../net/rootfs.ts";
 import {
   countRecords,
   recordedHosts,
-  recordEnv,
   recordsDir,
   removeRecords,
-} from "./records.ts";
-import { killConsole } from "./console.ts";
+} from "../hand/records.ts";
+import { killConsole } from "../hand/console.ts";
 import { labConsole } from "./_console.ts";
+import { hostCommand } from "./_host_command.ts";
 import { handReport } from "./_hand_report.ts";
 import { coverOf } from "../report/model.ts";
-import { formatTable } from "./summary.ts";
+import { formatTable } from "../results/summary.ts";
 import {
   loadTopology,
   scenarioDescription,
   type Topology,
-} from "./topology.ts";
-import { LAB_NAME } from "./topology_check.ts";
+} from "../scenario/topology.ts";
+import { LAB_NAME } from "../scenario/topology_check.ts";
+
+export { hostCommand } from "./_host_command.ts";
 
 /** Options for {@linkcode runLab}. */
 export interface LabOptions {
@@ -313,37 +311,4 @@ async function exec(
   await out.drained();
   // Ctrl+C reaches the command itself (same terminal); just wait for it.
   return await runOnTerminal(IP, hostCommand(name, target, command));
-}
-
-/**
- * The `ip` arguments that run `command` on lab host `target` as `lab exec`
- * does (no command: a shell, as logging in to the VM would give, its prompt
- * naming the host), with the lab's recording environment: every role
- * started there records to the lab's file for that host.
- */
-export function hostCommand(
-  lab: string,
-  target: { name: string; netns: string; rootfs?: string },
-  command: string[] = [],
-): string[] {
-  const host = target.name;
-  // A root file system sets its own prompt (alpine-2:~#).
-  const argv = command.length > 0
-    ? command
-    : target.rootfs === undefined
-    ? ["env", `PS1=${host}# `, "/bin/sh"]
-    : ["/bin/sh"];
-  const env = recordEnv(lab, host);
-  if (target.rootfs === undefined) {
-    // sudo resets PATH: `deno task` on the host finds this deno.
-    env.push(
-      `PATH=${dirname(Deno.execPath())}:${
-        readEnv("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin"
-      }`,
-    );
-  }
-  return execArgs(
-    hostNetns(lab, host),
-    onHost(target, argv, { env, records: recordsDir(lab) }),
-  );
 }

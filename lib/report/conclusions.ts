@@ -8,7 +8,7 @@
  */
 
 import { type Lang, plural } from "../cli/i18n.ts";
-import type { ScenarioResult } from "../lab/scenario.ts";
+import type { ScenarioResult } from "../results/results.ts";
 import {
   chatModel,
   groupChatModel,

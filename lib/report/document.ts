@@ -9,11 +9,12 @@
 
 import type { Lang } from "../cli/i18n.ts";
 import { plural } from "../cli/i18n.ts";
-import { outcomeLine, quotedLine, transcript } from "../lab/report.ts";
-import type { ProcessResult, ScenarioResult } from "../lab/scenario.ts";
-import { shellLine } from "../lab/_shell.ts";
-import { sequenceNotes, summaryTables } from "../lab/summary.ts";
-import { scenarioDescription } from "../lab/topology.ts";
+import { outcomeLine, transcript } from "../results/outcome.ts";
+import { quotedLine } from "./markdown_text.ts";
+import type { ProcessResult, ScenarioResult } from "../results/results.ts";
+import { shellLine } from "../cli/shell_line.ts";
+import { sequenceNotes, summaryTables } from "../results/summary.ts";
+import { scenarioDescription } from "../results/results.ts";
 import { overallConclusion, scenarioConclusion } from "./conclusions.ts";
 import { formatWhen } from "./cover.ts";
 import {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { cell, codeSpan, fenced, safe } from "../lab/report.ts";
+import { cell, codeSpan, fenced, safe } from "./markdown_text.ts";
 import type { Block, Cell } from "./document.ts";
 
 /** A rendered Markdown report: its text and the pictures it links. */

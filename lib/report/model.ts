@@ -18,13 +18,13 @@
  * @module
  */
 
-import type { ProcessResult, ScenarioResult } from "../lab/scenario.ts";
-import type { Topology } from "../lab/topology.ts";
+import type { ProcessResult, ScenarioResult } from "../results/results.ts";
+import type { LabInfo } from "../results/results.ts";
 
 /** What a report is written from. */
 export interface ReportInput {
   /** The lab's topology; absent for the demo (every role on loopback). */
-  topology?: Topology;
+  topology?: LabInfo;
   /** The scenarios run, in order. */
   results: ScenarioResult[];
   /** The lab's name (or `demo`). */

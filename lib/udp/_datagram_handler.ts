@@ -12,7 +12,7 @@ import { displayBytes, displaysAsIs } from "../cli/display.ts";
 import type { Output } from "../cli/output.ts";
 import { PATTERN_MARK } from "../cli/recording.ts";
 import { parseSequence } from "./payload.ts";
-import type { DatagramLines, ReceiveOptions } from "./receiver.ts";
+import type { DatagramLines, ReceiveOptions } from "./receive_options.ts";
 import type { SequenceTracker } from "./sequence.ts";
 
 /** Handles one received datagram. */

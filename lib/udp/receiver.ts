@@ -21,6 +21,9 @@
 import { type Lang, plural } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
 import { datagramHandler } from "./_datagram_handler.ts";
+import type { ReceiveOptions } from "./receive_options.ts";
+
+export type { DatagramLines, ReceiveOptions } from "./receive_options.ts";
 import { onStop } from "../cli/run.ts";
 import { type SequenceSummary, SequenceTracker } from "./sequence.ts";
 import { MAX_DATAGRAM, type UdpSocket } from "./socket.ts";
@@ -34,34 +37,6 @@ import { closeCountingDrops } from "./kernel_drops.ts";
 export interface ReceiveSummary extends SequenceSummary {
   /** Dropped by the kernel (receive buffer full) while listening. */
   kernelDrops?: number;
-}
-
-/**
- * Human lines for one datagram: the sender's address and port and the
- * payload, already escaped for display. `text` must appear in the lines as it
- * is (interpolated, not measured or cut): the receive loop builds each
- * sender's lines once, with a marker in its place, for a flood's fast path.
- */
-export type DatagramLines = (
-  address: string,
-  port: number,
-  text: string,
-) => string[];
-
-/** Options for {@linkcode receiveLoop}. */
-export interface ReceiveOptions {
-  /** Where to print. */
-  out: Output;
-  /** Human lines for each datagram (not used with `--json` or `quiet`). */
-  lines: DatagramLines;
-  /** Stop after this many datagrams. */
-  count?: number;
-  /** Stop after this many seconds. */
-  durationSeconds?: number;
-  /** Print nothing per datagram, only the summary (for floods). */
-  quiet?: boolean;
-  /** Prints more about the datagram just shown (`--show-ttl`). */
-  afterEach?: () => void;
 }
 
 /**

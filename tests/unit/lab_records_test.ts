@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { displayShown } from "../../lib/cli/display.ts";
 import { UsageError } from "../../lib/cli/errors.ts";
 import { parseEntry, patternLines, Recorder } from "../../lib/cli/recording.ts";
-import { recognise, ttlOf } from "../../lib/lab/experiments.ts";
-import { parseRuns, type RecordedRun } from "../../lib/lab/records.ts";
+import { recognise, ttlOf } from "../../lib/hand/experiments.ts";
+import { parseRuns, type RecordedRun } from "../../lib/hand/records.ts";
 import { parseSince } from "../../lib/lab/_hand_report.ts";
 
 // ------------------------------------------------------------ the recorder

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import { failureExcerpts, formatReport } from "../../lib/lab/report.ts";
-import type { ProcessResult, ScenarioResult } from "../../lib/lab/scenario.ts";
+import type {
+  ProcessResult,
+  ScenarioResult,
+} from "../../lib/scenario/scenario.ts";
 import {
   formatTable,
   sequenceNotes,
   summaryTables,
   verdictLine,
-} from "../../lib/lab/summary.ts";
-import { parseTopology } from "../../lib/lab/topology.ts";
+} from "../../lib/results/summary.ts";
+import { parseTopology } from "../../lib/scenario/topology.ts";
 
 function receiver(
   host: string,

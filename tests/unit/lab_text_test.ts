@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { ROLE_SPECS } from "../../cmd/_role_specs.ts";
 import { UsageError } from "../../lib/cli/errors.ts";
-import { shellLine } from "../../lib/lab/_shell.ts";
+import { shellLine } from "../../lib/cli/shell_line.ts";
 import { formatReport } from "../../lib/lab/report.ts";
-import type { ProcessResult, ScenarioResult } from "../../lib/lab/scenario.ts";
-import { parseTopology } from "../../lib/lab/topology.ts";
+import type {
+  ProcessResult,
+  ScenarioResult,
+} from "../../lib/scenario/scenario.ts";
+import { parseTopology } from "../../lib/scenario/topology.ts";
 import { CONTROL, HOSTILE, HOSTILE_FILE as FILE } from "../_lab_yaml.ts";
 
 const specs = ROLE_SPECS;

@@ -1,14 +1,17 @@
 import assert from "node:assert/strict";
 import { ROLE_SPECS } from "../../cmd/_role_specs.ts";
 import { UsageError } from "../../lib/cli/errors.ts";
-import { parseSubnet } from "../../lib/lab/_subnet.ts";
-import { privilegeProblem } from "../../lib/lab/netns.ts";
+import { parseSubnet } from "../../lib/net/subnet.ts";
+import { privilegeProblem } from "../../lib/net/netns.ts";
 import {
   loadTopology,
   parseTopology,
   scenarioDescription,
-} from "../../lib/lab/topology.ts";
-import { MAX_NESTING, parseDuration } from "../../lib/lab/topology_check.ts";
+} from "../../lib/scenario/topology.ts";
+import {
+  MAX_NESTING,
+  parseDuration,
+} from "../../lib/scenario/topology_check.ts";
 import { BASE } from "../_lab_yaml.ts";
 
 const specs = ROLE_SPECS;

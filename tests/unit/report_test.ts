@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import type { ProcessResult, ScenarioResult } from "../../lib/lab/scenario.ts";
+import type {
+  ProcessResult,
+  ScenarioResult,
+} from "../../lib/scenario/scenario.ts";
 import {
   overallConclusion,
   scenarioConclusion,

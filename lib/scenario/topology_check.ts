@@ -12,10 +12,10 @@ import { isMap, type Node } from "yaml";
 import { UsageError } from "../cli/errors.ts";
 import type { CommandSpec } from "../cli/parse.ts";
 import { checkScenario } from "./_scenario_check.ts";
-import { hostAddressProblem, parseSubnet, type Subnet } from "./_subnet.ts";
+import { hostAddressProblem, parseSubnet, type Subnet } from "../net/subnet.ts";
 import { parseYaml, type YamlCheck } from "./_yaml_check.ts";
-import { rootfsProblem } from "./rootfs.ts";
-import type { LabHost, Scenario, Topology } from "./topology.ts";
+import { rootfsProblem } from "../net/rootfs.ts";
+import type { LabHost, Scenario, Topology } from "./types.ts";
 
 export { MAX_NESTING, parseDuration } from "./_yaml_check.ts";
 

@@ -12,12 +12,12 @@ import { delay } from "../cli/async.ts";
 import { RuntimeError } from "../cli/errors.ts";
 import { type Lang, plural } from "../cli/i18n.ts";
 import { findRole } from "../roles.ts";
-import { IP } from "./_ip.ts";
-import { LabProcess } from "./_process.ts";
+import { IP } from "../net/ip.ts";
+import { LabProcess } from "../net/host_process.ts";
 import { linesCheck } from "./checks.ts";
-import { execArgs, hostNetns, onHost } from "./netns.ts";
+import { execArgs, hostNetns, onHost } from "../net/netns.ts";
 import { fillPlaceholders, placeholderValues } from "./placeholders.ts";
-import type { InputStep, StartStep, Topology } from "./topology.ts";
+import type { InputStep, StartStep, Topology } from "./types.ts";
 
 /** The repository root: the roles' entry files are named from there. */
 export const ROOT = join(import.meta.dirname!, "..", "..");

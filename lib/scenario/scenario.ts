@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { RuntimeError, UsageError } from "../cli/errors.ts";
 import type { Lang } from "../cli/i18n.ts";
 import { findRole } from "../roles.ts";
-import { shellLine } from "./_shell.ts";
+import { shellLine } from "../cli/shell_line.ts";
 import {
   aborted,
   abortMessage,
@@ -25,85 +25,12 @@ import {
   typeInput,
   waitWordId,
 } from "./_steps.ts";
-import { type Check, checksOf } from "./checks.ts";
-import { hasRoleCommand, ROOTFS_HINT } from "./rootfs.ts";
-import type { Scenario, Topology } from "./topology.ts";
+import { checksOf } from "./checks.ts";
+import { hasRoleCommand, ROOTFS_HINT } from "../net/rootfs.ts";
+import type { Scenario, Topology } from "./types.ts";
 
-/** What one role did on one host. */
-export interface ProcessResult {
-  /** The host. */
-  host: string;
-  /** The host's address. */
-  address: string;
-  /** The role. */
-  role: string;
-  /** The index of its step (from 0). */
-  step: number;
-  /** The flags it got (without `--json`), placeholders filled in. */
-  args: string[];
-  /** The full command line run from the machine (ip netns exec …). */
-  command: string[];
-  /** The command as a student types it on the host (without `--json`). */
-  typed: string[];
-  /** The root file system the role ran in, if any. */
-  rootfs?: string;
-  /** Lines typed into it. */
-  input: string[];
-  /** Milliseconds from the scenario's start to this role's start. */
-  startedMs: number;
-  /** Exit code (`null` if it never ended). */
-  code: number | null;
-  /** The signal that ended it, if any. */
-  signal: string | null;
-  /** Whether the runner stopped it (SIGTERM at the end). */
-  stopped: boolean;
-  /**
-   * The keys that end it as a student ends it: `Ctrl+D` (end of the typed
-   * input), `Ctrl+C` (stopped at the end of the scenario).
-   */
-  endKeys?: string[];
-  /** Its standard output lines (JSON records). */
-  stdout: string[];
-  /** When each line of `stdout` was read: milliseconds from the scenario's start. */
-  stdoutMs: number[];
-  /** Lines of output not kept (a flood beyond the cap). */
-  dropped: number;
-  /**
-   * What it would have printed on the host's terminal (its human lines in
-   * the run's language): the first and last lines when there were many.
-   */
-  transcript: string[];
-  /** Human lines left out between the kept first and last ones. */
-  transcriptOmitted: number;
-  /** Its standard error. */
-  stderr: string;
-  /** Its last `summary` record, if any. */
-  summary?: Record<string, unknown>;
-  /** The checks of its result. */
-  checks: Check[];
-  /** Whether every check passed. */
-  ok: boolean;
-}
-
-/** The result of one scenario. */
-export interface ScenarioResult {
-  /** The scenario's name. */
-  scenario: string;
-  /** Its description. */
-  description: string;
-  /** The lab it ran in. */
-  lab: string;
-  /** Whether every role's checks passed and nothing went wrong. */
-  ok: boolean;
-  /** What went wrong, if the run itself failed (timeout, a role not ready). */
-  error?: string;
-  /** Whether Ctrl+C (or SIGTERM) stopped it before it could finish. */
-  interrupted?: boolean;
-  /** How long it took. */
-  durationMs: number;
-  /** Each role on each host, in start order. */
-  processes: ProcessResult[];
-}
+import type { ProcessResult, ScenarioResult } from "../results/results.ts";
+export type { ProcessResult, ScenarioResult };
 
 /** Options for {@linkcode runScenario}. */
 export interface RunOptions {

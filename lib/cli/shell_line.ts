@@ -5,7 +5,7 @@
  * @module
  */
 
-import { hasControlChars } from "../cli/display.ts";
+import { hasControlChars } from "./display.ts";
 
 /** Joins `args` into one shell command line, quoting what needs it. */
 export function shellLine(args: readonly string[]): string {

@@ -22,9 +22,9 @@
 
 import { delay } from "../cli/async.ts";
 import { RuntimeError } from "../cli/errors.ts";
-import { ip, ipBatch, listNetns, netnsPids, noIp } from "./_ip.ts";
+import { ip, ipBatch, listNetns, netnsPids, noIp } from "./ip.ts";
 import { rootfsCommand } from "./rootfs.ts";
-import type { LabHost, Topology } from "./topology.ts";
+import type { LabHost, LabNetwork } from "./network.ts";
 
 /** Where `ip netns exec` finds per-namespace files. */
 const NETNS_ETC = "/etc/netns";
@@ -167,7 +167,7 @@ export async function labsUp(): Promise<string[]> {
 }
 
 /** The state a topology gives, to compare with a running lab's. */
-export function stateOf(topology: Topology, lab: string): LabState {
+export function stateOf(topology: LabNetwork, lab: string): LabState {
   return {
     file: topology.file,
     subnet: topology.subnet.cidr,
@@ -216,7 +216,7 @@ export interface UpResult {
  * failure or abort, everything made is removed again.
  */
 export async function labUp(
-  topology: Topology,
+  topology: LabNetwork,
   lab: string,
   options: UpOptions = {},
 ): Promise<UpResult> {
@@ -391,7 +391,7 @@ async function removeUtsNamespaces(namespaces: string[]): Promise<void> {
 }
 
 async function build(
-  topology: Topology,
+  topology: LabNetwork,
   names: LabNames,
   state: LabState,
   signal: AbortSignal | undefined,

@@ -22,8 +22,8 @@
  */
 
 import { type Lang, plural } from "../cli/i18n.ts";
-import type { Check } from "./checks.ts";
-import type { ProcessResult, ScenarioResult } from "./scenario.ts";
+import type { Check } from "./results.ts";
+import type { ProcessResult, ScenarioResult } from "./results.ts";
 import { tableLines } from "../cli/table.ts";
 
 /** A table: header and rows of cells. */

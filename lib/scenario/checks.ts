@@ -23,23 +23,11 @@
  */
 
 import type { ChildEnd } from "../cli/child.ts";
-import { lastLine } from "./_process.ts";
-import type { Expectation, FieldExpectation } from "./topology.ts";
+import { lastLine } from "../net/host_process.ts";
+import type { Expectation, FieldExpectation } from "./types.ts";
 
-/** One check of a host's result. */
-export interface Check {
-  /** What was checked, e.g. `exit`, `missing`, `lines`. */
-  name: string;
-  /** Whether it passed. */
-  ok: boolean;
-  /** What was found, e.g. `0`, `6/6`, `3 (wanted >1)`: in English. */
-  detail: string;
-  /**
-   * `detail` in Indonesian, when it has words (the lab's tables and report
-   * show it with `--lang id`; `--json` keeps to `detail`).
-   */
-  detailId?: string;
-}
+import type { Check } from "../results/results.ts";
+export type { Check };
 
 /** A check whose detail has words: `[English, Indonesian]`. */
 function worded(name: string, ok: boolean, [en, id]: [string, string]): Check {

@@ -18,7 +18,7 @@
  * @module
  */
 
-import type { LabHost, Topology } from "./topology.ts";
+import type { LabHost, Topology } from "./types.ts";
 
 /** The placeholders allowed in flag values and input lines. */
 export const PLACEHOLDERS = [

@@ -10,7 +10,7 @@ import { isSeq, type Node } from "yaml";
 import type { CommandSpec } from "../cli/parse.ts";
 import { scalarValue, type YamlCheck } from "./_yaml_check.ts";
 import { PLACEHOLDERS } from "./placeholders.ts";
-import type { Expectation, FieldExpectation } from "./topology.ts";
+import type { Expectation, FieldExpectation } from "./types.ts";
 
 /** Flags the runner sets itself. */
 const RESERVED_FLAGS = new Set(["json", "help"]);

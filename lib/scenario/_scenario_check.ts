@@ -12,7 +12,7 @@ import type { CommandSpec } from "../cli/parse.ts";
 import { findRole } from "../roles.ts";
 import { checkExpectations, checkFlags, checkLines } from "./_step_values.ts";
 import type { Entry, YamlCheck } from "./_yaml_check.ts";
-import type { Scenario, Step } from "./topology.ts";
+import type { Scenario, Step } from "./types.ts";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_LINGER_MS = 3_000;

@@ -21,9 +21,9 @@ import { type Lang, plural } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
 import { onStop } from "../cli/run.ts";
 import { roleCommand } from "../roles.ts";
-import type { ProcessResult, ScenarioResult } from "../lab/scenario.ts";
+import type { ProcessResult, ScenarioResult } from "../results/results.ts";
 import { checkReport, writeReport } from "../report/write.ts";
-import type { SequenceSummary } from "./sequence.ts";
+import type { SequenceSummary } from "../udp/sequence.ts";
 
 /** The repository root: the roles run from there, as `deno task` runs them. */
 const ROOT = join(import.meta.dirname!, "..", "..");

@@ -8,7 +8,7 @@
 import { Child, type ChildEnd } from "../cli/child.ts";
 import { displayText } from "../cli/display.ts";
 import { RuntimeError } from "../cli/errors.ts";
-import { IP } from "./_ip.ts";
+import { IP } from "./ip.ts";
 import { execArgs } from "./netns.ts";
 
 /** Lines kept per process; a flooding role's later lines are counted only. */

@@ -18,7 +18,7 @@
 
 import { resolve } from "node:path";
 import { UsageError } from "../cli/errors.ts";
-import type { Topology } from "./topology.ts";
+import type { LabNetwork } from "./network.ts";
 
 /** Where the Alpine pack's `install.sh` links the role commands. */
 export const ROOTFS_BIN = "/usr/local/bin";
@@ -139,7 +139,7 @@ function existsLink(path: string): boolean {
  * relative to the working directory). Throws a {@linkcode UsageError} if
  * `dir` is not one.
  */
-export function withRootfs(topology: Topology, dir: string): Topology {
+export function withRootfs<T extends LabNetwork>(topology: T, dir: string): T {
   const rootfs = resolve(dir);
   const problem = rootfsProblem(rootfs);
   if (problem) {

@@ -22,9 +22,9 @@
 import { displayShown } from "../cli/display.ts";
 import type { Lang } from "../cli/i18n.ts";
 import { SequenceTracker } from "../udp/sequence.ts";
-import type { Check } from "./checks.ts";
+import type { Check } from "../results/results.ts";
 import { naturalOrder, type RecordedRun } from "./records.ts";
-import type { ProcessResult, ScenarioResult } from "./scenario.ts";
+import type { ProcessResult, ScenarioResult } from "../results/results.ts";
 
 /** Transcript lines kept from the start and from the end of a role's. */
 const TRANSCRIPT_HEAD = 200;
