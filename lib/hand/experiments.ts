@@ -1,6 +1,6 @@
 /**
  * The practicum's experiments recognised in what was recorded on the lab's
- * hosts by hand (`lib/lab/records.ts`), each as a {@linkcode ScenarioResult}
+ * hosts by hand (`records.ts`), each as a {@linkcode ScenarioResult}
  * like `lab run`'s, so the report is drawn and concluded from the student's
  * own numbers:
  *

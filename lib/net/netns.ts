@@ -22,9 +22,18 @@
 
 import { delay } from "../cli/async.ts";
 import { RuntimeError } from "../cli/errors.ts";
-import { ip, ipBatch, listNetns, netnsPids, noIp } from "./ip.ts";
+import { ip, ipBatch, listNetns, netnsPids } from "./ip.ts";
 import { rootfsCommand } from "./rootfs.ts";
 import type { LabHost, LabNetwork } from "./network.ts";
+import { makeUtsNamespaces, removeUtsNamespaces, utsPath } from "./_uts.ts";
+
+export { utsPath } from "./_uts.ts";
+export {
+  checkLabPrivileges,
+  labPrivileges,
+  privilegeProblem,
+  type Privileges,
+} from "./privileges.ts";
 
 /** Where `ip netns exec` finds per-namespace files. */
 const NETNS_ETC = "/etc/netns";
@@ -33,7 +42,6 @@ const STATE_FILE = "progjar-lab.json";
 /** The file in the switch's directory that lists what the lab made. */
 const OWNER_FILE = "progjar-lab-owner.json";
 /** Where each host's UTS namespace is kept (bind-mounted files). */
-const UTS_DIR = "/run/progjar-lab/uts";
 /** How many `ip` processes configure hosts at once. */
 const PARALLEL = 8;
 
@@ -81,49 +89,6 @@ export function labNames(lab: string): LabNames {
 /** The namespace of `host` in lab `lab`. */
 export function hostNetns(lab: string, host: string): string {
   return `${labNames(lab).hostPrefix}${host}`;
-}
-
-/** Whether the system can run a lab, as reported by {@linkcode labPrivileges}. */
-export interface Privileges {
-  /** The effective user id, or `null` if unknown. */
-  uid: number | null;
-  /** Whether `ip` could be run. */
-  ip: boolean;
-}
-
-/** Finds out whether we are root and `ip` exists. */
-export async function labPrivileges(): Promise<Privileges> {
-  let uid: number | null = null;
-  try {
-    uid = Deno.uid();
-  } catch {
-    // no --allow-sys=uid: treat as unknown
-  }
-  let hasIp = true;
-  try {
-    await ip(["-V"]);
-  } catch {
-    hasIp = false;
-  }
-  return { uid, ip: hasIp };
-}
-
-/**
- * Says what is missing for a lab (root, `ip`), or `undefined` when nothing
- * is. The lab needs both to create namespaces.
- */
-export function privilegeProblem(privileges: Privileges): string | undefined {
-  if (!privileges.ip) return noIp().message;
-  if (privileges.uid !== 0) {
-    return "the lab needs root to create network namespaces: run it as root (e.g. sudo deno task lab …)";
-  }
-  return undefined;
-}
-
-/** Throws a {@linkcode RuntimeError} unless we are root and `ip` exists. */
-export async function checkLabPrivileges(): Promise<void> {
-  const problem = privilegeProblem(await labPrivileges());
-  if (problem) throw new RuntimeError(problem);
 }
 
 /** Reports which of the lab's namespaces exist and what runs in them. */
@@ -311,83 +276,6 @@ async function ownedNamespaces(lab: string): Promise<Set<string>> {
     // not complete
   }
   return owned;
-}
-
-/** The file that keeps the UTS namespace of the host in `netns`. */
-export function utsPath(netns: string): string {
-  return `${UTS_DIR}/${netns}`;
-}
-
-/**
- * Gives each host a UTS namespace named after it: `unshare --uts=FILE`
- * bind-mounts the new namespace on FILE (as `ip netns add` does for a
- * network namespace) and sets the name inside it.
- */
-async function makeUtsNamespaces(
-  hosts: { name: string; netns: string }[],
-): Promise<void> {
-  if (hosts.length === 0) return;
-  await Deno.mkdir(UTS_DIR, { recursive: true });
-  const args: string[] = [];
-  for (const host of hosts) {
-    await Deno.writeTextFile(utsPath(host.netns), "");
-    args.push(utsPath(host.netns), host.name);
-  }
-  // One process from here: in the first host's new namespace, a shell
-  // makes the others (unshare leaves the mount namespace alone, so every
-  // bind mount lands on the machine's, as `ip netns add` does).
-  const script = 'hostname "$2"; shift 2; while [ $# -gt 0 ]; do ' +
-    'unshare --uts="$1" hostname "$2" || exit 1; shift 2; done';
-  let output: Deno.CommandOutput;
-  try {
-    output = await new Deno.Command("unshare", {
-      args: [`--uts=${args[0]}`, "/bin/sh", "-c", script, "sh", ...args],
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new RuntimeError({
-        en:
-          "the lab needs util-linux's `unshare` for the hosts' names, which is not installed",
-        id:
-          "lab memerlukan `unshare` dari util-linux untuk nama host, dan itu tidak terpasang",
-      });
-    }
-    throw err;
-  }
-  if (!output.success) {
-    const reason = new TextDecoder().decode(output.stderr).trim().split("\n")
-      .at(-1);
-    const detail = reason || `exit code ${output.code}`;
-    throw new RuntimeError({
-      en: `unshare --uts (the hosts' names): ${detail}`,
-      id: `unshare --uts (nama host): ${detail}`,
-    });
-  }
-}
-
-/** Unmounts and removes the UTS files of `namespaces` (those that exist). */
-async function removeUtsNamespaces(namespaces: string[]): Promise<void> {
-  const files: string[] = [];
-  for (const ns of namespaces) {
-    try {
-      await Deno.stat(utsPath(ns));
-      files.push(utsPath(ns));
-    } catch {
-      // none for this one
-    }
-  }
-  if (files.length === 0) return;
-  // One umount for all; a file that is not mounted only makes it complain.
-  await new Deno.Command("umount", {
-    args: files,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).output().catch(() => {});
-  for (const file of files) await Deno.remove(file).catch(() => {});
 }
 
 async function build(
