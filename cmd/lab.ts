@@ -17,6 +17,7 @@
 import type { CommandSpec } from "../lib/cli/parse.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { runLab } from "../lib/lab/session.ts";
+import { VIEW_FLAGS } from "../lib/lab/_view.ts";
 import { ROLE_SPECS } from "./_role_specs.ts";
 
 /** The lab tool's command line (the sub-command comes first). */
@@ -143,6 +144,7 @@ export const SPEC: CommandSpec = {
           "run: biarkan lab tetap menyala (lab dimatikan jika dibuat oleh run)",
       },
     },
+    ...VIEW_FLAGS,
   },
   examples: [
     "lab up",
@@ -155,6 +157,8 @@ export const SPEC: CommandSpec = {
     "lab console",
     "lab report --report laporan.md",
     "lab report --list",
+    "lab view",
+    "lab view --pcap capture.pcapng --lang id",
     "lab status",
     "lab down",
   ],
@@ -169,6 +173,8 @@ export const SPEC: CommandSpec = {
       "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
       "  console                 every host in one tmux session (lab exec in each pane)",
       "  report --report FILE    the report of what was run by hand on the hosts",
+      "  view [--pcap FILE]      the frames on the lab's switch, live in a browser",
+      "                          (http://127.0.0.1:8090/), or a capture replayed",
       "",
       "Roles started on a host (lab console, lab exec) record what they print to",
       "/run/progjar/LAB/HOST.jsonl; lab report reads it, lab down removes it",
@@ -200,6 +206,8 @@ export const SPEC: CommandSpec = {
       "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
       "  console                 semua host dalam satu sesi tmux (lab exec di tiap panel)",
       "  report --report BERKAS  laporan dari yang dijalankan manual di host",
+      "  view [--pcap BERKAS]    frame di switch lab, langsung di browser",
+      "                          (http://127.0.0.1:8090/), atau tangkapan diputar ulang",
       "",
       "Role yang dijalankan di host (lab console, lab exec) merekam yang dicetaknya ke",
       "/run/progjar/LAB/HOST.jsonl; lab report membacanya, lab down menghapusnya",

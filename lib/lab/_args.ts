@@ -18,6 +18,7 @@ export const COMMANDS = [
   "run",
   "console",
   "report",
+  "view",
 ] as const;
 
 /** One of {@linkcode COMMANDS}. */
@@ -55,6 +56,8 @@ export interface LabArgs {
   list: boolean;
   /** `--detach` (console). */
   detach: boolean;
+  /** `--port`, `--bind`, `--pcap` (view), as given. */
+  view: { port?: string; bind?: string; pcap?: string };
 }
 
 /** Which commands take each command-specific flag. */
@@ -69,6 +72,9 @@ const FLAG_COMMANDS: Record<string, readonly LabCommand[]> = {
   since: ["report"],
   list: ["report"],
   detach: ["console"],
+  port: ["view"],
+  bind: ["view"],
+  pcap: ["view"],
 };
 
 /**
@@ -146,5 +152,10 @@ export function labArgs(flags: ParsedFlags): LabArgs {
     since: stringFlag(flags, "since"),
     list: flags.values.list === true,
     detach: flags.values.detach === true,
+    view: {
+      port: stringFlag(flags, "port"),
+      bind: stringFlag(flags, "bind"),
+      pcap: stringFlag(flags, "pcap"),
+    },
   };
 }

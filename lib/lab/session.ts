@@ -35,6 +35,7 @@ import { killConsole } from "../hand/console.ts";
 import { labConsole } from "./_console.ts";
 import { hostCommand } from "./_host_command.ts";
 import { handReport } from "./_hand_report.ts";
+import { labView } from "./_view.ts";
 import { coverOf } from "../report/model.ts";
 import { formatTable } from "../results/summary.ts";
 import {
@@ -70,10 +71,12 @@ export async function runLab(
   const { command: cmd, file, rootfs: rootfsFlag } = args;
   // down and status work without a readable file: they need only the name.
   // down, status and exec work on what exists: with --name they need no file.
-  const needsFile = !["down", "status", "exec"].includes(cmd) ||
-    args.name === undefined;
+  const needsFile = !["down", "status", "exec", "view"].includes(cmd) ||
+    (args.name === undefined && cmd !== "view");
   const loaded = needsFile
     ? await loadTopology(file, { specs: options.specs })
+    : cmd === "view"
+    ? await optionalTopology(file, file === options.defaultFile, options)
     : undefined;
   const topology = loaded && rootfsFlag !== undefined
     ? withRootfs(loaded, rootfsFlag)
@@ -128,6 +131,8 @@ export async function runLab(
         detach: args.detach,
         lang: flags.lang,
       });
+    case "view":
+      return await labView(ui, { topology, lang: flags.lang, ...args.view });
     case "run":
       return await run(ui, {
         topology: topology!,
@@ -151,6 +156,26 @@ export async function runLab(
     case "status":
       return await status(ui);
   }
+}
+
+/**
+ * The topology file for `lab view`, which does without one: the default
+ * file may be missing (a capture brought from elsewhere, a lab named by
+ * `--name`); a file named by `--file` must be there.
+ */
+async function optionalTopology(
+  file: string,
+  isDefault: boolean,
+  options: LabOptions,
+): Promise<Topology | undefined> {
+  if (isDefault) {
+    try {
+      await Deno.stat(file);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return undefined;
+    }
+  }
+  return await loadTopology(file, { specs: options.specs });
 }
 
 async function down(

@@ -1,0 +1,216 @@
+// The picture: the report's topology drawing (switch above, hosts below),
+// with each frame moving from its sender's port up to the switch and down
+// the lines of the ports it leaves by, coloured by kind; where it arrives,
+// a mark says what the host's socket did with it.
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** Each kind's colour (the legend on the page uses the same). */
+export const COLOURS = {
+  arp: "#d97706",
+  igmp: "#7c3aed",
+  "udp-broadcast": "#2563eb",
+  "udp-multicast": "#16a34a",
+  "udp-unicast": "#0891b2",
+  tcp: "#db2777",
+  other: "#6b7280",
+};
+
+const MARKS = { r: "✓", m: "✗", p: "✗", "": "•" };
+const MARK_CLASS = { r: "took", m: "dropped", p: "dropped", "": "arrived" };
+
+/** How long a frame takes from port to port at speed 1 (ms). */
+const TRAVEL_MS = 900;
+/** Frames moving at once at most. */
+export const MAX_MOVING = 40;
+/** Room under the host boxes for the marks and counts. */
+const EXTRA_HEIGHT = 58;
+
+export class Stage {
+  /** @param {HTMLElement} root */
+  constructor(root) {
+    this.root = root;
+    /** @type {{ start: number, duration: number, dot: SVGCircleElement[], event: any, done: boolean[] }[]} */
+    this.moving = [];
+    this.picture = undefined;
+    /** @type {SVGTextElement[]} */
+    this.marks = [];
+    /** @type {SVGTextElement[][]} */
+    this.counts = [];
+    this.frameRequested = false;
+  }
+
+  /** Draws the hosts' picture (from the server's hello). */
+  draw(picture) {
+    this.picture = picture;
+    this.root.innerHTML = picture.svg;
+    const svg = this.root.querySelector("svg");
+    const height = picture.height + EXTRA_HEIGHT;
+    svg.setAttribute("viewBox", `0 0 ${picture.width} ${height}`);
+    svg.setAttribute("height", String(height));
+    svg.removeAttribute("width");
+    svg.id = "topology";
+    this.svg = svg;
+    this.layer = document.createElementNS(SVG, "g");
+    this.layer.setAttribute("id", "moving");
+    svg.append(this.layer);
+    this.marks = picture.boxes.map((box, i) => {
+      const mark = text(
+        svg,
+        box.x + box.width / 2,
+        box.y + box.height + 17,
+        "",
+      );
+      mark.setAttribute("class", "mark");
+      mark.dataset.host = String(i);
+      return mark;
+    });
+    this.counts = picture.boxes.map((box, i) =>
+      [32, 45].map((dy) => {
+        const line = text(
+          svg,
+          box.x + box.width / 2,
+          box.y + box.height + dy,
+          "",
+        );
+        line.setAttribute("class", "host-counts");
+        line.dataset.host = String(i);
+        return line;
+      })
+    );
+    this.moving = [];
+  }
+
+  /** Writes each host's counts under its box. @param {string[][]} lines */
+  setCounts(lines) {
+    lines.forEach((pair, i) => {
+      pair.forEach((line, k) => {
+        const node = this.counts[i]?.[k];
+        if (node && node.textContent !== line) node.textContent = line;
+      });
+    });
+  }
+
+  /** Whether another frame may start moving now. */
+  hasRoom() {
+    return this.moving.length < MAX_MOVING;
+  }
+
+  /**
+   * Moves `event` across the picture, at `speed`.
+   * @param {any} event
+   * @param {number} speed
+   */
+  animate(event, speed) {
+    if (!this.picture || !this.layer) return;
+    const colour = COLOURS[event.kind] ?? COLOURS.other;
+    const dots = event.to.map(() => {
+      const dot = document.createElementNS(SVG, "circle");
+      dot.setAttribute("r", "6");
+      dot.setAttribute("fill", colour);
+      dot.setAttribute("stroke", "#ffffff");
+      dot.setAttribute("stroke-width", "1.5");
+      dot.setAttribute("class", "frame");
+      dot.dataset.kind = event.kind;
+      this.layer.append(dot);
+      return dot;
+    });
+    if (dots.length === 0) return;
+    this.moving.push({
+      start: performance.now(),
+      duration: TRAVEL_MS / Math.max(0.1, speed),
+      dot: dots,
+      event,
+      done: dots.map(() => false),
+    });
+    if (event.from >= 0) this.#flash(event.from);
+    this.#request();
+  }
+
+  /** Drops every frame on its way (a new picture, a jump). */
+  clear() {
+    for (const m of this.moving) for (const dot of m.dot) dot.remove();
+    this.moving = [];
+  }
+
+  #request() {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame((now) => this.#frame(now));
+  }
+
+  #frame(now) {
+    this.frameRequested = false;
+    const picture = this.picture;
+    if (!picture) return;
+    const up = 0.45;
+    const down = 0.55;
+    this.moving = this.moving.filter((m) => {
+      const p = Math.min(1, (now - m.start) / m.duration);
+      const from = m.event.from >= 0
+        ? picture.ports[m.event.from]
+        : picture.switch;
+      m.event.to.forEach((to, k) => {
+        const port = picture.ports[to];
+        if (!port) return;
+        let x, y;
+        if (p < up) [x, y] = lerp(from, picture.switch, p / up);
+        else if (p < down) [x, y] = [picture.switch.x, picture.switch.y];
+        else [x, y] = lerp(picture.switch, port, (p - down) / (1 - down));
+        m.dot[k].setAttribute("cx", x.toFixed(1));
+        m.dot[k].setAttribute("cy", y.toFixed(1));
+        if (p >= 1 && !m.done[k]) {
+          m.done[k] = true;
+          this.#mark(to, m.event.v[k] === "-" ? "" : m.event.v[k]);
+        }
+      });
+      if (p >= 1) {
+        for (const dot of m.dot) dot.remove();
+        return false;
+      }
+      return true;
+    });
+    if (this.moving.length > 0) this.#request();
+  }
+
+  #mark(host, verdict) {
+    const mark = this.marks[host];
+    if (!mark) return;
+    mark.textContent = MARKS[verdict] ?? "•";
+    mark.setAttribute("class", `mark ${MARK_CLASS[verdict] ?? "arrived"}`);
+    mark.dataset.verdict = verdict;
+    clearTimeout(mark.timer);
+    mark.timer = setTimeout(() => {
+      mark.textContent = "";
+      mark.setAttribute("class", "mark");
+    }, 1500);
+  }
+
+  #flash(host) {
+    const box = this.picture.boxes[host];
+    if (!box) return;
+    const ring = document.createElementNS(SVG, "rect");
+    ring.setAttribute("x", String(box.x - 3));
+    ring.setAttribute("y", String(box.y - 3));
+    ring.setAttribute("width", String(box.width + 6));
+    ring.setAttribute("height", String(box.height + 6));
+    ring.setAttribute("rx", "8");
+    ring.setAttribute("class", "sending");
+    this.layer.prepend(ring);
+    setTimeout(() => ring.remove(), 400);
+  }
+}
+
+function lerp(a, b, f) {
+  return [a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f];
+}
+
+function text(svg, x, y, content) {
+  const node = document.createElementNS(SVG, "text");
+  node.setAttribute("x", String(x));
+  node.setAttribute("y", String(y));
+  node.setAttribute("text-anchor", "middle");
+  node.textContent = content;
+  svg.append(node);
+  return node;
+}
