@@ -1,7 +1,7 @@
 /**
  * Internal: the kernel's tables of a network namespace's UDP sockets
- * (`/proc/net/udp`) and multicast memberships (`/proc/net/igmp`), as
- * `/proc/<pid>/net/` shows them for a process in that namespace.
+ * (`/proc/net/udp`), multicast memberships (`/proc/net/igmp`) and UDP
+ * counters (`/proc/net/snmp`), as a process in that namespace reads them.
  *
  * Both print IPv4 addresses as the 32-bit value in the machine's byte
  * order (`0100007F` is 127.0.0.1 on a little-endian machine, as every
@@ -58,4 +58,24 @@ export function parseProcIgmp(text: string, device = "eth0"): string[] {
     if (inDevice && group) groups.push(procAddress(group[1]));
   }
   return groups.sort();
+}
+
+/** The UDP counters of a `/proc/net/snmp` text that say "no socket". */
+export function parseProcSnmp(
+  text: string,
+): { ignoredMulti?: number; noPorts?: number } {
+  const lines = text.split("\n").filter((l) => l.startsWith("Udp:"));
+  if (lines.length < 2) return {};
+  const names = lines[0].trim().split(/\s+/);
+  const values = lines[1].trim().split(/\s+/).map(Number);
+  const value = (name: string) => {
+    const i = names.indexOf(name);
+    return i > 0 && Number.isFinite(values[i]) ? values[i] : undefined;
+  };
+  const ignoredMulti = value("IgnoredMulti");
+  const noPorts = value("NoPorts");
+  return {
+    ...(ignoredMulti === undefined ? {} : { ignoredMulti }),
+    ...(noPorts === undefined ? {} : { noPorts }),
+  };
 }

@@ -48,8 +48,8 @@ export interface ViewEvent {
   info: Info;
   /** Its length on the wire, in bytes. */
   len: number;
-  /** What each host of `to` did with it (same order). */
-  v: Verdict[];
+  /** What each host of `to` did with it (same order); `?`: not yet known. */
+  v: (Verdict | "?")[];
   /** Its IPv4 destination, if it has one. */
   dst?: string;
 }
@@ -125,7 +125,7 @@ export class EventModel {
    * The event of `frame`; `sender` is the host whose port it came in by
    * (live: by its MAC; -1 for the switch's own), else the table finds it.
    */
-  add(frame: Frame, sender?: number): ViewEvent {
+  add(frame: Frame, sender?: number, options: AddOptions = {}): ViewEvent {
     const hosts = this.hosts;
     const from = sender ?? hosts.senderOf(frame).index;
     const to = hosts.portsOf(frame, from);
@@ -133,8 +133,11 @@ export class EventModel {
     if (frame.udp && from >= 0) {
       this.sockets.sentFrom(from, frame.udp.srcPort, t);
     }
-    const v = to.map((i) =>
-      this.sockets.verdict(i, hosts.hosts[i].address, frame, t)
+    const udp = frame.kind.startsWith("udp");
+    const v: (Verdict | "?")[] = to.map((i) =>
+      udp && options.later?.(i)
+        ? "?"
+        : this.sockets.verdict(i, hosts.hosts[i].address, frame, t)
     );
     const totals = this.totals;
     totals.frames++;
@@ -147,10 +150,8 @@ export class EventModel {
     }
     if (from >= 0) totals.hosts[from].sent++;
     to.forEach((i, k) => {
-      const counts = totals.hosts[i];
-      counts.arrived++;
-      if (v[k] === "r") counts.received++;
-      else if (v[k] === "m" || v[k] === "p") counts.dropped++;
+      totals.hosts[i].arrived++;
+      this.#count(i, v[k]);
     });
     return {
       n: totals.frames,
@@ -164,6 +165,28 @@ export class EventModel {
       ...(frame.ipv4 ? { dst: frame.ipv4.dst } : {}),
     };
   }
+
+  /** Counts the verdicts of `event` that were `?` when it was added. */
+  settled(event: ViewEvent, wasLater: boolean[]): void {
+    event.to.forEach((i, k) => {
+      if (wasLater[k]) this.#count(i, event.v[k]);
+    });
+  }
+
+  #count(host: number, verdict: Verdict | "?"): void {
+    const counts = this.totals.hosts[host];
+    if (verdict === "r") counts.received++;
+    else if (verdict === "m" || verdict === "p") counts.dropped++;
+  }
+}
+
+/** Options for {@linkcode EventModel.add}. */
+export interface AddOptions {
+  /**
+   * Hosts whose verdict is settled later (the live view's kernel readings,
+   * see `_verdicts.ts`): their `v` is `?` until then.
+   */
+  later?: (host: number) => boolean;
 }
 
 /**

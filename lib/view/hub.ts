@@ -38,6 +38,8 @@ import {
   type ViewState,
 } from "./_protocol.ts";
 import { FrameStore } from "./_store.ts";
+import { VerdictQueue } from "./_verdicts.ts";
+import { BLOCK_MS } from "../wire/capture.ts";
 import { EventModel, type Totals } from "./events.ts";
 import { type HostSeed, HostTable } from "./hosts.ts";
 import { SocketBook } from "./sockets.ts";
@@ -101,12 +103,20 @@ export class LiveHub implements ViewSource {
   #frameAtTick = 0;
   #served = 0;
   #past = { dropped: 0, sampled: 0, slow: 0 };
+  #verdicts: VerdictQueue;
+  /** The capture time of the latest frame. */
+  #latestMs = 0;
 
   /** A hub with no hosts yet (waiting for the lab). */
   constructor(options: LiveHubOptions) {
     this.#options = options;
     this.#limits = options.limits ?? DEFAULT_LIMITS;
     this.#model = new EventModel(new HostTable([]));
+    this.#verdicts = new VerdictQueue(
+      new SocketBook(),
+      this.#model.hosts,
+      BLOCK_MS,
+    );
     this.#timer = setInterval(() => this.#flush(), TICK_MS);
   }
 
@@ -125,9 +135,11 @@ export class LiveHub implements ViewSource {
         const h = this.#model.hosts.hosts[i];
         return h.name === s.name && h.address === s.address;
       });
+    this.settle();
     const totals = this.#model.totals;
     // A lab built again has new interfaces (new MACs): a new table.
     this.#model = new EventModel(new HostTable(seeds), { sockets });
+    this.#verdicts = new VerdictQueue(sockets, this.#model.hosts, BLOCK_MS);
     if (same) {
       // The same hosts: the counts and the event numbers go on.
       Object.assign(this.#model.totals, totals);
@@ -142,11 +154,31 @@ export class LiveHub implements ViewSource {
     this.#broadcast({ type: "state", state });
   }
 
-  /** One frame that host `sender`'s interface sent. */
+  /**
+   * One frame that came in by host `sender`'s port (-1: the switch's
+   * own). Its event goes to the pages once its verdicts are settled.
+   */
   publish(frame: Frame, sender: number): void {
-    const event = this.#model.add(frame, sender);
-    this.#store.put(frame, event);
-    for (const client of this.#clients) client.offer(event);
+    const sockets = this.#model.sockets;
+    const event = this.#model.add(frame, sender, {
+      later: (host) => sockets.watched(host),
+    });
+    this.#latestMs = Math.max(this.#latestMs, event.t);
+    // Released on the next tick, with the frames that came meanwhile.
+    this.#verdicts.push(event, frame);
+  }
+
+  /** Settles every waiting event now (the lab went down, the view stops). */
+  settle(): void {
+    this.#release(this.#verdicts.drain());
+  }
+
+  #release(items: ReturnType<VerdictQueue["drain"]>): void {
+    for (const { event, frame, later } of items) {
+      this.#model.settled(event, later);
+      this.#store.put(frame, event);
+      for (const client of this.#clients) client.offer(event);
+    }
   }
 
   /** Serves a page on `socket`. */
@@ -194,6 +226,7 @@ export class LiveHub implements ViewSource {
   /** Stops the ticks and closes every page's socket. */
   close(): void {
     clearInterval(this.#timer);
+    this.settle();
     this.#flush();
     for (const client of this.#clients) {
       try {
@@ -230,6 +263,7 @@ export class LiveHub implements ViewSource {
   }
 
   #flush(): void {
+    this.#release(this.#verdicts.release(Date.now(), this.#latestMs));
     const frames = this.#model.totals.frames;
     this.#perTick[this.#tick % RATE_TICKS] = frames - this.#frameAtTick;
     this.#frameAtTick = frames;

@@ -49,7 +49,7 @@ import {
 import { CaptureError } from "../wire/errors.ts";
 import { readCapture } from "../wire/read.ts";
 import { lineBatches } from "../cli/_lines.ts";
-import { parseProcIgmp, parseProcUdp } from "./_proc_net.ts";
+import { parseProcIgmp, parseProcSnmp, parseProcUdp } from "./_proc_net.ts";
 import type { LiveHub } from "./hub.ts";
 import { recordedSockets, SocketBook } from "./sockets.ts";
 
@@ -113,6 +113,7 @@ export async function watchLab(options: WatchOptions): Promise<WatchResult> {
     const before = hub.model.totals.frames;
     const dropped = await watchOnce(lab, status.state, options);
     result.kernelDropped += dropped;
+    hub.settle();
     if (!signal.aborted) {
       hub.setState("down");
       options.onChange?.({
@@ -302,7 +303,7 @@ interface WatchedHost {
  */
 const READER_SCRIPT = [
   "while read -r _; do",
-  "for f in /proc/net/udp /proc/net/igmp; do",
+  "for f in /proc/net/snmp /proc/net/udp /proc/net/igmp; do",
   'while IFS= read -r l; do printf "%s\\n" "$l"; done < "$f"',
   "done",
   'printf ".\\n"',
@@ -345,18 +346,24 @@ async function watchSockets(
   let recordsAt = 0;
   try {
     while (!signal.aborted) {
-      const t = Date.now();
+      const asked = Date.now();
       await writer.write(ask);
       const reading = await nextReading();
       // The shell is gone (the lab went down): nothing more to read.
       if (reading === undefined) return;
+      // The shell read the files between the question and the answer.
+      const t = (asked + Date.now()) / 2;
+      const udp = reading.findIndex((l) => /^\s*sl\s/.test(l));
       const igmp = reading.findIndex((l) => l.startsWith("Idx"));
-      sockets.kernelSnapshot(target.index, t, {
-        udp: parseProcUdp(reading.slice(0, igmp).join("\n")),
-        groups: parseProcIgmp(reading.slice(igmp).join("\n")),
-      });
-      if (t - recordsAt >= RECORDS_POLL_MS) {
-        recordsAt = t;
+      if (udp >= 0 && igmp > udp) {
+        sockets.kernelSnapshot(target.index, t, {
+          udp: parseProcUdp(reading.slice(udp, igmp).join("\n")),
+          groups: parseProcIgmp(reading.slice(igmp).join("\n")),
+          ...parseProcSnmp(reading.slice(0, udp).join("\n")),
+        });
+      }
+      if (asked - recordsAt >= RECORDS_POLL_MS) {
+        recordsAt = asked;
         recordsSize = await readRecorded(target, records, recordsSize, sockets);
       }
       await delay(SOCKET_POLL_MS, { signal });

@@ -65,6 +65,23 @@ export interface KernelState {
   udp: UdpSocket[];
   /** The multicast groups its interface joined. */
   groups: string[];
+  /**
+   * Broadcast and multicast datagrams that found no socket, so far
+   * (`IgnoredMulti` of `/proc/net/snmp`).
+   */
+  ignoredMulti?: number;
+  /** Unicast datagrams that found no socket, so far (`NoPorts`). */
+  noPorts?: number;
+}
+
+/** One reading of a host's sockets. */
+export interface Reading {
+  /** When (ms since the epoch). */
+  t: number;
+  /** What the kernel said. */
+  state: KernelState;
+  /** Verdicts already worked out under this state, by frame key. */
+  memo?: Map<string, Verdict>;
 }
 
 /** A socket a role's recording says it had, for a time. */
@@ -87,15 +104,8 @@ export interface RecordedSocket {
 
 /** How long a port a host sent from counts as a socket it has (ms). */
 const SENT_FROM_MS = 30_000;
-/** Kernel readings kept per host (enough for the view's hold-back). */
-const KERNEL_KEPT = 64;
-
-/** A state of a host's sockets, seen in every reading from `from` to `to`. */
-interface Reading {
-  from: number;
-  to: number;
-  state: KernelState;
-}
+/** How long kernel readings are kept (ms): longer than any hold-back. */
+const KEEP_MS = 5_000;
 
 /** The sockets of every host, from recordings and the kernel. */
 export class SocketBook {
@@ -108,10 +118,19 @@ export class SocketBook {
     let readings = this.#kernel.get(host);
     if (!readings) this.#kernel.set(host, readings = []);
     const last = readings.at(-1);
-    // One reading per state, from when it was first seen to when last.
-    if (last && sameState(last.state, state)) last.to = t;
-    else readings.push({ from: t, to: t, state });
-    if (readings.length > KERNEL_KEPT) readings.shift();
+    if (last && t < last.t) return;
+    // Equal states share one object: their memo of verdicts too.
+    const shared = last && sameState(last.state, state)
+      ? { ...last.state, ...counters(state) }
+      : state;
+    readings.push({
+      t,
+      state: shared,
+      ...(shared !== state && last?.memo ? { memo: last.memo } : {}),
+    });
+    let old = 0;
+    while (old < readings.length - 2 && readings[old].t < t - KEEP_MS) old++;
+    if (old > 0) readings.splice(0, old);
   }
 
   /** Sets host `host`'s recorded sockets (re-read from its recording). */
@@ -132,15 +151,53 @@ export class SocketBook {
       (this.#recorded.get(host)?.length ?? 0) > 0;
   }
 
+  /** Whether the kernel's view of host `host` is read (live). */
+  watched(host: number): boolean {
+    return this.#kernel.has(host);
+  }
+
+  /** The readings of host `host` just before (or at) `t`, and just after. */
+  around(host: number, t: number): { before?: Reading; after?: Reading } {
+    const readings = this.#kernel.get(host) ?? [];
+    let lo = 0, hi = readings.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (readings[mid].t <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return { before: readings[lo - 1], after: readings[lo] };
+  }
+
   /**
    * Whether host `host` (address `address`) took `frame`, which reached its
-   * port at `t` (see the module's description).
+   * port at `t`, as far as is known now: by its recordings, else by the
+   * kernel's reading nearest to `t` (see the module's description).
    */
   verdict(
     host: number,
     address: string | undefined,
     frame: Frame,
     t: number,
+  ): Verdict {
+    const { before, after } = this.around(host, t);
+    const nearest = !before
+      ? after
+      : !after || t - before.t <= after.t - t
+      ? before
+      : after;
+    return this.verdictUnder(host, address, frame, t, nearest);
+  }
+
+  /**
+   * The verdict for `frame` at `t` if the host's sockets were as `reading`
+   * says (the recordings, which know the exact moments, come first).
+   */
+  verdictUnder(
+    host: number,
+    address: string | undefined,
+    frame: Frame,
+    t: number,
+    reading: Reading | undefined,
   ): Verdict {
     const ip = frame.ipv4;
     const udp = frame.udp;
@@ -149,7 +206,6 @@ export class SocketBook {
     const unicast = frame.kind === "udp-unicast";
     if (unicast && ip.dst !== address) return "";
     const recorded = this.#recorded.get(host) ?? [];
-    const reading = this.#reading(host, t);
     if (reading === undefined && recorded.length === 0) {
       return unicast && this.#sentRecently(host, udp.dstPort, t) ? "r" : "";
     }
@@ -165,35 +221,51 @@ export class SocketBook {
         s.transport === "udp" && s.port === udp.dstPort && takes(s.address)
       )
     ) return "r";
-    if (
-      reading?.state.udp.some((s) =>
-        s.port === udp.dstPort && takes(s.address) &&
-        (s.remote === undefined ||
-          (s.remote.address === ip.src && s.remote.port === udp.srcPort)) &&
-        !recordedLater(recorded, s.port, t, reading.from)
-      )
-    ) return "r";
+    if (reading && this.#kernelTakes(reading, frame, recorded, t)) return "r";
     if (unicast && this.#sentRecently(host, udp.dstPort, t)) return "r";
     return "p";
   }
 
-  /** The kernel's state at `t`: the reading that spans it, else the nearest. */
-  #reading(host: number, t: number): Reading | undefined {
-    const readings = this.#kernel.get(host);
-    if (!readings || readings.length === 0) return undefined;
-    let best = readings[0];
-    let distance = Infinity;
-    for (const r of readings) {
-      const d = t < r.from ? r.from - t : t > r.to ? t - r.to : 0;
-      if (d < distance) [best, distance] = [r, d];
+  /** Whether a socket of `reading` takes `frame` (the recordings allowing). */
+  #kernelTakes(
+    reading: Reading,
+    frame: Frame,
+    recorded: RecordedSocket[],
+    t: number,
+  ): boolean {
+    const ip = frame.ipv4!;
+    const udp = frame.udp!;
+    const key = `${udp.dstPort} ${ip.dst} ${ip.src} ${udp.srcPort}`;
+    let takes = reading.memo?.get(key);
+    if (takes === undefined) {
+      takes = reading.state.udp.some((s) =>
+          s.port === udp.dstPort &&
+          (s.address === "0.0.0.0" || s.address === ip.dst) &&
+          (s.remote === undefined ||
+            (s.remote.address === ip.src && s.remote.port === udp.srcPort))
+        )
+        ? "r"
+        : "p";
+      (reading.memo ??= new Map()).set(key, takes);
     }
-    return best;
+    return takes === "r" &&
+      (recorded.length === 0 ||
+        !recordedLater(recorded, udp.dstPort, t, reading.t));
   }
 
   #sentRecently(host: number, port: number, t: number): boolean {
     const at = this.#sentFrom.get(host)?.get(port);
     return at !== undefined && at <= t + 1 && t - at <= SENT_FROM_MS;
   }
+}
+
+function counters(state: KernelState): Partial<KernelState> {
+  return {
+    ...(state.ignoredMulti === undefined
+      ? {}
+      : { ignoredMulti: state.ignoredMulti }),
+    ...(state.noPorts === undefined ? {} : { noPorts: state.noPorts }),
+  };
 }
 
 /**
