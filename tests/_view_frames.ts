@@ -42,7 +42,9 @@ const BROADCAST_MAC = "ff:ff:ff:ff:ff:ff";
 /** The multicast MAC of an IPv4 group. */
 function groupMac(group: string): string {
   const [, b, c, d] = group.split(".").map(Number);
-  return `01:00:5e:${[b & 0x7f, c, d].map((n) => n.toString(16).padStart(2, "0")).join(":")}`;
+  return `01:00:5e:${
+    [b & 0x7f, c, d].map((n) => n.toString(16).padStart(2, "0")).join(":")
+  }`;
 }
 
 /**
@@ -62,9 +64,17 @@ export function practicumTraffic(
   };
   add(
     "arp",
-    ethernet(BROADCAST_MAC, a.mac, 0x0806, arp(1, a.mac, a.address, "00:00:00:00:00:00", b.address)),
+    ethernet(
+      BROADCAST_MAC,
+      a.mac,
+      0x0806,
+      arp(1, a.mac, a.address, "00:00:00:00:00:00", b.address),
+    ),
   );
-  add("arp", ethernet(a.mac, b.mac, 0x0806, arp(2, b.mac, b.address, a.mac, a.address)));
+  add(
+    "arp",
+    ethernet(a.mac, b.mac, 0x0806, arp(2, b.mac, b.address, a.mac, a.address)),
+  );
   add(
     "igmp",
     ethernet(
@@ -118,7 +128,12 @@ export function practicumTraffic(
       b.mac,
       a.mac,
       0x0800,
-      ipv4({ src: a.address, dst: b.address, protocol: 17, payload: udp(40002, 10000, utf8("Hello World")) }),
+      ipv4({
+        src: a.address,
+        dst: b.address,
+        protocol: 17,
+        payload: udp(40002, 10000, utf8("Hello World")),
+      }),
     ),
   );
   add(
@@ -127,7 +142,12 @@ export function practicumTraffic(
       a.mac,
       b.mac,
       0x0800,
-      ipv4({ src: b.address, dst: a.address, protocol: 17, payload: udp(10000, 40002, utf8("Get off my lawn!")) }),
+      ipv4({
+        src: b.address,
+        dst: a.address,
+        protocol: 17,
+        payload: udp(10000, 40002, utf8("Get off my lawn!")),
+      }),
     ),
   );
   add(
@@ -140,7 +160,13 @@ export function practicumTraffic(
         src: a.address,
         dst: b.address,
         protocol: 6,
-        payload: tcp({ srcPort: 41000, dstPort: 8080, seq: 1000, ack: 0, flags: 0x02 }),
+        payload: tcp({
+          srcPort: 41000,
+          dstPort: 8080,
+          seq: 1000,
+          ack: 0,
+          flags: 0x02,
+        }),
       }),
     ),
   );

@@ -90,6 +90,7 @@ export async function labView(
       ? `${topology.subnet.cidr}, broadcast ${topology.subnet.broadcast}`
       : "",
     broadcast: topology?.subnet.broadcast,
+    subnet: topology?.subnet,
     recorded: pcap === undefined ? undefined : await recordedByHost(ui.name),
     upHint: ui.hint("up"),
   });

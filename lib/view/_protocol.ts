@@ -76,11 +76,18 @@ export function helloOf(
     type: "hello",
     ...rest,
     hosts: hosts.map((h) => ({ ...h })),
-    picture: pictureOf(hosts, {
-      label: SWITCH_LABEL[fields.lang],
-      note,
-      lang: fields.lang,
-    }),
+    // A host named by its address shows its MAC under the name instead.
+    picture: pictureOf(
+      hosts.map((h) => ({
+        name: h.name,
+        address: h.name === h.address ? h.mac : h.address,
+      })),
+      {
+        label: SWITCH_LABEL[fields.lang],
+        note,
+        lang: fields.lang,
+      },
+    ),
     kinds: FRAME_KINDS,
   };
 }

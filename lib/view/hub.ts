@@ -69,7 +69,7 @@ export interface ViewSummary {
   /** Events sampled out (over the budget), over all browsers. */
   sampled: number;
   /** Each open browser's counts. */
-  clients: (ClientCounts & { id: number })[];
+  clients: (ClientCounts & { id: number; buffered?: number })[];
 }
 
 /** Options for {@linkcode LiveHub}. */
@@ -219,7 +219,11 @@ export class LiveHub implements ViewSource {
         clients.filter((c) => c.counts.stalls > 0).length,
       sampled: this.#past.sampled +
         clients.reduce((sum, c) => sum + c.counts.sampled, 0),
-      clients: clients.map((c) => ({ id: c.id, ...c.counts })),
+      clients: clients.map((c) => ({
+        id: c.id,
+        ...c.counts,
+        buffered: c.socket.bufferedAmount,
+      })),
     };
   }
 

@@ -160,7 +160,13 @@ async function watchOnce(
   );
   const capture = startBridgeCapture(names.switchNs);
   try {
-    await capture.ready;
+    try {
+      await capture.ready;
+    } catch (err) {
+      // The lab went down as it was found up: wait for it again.
+      if (!(await labStatus(lab)).up) return 0;
+      throw err;
+    }
     hub.setState("watching");
     options.onChange?.({
       type: "watching",

@@ -27,6 +27,7 @@
  * @module
  */
 
+import { basename } from "node:path";
 import type { Lang, Text } from "../cli/i18n.ts";
 import { CaptureError } from "../wire/errors.ts";
 import type { Frame } from "../wire/frame.ts";
@@ -35,7 +36,8 @@ import { Client, type ClientLimits, DEFAULT_LIMITS } from "./_client.ts";
 import { detailReply, helloOf, parseRequest } from "./_protocol.ts";
 import { FrameStore } from "./_store.ts";
 import { EventModel, type Totals, type ViewEvent } from "./events.ts";
-import { type HostSeed, HostTable } from "./hosts.ts";
+import { type HostSeed, HostTable, sourceAddress } from "./hosts.ts";
+import { ipv4ToNumber } from "../cli/address.ts";
 import type { ViewSource, ViewSummary } from "./hub.ts";
 import { type RecordedSocket, SocketBook } from "./sockets.ts";
 
@@ -53,6 +55,11 @@ export interface ReplayOptions {
   hosts: HostSeed[];
   /** The subnet's broadcast address, if the topology file says. */
   broadcast?: string;
+  /**
+   * The topology file's subnet: when no frame comes from an address in it,
+   * the capture is of another network, and its hosts are left out.
+   */
+  subnet?: { network: string; broadcast: string };
   /** Sockets the lab's recordings say each host had, by host name. */
   recorded?: Map<string, RecordedSocket[]>;
   /** Each page's limits. */
@@ -75,19 +82,43 @@ interface Scan {
  * no frame before its problem (not a capture, empty, unreadable).
  */
 export async function openReplay(options: ReplayOptions): Promise<Replay> {
+  let scan = await scanCapture(options);
+  if (options.hosts.length > 0 && !scan.inSubnet) {
+    // Another network: the topology file's hosts and subnet are not in it.
+    options = { ...options, hosts: [], note: basename(options.file) };
+    scan = await scanCapture(options);
+  }
+  return new Replay(options, scan);
+}
+
+async function scanCapture(
+  options: ReplayOptions,
+): Promise<Scan & { inSubnet: boolean }> {
   const model = new EventModel(tableOf(options));
+  const subnet = options.subnet;
+  const low = subnet ? ipv4ToNumber(subnet.network) : 0;
+  const high = subnet ? ipv4ToNumber(subnet.broadcast) : -1;
+  let inSubnet = false;
   let problem: Text | undefined;
   try {
-    for await (const frame of readCapture(options.file)) model.add(frame);
+    for await (const frame of readCapture(options.file)) {
+      model.add(frame);
+      if (!inSubnet && subnet) {
+        const address = sourceAddress(frame);
+        const n = address === undefined ? -1 : ipv4ToNumber(address);
+        inSubnet = n >= low && n <= high;
+      }
+    }
   } catch (err) {
     if (!(err instanceof CaptureError) || model.totals.frames === 0) throw err;
     problem = err.text;
   }
-  return new Replay(options, {
+  return {
     totals: model.totals,
     hosts: model.hosts,
     problem,
-  });
+    inSubnet: inSubnet || !subnet,
+  };
 }
 
 function tableOf(options: ReplayOptions): HostTable {

@@ -54,6 +54,8 @@ export interface ViewOptions {
   note: string;
   /** The subnet's broadcast address, if known. */
   broadcast?: string;
+  /** The topology file's subnet, if there is one. */
+  subnet?: { network: string; broadcast: string };
   /** For a replay: the sockets the lab's recordings say each host had. */
   recorded?: Map<string, RecordedSocket[]>;
   /** How to suggest bringing the lab up (`lab up` with the options in force). */
@@ -78,6 +80,7 @@ export async function runView(options: ViewOptions): Promise<number> {
       note: options.note,
       hosts: options.hosts,
       broadcast: options.broadcast,
+      subnet: options.subnet,
       recorded: options.recorded,
       limits: options.limits,
     });

@@ -62,7 +62,11 @@ Deno.test("a capture's hosts: the topology's names by address, others named by t
   }
   const broadcast = events.find((e) => e.kind === "udp-broadcast")!;
   assert.equal(broadcast.from, 0);
-  assert.deepEqual(broadcast.to, [1, 2], "a broadcast leaves by every other port");
+  assert.deepEqual(
+    broadcast.to,
+    [1, 2],
+    "a broadcast leaves by every other port",
+  );
   assert.deepEqual(broadcast.info, ["udp", 5005, " BROADCAST ini angka 1 "]);
   const multicast = events.find((e) => e.kind === "udp-multicast")!;
   assert.deepEqual(multicast.to, [1, 2], "no IGMP snooping: every other port");
@@ -77,7 +81,11 @@ Deno.test("a capture's hosts: the topology's names by address, others named by t
     ["igmp-join", "224.1.1.1", 3],
   );
   assert.equal(model.totals.hosts[0].sent, traffic.frames - 3);
-  assert.equal(eventRow(broadcast)[7], "--", "no verdict without socket knowledge");
+  assert.equal(
+    eventRow(broadcast)[7],
+    "--",
+    "no verdict without socket knowledge",
+  );
 });
 
 Deno.test("a host that never shows an address is named by its MAC, and an unknown unicast floods", async () => {
@@ -86,9 +94,17 @@ Deno.test("a host that never shows an address is named by its MAC, and an unknow
   const [first] = await framesOf(bytes);
   const hosts = new HostTable([], { learn: true });
   // An IPv6 frame from a MAC never seen: named by the MAC.
-  const ipv6 = { ...first, arp: undefined, ipv4: undefined, kind: "other" as const };
+  const ipv6 = {
+    ...first,
+    arp: undefined,
+    ipv4: undefined,
+    kind: "other" as const,
+  };
   assert.equal(hosts.senderOf(ipv6).name, A.mac);
-  const other = new HostTable([{ name: "x", address: "10.0.0.1" }, { name: "y", address: "10.0.0.2" }]);
+  const other = new HostTable([{ name: "x", address: "10.0.0.1" }, {
+    name: "y",
+    address: "10.0.0.2",
+  }]);
   const unicastToNobody = byKind("udp-unicast")[0];
   const from = other.senderOf(unicastToNobody).index;
   assert.deepEqual(other.portsOf(unicastToNobody, from), [1]);
@@ -98,7 +114,9 @@ Deno.test("a broadcast frame's layers: Ethernet to ff:ff:ff:ff:ff:ff, IPv4, UDP,
   const detail = frameDetail(byKind("udp-broadcast")[0]);
   const layer = (name: string) =>
     Object.fromEntries(
-      detail.layers.find((l) => l.layer === name)!.fields.map((f) => [f[0], f.slice(1)]),
+      detail.layers.find((l) => l.layer === name)!.fields.map((
+        f,
+      ) => [f[0], f.slice(1)]),
     );
   assert.deepEqual(layer("ethernet").dst, ["ff:ff:ff:ff:ff:ff", "broadcast"]);
   assert.deepEqual(layer("ethernet").src, [A.mac]);
@@ -118,13 +136,23 @@ Deno.test("sockets: received, dropped as not a member, dropped for no socket, a 
   const [multicast] = byKind("udp-multicast");
   const [request, reply] = byKind("udp-unicast");
   const t = broadcast.timeMs;
-  book.kernelSnapshot(1, t - 10, { udp: [{ address: "0.0.0.0", port: 5005 }], groups: [] });
+  book.kernelSnapshot(1, t - 10, {
+    udp: [{ address: "0.0.0.0", port: 5005 }],
+    groups: [],
+  });
   assert.equal(book.verdict(1, B.address, broadcast, t), "r");
   assert.equal(book.verdict(1, B.address, multicast, t), "m");
-  book.kernelSnapshot(2, t - 10, { udp: [{ address: "0.0.0.0", port: 5004 }], groups: ["224.1.1.1"] });
+  book.kernelSnapshot(2, t - 10, {
+    udp: [{ address: "0.0.0.0", port: 5004 }],
+    groups: ["224.1.1.1"],
+  });
   assert.equal(book.verdict(2, B.address, multicast, t), "r");
   assert.equal(book.verdict(2, B.address, broadcast, t), "p");
-  assert.equal(book.verdict(2, B.address, request, t), "p", "no socket on 10000");
+  assert.equal(
+    book.verdict(2, B.address, request, t),
+    "p",
+    "no socket on 10000",
+  );
   // Nothing known of host 0: no verdict, except for a reply to a port it sent from.
   assert.equal(book.verdict(0, A.address, reply, t), "");
   book.sentFrom(0, 40002, t - 1);
@@ -275,7 +303,15 @@ Deno.test("the player: step back and step forward move exactly one event; paused
   assert.equal(player.pending.length, 2);
   player.goLive();
   assert.equal(player.state, "live");
-  assert.deepEqual(player.history.map((e: PageEvent) => e.n), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(player.history.map((e: PageEvent) => e.n), [
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+  ]);
   // Filtered, a step goes to the next event the filter shows.
   player.filter = (e: PageEvent) => e.n % 2 === 1;
   player.select(6);
@@ -305,8 +341,15 @@ Deno.test("the picture is the report's topology, and its ports are where its lin
     { name: "alpine-3", address: "192.168.122.7" },
   ];
   const picture = pictureOf(hosts, { label: "switch (bridge)", note: "x" });
-  assert.equal(picture.svg, topologySvg(hosts, { label: "switch (bridge)", note: "x" }));
-  const lines = [...picture.svg.matchAll(/<line x1="([\d.]+)" y1="56" x2="([\d.]+)" y2="110"/g)];
+  assert.equal(
+    picture.svg,
+    topologySvg(hosts, { label: "switch (bridge)", note: "x" }),
+  );
+  const lines = [
+    ...picture.svg.matchAll(
+      /<line x1="([\d.]+)" y1="56" x2="([\d.]+)" y2="110"/g,
+    ),
+  ];
   assert.equal(lines.length, 3);
   lines.forEach((m, i) => {
     assert.equal(Number(m[1]), picture.switch.x);
@@ -377,15 +420,24 @@ Deno.test("several browsers see the same events with the same numbers", async ()
     assert.equal(numbers[0].length, byKind("udp-broadcast").length);
     assert.deepEqual(numbers[0], numbers[1]);
     assert.equal(hub.summary().browsers, 2);
-    assert.equal(sockets[0].sent[0] && (sockets[0].sent[0] as { type: string }).type, "hello");
+    assert.equal(
+      sockets[0].sent[0] && (sockets[0].sent[0] as { type: string }).type,
+      "hello",
+    );
   } finally {
     hub.close();
   }
 });
 
 Deno.test("a page's requests are checked: detail and credit with a number, nothing else", () => {
-  assert.deepEqual(parseRequest('{"type":"detail","n":5}'), { type: "detail", n: 5 });
-  assert.deepEqual(parseRequest('{"type":"credit","n":100}'), { type: "credit", n: 100 });
+  assert.deepEqual(parseRequest('{"type":"detail","n":5}'), {
+    type: "detail",
+    n: 5,
+  });
+  assert.deepEqual(parseRequest('{"type":"credit","n":100}'), {
+    type: "credit",
+    n: 100,
+  });
   assert.equal(parseRequest('{"type":"detail","n":-1}'), undefined);
   assert.equal(parseRequest('{"type":"shell","n":1}'), undefined);
   assert.equal(parseRequest("not json"), undefined);

@@ -407,8 +407,14 @@ $("playpause").addEventListener("click", () => {
   else view.player.pause();
   renderControls();
 });
-$("back").addEventListener("click", () => select(view.player.stepBack()));
-$("step").addEventListener("click", () => select(view.player.stepForward()));
+$("back").addEventListener("click", () => {
+  select(view.player.stepBack());
+  renderControls();
+});
+$("step").addEventListener("click", () => {
+  select(view.player.stepForward());
+  renderControls();
+});
 $("live").addEventListener("click", () => {
   view.player.goLive();
   list.follow = true;
