@@ -172,6 +172,21 @@ export const SERVE_PERMISSIONS: readonly string[] = [
   ENV,
 ];
 
+/**
+ * `progjar-send` on a VM installed by serve (`cmd/send.ts`): the VM's
+ * state directory (its `serve.conf`, the runs), moving runs within the
+ * records directory, `/proc` (whether a run's role still runs), the host's
+ * name and interfaces (what the VM says of itself), the locale and the
+ * test's clock skew. Its launcher adds `--allow-net` for serve's address
+ * and port only, read from `serve.conf`.
+ */
+export const SEND_PERMISSIONS: readonly string[] = [
+  "--allow-read=/var/lib/progjar,/proc",
+  "--allow-write=/var/lib/progjar/records",
+  "--allow-sys=hostname,networkInterfaces",
+  `${ENV},PROGJAR_SEND_CLOCK_SKEW_MS`,
+];
+
 /** Looks up a role (or a `:batch` row) by name. */
 export function findRole(name: string): Role | undefined {
   return [...ROLES, ...BATCH_ROLES].find((role) => role.name === name);
