@@ -69,14 +69,22 @@
 import { writeFully } from "../cli/_write_fully.ts";
 import type { Text } from "../cli/i18n.ts";
 import {
-  checkEntry,
-  checkHead,
   type DeliveryHead,
   HEAD_LIMIT,
   isSecret,
   type VmFacts,
 } from "./delivery.ts";
-import { NotUtf8, readLines, TooLong } from "./_lines.ts";
+import {
+  loadVmList,
+  type SavedVm,
+  saveVmList,
+  scanVmFile,
+  StoreFileError,
+  type VmFile,
+} from "./_records_files.ts";
+import { readRun } from "./_records_read.ts";
+
+export { StoreFileError };
 
 /** The store's bounds, in bytes (and VMs). */
 export interface RecordsLimits {
@@ -171,39 +179,10 @@ export interface RecordsStoreOptions {
   now?: () => number;
 }
 
-/** The VMs' file of the store. */
-const VMS_FILE = ".vms.json";
 /** The secrets kept per VM (every install.sh asked for by its address). */
 const SECRETS_KEPT = 16;
-const CLOCK_LINE = /^\{"t":\d+,"clock":/;
-const VM_LINE = /^\{"t":\d+,"vm":/;
-const VM_FILE = /^vm-([0-9]{1,6})-[0-9a-z-]+\.jsonl$/;
 
-interface Vm {
-  id: string;
-  address: string;
-  secrets: string[];
-  issuedAt: number;
-  /** Run ids in its file. */
-  runs: Set<string>;
-  /** Its file's size. */
-  size: number;
-  /** The facts of its last `vm` line. */
-  facts?: string;
-}
-
-/** A store whose data is unusable (`.vms.json` damaged): exit code 2. */
-export class StoreFileError extends Error {
-  /** The file. */
-  readonly path: string;
-
-  /** Names the file and what is wrong with it. */
-  constructor(path: string, message: string) {
-    super(message);
-    this.name = "StoreFileError";
-    this.path = path;
-  }
-}
+interface Vm extends SavedVm, VmFile {}
 
 /** serve's store (see the module's documentation for its format). */
 export class RecordsStore {
@@ -336,100 +315,22 @@ export class RecordsStore {
           `jalannya role ${delivery.contentLength} byte, paling banyak ${this.limits.run} (--records-max-run)`,
       }, vm);
     }
-    if (!delivery.body) return refuse(400, invalid("no body"), vm);
+    if (!delivery.body) {
+      return refuse(400, {
+        en: "not valid: no body",
+        id: "tidak sah: tanpa isi",
+      }, vm);
+    }
 
-    const lines = readLines(delivery.body, {
-      limit: (index) => index === 0 ? HEAD_LIMIT : this.limits.entry,
+    const read = await readRun(delivery.body, {
+      limits: this.limits,
+      offsetMs: (head) => receivedAt - head.clock,
+      has: (run) => vm.runs.has(run),
     });
-    let head: DeliveryHead | undefined;
-    const stored: string[] = [];
-    let runBytes = 0;
-    let pid: number | undefined;
-    let role: string | undefined;
-    let ended = false;
-    let startMs = Infinity;
-    let endMs = -Infinity;
-    try {
-      for await (const { text, bytes, index } of lines) {
-        if (index === 0) {
-          const value = parseJson(text);
-          const problem = value === undefined
-            ? "the head is not JSON"
-            : checkHead(value);
-          if (problem) return refuse(400, invalid(problem), vm);
-          head = value as DeliveryHead;
-          if (head.run !== null && vm.runs.has(head.run)) {
-            delivery.body.cancel().catch(() => {});
-            return duplicate(vm, head);
-          }
-          continue;
-        }
-        runBytes += bytes;
-        if (runBytes > this.limits.run) {
-          return refuse(413, {
-            en: `a run over ${this.limits.run} bytes (--records-max-run)`,
-            id:
-              `jalannya role lebih dari ${this.limits.run} byte (--records-max-run)`,
-          }, vm);
-        }
-        const value = parseJson(text);
-        const problem = value === undefined ? "not JSON" : checkEntry(value);
-        if (problem) return refuse(400, invalid(problem, index), vm);
-        const entry = value as Record<string, unknown> & {
-          t: number;
-          pid: number;
-        };
-        if (head!.run === null) {
-          return refuse(400, invalid("entries without a run id", index), vm);
-        }
-        if (index === 1 && !("start" in entry)) {
-          return refuse(
-            400,
-            invalid("a run begins with its start entry", index),
-            vm,
-          );
-        }
-        if (ended) return refuse(400, invalid("after the end", index), vm);
-        if (pid !== undefined && entry.pid !== pid) {
-          return refuse(400, invalid("another process", index), vm);
-        }
-        pid = entry.pid;
-        if ("start" in entry) {
-          if (index !== 1) {
-            return refuse(400, invalid("a second start", index), vm);
-          }
-          role = (entry.start as { role: string }).role;
-        }
-        if ("end" in entry) ended = true;
-        const offset = receivedAt - head!.clock;
-        const t = entry.t + offset;
-        startMs = Math.min(startMs, t);
-        endMs = Math.max(endMs, t);
-        const { t: _t, pid: _pid, ...kind } = entry;
-        stored.push(
-          JSON.stringify({ t, pid: entry.pid, run: head!.run, ...kind }),
-        );
-      }
-    } catch (err) {
-      if (err instanceof TooLong) {
-        return err.index === 0
-          ? refuse(400, invalid(`a head over ${HEAD_LIMIT} bytes`), vm)
-          : refuse(413, {
-            en:
-              `entry ${err.index} over ${this.limits.entry} bytes (--records-max-entry)`,
-            id:
-              `entri ${err.index} lebih dari ${this.limits.entry} byte (--records-max-entry)`,
-          }, vm);
-      }
-      if (err instanceof NotUtf8) {
-        return refuse(400, invalid("not UTF-8", err.index), vm);
-      }
-      return refuse(400, invalid(firstLine(err)), vm);
-    }
-    if (!head) return refuse(400, invalid("no head line"), vm);
-    if (head.run !== null && stored.length === 0) {
-      return refuse(400, invalid("a run without entries"), vm);
-    }
+    if ("refused" in read) return refuse(read.status, read.refused, vm);
+    const { head } = read;
+    if (read.duplicate) return duplicate(vm, head);
+    const { stored, role, startMs, endMs, ended } = read;
     const offsetMs = receivedAt - head.clock;
     return await this.#exclusive(async () => {
       if (head.run !== null && vm.runs.has(head.run)) {
@@ -531,116 +432,25 @@ export class RecordsStore {
   }
 
   async #load(): Promise<void> {
-    const path = `${this.dir}/${VMS_FILE}`;
-    let text: string | undefined;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    const list = await loadVmList(this.dir);
+    this.#next = list.next;
+    this.#vms = [];
+    for (const saved of list.vms) {
+      this.#vms.push({ ...saved, ...await scanVmFile(this.fileOf(saved.id)) });
     }
-    if (text !== undefined) {
-      const value = parseJson(text) as
-        | { next?: unknown; vms?: unknown }
-        | undefined;
-      const vms = Array.isArray(value?.vms) ? value.vms : undefined;
-      if (
-        !vms || !Number.isSafeInteger(value?.next) ||
-        !vms.every(isSavedVm)
-      ) {
-        throw new StoreFileError(path, "not a records store's VM list");
-      }
-      this.#next = value!.next as number;
-      this.#vms = vms.map((saved) => ({
-        ...saved,
-        runs: new Set<string>(),
-        size: 0,
-      }));
-    }
-    // Numbers of files a lost .vms.json knew: never reused.
-    for await (const entry of Deno.readDir(this.dir)) {
-      const n = VM_FILE.exec(entry.name)?.[1];
-      if (n) this.#next = Math.max(this.#next, Number(n) + 1);
-    }
-    for (const vm of this.#vms) await this.#scan(vm);
   }
 
-  /** Reads a VM's file: its runs, its last facts; cuts a torn delivery off. */
-  async #scan(vm: Vm): Promise<void> {
-    const path = this.fileOf(vm.id);
-    let file: Deno.FsFile;
-    try {
-      file = await Deno.open(path);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return;
-      throw err;
-    }
-    let complete = 0;
-    let facts: string | undefined;
-    let pendingFacts: string | undefined;
-    let size = 0;
-    // The file's readable closes it at its end.
-    for await (
-      const line of readLines(file.readable, { limit: () => Infinity })
-    ) {
-      size = line.end;
-      if (!line.terminated) continue;
-      if (CLOCK_LINE.test(line.text)) {
-        const run = (parseJson(line.text) as { clock?: { run?: unknown } })
-          ?.clock?.run;
-        if (typeof run === "string") vm.runs.add(run);
-        complete = line.end;
-        if (pendingFacts !== undefined) facts = pendingFacts;
-        pendingFacts = undefined;
-      } else if (VM_LINE.test(line.text)) {
-        const value = parseJson(line.text) as { vm?: unknown } | undefined;
-        if (value?.vm !== undefined) pendingFacts = JSON.stringify(value.vm);
-      }
-    }
-    if (size > complete) await Deno.truncate(path, complete);
-    vm.size = complete;
-    vm.facts = facts;
-  }
-
-  async #saveVms(): Promise<void> {
-    const path = `${this.dir}/${VMS_FILE}`;
-    const text = JSON.stringify(
-      {
-        next: this.#next,
-        vms: this.#vms.map(({ id, address, secrets, issuedAt }) => ({
-          id,
-          address,
-          secrets,
-          issuedAt,
-        })),
-      },
-      null,
-      1,
-    ) + "\n";
-    const tmp = `${path}.${Deno.pid}.tmp`;
-    const file = await Deno.open(tmp, {
-      write: true,
-      create: true,
-      truncate: true,
-      mode: 0o600,
+  #saveVms(): Promise<void> {
+    return saveVmList(this.dir, {
+      next: this.#next,
+      vms: this.#vms.map(({ id, address, secrets, issuedAt }) => ({
+        id,
+        address,
+        secrets,
+        issuedAt,
+      })),
     });
-    try {
-      await writeFully(file, new TextEncoder().encode(text));
-      await file.syncData();
-    } finally {
-      file.close();
-    }
-    await Deno.rename(tmp, path);
   }
-}
-
-/** A delivery that is not valid: what, and where (entry `index`). */
-function invalid(problem: string, index?: number): Text {
-  return index === undefined
-    ? { en: `not valid: ${problem}`, id: `tidak sah: ${problem}` }
-    : {
-      en: `entry ${index} not valid: ${problem}`,
-      id: `entri ${index} tidak sah: ${problem}`,
-    };
 }
 
 function duplicate(vm: Vm, head: DeliveryHead): Received {
@@ -655,26 +465,9 @@ function duplicate(vm: Vm, head: DeliveryHead): Received {
   };
 }
 
-function isSavedVm(value: unknown): value is Omit<Vm, "runs" | "size"> {
-  const vm = value as Record<string, unknown>;
-  return typeof vm === "object" && vm !== null &&
-    typeof vm.id === "string" && /^vm-[0-9]{1,6}-[0-9a-z-]+$/.test(vm.id) &&
-    typeof vm.address === "string" && Array.isArray(vm.secrets) &&
-    vm.secrets.every((s) => typeof s === "string") &&
-    typeof vm.issuedAt === "number";
-}
-
 /** `::ffff:192.168.122.131` → `192.168.122.131`. */
 function plainAddress(address: string): string {
   return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 async function sha256(text: string): Promise<string> {
@@ -687,10 +480,6 @@ async function sha256(text: string): Promise<string> {
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n", 1)[0];
 }
 
 /** Re-exported for the store's users: the facts a VM reports. */
