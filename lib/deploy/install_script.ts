@@ -90,6 +90,7 @@ interface ScriptText {
   nothing: string;
   records: string;
   recordsFull: string;
+  recordsFailed: string;
 }
 
 const TEXT: Record<Lang, ScriptText> = {
@@ -118,6 +119,8 @@ const TEXT: Record<Lang, ScriptText> = {
       "records: every role's run is kept in $RECORDS and goes to serve when it ends; if serve could not be reached then: progjar-send",
     recordsFull:
       "records: serve's store takes no more VMs: the roles run, nothing is recorded",
+    recordsFailed:
+      "records: could not write $RECORDS or /var/lib/progjar/serve.conf: the roles run, nothing is recorded",
   },
   id: {
     notRoot:
@@ -145,6 +148,8 @@ const TEXT: Record<Lang, ScriptText> = {
       "rekaman: setiap jalannya role disimpan di $RECORDS dan dikirim ke serve saat role berakhir; bila serve tidak terjangkau saat itu: progjar-send",
     recordsFull:
       "rekaman: penyimpanan serve tidak menerima VM lagi: role berjalan, tidak ada yang direkam",
+    recordsFailed:
+      "rekaman: tidak bisa menulis $RECORDS atau /var/lib/progjar/serve.conf: role berjalan, tidak ada yang direkam",
   },
 };
 
@@ -316,14 +321,18 @@ function recordsPart(options: InstallScriptOptions): string {
   if (options.records === undefined) return "";
   if (options.records === "full") return `  say ${quoted(t.recordsFull)}\n`;
   const conf = confText({ base: options.base, ...options.records });
+  // Installed by now: a failure here costs the records, not the install.
   return `  RECORDS=${VM_RECORDS}
-  mkdir -p "$RECORDS/pending" "$RECORDS/sent" "$RECORDS/refused" ||
-    fail ${quoted(t.installFailed)}
-  (umask 077 && printf '%s' '${conf}' > "${VM_CONF}.$$" &&
-    mv -f "${VM_CONF}.$$" "${VM_CONF}") || fail ${quoted(t.installFailed)}
-  # The VM's facts to serve now (and any runs kept from before): its line
-  # says whether the way back works.
-  "$PREFIX/bin/progjar" send --lang ${options.lang} || :
-  say ${quoted(t.records)}
+  if mkdir -p "$RECORDS/pending" "$RECORDS/sent" "$RECORDS/refused" &&
+    (umask 077 && printf '%s' '${conf}' > "${VM_CONF}.$$" &&
+      mv -f "${VM_CONF}.$$" "${VM_CONF}"); then
+    # The VM's facts to serve now (and any runs kept from before): its line
+    # says whether the way back works.
+    "$PREFIX/bin/progjar" send --lang ${options.lang} || :
+    say ${quoted(t.records)}
+  else
+    rm -f "${VM_CONF}.$$"
+    say ${quoted(t.recordsFailed)}
+  fi
 `;
 }
