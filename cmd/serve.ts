@@ -189,6 +189,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   }
   const lang = flags.lang;
   const text = TEXT[lang];
+  const store = await openRecords(flags, dir);
 
   const root = flags.values["no-build"] ? undefined : repositoryOf(dir);
   if (root) {
@@ -218,7 +219,6 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
     );
   }
 
-  const store = await openRecords(flags, dir);
   const stats = { requests: 0, downloads: 0, bytes: 0, cutOff: 0 };
   const stop = onStop(() => {});
   let server;

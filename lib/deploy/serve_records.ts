@@ -120,6 +120,14 @@ export async function openRecords(
           `--records ${dir}: ${err.path} bukan daftar VM penyimpanan rekaman (pindahkan untuk mulai baru; VM yang dipasang sebelumnya lalu menjalankan baris tempel lagi)`,
       });
     }
+    if (err instanceof Deno.errors.NotCapable) {
+      throw new RuntimeError({
+        en:
+          `--records ${dir}: serve may not write there (deno task serve may write records/ only: keep the default, or add the directory to the task's --allow-read and --allow-write)`,
+        id:
+          `--records ${dir}: serve tidak boleh menulis di sana (deno task serve hanya boleh menulis records/: pakai bawaannya, atau tambahkan direktori itu ke --allow-read dan --allow-write task tersebut)`,
+      });
+    }
     const why = errorText(err);
     throw new RuntimeError({
       en: `--records ${dir}: ${why.en} (serve keeps the VMs' records there)`,
