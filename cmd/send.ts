@@ -132,9 +132,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
     out.line(text.kept(summary, summary.problem[flags.lang]));
     return 1;
   }
-  if (summary.sent + summary.refused > 0 || !flags.values["after-run"]) {
-    if (summary.sent + summary.refused > 0) out.line(text.done(summary));
-  }
+  if (summary.sent + summary.refused > 0) out.line(text.done(summary));
   return summary.refused > 0 ? 1 : 0;
 }
 

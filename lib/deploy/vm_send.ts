@@ -91,7 +91,13 @@ export async function sendPending(options: SendOptions): Promise<SendSummary> {
   try {
     conf = parseConf(await Deno.readTextFile(VM_CONF));
   } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    // Not allowed to read it: not started by an installed VM's launcher.
+    if (
+      !(err instanceof Deno.errors.NotFound) &&
+      !(err instanceof Deno.errors.NotCapable)
+    ) {
+      throw err;
+    }
   }
   if (!conf) throw new NotInstalledError();
   const lock = await Deno.open(`${VM_RECORDS}/.lock`, {
