@@ -2,7 +2,8 @@
  * The lab's hosts as network namespaces on one bridge, managed with
  * iproute2. The bridge lives in a namespace of its own, so nothing is added
  * to the machine's own network: each host's `eth0` is one end of a veth pair
- * whose other end is a port of that bridge.
+ * whose other end is a port of that bridge (`p1`, `p2`, …). A host imported
+ * from GNS3 keeps its adapter's name (`eth1`) and its switch port's (`e3`).
  *
  * Names: the switch is the namespace `pj_<lab>`, host `alpine-1` is
  * `pj_<lab>_alpine-1`; `/etc/netns/<namespace>/hosts` makes the host names
@@ -78,7 +79,16 @@ export interface LabState {
   /** The broadcast address. */
   broadcast: string;
   /** The hosts with their namespaces and, if any, their root file systems. */
-  hosts: { name: string; address: string; netns: string; rootfs?: string }[];
+  hosts: {
+    name: string;
+    address: string;
+    netns: string;
+    rootfs?: string;
+    /** Its interface, when not `eth0`. */
+    iface?: string;
+    /** Its bridge port, when not `p<N>`. */
+    port?: string;
+  }[];
 }
 
 /** Returns the namespace names for lab `lab`. */
@@ -142,6 +152,8 @@ export function stateOf(topology: LabNetwork, lab: string): LabState {
       address: host.address,
       netns: hostNetns(lab, host.name),
       ...(host.rootfs === undefined ? {} : { rootfs: host.rootfs }),
+      ...(host.iface === undefined ? {} : { iface: host.iface }),
+      ...(host.port === undefined ? {} : { port: host.port }),
     })),
   };
 }
@@ -154,7 +166,13 @@ export function sameNetwork(a: LabState, b: LabState): boolean {
   const key = (s: LabState) =>
     JSON.stringify([
       s.subnet,
-      s.hosts.map((h) => [h.name, h.address, h.rootfs ?? null]),
+      s.hosts.map((h, i) => [
+        h.name,
+        h.address,
+        h.rootfs ?? null,
+        ifaceOf(h),
+        portOf(h, i),
+      ]),
     ]);
   return key(a) === key(b);
 }
@@ -295,8 +313,8 @@ async function build(
   for (const host of state.hosts) root.push(`netns add ${host.netns}`);
   state.hosts.forEach((host, i) => {
     root.push(
-      `link add name eth0 netns ${host.netns} type veth peer name ${
-        portName(i)
+      `link add name ${ifaceOf(host)} netns ${host.netns} type veth peer name ${
+        portOf(host, i)
       } netns ${names.switchNs}`,
     );
   });
@@ -309,9 +327,9 @@ async function build(
     "link set lo up",
     "link add br0 type bridge stp_state 0 mcast_snooping 0",
   ];
-  state.hosts.forEach((_, i) => {
-    bridge.push(`link set ${portName(i)} master br0`);
-    bridge.push(`link set ${portName(i)} up`);
+  state.hosts.forEach((host, i) => {
+    bridge.push(`link set ${portOf(host, i)} master br0`);
+    bridge.push(`link set ${portOf(host, i)} up`);
   });
   bridge.push("link set br0 up");
   await ipBatch(bridge, { netns: names.switchNs });
@@ -321,12 +339,13 @@ async function build(
   await inParallel(topology.hosts, async (host: LabHost, i: number) => {
     checkAbort();
     const netns = state.hosts[i].netns;
+    const dev = ifaceOf(host);
     await ipBatch([
       "link set lo up",
-      `addr add ${host.address}/${prefix} broadcast ${topology.subnet.broadcast} dev eth0`,
-      "link set eth0 up",
+      `addr add ${host.address}/${prefix} broadcast ${topology.subnet.broadcast} dev ${dev}`,
+      `link set ${dev} up`,
       // Multicast senders and joins on INADDR_ANY need a route to 224/4.
-      "route add 224.0.0.0/4 dev eth0",
+      `route add 224.0.0.0/4 dev ${dev}`,
     ], { netns });
     await writeHostsFile(netns, topology.hosts);
   });
@@ -340,9 +359,17 @@ async function build(
   );
 }
 
-/** The bridge port of the `i`-th host (interface names have 15 characters at most). */
-function portName(i: number): string {
-  return `p${i + 1}`;
+/**
+ * The bridge port of the `i`-th host: its own name (a GNS3 switch port's),
+ * else `p<i+1>` (interface names have 15 characters at most).
+ */
+function portOf(host: { port?: string }, i: number): string {
+  return host.port ?? `p${i + 1}`;
+}
+
+/** The host's interface: its own name, else `eth0`. */
+function ifaceOf(host: { iface?: string }): string {
+  return host.iface ?? "eth0";
 }
 
 async function writeHostsFile(netns: string, hosts: LabHost[]): Promise<void> {

@@ -21,6 +21,13 @@ export interface LabHost {
    * or `undefined` to run them on the machine itself.
    */
   rootfs?: string;
+  /** Its interface's name; default `eth0` (a GNS3 node's adapter N is `ethN`). */
+  iface?: string;
+  /**
+   * The name of its port on the bridge; default `p1`, `p2`, … in host
+   * order (a GNS3 project's names the switch port it is cabled to).
+   */
+  port?: string;
 }
 
 /** The network a lab is built from. */

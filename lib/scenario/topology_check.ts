@@ -125,6 +125,7 @@ function topologyOf(
     hosts,
     scenarios,
     ...(student ? { student } : {}),
+    ...(rootfs !== undefined ? { rootfs } : {}),
   };
 }
 

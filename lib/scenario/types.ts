@@ -105,4 +105,9 @@ export interface Topology extends LabNetwork {
   scenarios: Scenario[];
   /** The `student:` block: the report's cover (name, nim, kelas). */
   student?: { student?: string; nim?: string; kelas?: string };
+  /**
+   * The file's own `rootfs:` (absolute), which its hosts without one of
+   * their own run in; hosts imported from a GNS3 project do too.
+   */
+  rootfs?: string;
 }
