@@ -135,7 +135,9 @@ export function parseInterfaces(text: string): InterfacesConfig {
  * for `ip dhcp`, or `undefined` when it sets none. VPCS's default prefix
  * is /24.
  */
-export function parseVpcs(text: string): ConfiguredAddress | "dhcp" | undefined {
+export function parseVpcs(
+  text: string,
+): ConfiguredAddress | "dhcp" | undefined {
   let found: ConfiguredAddress | "dhcp" | undefined;
   for (const raw of text.split(/\r?\n/)) {
     const words = raw.trim().split(/\s+/);

@@ -60,7 +60,8 @@ export function nodeKind(node: Gns3Node): NodeKind {
       return {
         kind: "out",
         what: {
-          en: "GNS3's NAT to the outside (the lab's hosts reach only each other)",
+          en:
+            "GNS3's NAT to the outside (the lab's hosts reach only each other)",
           id: "NAT GNS3 ke luar (host lab hanya saling menjangkau)",
         },
       };
@@ -68,7 +69,8 @@ export function nodeKind(node: Gns3Node): NodeKind {
       return {
         kind: "out",
         what: {
-          en: "a cloud (the machine's own network, which the lab never touches)",
+          en:
+            "a cloud (the machine's own network, which the lab never touches)",
           id: "cloud (jaringan mesin sendiri, yang tidak pernah disentuh lab)",
         },
       };
@@ -102,6 +104,8 @@ export interface Segment {
   attachments: Attachment[];
   /** The switches and hubs in it, in file order. */
   bridges: string[];
+  /** The switches' VLANs it is, in order (a hub's count as VLAN 1). */
+  vlans: number[];
 }
 
 class Sets {
@@ -190,7 +194,7 @@ export function segmentsOf(
     const root = sets.find(key);
     let segment = groups.get(root);
     if (!segment) {
-      segment = { hosts: [], attachments: [], bridges: [] };
+      segment = { hosts: [], attachments: [], bridges: [], vlans: [] };
       groups.set(root, segment);
     }
     const [type, id, number] = key.split("|");
@@ -202,8 +206,11 @@ export function segmentsOf(
         adapter: Number(number),
         ...(via ? { via } : {}),
       });
-    } else if (!segment.bridges.includes(id)) {
-      segment.bridges.push(id);
+    } else {
+      if (!segment.bridges.includes(id)) segment.bridges.push(id);
+      if (!segment.vlans.includes(Number(number))) {
+        segment.vlans.push(Number(number));
+      }
     }
   }
   const byFile = (a: string, b: string) => order.get(a)! - order.get(b)!;
@@ -216,12 +223,14 @@ export function segmentsOf(
         hosts: [node.id],
         attachments: [{ host: node.id, adapter: 0 }],
         bridges: [],
+        vlans: [],
       });
     }
   }
   for (const segment of segments) {
     segment.hosts.sort(byFile);
     segment.bridges.sort(byFile);
+    segment.vlans.sort((a, b) => a - b);
     segment.attachments.sort((a, b) =>
       byFile(a.host, b.host) || a.adapter - b.adapter
     );

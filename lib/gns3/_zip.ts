@@ -137,7 +137,11 @@ export class ZipArchive {
       throw truncated();
     }
     const entries = parseDirectory(bytes, directory.count, limits);
-    checkEntries(entries, { limits, source, directoryOffset: directory.offset });
+    checkEntries(entries, {
+      limits,
+      source,
+      directoryOffset: directory.offset,
+    });
     return new ZipArchive(source, entries);
   }
 
@@ -154,8 +158,10 @@ export class ZipArchive {
     const what = `"${entry.name}"`;
     if (entry.size > maxBytes) {
       throw new ZipError({
-        en: `entry ${what} is ${entry.size} bytes, more than the ${maxBytes} read`,
-        id: `entri ${what} berukuran ${entry.size} byte, lebih dari ${maxBytes} yang dibaca`,
+        en:
+          `entry ${what} is ${entry.size} bytes, more than the ${maxBytes} read`,
+        id:
+          `entri ${what} berukuran ${entry.size} byte, lebih dari ${maxBytes} yang dibaca`,
       });
     }
     if (entry.flags & 1) {
@@ -202,7 +208,9 @@ export function bytesSource(bytes: Uint8Array): ZipSource {
   return {
     size: bytes.length,
     readAt: (offset, length) =>
-      Promise.resolve(bytes.subarray(offset, Math.min(offset + length, bytes.length))),
+      Promise.resolve(
+        bytes.subarray(offset, Math.min(offset + length, bytes.length)),
+      ),
     close: () => {},
   };
 }
@@ -321,8 +329,10 @@ async function findDirectory(
   }
   if (size > limits.maxDirectoryBytes) {
     throw new ZipError({
-      en: `a central directory of ${size} bytes, more than ${limits.maxDirectoryBytes}`,
-      id: `direktori pusat ${size} byte, lebih dari ${limits.maxDirectoryBytes}`,
+      en:
+        `a central directory of ${size} bytes, more than ${limits.maxDirectoryBytes}`,
+      id:
+        `direktori pusat ${size} byte, lebih dari ${limits.maxDirectoryBytes}`,
     });
   }
   if (offset + size > source.size) throw truncated();
@@ -498,18 +508,16 @@ function checkEntries(
       : directoryOffset;
     if (end > limit) {
       throw new ZipError({
-        en:
-          `entry "${entry.name}" overlaps ${
-            i + 1 < sorted.length
-              ? `entry "${sorted[i + 1].name}"`
-              : "the central directory"
-          }: refused as a zip bomb`,
-        id:
-          `entri "${entry.name}" bertumpuk dengan ${
-            i + 1 < sorted.length
-              ? `entri "${sorted[i + 1].name}"`
-              : "direktori pusat"
-          }: ditolak sebagai bom zip`,
+        en: `entry "${entry.name}" overlaps ${
+          i + 1 < sorted.length
+            ? `entry "${sorted[i + 1].name}"`
+            : "the central directory"
+        }: refused as a zip bomb`,
+        id: `entri "${entry.name}" bertumpuk dengan ${
+          i + 1 < sorted.length
+            ? `entri "${sorted[i + 1].name}"`
+            : "direktori pusat"
+        }: ditolak sebagai bom zip`,
       });
     }
   }

@@ -269,7 +269,9 @@ export async function writeGns3(
   const format = exportFormat(path);
   const name = options.name ?? basename(path, extname(path));
   const { project, files } = projectOf(lab, { ...options, name });
-  const json = new TextEncoder().encode(JSON.stringify(project, null, 4) + "\n");
+  const json = new TextEncoder().encode(
+    JSON.stringify(project, null, 4) + "\n",
+  );
   if (format === "zip") {
     const zip = await writeZip([
       { name: "project.gns3", data: json },
@@ -298,7 +300,8 @@ async function writeNew(path: string, data: Uint8Array): Promise<void> {
   } catch (err) {
     if (err instanceof Deno.errors.AlreadyExists) {
       throw new RuntimeError({
-        en: `${path} exists: not overwritten (remove it, or choose another name)`,
+        en:
+          `${path} exists: not overwritten (remove it, or choose another name)`,
         id: `${path} sudah ada: tidak ditimpa (hapus, atau pilih nama lain)`,
       });
     }

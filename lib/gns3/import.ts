@@ -58,11 +58,7 @@
 import { ipv4ToNumber, numberToIpv4 } from "../cli/address.ts";
 import { UsageError } from "../cli/errors.ts";
 import type { Text } from "../cli/i18n.ts";
-import {
-  hostAddressProblem,
-  parseSubnet,
-  type Subnet,
-} from "../net/subnet.ts";
+import { hostAddressProblem, parseSubnet, type Subnet } from "../net/subnet.ts";
 import type { LabHost } from "../net/network.ts";
 import type { Scenario, Topology } from "../scenario/types.ts";
 import {
@@ -70,7 +66,12 @@ import {
   parseInterfaces,
   parseVpcs,
 } from "./_netconf.ts";
-import { type NodeKind, nodeKind, segmentsOf } from "./_segments.ts";
+import {
+  type NodeKind,
+  nodeKind,
+  type Segment,
+  segmentsOf,
+} from "./_segments.ts";
 import type { Gns3Node } from "./project.ts";
 import type { Gns3Source } from "./read.ts";
 
@@ -209,8 +210,15 @@ export function importGns3(
   }
   const main = segments[0];
   const bridges = main.bridges.map((id) => byId.get(id)!.name);
-  const where = bridges.length > 0 ? bridges.join(", ") : main.hosts
-    .map((id) => byId.get(id)!.name).join(", ");
+  // A segment by its switches (and VLANs, where the project has others).
+  const vlans = segments.some((s) => s.vlans.some((v) => v !== 1));
+  const named = (segment: Segment) =>
+    segment.bridges.length === 0
+      ? segment.hosts.map((id) => byId.get(id)!.name).join(", ")
+      : `${segment.bridges.map((id) => byId.get(id)!.name).join(", ")}${
+        vlans ? ` VLAN ${segment.vlans.join("/")}` : ""
+      }`;
+  const where = named(main);
   for (const segment of segments.slice(1)) {
     for (const id of segment.hosts) {
       if (main.hosts.includes(id)) continue;
@@ -223,12 +231,10 @@ export function importGns3(
         linked
           ? t(
             `${name}: on another L2 segment (${
-              segment.bridges.map((b) => byId.get(b)!.name).join(", ") ||
-              segment.hosts.map((h) => byId.get(h)!.name).join(", ")
+              named(segment)
             }) than the lab's (${where}): left out (the lab has one segment)`,
             `${name}: di segmen L2 lain (${
-              segment.bridges.map((b) => byId.get(b)!.name).join(", ") ||
-              segment.hosts.map((h) => byId.get(h)!.name).join(", ")
+              named(segment)
             }) dari segmen lab (${where}): ditinggalkan (lab punya satu segmen)`,
           )
           : t(
@@ -286,7 +292,13 @@ export function importGns3(
         ? `e${chosen.via.port}`
         : `s${k + 1}e${chosen.via.port}`;
     }
-    candidates.push({ node, name, iface, port, ...configured(node, iface, source) });
+    candidates.push({
+      node,
+      name,
+      iface,
+      port,
+      ...configured(node, iface, source),
+    });
   }
 
   const statics = candidates.flatMap((c) => c.active ? [c.active] : []);
@@ -408,7 +420,10 @@ function assignAddresses(
 }
 
 /** Every host name a scenario needs: its steps' hosts and flag values naming lab.yaml hosts. */
-function neededHosts(scenario: Scenario, known: ReadonlyMap<string, unknown>): string[] {
+function neededHosts(
+  scenario: Scenario,
+  known: ReadonlyMap<string, unknown>,
+): string[] {
   const needed = new Set<string>();
   for (const step of scenario.steps) {
     for (const host of step.hosts) needed.add(host);

@@ -173,16 +173,17 @@ class Problems {
     if (this.list.length === 0) return;
     const shown = this.list.slice(0, MAX_PROBLEMS);
     const more = this.list.length - shown.length;
-    const lines = (lang: "en" | "id") => [
-      ...shown.map((t) => `${file}: ${t[lang]}`),
-      ...(more > 0
-        ? [
-          lang === "en"
-            ? `${file}: and ${more} more problems`
-            : `${file}: dan ${more} masalah lain`,
-        ]
-        : []),
-    ].join("\n");
+    const lines = (lang: "en" | "id") =>
+      [
+        ...shown.map((t) => `${file}: ${t[lang]}`),
+        ...(more > 0
+          ? [
+            lang === "en"
+              ? `${file}: and ${more} more problems`
+              : `${file}: dan ${more} masalah lain`,
+          ]
+          : []),
+      ].join("\n");
     throw new UsageError({ en: lines("en"), id: lines("id") });
   }
 }
@@ -229,9 +230,7 @@ export function parseProject(
   }
   const top = root as Json;
   if (top.type !== "topology") {
-    const got = top.type === undefined
-      ? "missing"
-      : `"${String(top.type)}"`;
+    const got = top.type === undefined ? "missing" : `"${String(top.type)}"`;
     problems.add(
       `"type" is ${got}, not "topology": not a GNS3 project file`,
       `"type" ${
@@ -326,12 +325,8 @@ function nodeList(value: unknown, problems: Problems): Gns3Node[] {
     const id = item.node_id;
     if (typeof id !== "string" || !NODE_ID.test(id)) {
       problems.add(
-        `${label}: node_id ${
-          JSON.stringify(id) ?? "missing"
-        } is not a UUID`,
-        `${label}: node_id ${
-          JSON.stringify(id) ?? "tidak ada"
-        } bukan UUID`,
+        `${label}: node_id ${JSON.stringify(id) ?? "missing"} is not a UUID`,
+        `${label}: node_id ${JSON.stringify(id) ?? "tidak ada"} bukan UUID`,
       );
     }
     const type = item.node_type;
@@ -449,7 +444,10 @@ function linkList(
   value.forEach((item, i) => {
     const where = `topology.links[${i}]`;
     if (!isObject(item) || !Array.isArray(item.nodes)) {
-      problems.add(`${where}: no "nodes" list`, `${where}: tidak ada daftar "nodes"`);
+      problems.add(
+        `${where}: no "nodes" list`,
+        `${where}: tidak ada daftar "nodes"`,
+      );
       return;
     }
     if (item.nodes.length !== 2) {
@@ -480,7 +478,11 @@ function linkList(
         );
         return;
       }
-      const port = { node: end.node_id, adapter: end.adapter_number, port: end.port_number };
+      const port = {
+        node: end.node_id,
+        adapter: end.adapter_number,
+        port: end.port_number,
+      };
       if (node.ports && !node.ports.some((p) => p.number === port.port)) {
         problems.add(
           `${at}: ${node.name} has no port ${port.port} (its ports: ${

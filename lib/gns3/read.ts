@@ -62,7 +62,9 @@ const MAX_PROJECT_BYTES = 64 * 2 ** 20;
 /** The largest node configuration read. */
 const MAX_CONFIG_BYTES = 2 ** 20;
 
-function configPaths(project: Gns3Project): [string, keyof NodeConfig, string][] {
+function configPaths(
+  project: Gns3Project,
+): [string, keyof NodeConfig, string][] {
   const paths: [string, keyof NodeConfig, string][] = [];
   for (const node of project.nodes) {
     if (node.type === "docker") {
@@ -72,7 +74,11 @@ function configPaths(project: Gns3Project): [string, keyof NodeConfig, string][]
         `project-files/docker/${node.id}/etc/network/interfaces`,
       ]);
     } else if (node.type === "vpcs") {
-      paths.push([node.id, "vpcs", `project-files/vpcs/${node.id}/startup.vpc`]);
+      paths.push([
+        node.id,
+        "vpcs",
+        `project-files/vpcs/${node.id}/startup.vpc`,
+      ]);
     }
   }
   return paths;
@@ -116,7 +122,8 @@ export async function readGns3(
   if (info.isFile && (await Deno.stat(file)).size > MAX_PROJECT_BYTES) {
     throw badFile(path, {
       en: `larger than ${MAX_PROJECT_BYTES} bytes: not a GNS3 topology file`,
-      id: `lebih besar dari ${MAX_PROJECT_BYTES} byte: bukan berkas topologi GNS3`,
+      id:
+        `lebih besar dari ${MAX_PROJECT_BYTES} byte: bukan berkas topologi GNS3`,
     });
   }
   const project = parseProject(await Deno.readTextFile(file), { file: path });
