@@ -134,6 +134,35 @@ export const SPEC: CommandSpec = {
           "up, run: setiap host menjalankan role-nya di dalam root file system mirip Alpine ini (lihat deno task alpine-rootfs)",
       },
     },
+    gns3: {
+      type: "string",
+      valueName: "FILE",
+      help: {
+        en:
+          "the hosts of a GNS3 project (.gns3 or .gns3project) instead of the file's; export: the project to write",
+        id:
+          "host dari proyek GNS3 (.gns3 atau .gns3project) sebagai ganti host berkas; export: proyek yang ditulis",
+      },
+    },
+    strict: {
+      type: "boolean",
+      help: {
+        en:
+          "with --gns3: refuse the project if anything would be left out or changed",
+        id:
+          "dengan --gns3: tolak proyek bila ada yang ditinggalkan atau diubah",
+      },
+    },
+    subnet: {
+      type: "string",
+      valueName: "CIDR",
+      help: {
+        en:
+          "with --gns3: the subnet for hosts the project gives no address (default lab.yaml's)",
+        id:
+          "dengan --gns3: subnet untuk host yang tak diberi alamat oleh proyek (bawaan dari lab.yaml)",
+      },
+    },
     keep: {
       type: "boolean",
       help: {
@@ -157,6 +186,9 @@ export const SPEC: CommandSpec = {
     "lab report --list",
     "lab status",
     "lab down",
+    "lab up --gns3 praktikum.gns3project",
+    "lab run --all --gns3 praktikum.gns3",
+    "lab export --gns3 progjar.gns3project",
   ],
   notes: {
     en: [
@@ -169,6 +201,7 @@ export const SPEC: CommandSpec = {
       "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
       "  console                 every host in one tmux session (lab exec in each pane)",
       "  report --report FILE    the report of what was run by hand on the hosts",
+      "  export --gns3 FILE      write the lab as a GNS3 project (FILE.gns3project or .gns3)",
       "",
       "Roles started on a host (lab console, lab exec) record what they print to",
       "/run/progjar/LAB/HOST.jsonl; lab report reads it, lab down removes it",
@@ -189,6 +222,11 @@ export const SPEC: CommandSpec = {
       "roles, and lab exec its shell, inside DIR (chroot), with progjar installed",
       "there by the Alpine pack, as on the lab's VMs. Build DIR with",
       "sudo deno task alpine-rootfs (default dist/alpine-rootfs).",
+      "",
+      "From GNS3: --gns3 FILE takes the hosts (Docker, VPCS, QEMU nodes) of the",
+      "project's largest L2 segment, switches and hubs as the bridge; routers, NAT",
+      "and cloud nodes are left out, one line each. lab.yaml's scenarios run where",
+      "their hosts' names match. A bad project file: one line, exit 2.",
     ].join("\n"),
     id: [
       "Perintah:",
@@ -200,6 +238,7 @@ export const SPEC: CommandSpec = {
       "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
       "  console                 semua host dalam satu sesi tmux (lab exec di tiap panel)",
       "  report --report BERKAS  laporan dari yang dijalankan manual di host",
+      "  export --gns3 BERKAS    tulis lab sebagai proyek GNS3 (BERKAS.gns3project atau .gns3)",
       "",
       "Role yang dijalankan di host (lab console, lab exec) merekam yang dicetaknya ke",
       "/run/progjar/LAB/HOST.jsonl; lab report membacanya, lab down menghapusnya",
@@ -220,6 +259,11 @@ export const SPEC: CommandSpec = {
       "menjalankan role-nya, dan lab exec shell-nya, di dalam DIR (chroot), dengan",
       "progjar terpasang oleh paket Alpine, seperti di VM praktikum. Buat DIR dengan",
       "sudo deno task alpine-rootfs (bawaan dist/alpine-rootfs).",
+      "",
+      "Dari GNS3: --gns3 BERKAS mengambil host (node Docker, VPCS, QEMU) dari segmen",
+      "L2 terbesar proyek, switch dan hub sebagai bridge; router, NAT dan cloud",
+      "ditinggalkan, masing-masing satu baris. Skenario lab.yaml berjalan bila nama",
+      "host-nya cocok. Berkas proyek yang rusak: satu baris, kode keluar 2.",
     ].join("\n"),
   },
 };

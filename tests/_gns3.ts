@@ -155,3 +155,95 @@ export const FIXTURES: string = new URL("./fixtures/gns3/", import.meta.url)
 export function staticInterfaces(address: string, netmask = "255.255.255.0") {
   return `auto eth0\niface eth0 inet static\n\taddress ${address}\n\tnetmask ${netmask}\n`;
 }
+
+/** One entry of {@linkcode rawZip}: its bytes as stored, and what it declares. */
+export interface RawEntry {
+  /** The name written. */
+  name: string;
+  /** The bytes in the archive (already deflated for method 8). */
+  data: Uint8Array;
+  /** 0 stored (default), 8 deflated. */
+  method?: number;
+  /** The inflated size declared (default: the data's length). */
+  size?: number;
+  /** The CRC-32 declared. */
+  crc: number;
+}
+
+/** A zip written field by field, declaring whatever it is told to. */
+export function rawZip(entries: RawEntry[]): Uint8Array {
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const centrals: Uint8Array[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = encoder.encode(entry.name);
+    const size = entry.size ?? entry.data.length;
+    const local = new Uint8Array(30 + name.length);
+    const l = new DataView(local.buffer);
+    l.setUint32(0, 0x04034b50, true);
+    l.setUint16(4, 20, true);
+    l.setUint16(8, entry.method ?? 0, true);
+    l.setUint32(14, entry.crc, true);
+    l.setUint32(18, entry.data.length, true);
+    l.setUint32(22, size, true);
+    l.setUint16(26, name.length, true);
+    local.set(name, 30);
+    const central = new Uint8Array(46 + name.length);
+    const c = new DataView(central.buffer);
+    c.setUint32(0, 0x02014b50, true);
+    c.setUint16(4, 20, true);
+    c.setUint16(6, 20, true);
+    c.setUint16(10, entry.method ?? 0, true);
+    c.setUint32(16, entry.crc, true);
+    c.setUint32(20, entry.data.length, true);
+    c.setUint32(24, size, true);
+    c.setUint16(28, name.length, true);
+    c.setUint32(42, offset, true);
+    central.set(name, 46);
+    parts.push(local, entry.data);
+    centrals.push(central);
+    offset += local.length + entry.data.length;
+  }
+  const size = centrals.reduce((n, c) => n + c.length, 0);
+  const end = new Uint8Array(22);
+  const e = new DataView(end.buffer);
+  e.setUint32(0, 0x06054b50, true);
+  e.setUint16(8, entries.length, true);
+  e.setUint16(10, entries.length, true);
+  e.setUint32(12, size, true);
+  e.setUint32(16, offset, true);
+  const all = [...parts, ...centrals, end];
+  const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of all) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * `mib` MiB of zeros, deflated as they stream (never all in memory), with
+ * their CRC-32: the body of a real zip bomb.
+ */
+export async function deflatedZeros(
+  mib: number,
+  crc32: (data: Uint8Array, crc?: number) => number,
+): Promise<{ data: Uint8Array; size: number; crc: number }> {
+  const chunk: Uint8Array<ArrayBuffer> = new Uint8Array(2 ** 20);
+  let crc = 0;
+  for (let i = 0; i < mib; i++) crc = crc32(chunk, crc);
+  let sent = 0;
+  const zeros = new ReadableStream<BufferSource>({
+    pull(controller) {
+      if (sent++ < mib) controller.enqueue(chunk);
+      else controller.close();
+    },
+  });
+  const data = new Uint8Array(
+    await new Response(zeros.pipeThrough(new CompressionStream("deflate-raw")))
+      .arrayBuffer(),
+  );
+  return { data, size: mib * 2 ** 20, crc };
+}

@@ -18,6 +18,7 @@ export const COMMANDS = [
   "run",
   "console",
   "report",
+  "export",
 ] as const;
 
 /** One of {@linkcode COMMANDS}. */
@@ -55,6 +56,12 @@ export interface LabArgs {
   list: boolean;
   /** `--detach` (console). */
   detach: boolean;
+  /** `--gns3`: the GNS3 project to import (or, for export, to write). */
+  gns3?: string;
+  /** `--strict`: refuse a project the lab would change. */
+  strict: boolean;
+  /** `--subnet`, if given (the imported project's subnet). */
+  subnet?: string;
 }
 
 /** Which commands take each command-specific flag. */
@@ -126,6 +133,8 @@ export function labArgs(flags: ParsedFlags): LabArgs {
         `--rootfs hanya untuk up, run dan console (exec memakai root file system tempat lab dibangun)`,
     });
   }
+  const gns3 = stringFlag(flags, "gns3");
+  checkGns3Flags(cmd, flags, gns3);
   return {
     command: cmd,
     operands: rest,
@@ -146,5 +155,35 @@ export function labArgs(flags: ParsedFlags): LabArgs {
     since: stringFlag(flags, "since"),
     list: flags.values.list === true,
     detach: flags.values.detach === true,
+    gns3,
+    strict: flags.values.strict === true,
+    subnet: stringFlag(flags, "subnet"),
   };
+}
+
+/** `--gns3` goes with every command; `--strict` and `--subnet` with it, but not with export. */
+function checkGns3Flags(
+  cmd: LabCommand,
+  flags: ParsedFlags,
+  gns3: string | undefined,
+): void {
+  if (cmd === "export" && gns3 === undefined) {
+    throw new UsageError({
+      en:
+        "export needs --gns3 FILE: the project to write (FILE.gns3project or FILE.gns3)",
+      id:
+        "export perlu --gns3 FILE: proyek yang ditulis (FILE.gns3project atau FILE.gns3)",
+    });
+  }
+  for (const flag of ["strict", "subnet"]) {
+    if (flags.values[flag] === undefined) continue;
+    if (cmd === "export" || gns3 === undefined) {
+      throw new UsageError({
+        en:
+          `--${flag} is for importing a GNS3 project: --gns3 FILE with up, run, console, …`,
+        id:
+          `--${flag} untuk mengimpor proyek GNS3: --gns3 FILE dengan up, run, console, …`,
+      });
+    }
+  }
 }

@@ -1,7 +1,8 @@
 /**
- * The lab tool's commands: `up`, `down`, `status`, `list`, `exec` and `run`
- * (see `cmd/lab.ts` for the command line). {@linkcode runLab} reads the
- * topology file, names the lab and runs one command.
+ * The lab tool's commands: `up`, `down`, `status`, `list`, `exec`, `run`,
+ * `console`, `report` and `export` (see `cmd/lab.ts` for the command line).
+ * {@linkcode runLab} reads the topology file (or a GNS3 project), names the
+ * lab and runs one command.
  *
  * @module
  */
@@ -24,7 +25,6 @@ import {
   labStatus,
   labsUp,
 } from "../net/netns.ts";
-import { withRootfs } from "../net/rootfs.ts";
 import {
   countRecords,
   recordedHosts,
@@ -37,11 +37,8 @@ import { hostCommand } from "./_host_command.ts";
 import { handReport } from "./_hand_report.ts";
 import { coverOf } from "../report/model.ts";
 import { formatTable } from "../results/summary.ts";
-import {
-  loadTopology,
-  scenarioDescription,
-  type Topology,
-} from "../scenario/topology.ts";
+import { scenarioDescription, type Topology } from "../scenario/topology.ts";
+import { exportLab, loadLab } from "./_gns3.ts";
 import { LAB_NAME } from "../scenario/topology_check.ts";
 
 export { hostCommand } from "./_host_command.ts";
@@ -68,16 +65,14 @@ export async function runLab(
   const { flags, out } = context;
   const args = labArgs(flags);
   const { command: cmd, file, rootfs: rootfsFlag } = args;
-  // down and status work without a readable file: they need only the name.
-  // down, status and exec work on what exists: with --name they need no file.
-  const needsFile = !["down", "status", "exec"].includes(cmd) ||
-    args.name === undefined;
-  const loaded = needsFile
-    ? await loadTopology(file, { specs: options.specs })
-    : undefined;
-  const topology = loaded && rootfsFlag !== undefined
-    ? withRootfs(loaded, rootfsFlag)
-    : loaded;
+  // down, status and exec work on what exists: with --name they need no
+  // file. With --gns3 the hosts are the project's.
+  const topology = await loadLab(args, {
+    specs: options.specs,
+    defaultFile: options.defaultFile,
+    out,
+    lang: flags.lang,
+  });
   const name = args.name ?? topology?.name ?? "progjar";
   if (!LAB_NAME.test(name)) {
     throw new UsageError({
@@ -98,6 +93,15 @@ export async function runLab(
         ...command.split(" "),
         ...(file !== options.defaultFile ? ["--file", file] : []),
         ...(args.name !== undefined ? ["--name", name] : []),
+        // down and status need only the lab's name, not the project.
+        ...(args.gns3 !== undefined && cmd !== "export" &&
+            !/^(down|status)\b/.test(command)
+          ? [
+            "--gns3",
+            args.gns3,
+            ...(args.subnet ? ["--subnet", args.subnet] : []),
+          ]
+          : []),
         ...(hintOptions.rootfs && rootfsFlag !== undefined
           ? ["--rootfs", rootfsFlag]
           : []),
@@ -105,6 +109,12 @@ export async function runLab(
       ]),
   };
   switch (cmd) {
+    case "export":
+      return await exportLab(out, {
+        topology: topology!,
+        file: args.gns3!,
+        lang: flags.lang,
+      });
     case "list":
       return list(out, topology!, flags.lang);
     case "exec":
