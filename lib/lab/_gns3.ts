@@ -92,7 +92,10 @@ export async function loadLab(
   if (args.subnet !== undefined) {
     const parsed = parseSubnet(args.subnet);
     if (typeof parsed === "string") {
-      throw new UsageError(`--subnet: ${parsed}`);
+      throw new UsageError({
+        en: `--subnet: ${parsed}`,
+        id: `--subnet: ${parsed} (harus subnet seperti 192.168.122.0/24)`,
+      });
     }
     subnet = parsed;
   }
