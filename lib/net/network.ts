@@ -52,6 +52,8 @@ export interface LabRouter {
   name: string;
   /** Its interfaces, at least two, each on another segment. */
   ports: RouterPort[];
+  /** How it forwards multicast, once its lab is up (for the report). */
+  multicast?: "user-space" | "smcroute";
 }
 
 /** The network a lab is built from. */
