@@ -23,6 +23,7 @@
  */
 
 import type { ChildEnd } from "../cli/child.ts";
+import { plural } from "../cli/i18n.ts";
 import { lastLine } from "../net/host_process.ts";
 import type { Expectation, FieldExpectation } from "./types.ts";
 
@@ -212,8 +213,9 @@ function reachCheck<R extends CheckedRole>(
   const got = (line: string) => seen.some((t) => t.includes(line));
   let wanted = 0;
   let arrived = 0;
-  const missing: string[] = [];
-  const beyond: string[] = [];
+  type Odd = { line: string; ttl: number; away: number | undefined };
+  const missing: Odd[] = [];
+  const beyond: Odd[] = [];
   for (const sender of all) {
     const ttl = senderTtl(sender);
     if (sender === r || ttl === undefined || sender.host === undefined) {
@@ -221,14 +223,13 @@ function reachCheck<R extends CheckedRole>(
     }
     const away = r.host === undefined ? 0 : hops(sender.host, r.host);
     const reaches = away !== undefined && ttl > away;
-    const where = `TTL ${ttl}, ${away ?? "∞"}`;
     for (const line of sender.input) {
       if (reaches) {
         wanted++;
         if (got(line)) arrived++;
-        else missing.push(`${JSON.stringify(line)} (${where}`);
+        else missing.push({ line, ttl, away });
       } else if (got(line)) {
-        beyond.push(`${JSON.stringify(line)} (${where}`);
+        beyond.push({ line, ttl, away });
       }
     }
   }
@@ -239,19 +240,27 @@ function reachCheck<R extends CheckedRole>(
       `${count}, tidak ada yang di luar jangkauan`,
     ]);
   }
-  const en: string[] = [];
-  const id: string[] = [];
+  const en = (o: Odd) =>
+    `${JSON.stringify(o.line)} (TTL ${o.ttl}, ${
+      o.away === undefined ? "no route" : plural(o.away, "router", "routers")
+    } away`;
+  const id = (o: Odd) =>
+    `${JSON.stringify(o.line)} (TTL ${o.ttl}, ${
+      o.away === undefined ? "tanpa rute" : `${o.away} router`
+    } jauhnya`;
+  const parts: [string, string][] = [];
   if (missing.length > 0) {
-    en.push(`missing ${missing[0]} routers away)`);
-    id.push(`kurang ${missing[0]} router jauhnya)`);
+    parts.push([`missing ${en(missing[0])})`, `kurang ${id(missing[0])})`]);
   }
   if (beyond.length > 0) {
-    en.push(`got ${beyond[0]} routers away: beyond its reach)`);
-    id.push(`mendapat ${beyond[0]} router jauhnya: di luar jangkauannya)`);
+    parts.push([
+      `got ${en(beyond[0])}: beyond its reach)`,
+      `mendapat ${id(beyond[0])}: di luar jangkauannya)`,
+    ]);
   }
   return worded("lines", false, [
-    `${count}, ${en.join("; ")}`,
-    `${count}, ${id.join("; ")}`,
+    `${count}, ${parts.map((p) => p[0]).join("; ")}`,
+    `${count}, ${parts.map((p) => p[1]).join("; ")}`,
   ]);
 }
 
