@@ -92,7 +92,7 @@ const TEXT = {
 };
 
 /** How often the status file is written while datagrams flow. */
-const STATUS_EVERY_MS = 1000;
+const STATUS_EVERY_MS = 200;
 
 /** Runs lab-router with `args`; resolves to the exit code. */
 export function main(args: string[]): Promise<number> {

@@ -24,10 +24,15 @@ const MAX_SEGMENTS = 64;
 const MAX_ROUTERS = 64;
 const MAX_PORTS = 16;
 
-/** `segments:`, each `name: a.b.c.d/n` (or `name: { subnet: … }`). */
+/**
+ * `segments:`, each `name: a.b.c.d/n` (or `name: { subnet: … }`); the
+ * names of those refused are added to `refused`, so that naming one later
+ * is no second problem.
+ */
 export function checkSegments(
   check: YamlCheck,
   node: Node | null,
+  refused: Set<string>,
 ): LabSegment[] {
   const entries = check.map(node, "segments") ?? [];
   if (entries.length === 0) check.problem(node, "segments: no segments");
@@ -44,6 +49,7 @@ export function checkSegments(
       );
       continue;
     }
+    refused.add(entry.key);
     let valueNode = entry.value;
     if (scalarValue(entry.value) === undefined && entry.value !== null) {
       const fields = check.map(entry.value, label, { known: ["subnet"] });
@@ -69,6 +75,7 @@ export function checkSegments(
       );
       continue;
     }
+    refused.delete(entry.key);
     segments.push({ name: entry.key, subnet });
   }
   return segments;
@@ -125,6 +132,8 @@ export interface RoutersCheckOptions {
   taken: Map<string, string>;
   /** The host names (a router may not take one). */
   hosts: ReadonlySet<string>;
+  /** Segments refused already (a router on one is no second problem). */
+  refused: ReadonlySet<string>;
 }
 
 /** One interface as written: an address, or a segment's name. */
@@ -143,7 +152,7 @@ export function checkRouters(
   node: Node | null,
   options: RoutersCheckOptions,
 ): LabRouter[] {
-  const { segments, taken, hosts } = options;
+  const { segments, taken, hosts, refused } = options;
   const entries = check.map(node, "routers") ?? [];
   if (entries.length > MAX_ROUTERS) {
     check.problem(node, `routers: at most ${MAX_ROUTERS} routers`);
@@ -165,7 +174,12 @@ export function checkRouters(
       );
       continue;
     }
-    const ports = routerPorts(check, entry.value, { label, segments, taken });
+    const ports = routerPorts(check, entry.value, {
+      label,
+      segments,
+      taken,
+      refused,
+    });
     if (ports) written.push({ name: entry.key, node: entry.value, ports });
   }
   // Joined so far: a router joining two segments already joined closes a loop.
@@ -230,9 +244,10 @@ function routerPorts(
     label: string;
     segments: LabSegment[];
     taken: Map<string, string>;
+    refused: ReadonlySet<string>;
   },
 ): Written[] | undefined {
-  const { label, segments, taken } = options;
+  const { label, segments, taken, refused } = options;
   if (!isSeq(node)) {
     check.problem(
       node,
@@ -267,6 +282,8 @@ function routerPorts(
       port = { segment: placed.segment, address: text, node: item };
     } else if (segments.some((s) => s.name === text)) {
       port = { segment: text, node: item };
+    } else if (refused.has(text)) {
+      return undefined;
     } else {
       check.problem(
         item,

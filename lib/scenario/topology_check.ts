@@ -112,8 +112,9 @@ function topologyOf(
     );
     return undefined;
   }
+  const refused = new Set<string>();
   const segments = segmentsEntry
-    ? checkSegments(check, segmentsEntry.value)
+    ? checkSegments(check, segmentsEntry.value, refused)
     : undefined;
   const subnet = network
     ? subnetOf(check, network.value)
@@ -133,6 +134,7 @@ function topologyOf(
   const hosts = hostList(check, hostsEntry.value, {
     subnet,
     segments,
+    refused,
     rootfs,
     names,
     taken,
@@ -144,6 +146,7 @@ function topologyOf(
         segments,
         taken,
         hosts: names,
+        refused,
       })
       : [];
   }
@@ -246,6 +249,8 @@ interface HostListOptions {
   segments: LabSegment[] | undefined;
   /** Filled with every address taken, with whose it is. */
   taken: Map<string, string>;
+  /** Segments refused already: naming one is no second problem. */
+  refused: ReadonlySet<string>;
   /** The file's `rootfs:`, for hosts without one of their own. */
   rootfs: string | undefined;
   /** Filled with every host name declared, valid address or not (so one bad address is one problem). */
@@ -262,7 +267,8 @@ function hostList(
   node: Node | null,
   options: HostListOptions,
 ): LabHost[] {
-  const { subnet, segments, rootfs, names, taken: byAddress } = options;
+  const { subnet, segments, refused, rootfs, names, taken: byAddress } =
+    options;
   const entries = check.map(node, "hosts");
   if (!entries) return [];
   if (entries.length === 0) check.problem(node, "hosts: no hosts");
@@ -320,6 +326,7 @@ function hostList(
         const named = check.string(segmentNode, `hosts.${entry.key}.segment`);
         if (named === undefined) continue;
         if (named !== segment) {
+          if (refused.has(named)) continue;
           const known = segments.find((s) => s.name === named);
           check.problem(
             segmentNode,
