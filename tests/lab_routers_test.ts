@@ -10,6 +10,7 @@
 
 import assert from "node:assert/strict";
 import { ROOT } from "./_dist.ts";
+import { commandSucceeds } from "./_harness.ts";
 import {
   CAN_BUILD_LABS,
   lab,
@@ -22,6 +23,13 @@ import {
 } from "./_lab.ts";
 
 const ignore = !CAN_BUILD_LABS;
+/** The module's receiver and the TTL probe are Python: without it, skipped. */
+const PYTHON = await commandSucceeds("python3", ["-c", "import socket"]);
+if (!ignore && !PYTHON) {
+  console.log(
+    "python3 not found: the module's receivers and the TTL probe are not run",
+  );
+}
 const FILE = "labs/multicast-ttl.yaml";
 const HOSTS = ["alpine-1", "alpine-2", "alpine-3", "alpine-4", "alpine-5"];
 /** The lines of multicast-ttl, by TTL. */
@@ -201,7 +209,9 @@ Deno.test({
       assert.match(host.stdout, /^10\.11\.1\.0\/24 via 10\.11\.2\.1 dev eth0/m);
 
       // The module's receiver, independent of ours, on every host.
-      for (const h of HOSTS) receivers.push(new ModuleReceiver(name, h));
+      if (PYTHON) {
+        for (const h of HOSTS) receivers.push(new ModuleReceiver(name, h));
+      }
       for (const r of receivers) await r.ready();
 
       const report = `${work}/laporan.md`;
@@ -239,13 +249,15 @@ Deno.test({
       receivers.length = 0;
       const from = (ttl: number) =>
         [1, 2, 3, 4].filter((t) => t >= ttl).map(line);
-      assert.deepEqual(got, {
-        "alpine-1": from(1),
-        "alpine-2": from(1),
-        "alpine-3": from(2),
-        "alpine-4": from(3),
-        "alpine-5": from(4),
-      });
+      if (PYTHON) {
+        assert.deepEqual(got, {
+          "alpine-1": from(1),
+          "alpine-2": from(1),
+          "alpine-3": from(2),
+          "alpine-4": from(3),
+          "alpine-5": from(4),
+        });
+      }
 
       // What each router did: one copy per TTL that went on, one drop (the
       // status files are written at most 5 times a second: look again).
@@ -360,6 +372,7 @@ Deno.test({
       );
 
       // The kernel's own count, without the roles.
+      if (!PYTHON) return;
       const server = new Deno.Command("ip", {
         args: [
           "netns",
@@ -571,6 +584,7 @@ Deno.test({
         /^started again the multicast forwarder of router-2 \(it had stopped\)$/m,
       );
       assert.match(again.stdout, /is already up/);
+      if (!PYTHON) return;
       const receiver = new ModuleReceiver(name, "alpine-5");
       receivers.push(receiver);
       await receiver.ready();
