@@ -15,7 +15,12 @@
  * @module
  */
 
-import { EXIT_OK, RuntimeError, UsageError } from "../lib/cli/errors.ts";
+import {
+  describeError,
+  EXIT_OK,
+  RuntimeError,
+  UsageError,
+} from "../lib/cli/errors.ts";
 import type { CommandSpec } from "../lib/cli/parse.ts";
 import { onStop, type RoleContext, runRole } from "../lib/cli/run.ts";
 import { type ForwarderStats, forwardMulticast } from "../lib/net/forwarder.ts";
@@ -103,7 +108,8 @@ async function route({ flags, out }: RoleContext): Promise<number> {
   const name = flags.values.name as string;
   const statusPath = flags.values.status as string | undefined;
   const interfaces = flags.operands;
-  const text = TEXT[flags.lang];
+  const lang = flags.lang;
+  const text = TEXT[lang];
   if (interfaces.length < 2) {
     throw new UsageError({
       en: `a router needs at least two interfaces, got ${interfaces.length}`,
@@ -116,11 +122,19 @@ async function route({ flags, out }: RoleContext): Promise<number> {
     state: "starting",
     interfaces,
   };
-  const save = async () => {
+  let unsaved = false;
+  // Whole or not at all (lab status may read it at any moment), and at once:
+  // two writes in flight would rename each other's file away. A status file
+  // that cannot be written is said once; forwarding goes on.
+  const save = () => {
     if (statusPath === undefined) return;
-    // Whole or not at all: lab status may read it at any moment.
-    await Deno.writeTextFile(`${statusPath}.tmp`, JSON.stringify(status));
-    await Deno.rename(`${statusPath}.tmp`, statusPath);
+    try {
+      Deno.writeTextFileSync(`${statusPath}.tmp`, JSON.stringify(status));
+      Deno.renameSync(`${statusPath}.tmp`, statusPath);
+    } catch (err) {
+      if (!unsaved) console.error(`${name}: ${describeError(err, { lang })}`);
+      unsaved = true;
+    }
   };
   const stop = onStop(() => {});
   try {
@@ -135,11 +149,11 @@ async function route({ flags, out }: RoleContext): Promise<number> {
     if (kernelMulticastRouting(libc)) {
       const code = await viaSmcroute({ name, interfaces, statusPath }, {
         signal: stop.signal,
-        started: async () => {
+        started: () => {
           status.state = "forwarding";
           status.mode = "smcroute";
           status.reason = text.mroute;
-          await save();
+          save();
           out.line(text.smcroute(name, list));
           out.flush();
         },
@@ -162,13 +176,13 @@ async function route({ flags, out }: RoleContext): Promise<number> {
         pending = setTimeout(() => {
           pending = undefined;
           last = Date.now();
-          void save();
+          save();
         }, wait);
       },
-      onReady: async () => {
+      onReady: () => {
         status.state = "forwarding";
         status.stats = { received: 0, forwarded: 0, dropped: {} };
-        await save();
+        save();
         out.line(text.userSpace(name, list, status.reason!));
         out.flush();
       },
@@ -176,7 +190,7 @@ async function route({ flags, out }: RoleContext): Promise<number> {
     if (pending !== undefined) clearTimeout(pending);
     status.state = "stopped";
     status.stats = stats;
-    await save();
+    save();
     out.line(text.stopped(name, stats));
     return EXIT_OK;
   } catch (err) {
@@ -186,7 +200,7 @@ async function route({ flags, out }: RoleContext): Promise<number> {
       : err instanceof Error
       ? err.message
       : String(err);
-    await save().catch(() => {});
+    save();
     throw err;
   } finally {
     stop.dispose();
@@ -199,7 +213,7 @@ async function route({ flags, out }: RoleContext): Promise<number> {
  */
 async function viaSmcroute(
   router: { name: string; interfaces: string[]; statusPath?: string },
-  options: { signal: AbortSignal; started: () => Promise<void> },
+  options: { signal: AbortSignal; started: () => void },
 ): Promise<number | undefined> {
   const base = router.statusPath?.replace(/\.json$/, "") ??
     `/run/progjar-lab-${router.name}`;
@@ -216,10 +230,17 @@ async function viaSmcroute(
       stdin: "null",
     }).spawn();
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
+    // Not installed, or not granted (lab up grants it only when it is there).
+    if (
+      err instanceof Deno.errors.NotFound ||
+      err instanceof Deno.errors.NotCapable ||
+      err instanceof Deno.errors.PermissionDenied
+    ) {
+      return undefined;
+    }
     throw err;
   }
-  await options.started();
+  options.started();
   const stopChild = () => child.kill("SIGTERM");
   options.signal.addEventListener("abort", stopChild, { once: true });
   const status = await child.status;

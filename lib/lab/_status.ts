@@ -120,7 +120,11 @@ function forwardingCell(
   const stats = forwarder?.stats;
   return stats
     ? `${text.mode(mode)}: ${
-      text.forwarding(stats.forwarded, stats.dropped.ttl ?? 0)
+      text.forwarding(
+        stats.forwarded,
+        stats.dropped.ttl ?? 0,
+        (stats.dropped.queue ?? 0) + (stats.dropped.send ?? 0),
+      )
     }`
     : text.mode(mode);
 }

@@ -89,8 +89,10 @@ export const TEXT = {
         : mode === "user-space"
         ? "user space"
         : "?",
-    forwarding: (forwarded: number, dropped: number) =>
-      `${forwarded} forwarded, ${dropped} dropped at TTL 1`,
+    forwarding: (forwarded: number, dropped: number, lost: number) =>
+      `${forwarded} forwarded, ${dropped} dropped at TTL 1${
+        lost > 0 ? `, ${lost} lost (more came than it could read)` : ""
+      }`,
     notForwarding: "not running: lab up starts it again",
     segment: "segment",
     gateway: "gateway",
@@ -171,8 +173,12 @@ export const TEXT = {
         : mode === "user-space"
         ? "user space"
         : "?",
-    forwarding: (forwarded: number, dropped: number) =>
-      `${forwarded} diteruskan, ${dropped} dibuang karena TTL 1`,
+    forwarding: (forwarded: number, dropped: number, lost: number) =>
+      `${forwarded} diteruskan, ${dropped} dibuang karena TTL 1${
+        lost > 0
+          ? `, ${lost} hilang (datang lebih cepat dari yang bisa dibaca)`
+          : ""
+      }`,
     notForwarding: "tidak berjalan: lab up menjalankannya lagi",
     segment: "segmen",
     gateway: "gateway",

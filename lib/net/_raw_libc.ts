@@ -5,8 +5,10 @@
  * that lets only group traffic through; raw IP sockets (IPPROTO_RAW, the
  * header written by the caller) bound to one interface each; and the probe
  * of the kernel's own multicast routing (MRT_INIT). The one call that waits
- * (recvfrom) is `nonblocking`: it runs on a worker thread and resolves to a
- * promise, so the event loop never blocks. Linux on 64-bit machines only.
+ * (recvfrom) runs on this thread, bounded by the socket's receive timeout:
+ * a trip to a worker thread per datagram cost more than the forwarding
+ * itself, and the caller gives the event loop its turn between reads.
+ * Linux on 64-bit machines only.
  *
  * @module
  */
@@ -23,13 +25,10 @@ const SYMBOLS = {
   recvfrom: {
     parameters: ["i32", "buffer", "usize", "i32", "buffer", "buffer"],
     result: "isize",
-    nonblocking: true,
   },
-  // On this thread, with MSG_DONTWAIT: what is already queued.
-  recvfromNow: {
-    name: "recvfrom",
-    parameters: ["i32", "buffer", "usize", "i32", "buffer", "buffer"],
-    result: "isize",
+  getsockopt: {
+    parameters: ["i32", "i32", "i32", "buffer", "buffer"],
+    result: "i32",
   },
   sendto: {
     parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"],
@@ -54,6 +53,7 @@ export const R = {
   ETH_P_IP_BE: 0x0008,
   SOL_SOCKET: 1,
   SO_RCVBUF: 8,
+  SO_RCVBUFFORCE: 33,
   SO_RCVTIMEO: 20,
   SO_BINDTODEVICE: 25,
   SO_ATTACH_FILTER: 26,
@@ -61,6 +61,7 @@ export const R = {
   PACKET_ADD_MEMBERSHIP: 1,
   PACKET_MR_ALLMULTI: 2,
   PACKET_IGNORE_OUTGOING: 23,
+  PACKET_STATISTICS: 6,
   /** sll_pkttype of a packet this host sent. */
   PACKET_OUTGOING: 4,
   IPPROTO_IP: 0,
@@ -124,6 +125,23 @@ export function setIntOption(
 ): boolean {
   const value = new Uint8Array(new Int32Array([option.value]).buffer);
   return libc.setsockopt(fd, option.level, option.name, value, 4) === 0;
+}
+
+/**
+ * What the kernel dropped at packet socket `fd` since the last call (its
+ * queue was full): PACKET_STATISTICS, which resets as it is read.
+ */
+export function packetDrops(libc: RawLibc, fd: number): number {
+  const stats = new Uint32Array(2);
+  const length = new Uint32Array([8]);
+  const ok = libc.getsockopt(
+    fd,
+    R.SOL_PACKET,
+    R.PACKET_STATISTICS,
+    new Uint8Array(stats.buffer),
+    new Uint8Array(length.buffer),
+  ) === 0;
+  return ok ? stats[1] : 0;
 }
 
 /** The index of the interface `name`, or 0 when there is none. */

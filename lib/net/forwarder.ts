@@ -35,6 +35,7 @@ import {
   groupFilter,
   interfaceIndex,
   lastErrorText,
+  packetDrops,
   R,
   type RawLibc,
   rawLibc,
@@ -43,6 +44,8 @@ import {
 
 /** How often a waiting read looks up to see whether it was stopped. */
 const WAKE_MS = 200;
+/** Under a flood, the event loop (signals, timers) still gets a turn this often. */
+const YIELD_MS = 20;
 /** The packet socket's receive buffer: bursts wait here, not on the wire. */
 const RCVBUF = 4 * 1024 * 1024;
 
@@ -60,8 +63,12 @@ export interface ForwarderStats {
   received: number;
   /** Copies sent (one per other interface). */
   forwarded: number;
-  /** Datagrams not forwarded, by reason (`ttl`: would have reached 0). */
-  dropped: Partial<Record<Drop | "send", number>>;
+  /**
+   * Datagrams not forwarded, by reason: `ttl` (would have left with TTL 0),
+   * `send` (an interface's send queue was full), `queue` (the kernel's
+   * queue of arrivals was full: more came than this router could read).
+   */
+  dropped: Partial<Record<Drop | "send" | "queue", number>>;
   /** By interface name. */
   interfaces: Record<string, InterfaceCounts>;
 }
@@ -326,52 +333,36 @@ async function loop(
     });
   };
 
+  let changed = false;
+  let turn = performance.now();
   while (!signal.aborted) {
-    from.fill(0);
     length[0] = R.SOCKADDR_LL;
-    let n = Number(
-      await libc.recvfrom(fd, buffer, size, 0, from, lengthBytes),
+    // Waits at most WAKE_MS (the socket's receive timeout), on this thread.
+    const n = Number(
+      libc.recvfrom(fd, buffer, size, 0, from, lengthBytes),
     );
-    if (signal.aborted) break;
-    if (n < 0) {
-      // The wake-up timeout, most likely; errno is the worker thread's, so
-      // ask again here to tell it from a failure.
-      length[0] = R.SOCKADDR_LL;
-      n = Number(
-        libc.recvfromNow(
-          fd,
-          buffer,
-          size,
-          R.MSG_DONTWAIT,
-          from,
-          lengthBytes,
-        ),
-      );
-      if (n < 0) {
-        const code = errnoOf(libc);
-        if (code === R.EAGAIN || code === R.EINTR) continue;
+    if (n >= 0) {
+      handle(n);
+      changed = true;
+    } else {
+      const code = errnoOf(libc);
+      if (code !== R.EAGAIN && code !== R.EINTR) {
         throw failure(libc, { en: "reading packets", id: "membaca paket" });
       }
     }
-    let changed = false;
-    // What else is queued is read here, without a trip to a worker thread.
-    while (n >= 0) {
-      handle(n);
-      changed = true;
-      from.fill(0);
-      length[0] = R.SOCKADDR_LL;
-      n = Number(
-        libc.recvfromNow(
-          fd,
-          buffer,
-          size,
-          R.MSG_DONTWAIT,
-          from,
-          lengthBytes,
-        ),
-      );
+    const now = performance.now();
+    if (n < 0 || now - turn >= YIELD_MS) {
+      const lost = packetDrops(libc, fd);
+      if (lost > 0) {
+        stats.dropped.queue = (stats.dropped.queue ?? 0) + lost;
+        changed = true;
+      }
+      if (changed) options.onStats?.(stats);
+      changed = false;
+      // Signals and timers (the status file) run now.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      turn = performance.now();
     }
-    if (changed) options.onStats?.(stats);
   }
   return stats;
 }

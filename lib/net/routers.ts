@@ -26,16 +26,34 @@ const ROOT = join(import.meta.dirname!, "..", "..");
 export const ROUTER_ENTRY = "cmd/lab_router.ts";
 /**
  * The forwarder's permissions: FFI for its sockets (packet and raw, which
- * Deno does not have), writing its status file, starting `smcrouted` where
- * the kernel routes multicast itself, the locale.
+ * Deno does not have), writing its status file, the locale; and starting
+ * `smcrouted` where the kernel routes multicast itself, when it is installed
+ * ({@linkcode routerCommand} adds that).
  */
 export const ROUTER_PERMISSIONS: readonly string[] = [
   "--allow-ffi",
   `--allow-read=${ROUTER_DIR}`,
   `--allow-write=${ROUTER_DIR}`,
-  "--allow-run=smcrouted",
   "--allow-env=LANG,LC_ALL,LC_MESSAGES,NO_COLOR",
 ];
+
+/** Whether `program` is in one of the `PATH` directories. */
+function onPath(program: string): boolean {
+  let path: string | undefined;
+  try {
+    path = Deno.env.get("PATH");
+  } catch {
+    // not permitted: the usual places
+  }
+  for (const dir of (path ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+    try {
+      if (Deno.statSync(join(dir, program)).isFile) return true;
+    } catch {
+      // not there
+    }
+  }
+  return false;
+}
 /** How long a forwarder may take to start (deno's start on a busy machine). */
 const START_MS = 30_000;
 
@@ -53,7 +71,7 @@ export interface RouterStatus {
   reason?: string;
   /** Its interfaces. */
   interfaces: string[];
-  /** Datagrams forwarded and dropped (user space only). */
+  /** Datagrams forwarded and dropped, by reason (user space only; see `forwarder.ts`). */
   stats?: {
     received: number;
     forwarded: number;
@@ -78,6 +96,8 @@ export function routerCommand(
     Deno.execPath(),
     "run",
     ...ROUTER_PERMISSIONS,
+    // Asked for only when present: deno says so when it is not.
+    ...(onPath("smcrouted") ? ["--allow-run=smcrouted"] : []),
     join(ROOT, ROUTER_ENTRY),
     "--name",
     router.name,
