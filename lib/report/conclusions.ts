@@ -64,7 +64,7 @@ export function scenarioConclusion(
       out.push(...chatConclusion(result, lang));
       break;
     case "multicast-chat":
-      out.push(...groupChatConclusion(result, lang));
+      out.push(...groupChatConclusion(result, lang, lab));
       break;
     case "unicast":
       out.push(...unicastConclusion(result, lang, lab));
@@ -247,7 +247,12 @@ function chatConclusion(result: ScenarioResult, lang: Lang): string[] {
   ];
 }
 
-function groupChatConclusion(result: ScenarioResult, lang: Lang): string[] {
+function groupChatConclusion(
+  result: ScenarioResult,
+  lang: Lang,
+  lab?: LabInfo,
+): string[] {
+  const routed = (lab?.routers ?? []).length > 0;
   const id = lang === "id";
   const chat = groupChatModel(result);
   if (!chat) return [];
@@ -299,10 +304,18 @@ function groupChatConclusion(result: ScenarioResult, lang: Lang): string[] {
     id
       ? `Para peserta mengatur TTL ${ttl}: datagram boleh melewati ${
         chat.ttl === undefined ? "?" : chat.ttl - 1
-      } router; di satu switch ini tidak ada router, jadi semua anggota menerimanya.`
+      } router; ${
+        routed
+          ? "anggota yang lebih jauh dari itu tidak menerimanya."
+          : "di satu switch ini tidak ada router, jadi semua anggota menerimanya."
+      }`
       : `The peers set TTL ${ttl}: a datagram may cross ${
         chat.ttl === undefined ? "?" : chat.ttl - 1
-      } router(s); on this one switch there is none, so every member gets it.`,
+      } router(s); ${
+        routed
+          ? "members further away than that do not get it."
+          : "on this one switch there is none, so every member gets it."
+      }`,
   );
   return out;
 }
