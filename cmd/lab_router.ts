@@ -224,7 +224,7 @@ async function viaSmcroute(
     child = new Deno.Command("smcrouted", {
       args: smcrouteArgs({
         config,
-        socket: `${base}.smcroute.sock`,
+        base: `${base}.smcroute`,
         ident: router.name,
       }),
       stdin: "null",

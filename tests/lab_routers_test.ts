@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { ROOT } from "./_dist.ts";
 import { commandSucceeds } from "./_harness.ts";
+import { smcrouteConfig } from "../lib/net/smcroute.ts";
 import {
   CAN_BUILD_LABS,
   lab,
@@ -609,6 +610,48 @@ Deno.test({
     } finally {
       for (const r of receivers) await r.stop();
       await lab(["down", "--name", name]);
+    }
+    await assertGone(name);
+  },
+});
+
+Deno.test({
+  name:
+    "smcroute, where installed: the configuration lab-router gives smcrouted passes its own check in a router's namespace; without kernel multicast routing the routers still forward in user space",
+  ignore: ignore || !await commandSucceeds("smcrouted", ["-v"]),
+  async fn() {
+    const name = uniqueLabName("smc");
+    const conf = await Deno.makeTempFile({ suffix: ".conf" });
+    try {
+      const up = await lab(["up", "--file", FILE, "--name", name, "--json"]);
+      assert.equal(up.code, 0, up.stderr);
+      await Deno.writeTextFile(conf, smcrouteConfig(["eth0", "eth1"]) + "\n");
+      const check = await new Deno.Command("ip", {
+        args: ["netns", "exec", `pj_${name}_router-1`, "smcrouted", "-F", conf],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(
+        check.code,
+        0,
+        new TextDecoder().decode(check.stdout) +
+          new TextDecoder().decode(check.stderr),
+      );
+      const status = await lab(["status", "--name", name, "--json"]);
+      const routers = status.records.find((r) => r.type === "status")!
+        .routers as Json[];
+      for (const router of routers) {
+        const forwarder = router.forwarder as Json;
+        // MRT_INIT decides, not whether smcroute is installed.
+        if (String(forwarder.reason).includes("ENOPROTOOPT")) {
+          assert.equal(forwarder.mode, "user-space");
+        } else {
+          assert.equal(forwarder.mode, "smcroute");
+        }
+      }
+    } finally {
+      await lab(["down", "--name", name]);
+      await Deno.remove(conf);
     }
     await assertGone(name);
   },

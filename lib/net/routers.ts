@@ -226,6 +226,8 @@ export async function removeRouterFiles(namespaces: string[]): Promise<void> {
     const files = routerFiles(ns);
     await Deno.remove(files.status).catch(() => {});
     await Deno.remove(files.log).catch(() => {});
-    await Deno.remove(`${ROUTER_DIR}/${ns}.smcroute.conf`).catch(() => {});
+    for (const end of ["conf", "sock", "pid"]) {
+      await Deno.remove(`${ROUTER_DIR}/${ns}.smcroute.${end}`).catch(() => {});
+    }
   }
 }

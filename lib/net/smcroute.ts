@@ -31,12 +31,14 @@ export function smcrouteConfig(interfaces: string[]): string {
 }
 
 /**
- * The command line of `smcrouted` in the foreground with `config`, its
- * control socket at `socket` (one per router namespace) and only the
- * interfaces the configuration enables.
+ * The command line of `smcrouted` (smcroute 2.5) in the foreground with
+ * `config`, only the interfaces it enables (`-N`), and its control socket
+ * and pid file at `base` + `.sock` / `.pid`: one of each per router, not
+ * the shared `/run/smcroute.*` (two labs may both have a `router-1`). The
+ * configuration was checked with `smcrouted -F` in a router's namespace.
  */
 export function smcrouteArgs(
-  options: { config: string; socket: string; ident: string },
+  options: { config: string; base: string; ident: string },
 ): string[] {
   return [
     "-n",
@@ -44,8 +46,10 @@ export function smcrouteArgs(
     "-f",
     options.config,
     "-u",
-    options.socket,
-    "-I",
+    `${options.base}.sock`,
+    "-P",
+    `${options.base}.pid`,
+    "-i",
     options.ident,
   ];
 }
