@@ -339,9 +339,24 @@ for level, kind, value in anc:
         print("ttl", struct.unpack("i", value[:4])[0], flush=True)
 `;
 
+/** One datagram within 2 s, and the TTL it arrived with; `none` if none came. */
+const ONCE = `
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_RECVTTL", 12), 1)
+s.bind(("", int(sys.argv[1])))
+s.settimeout(2)
+print("ready", flush=True)
+try:
+    data, anc, _, addr = s.recvmsg(2048, socket.CMSG_SPACE(4))
+    print("ttl", struct.unpack("i", anc[0][2][:4])[0], flush=True)
+except socket.timeout:
+    print("none", flush=True)
+`;
+
 Deno.test({
   name:
-    "unicast across three routers: udp-client on alpine-1 gets udp-server's reply on alpine-5, which read TTL 61 (3 routers); a Python probe reads 61 both ways",
+    "unicast across three routers: udp-client on alpine-1 gets udp-server's reply on alpine-5, which read TTL 61 (3 routers); a Python probe reads 61 both ways; TTL 3 does not reach it, TTL 4 does",
   ignore,
   async fn() {
     const name = uniqueLabName("uni");
@@ -416,6 +431,46 @@ Deno.test({
       await server.stderr.cancel();
       assert.match(rest.join(""), /ttl 61/);
       assert.match(new TextDecoder().decode(client.stdout), /ttl 61/);
+
+      // The kernel's routers drop unicast at TTL 0 too: TTL 3 does not reach
+      // alpine-5 (router-3 gets it with 1), TTL 4 does, with 1 left.
+      for (const [ttl, wanted] of [[3, /^none$/m], [4, /^ttl 1$/m]] as const) {
+        const listen = new Deno.Command("ip", {
+          args: [
+            "netns",
+            "exec",
+            `pj_${name}_alpine-5`,
+            "python3",
+            "-c",
+            ONCE,
+            "47002",
+          ],
+          stdout: "piped",
+        }).spawn();
+        const out = listen.stdout.getReader();
+        assert.match(
+          new TextDecoder().decode((await out.read()).value),
+          /ready/,
+        );
+        await new Deno.Command("ip", {
+          args: [
+            "netns",
+            "exec",
+            `pj_${name}_alpine-1`,
+            "python3",
+            "-c",
+            `import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ${ttl}); s.sendto(b"x", ("alpine-5", 47002))`,
+          ],
+        }).output();
+        let said = "";
+        for (;;) {
+          const { value, done } = await out.read();
+          if (done) break;
+          said += new TextDecoder().decode(value);
+        }
+        await listen.status;
+        assert.match(said, wanted, `TTL ${ttl}`);
+      }
     } finally {
       await lab(["down", "--name", name]);
       await Deno.remove(work, { recursive: true });
