@@ -14,6 +14,12 @@
  * topology check refuses routers that close a loop, so a flood over a tree
  * reaches each segment once.
  *
+ * The reads run on the program's own thread, each bounded by the socket's
+ * 200 ms receive timeout; under a flood the event loop (signals, the status
+ * file's timer) still gets a turn every 20 ms. What the kernel could not
+ * queue for it is counted (`dropped.queue`), as is what an interface could
+ * not send (`dropped.send`).
+ *
  * @example Forward between two interfaces until stopped (needs root and
  * --allow-ffi: type-checked only)
  * ```ts
