@@ -135,6 +135,12 @@ export const ROLES: readonly Role[] = [
  */
 export const BATCH_ROLES: readonly Role[] = [
   {
+    name: "udp-server:batch",
+    entry: "cmd/udp_server.ts",
+    permissions: [...UDP_SERVER, INTERFACES, FFI],
+    args: BATCH_ARGS,
+  },
+  {
     name: "broadcast-sender:batch",
     entry: "cmd/broadcast_sender.ts",
     permissions: [...BROADCAST, FFI],

@@ -29,6 +29,7 @@ import {
   sequenceNotes,
   summaryTables,
 } from "../results/summary.ts";
+import { reachModel, reachTable, reachTitle } from "../results/reach.ts";
 import { scenarioDescription, type Topology } from "../scenario/topology.ts";
 import { type Ui, up, withInterrupt } from "./_session.ts";
 
@@ -87,6 +88,20 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       await up(ui, { topology, signal, hint: false });
       builtHere = true;
     }
+    // The report says how the routers forwarded multicast.
+    const modes = new Map(
+      ((builtHere ? (await labStatus(name)).state : before.state)?.routers ??
+        []).map((r) => [r.name, r.multicast]),
+    );
+    const lab: Topology = topology.routers
+      ? {
+        ...topology,
+        routers: topology.routers.map((r) => ({
+          ...r,
+          ...(modes.get(r.name) ? { multicast: modes.get(r.name) } : {}),
+        })),
+      }
+      : topology;
     const results: ScenarioResult[] = [];
     try {
       for (const scenario of scenarios) {
@@ -106,7 +121,7 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
           onProgress: (line) => out.line(out.style("dim", `  ${line}`)),
         });
         results.push(result);
-        printResult(out, result, lang);
+        printResult(out, result, { lang, topology });
       }
     } finally {
       const notRun = signal.aborted
@@ -124,7 +139,7 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
           const cover = coverOf(topology.student, options.cover);
           await writeReport(
             reportPath,
-            { topology, results, lab: name, notRun },
+            { topology: lab, results, lab: name, notRun },
             { lang, cover, date },
           );
           out.line(text.report(reportPath));
@@ -142,9 +157,21 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
   });
 }
 
-function printResult(out: Output, result: ScenarioResult, lang: Lang): void {
+function printResult(
+  out: Output,
+  result: ScenarioResult,
+  { lang, topology }: { lang: Lang; topology: Topology },
+): void {
   const tables = summaryTables(result, lang).map(formatTable);
   out.line(tables.join("\n\n"));
+  // A TTL experiment: who got which TTL, as one table.
+  const reach = reachModel(result, topology);
+  if (reach) {
+    out.line(
+      ["", reachTitle(reach, lang), formatTable(reachTable(reach, lang))]
+        .join("\n"),
+    );
+  }
   const notes = sequenceNotes(result, lang);
   if (notes.length > 0) out.line(["", ...notes].join("\n"));
   // Interrupted, the roles' unmet checks say only that they were cut short.

@@ -25,18 +25,13 @@ import {
   labStatus,
   labsUp,
 } from "../net/netns.ts";
-import {
-  countRecords,
-  recordedHosts,
-  recordsDir,
-  removeRecords,
-} from "../hand/records.ts";
+import { recordedHosts, recordsDir, removeRecords } from "../hand/records.ts";
 import { killConsole } from "../hand/console.ts";
 import { labConsole } from "./_console.ts";
 import { hostCommand } from "./_host_command.ts";
+import { status } from "./_status.ts";
 import { handReport } from "./_hand_report.ts";
 import { coverOf } from "../report/model.ts";
-import { formatTable } from "../results/summary.ts";
 import { scenarioDescription, type Topology } from "../scenario/topology.ts";
 import { exportLab, loadLab } from "./_gns3.ts";
 import { LAB_NAME } from "../scenario/topology_check.ts";
@@ -86,6 +81,7 @@ export async function runLab(
   const ui: Ui = {
     out,
     text: TEXT[flags.lang],
+    lang: flags.lang,
     name,
     hint: (command, hintOptions = {}) =>
       shellLine([
@@ -191,68 +187,6 @@ async function down(
   return EXIT_OK;
 }
 
-async function status(
-  { out, text, name, hint }: Ui,
-): Promise<number> {
-  const status = await labStatus(name);
-  const records = await countRecords(name);
-  out.record({
-    type: "status",
-    lab: name,
-    up: status.up,
-    namespaces: status.namespaces,
-    hosts: status.state?.hosts ?? [],
-    pids: status.pids,
-    records,
-  });
-  if (status.namespaces.length === 0) {
-    out.line(text.notUp(name, await labsUp(), hint("up")));
-    return EXIT_OK;
-  }
-  if (!status.up) {
-    out.line(
-      text.incomplete(
-        name,
-        status.namespaces.length,
-        hint("down"),
-        hint("up"),
-      ),
-    );
-    return EXIT_OK;
-  }
-  const state = status.state!;
-  const counts = new Map(records.map((c) => [c.host, c]));
-  out.line(
-    text.isUp(
-      name,
-      state.hosts.length,
-      state.subnet,
-      state.broadcast,
-      state.file,
-    ),
-  );
-  const roots = state.hosts.some((h) => h.rootfs !== undefined);
-  out.line(formatTable({
-    header: [
-      text.host,
-      text.address,
-      text.namespace,
-      text.processes,
-      text.records,
-      ...(roots ? [text.root] : []),
-    ],
-    rows: state.hosts.map((h) => [
-      h.name,
-      h.address,
-      h.netns,
-      String(status.pids[h.netns]?.length ?? 0),
-      String(counts.get(h.name)?.entries ?? 0),
-      ...(roots ? [h.rootfs ?? "/"] : []),
-    ]),
-  }));
-  return EXIT_OK;
-}
-
 function list(out: Output, topology: Topology, lang: Lang): number {
   for (const s of topology.scenarios) {
     out.line(`${s.name}: ${scenarioDescription(s, lang)}`);
@@ -306,8 +240,16 @@ async function exec(
         shortList(hosts.map((h) => h.name))
       })`,
     });
-  if (topology && !topology.hosts.some((h) => h.name === host)) {
-    throw unknownHost(topology.hosts);
+  // A router is a machine of the lab too: `lab exec router-1 -- ip route`.
+  const machines = (
+    hosts: { name: string }[],
+    routers?: { name: string }[],
+  ) => [...hosts, ...routers ?? []];
+  if (
+    topology &&
+    !machines(topology.hosts, topology.routers).some((h) => h.name === host)
+  ) {
+    throw unknownHost(machines(topology.hosts, topology.routers));
   }
   await checkLabPrivileges();
   const status = await labStatus(name);
@@ -315,8 +257,12 @@ async function exec(
     throw new RuntimeError(text.notUp(name, await labsUp(), hint("up")));
   }
   // The lab that runs may have been built from another file.
-  const target = status.state.hosts.find((h) => h.name === host);
-  if (!target) throw unknownHost(status.state.hosts);
+  const target = machines(status.state.hosts, status.state.routers).find((
+    h,
+  ) => h.name === host) as { name: string; netns: string } | undefined;
+  if (!target) {
+    throw unknownHost(machines(status.state.hosts, status.state.routers));
+  }
   // The shell writes to the same terminal: our lines go first.
   await out.drained();
   // Ctrl+C reaches the command itself (same terminal); just wait for it.

@@ -28,13 +28,10 @@ import {
   scenarioKind,
   udpTimeline,
 } from "./model.ts";
-import {
-  chatSvg,
-  groupChatSvg,
-  multicastSvg,
-  timelineSvg,
-  topologySvg,
-} from "./svg.ts";
+import { chatSvg, groupChatSvg, multicastSvg, timelineSvg } from "./svg.ts";
+import { reachSvg } from "./svg_network.ts";
+import { introOf, topologyFigure } from "./_document_lab.ts";
+import { reachModel, reachTable } from "../results/reach.ts";
 
 /** A table cell: text, or a command shown as code with words around it. */
 export type Cell = string | { code: string; before?: string; after?: string };
@@ -93,7 +90,6 @@ export function reportBlocks(
   const text = TEXT[lang];
   const topology = input.topology;
   const cover = options.cover ?? {};
-  const hosts = hostsOf(input);
   const blocks: Block[] = [
     {
       kind: "cover",
@@ -116,25 +112,10 @@ export function reportBlocks(
     },
     {
       kind: "paragraph",
-      text: `${
-        topology ? text.intro : text.demoIntro
-      } ${text.transcriptsIntro}`,
+      text: `${introOf(input, lang)} ${text.transcriptsIntro}`,
     },
     { kind: "heading", level: 2, text: text.topology, id: "topology" },
-    {
-      kind: "figure",
-      name: "topology",
-      svg: topologySvg(hosts, {
-        label: topology ? text.switchLabel : text.loopback,
-        note: topology
-          ? `${topology.subnet.cidr}, broadcast ${topology.subnet.broadcast}`
-          : "127.0.0.1 → 127.255.255.255",
-        lang,
-      }),
-      caption: topology
-        ? text.topologyCaption(topology.subnet.cidr, topology.subnet.broadcast)
-        : text.demoIntro,
-    },
+    topologyFigure(input, lang),
   ];
   // The picture names every host and address; a table only adds the
   // root file systems, when hosts have them.
@@ -160,7 +141,10 @@ export function reportBlocks(
   }
   blocks.push(
     { kind: "heading", level: 2, text: text.overall, id: "conclusion" },
-    { kind: "list", items: overallConclusion(input.results, lang) },
+    {
+      kind: "list",
+      items: overallConclusion(input.results, lang, topology),
+    },
   );
   return blocks;
 }
@@ -222,6 +206,13 @@ function scenarioBlocks(
     },
     ...summary.tables,
   );
+  const reach = reachModel(result, input.topology);
+  if (reach) {
+    blocks.push(
+      { kind: "paragraph", text: text.reachTable(reach.sender) },
+      { kind: "table", ...reachTable(reach, lang) },
+    );
+  }
   const figure = pictureOf(result, { input, lang, index });
   if (figure) blocks.push(figure);
   blocks.push(
@@ -229,7 +220,7 @@ function scenarioBlocks(
     {
       kind: "list",
       items: [
-        ...scenarioConclusion(result, hostsOf(input), lang),
+        ...scenarioConclusion(result, hostsOf(input), lang, input.topology),
         ...lossNotes(result, lang),
       ],
     },
@@ -391,6 +382,15 @@ function pictureOf(
   const { lang, index } = at;
   const text = TEXT[lang];
   const name = `${index}-${result.scenario.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  const reach = reachModel(result, at.input.topology);
+  if (reach) {
+    return {
+      kind: "figure",
+      name,
+      svg: reachSvg(reach, lang),
+      caption: text.reachCaption,
+    };
+  }
   switch (scenarioKind(result)) {
     case "numbers":
       return {

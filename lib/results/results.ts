@@ -29,8 +29,20 @@ export interface LabInfo {
   file: string;
   /** The subnet its hosts are on. */
   subnet: { cidr: string; broadcast: string };
-  /** Its hosts, with the root file system each ran in, if any. */
-  hosts: { name: string; address: string; rootfs?: string }[];
+  /**
+   * Its hosts, with the root file system each ran in, if any, and its
+   * segment on a lab of several.
+   */
+  hosts: { name: string; address: string; rootfs?: string; segment?: string }[];
+  /** Its segments, on a lab with routers (each a switch of its own). */
+  segments?: { name: string; subnet: { cidr: string; broadcast: string } }[];
+  /** Its routers, with the segments they join and their addresses there. */
+  routers?: {
+    name: string;
+    ports: { segment: string; address: string }[];
+    /** How it forwarded multicast, when the lab said (`user-space`, `smcroute`). */
+    multicast?: string;
+  }[];
   /** Its scenarios. */
   scenarios: ScenarioInfo[];
   /** The report's cover (name, nim, kelas), from the topology file. */

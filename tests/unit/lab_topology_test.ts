@@ -157,7 +157,7 @@ scenarios:
     /^x\.yaml:22:50: .*--count takes a value, not true$/,
     /^x\.yaml:22:60: .*unknown placeholder \{nowhere\}/,
     /^x\.yaml:23:15: scenario s: stop: expected "self"/,
-    /^x\.yaml:24:26: scenario s: expect: lines: expected "all" or "others"$/,
+    /^x\.yaml:24:26: scenario s: expect: lines: expected "all", "others" or "reachable"$/,
     /^x\.yaml:24:42: .*firstSeq: expected a number or a comparison/,
     /^x\.yaml:27:18: scenario s: flags: --json is set by the lab runner$/,
   ];
