@@ -286,7 +286,10 @@ function decodeUdp(d: Decoding, at: number): void {
       id: `panjang ${length} kurang dari header-nya (8)`,
     });
     end = bytes.length;
-  } else if (end > (d.claimedEnd ?? bytes.length)) {
+  } else if (
+    end > (d.claimedEnd ?? bytes.length) && !frame.ipv4?.moreFragments
+  ) {
+    // (A first fragment's UDP length is the whole datagram's: no lie.)
     const room = (d.claimedEnd ?? bytes.length) - at;
     problem(d, "UDP", {
       en: `length says ${length} bytes, the IP datagram has room for ${room}`,

@@ -36,7 +36,13 @@ import { decodeIpv4, decodeIpv6, type Decoding, problem } from "./_ip.ts";
 import { cutShort } from "./_ip.ts";
 import { classify } from "./classify.ts";
 import { colonHex, ipv4Text, macText } from "./format.ts";
-import type { CapturedFrame, EthernetLayer, Frame, VlanTag } from "./frame.ts";
+import type {
+  CapturedFrame,
+  EthernetLayer,
+  Frame,
+  SllLayer,
+  VlanTag,
+} from "./frame.ts";
 
 /** LINKTYPE_ETHERNET. */
 export const LINK_ETHERNET = 1;
@@ -161,30 +167,16 @@ export function decodeFrame(record: CapturedFrame): Frame {
 function decodeEthernet(d: Decoding): void {
   const { bytes, view } = d;
   if (bytes.length < 14) return cutShort(d, "Ethernet", 14, bytes.length);
-  const vlans: VlanTag[] = [];
-  let type = view.getUint16(12);
-  let at = 14;
-  while (VLAN_TPIDS.has(type)) {
-    if (bytes.length < at + 4) {
-      return cutShort(d, "802.1Q", at + 4, bytes.length);
-    }
-    const tci = view.getUint16(at);
-    vlans.push({
-      tpid: type,
-      priority: tci >> 13,
-      dei: (tci & 0x1000) !== 0,
-      id: tci & 0x0fff,
-    });
-    type = view.getUint16(at + 2);
-    at += 4;
-  }
   const link: EthernetLayer = {
     type: "ethernet",
     dst: macText(bytes, 0),
     src: macText(bytes, 6),
-    vlans,
+    vlans: [],
   };
   d.frame.link = link;
+  const tagged = untag(d, view.getUint16(12), 14, link.vlans);
+  if (tagged === undefined) return;
+  const [type, at] = tagged;
   if (type < 0x0600) {
     // 802.3: a length, then LLC; not decoded further.
     link.length = type;
@@ -204,17 +196,50 @@ function decodeSll(d: Decoding, linkType: number): void {
   const addressLength = Math.min(8, v2 ? bytes[11] : view.getUint16(4));
   const addressAt = v2 ? 12 : 6;
   const address = bytes.subarray(addressAt, addressAt + addressLength);
-  const etherType = v2 ? view.getUint16(0) : view.getUint16(14);
-  d.frame.link = {
+  const link: SllLayer = {
     type: "sll",
     version: v2 ? 2 : 1,
     packetType: v2 ? bytes[10] : view.getUint16(0),
     hatype: v2 ? view.getUint16(8) : view.getUint16(2),
     src: addressLength === 6 ? macText(address) : colonHex(address),
-    etherType,
+    etherType: v2 ? view.getUint16(0) : view.getUint16(14),
+    vlans: [],
     ...(v2 ? { ifindex: view.getUint32(4) } : {}),
   };
-  network(d, etherType, size);
+  d.frame.link = link;
+  // libpcap puts the tag the kernel took off back in front of the packet.
+  const tagged = untag(d, link.etherType, size, link.vlans);
+  if (tagged === undefined) return;
+  link.etherType = tagged[0];
+  network(d, tagged[0], tagged[1]);
+}
+
+/**
+ * Reads the VLAN tags starting with `type` at `at` into `vlans`; returns
+ * the EtherType after them and where it starts, or nothing if cut short.
+ */
+function untag(
+  d: Decoding,
+  type: number,
+  at: number,
+  vlans: VlanTag[],
+): [number, number] | undefined {
+  while (VLAN_TPIDS.has(type)) {
+    if (d.bytes.length < at + 4) {
+      cutShort(d, "802.1Q", at + 4, d.bytes.length);
+      return undefined;
+    }
+    const tci = d.view.getUint16(at);
+    vlans.push({
+      tpid: type,
+      priority: tci >> 13,
+      dei: (tci & 0x1000) !== 0,
+      id: tci & 0x0fff,
+    });
+    type = d.view.getUint16(at + 2);
+    at += 4;
+  }
+  return [type, at];
 }
 
 function network(d: Decoding, etherType: number, at: number): void {

@@ -136,8 +136,10 @@ export interface SllLayer {
   hatype: number;
   /** The link-layer source address, as `aa:bb:…` (`sll.src.eth` when 6 bytes). */
   src: string;
-  /** The protocol (an EtherType) of what follows (`sll.etype`). */
+  /** The EtherType of what follows, after any VLAN tags. */
   etherType: number;
+  /** VLAN tags (libpcap puts back what the kernel took off), outermost first. */
+  vlans: VlanTag[];
   /** The interface's index on the capturing machine (v2 only). */
   ifindex?: number;
 }

@@ -27,6 +27,7 @@
  * @module
  */
 
+import { errorText } from "../cli/errors.ts";
 import type { Text } from "../cli/i18n.ts";
 import {
   ByteReader,
@@ -138,8 +139,8 @@ export class CaptureReader implements AsyncIterable<Frame> {
     if (this.#used) throw new Error("a CaptureReader is read once");
     this.#used = true;
     const { source, close } = await this.#open();
+    const bytes = new ByteReader(source, this.#options.follow);
     try {
-      const bytes = new ByteReader(source, this.#options.follow);
       if ((await bytes.fill(4)) < 4) {
         if (bytes.following) return;
         throw this.#error("not-capture", {
@@ -163,6 +164,10 @@ export class CaptureReader implements AsyncIterable<Frame> {
         this.format = "pcap";
         yield* this.#pcap(bytes, le);
       }
+    } catch (err) {
+      if (err instanceof CaptureError) throw err;
+      // The file or stream failed under us (a directory, an I/O error).
+      throw this.#error("unreadable", unreadable(err), bytes.offset);
     } finally {
       close();
     }
@@ -175,21 +180,7 @@ export class CaptureReader implements AsyncIterable<Frame> {
       try {
         file = await Deno.open(source);
       } catch (err) {
-        const reason = err instanceof Deno.errors.NotFound
-          ? { en: "no such file", id: "berkas tidak ada" }
-          : err instanceof Deno.errors.PermissionDenied ||
-              err instanceof Deno.errors.NotCapable
-          ? { en: "permission denied", id: "izin ditolak" }
-          : err instanceof Deno.errors.IsADirectory
-          ? {
-            en: "a directory, not a capture",
-            id: "direktori, bukan tangkapan",
-          }
-          : {
-            en: String((err as Error).message ?? err),
-            id: String((err as Error).message ?? err),
-          };
-        throw this.#error("unreadable", reason, 0);
+        throw this.#error("unreadable", unreadable(err), 0);
       }
       return { source: file, close: () => file.close() };
     }
@@ -556,6 +547,19 @@ export function readCapture(
   options: ReadCaptureOptions = {},
 ): CaptureReader {
   return new CaptureReader(source, options);
+}
+
+function unreadable(err: unknown): Text {
+  if (err instanceof Deno.errors.NotFound) {
+    return { en: "no such file", id: "berkas tidak ada" };
+  }
+  if (err instanceof Deno.errors.IsADirectory) {
+    return {
+      en: "a directory, not a capture",
+      id: "direktori, bukan tangkapan",
+    };
+  }
+  return errorText(err);
 }
 
 function viewOf(bytes: Uint8Array): DataView {
