@@ -110,6 +110,23 @@ export const SPEC: CommandSpec = {
         id: "report: daftar yang terekam, per host",
       },
     },
+    capture: {
+      type: "string",
+      valueName: "DIR",
+      help: {
+        en:
+          "run, console, capture start: capture every frame of each host into DIR/HOST.pcap (tcpdump; run: default FILE_files/capture/ with --report)",
+        id:
+          "run, console, capture start: tangkap setiap frame tiap host ke DIR/HOST.pcap (tcpdump; run: bawaan FILE_files/capture/ dengan --report)",
+      },
+    },
+    "no-capture": {
+      type: "boolean",
+      help: {
+        en: "run: no capture, even with --report",
+        id: "run: tanpa penangkapan, walau dengan --report",
+      },
+    },
     detach: {
       type: "boolean",
       help: {
@@ -184,6 +201,8 @@ export const SPEC: CommandSpec = {
     "lab console",
     "lab report --report laporan.md",
     "lab report --list",
+    "lab run --all --capture capture",
+    "lab capture start alpine-2 alpine-5",
     "lab status",
     "lab down",
     "lab up --gns3 praktikum.gns3project",
@@ -202,6 +221,7 @@ export const SPEC: CommandSpec = {
       "  console                 every host in one tmux session (lab exec in each pane)",
       "  report --report FILE    the report of what was run by hand on the hosts",
       "  export --gns3 FILE      write the lab as a GNS3 project (FILE.gns3project or .gns3)",
+      "  capture start|stop|status [HOST…]  capture hosts' frames by hand (tcpdump)",
       "",
       "Roles started on a host (lab console, lab exec) record what they print to",
       "/run/progjar/LAB/HOST.jsonl; lab report reads it, lab down removes it",
@@ -239,6 +259,7 @@ export const SPEC: CommandSpec = {
       "  console                 semua host dalam satu sesi tmux (lab exec di tiap panel)",
       "  report --report BERKAS  laporan dari yang dijalankan manual di host",
       "  export --gns3 BERKAS    tulis lab sebagai proyek GNS3 (BERKAS.gns3project atau .gns3)",
+      "  capture start|stop|status [HOST…]  tangkap frame host secara manual (tcpdump)",
       "",
       "Role yang dijalankan di host (lab console, lab exec) merekam yang dicetaknya ke",
       "/run/progjar/LAB/HOST.jsonl; lab report membacanya, lab down menghapusnya",

@@ -31,6 +31,14 @@ import {
 } from "../results/summary.ts";
 import { scenarioDescription, type Topology } from "../scenario/topology.ts";
 import { type Ui, up, withInterrupt } from "./_session.ts";
+import {
+  attachWire,
+  checkRunCapture,
+  runCaptureDir,
+  startRunCapture,
+  stopRunCapture,
+} from "./_capture.ts";
+import type { HostCapture } from "../wire/capture.ts";
 
 /** What `lab run` runs: the scenarios `wanted` (or `--all`) of `topology`. */
 export interface RunOptions {
@@ -47,6 +55,10 @@ export interface RunOptions {
   keep?: boolean;
   /** The language of the lines and the report. */
   lang: Lang;
+  /** `--capture DIR`, if given. */
+  capture?: string;
+  /** `--no-capture`. */
+  noCapture?: boolean;
 }
 
 /**
@@ -65,6 +77,9 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
   }
   const date = new Date();
   await checkLabPrivileges();
+  // Before anything is built: an asked-for capture needs tcpdump.
+  const where = runCaptureDir({ ...options, report: reportPath });
+  const capturing = await checkRunCapture(ui, where, lang);
   return await withInterrupt(ui, async (signal) => {
     const before = await labStatus(name);
     if (
@@ -88,7 +103,11 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       builtHere = true;
     }
     const results: ScenarioResult[] = [];
+    let captures: HostCapture[] = [];
     try {
+      if (capturing) {
+        captures = await startRunCapture(ui, topology.hosts, where!.dir, lang);
+      }
       for (const scenario of scenarios) {
         if (signal.aborted) break;
         out.line("");
@@ -113,6 +132,10 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
         ? scenarios.slice(results.length).map((s) => s.name)
         : [];
       if (notRun.length > 0) out.line(text.notRun(notRun.join(", ")));
+      // The captures end before the lab (which would stop them unfinished).
+      const files = captures.length > 0
+        ? await stopRunCapture(ui, captures, lang)
+        : [];
       try {
         if (builtHere && (options.keep !== true || signal.aborted)) {
           await labDown(name);
@@ -121,6 +144,11 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       } finally {
         // Whatever happened, the report holds what ran.
         if (reportPath !== undefined) {
+          await attachWire(
+            results,
+            files,
+            Object.fromEntries(topology.hosts.map((h) => [h.name, h.address])),
+          );
           const cover = coverOf(topology.student, options.cover);
           await writeReport(
             reportPath,
