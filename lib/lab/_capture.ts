@@ -142,24 +142,41 @@ function printStats(
   }
 }
 
+/** How each result's window is drawn around its start and duration. */
+export interface WindowOptions {
+  /** Frames this long before its start are its own too. */
+  beforeMs: number;
+  /** Frames this long after its end are its own too. */
+  afterMs: number;
+  /**
+   * Scenarios run one after another (`lab run`): a window ends where the
+   * next begins. Hand experiments may overlap (a server listening while a
+   * multicast goes on): a frame then counts in each.
+   */
+  sequential: boolean;
+}
+
 /** Gives each result its frames: its time window of the hosts' files. */
 export async function attachWire(
   results: ScenarioResult[],
   captures: HostFiles[],
   addresses: Record<string, string>,
-  margin: { beforeMs: number; afterMs: number } = {
+  options: WindowOptions = {
     beforeMs: 0,
     afterMs: AFTER_MS,
+    sequential: true,
   },
 ): Promise<void> {
   const timed = results.filter((r) => r.startedAt !== undefined)
     .sort((a, b) => a.startedAt! - b.startedAt!);
   if (timed.length === 0 || captures.length === 0) return;
   const windows = timed.map((result, i) => {
-    const from = result.startedAt! - margin.beforeMs;
+    const from = result.startedAt! - options.beforeMs;
     const next = timed[i + 1]?.startedAt;
-    let to = result.startedAt! + result.durationMs + margin.afterMs;
-    if (next !== undefined) to = Math.min(to, next - margin.beforeMs - 1);
+    let to = result.startedAt! + result.durationMs + options.afterMs;
+    if (options.sequential && next !== undefined) {
+      to = Math.min(to, next - options.beforeMs - 1);
+    }
     return { result, fromMs: from, toMs: to };
   });
   const wires = await wireSummaries({
@@ -267,7 +284,7 @@ export async function startHand(
   for (const host of hosts) {
     const running = [];
     for (const c of listed.filter((c) => c.host === host.name)) {
-      if (!c.stoppedAt && await isRunning(c)) running.push(c);
+      if (!c.stoppedAt && await isRunning(c, c.netns)) running.push(c);
     }
     if (running.length > 0) {
       ui.out.line(text.already(host.name, running[0].path));
@@ -346,7 +363,7 @@ async function statusHand(ui: Ui, hosts: string[], lang: Lang): Promise<void> {
   }
   const rows: string[][] = [];
   for (const c of listed) {
-    const running = c.stoppedAt === undefined && await isRunning(c);
+    const running = c.stoppedAt === undefined && await isRunning(c, c.netns);
     const frames = await countFrames(c.path);
     rows.push([
       c.host,
@@ -391,7 +408,9 @@ export async function stopHandCaptures(ui: Ui, lang: Lang): Promise<void> {
   const listed = await listedCaptures(ui.name);
   const running = [];
   for (const c of listed) {
-    if (c.stoppedAt === undefined && await isRunning(c)) running.push(c.host);
+    if (c.stoppedAt === undefined && await isRunning(c, c.netns)) {
+      running.push(c.host);
+    }
   }
   if (running.length > 0) await stopHand(ui, running, lang);
 }

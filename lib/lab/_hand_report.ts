@@ -94,6 +94,7 @@ export async function handReport(
   await attachWire(results, await handCaptureFiles(name), addresses, {
     beforeMs: 200,
     afterMs: 1000,
+    sequential: false,
   });
   for (const result of results) {
     out.line(`${result.scenario}: ${result.description}`);

@@ -69,7 +69,7 @@ export interface SummaryInput {
   captures: HostFiles[];
   /** Each host's address. */
   addresses: Record<string, string>;
-  /** The scenarios, in time order, their windows apart. */
+  /** The scenarios (their windows may overlap: a frame counts in each). */
   scenarios: ScenarioWindow[];
 }
 
@@ -98,18 +98,14 @@ export async function wireSummaries(
             frame,
             ...(tcp ? { tcp } : {}),
           };
-          const at = windowOf(input.scenarios, frame.timeMs);
-          if (at >= 0) collectors[at].add(seen);
-          // A leave just after its scenario is still its own.
-          const before = at >= 0
-            ? at - 1
-            : lastBefore(input.scenarios, frame.timeMs);
-          if (
-            before >= 0 && frame.igmp &&
-            frame.timeMs <= input.scenarios[before].toMs + LATE_MS
-          ) {
-            collectors[before].late(seen);
-          }
+          const t = frame.timeMs;
+          input.scenarios.forEach((w, i) => {
+            if (t >= w.fromMs && t <= w.toMs) collectors[i].add(seen);
+            else if (frame.igmp && t > w.toMs && t <= w.toMs + LATE_MS) {
+              // A leave just after its scenario is still its own.
+              collectors[i].late(seen);
+            }
+          });
         }
       } catch (err) {
         if (!(err instanceof CaptureError)) throw err;
@@ -126,23 +122,4 @@ export async function wireSummaries(
       toMs: input.scenarios[i].toMs,
     })
   );
-}
-
-/** The index of the last window that ended before `t`, or -1. */
-function lastBefore(windows: ScenarioWindow[], t: number): number {
-  let found = -1;
-  for (const [i, w] of windows.entries()) if (w.toMs < t) found = i;
-  return found;
-}
-
-/** The index of the window holding `t`, or -1 (windows sorted, apart). */
-function windowOf(windows: ScenarioWindow[], t: number): number {
-  let lo = 0, hi = windows.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (t < windows[mid].fromMs) hi = mid - 1;
-    else if (t > windows[mid].toMs) lo = mid + 1;
-    else return mid;
-  }
-  return -1;
 }
