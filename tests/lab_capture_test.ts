@@ -443,6 +443,18 @@ Deno.test({
         HOSTS.map((h) => [h, true]),
       );
       assert.ok((running[1].frames as number) > 0);
+      // While they still capture: the report reads what is written so far.
+      const early = await lab([
+        "report",
+        "--name",
+        name,
+        "--report",
+        `${dir}/early.md`,
+      ]);
+      assert.equal(early.code, 0, early.stderr);
+      const earlyText = await Deno.readTextFile(`${dir}/early.md`);
+      assert.match(earlyText, /### On the wire/);
+      assert.doesNotMatch(earlyText, /truncated/);
       const stop = await lab(["capture", "stop", "--name", name]);
       assert.equal(stop.code, 0, stop.stderr);
       for (const host of HOSTS) {

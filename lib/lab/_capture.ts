@@ -419,8 +419,11 @@ export async function stopHandCaptures(ui: Ui, lang: Lang): Promise<void> {
 export async function handCaptureFiles(lab: string): Promise<HostFiles[]> {
   const byHost = new Map<string, HostFiles>();
   for (const c of await listedCaptures(lab)) {
-    const entry = byHost.get(c.host) ?? { host: c.host, files: [] };
+    const entry: HostFiles = byHost.get(c.host) ?? { host: c.host, files: [] };
     entry.files.push(c.path);
+    if (c.stoppedAt === undefined && await isRunning(c, c.netns)) {
+      (entry.growing ??= []).push(c.path);
+    }
     if (c.stats?.droppedByKernel !== undefined) {
       entry.dropped = (entry.dropped ?? 0) + c.stats.droppedByKernel;
     }

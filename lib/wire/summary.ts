@@ -51,6 +51,8 @@ export interface HostFiles {
   files: string[];
   /** Frames the kernel dropped for its capture, if known. */
   dropped?: number;
+  /** Files still being written: one ending inside a frame is no damage. */
+  growing?: string[];
 }
 
 /** A scenario and the part of the captures that is its. */
@@ -109,15 +111,20 @@ export async function wireSummaries(
         }
       } catch (err) {
         if (!(err instanceof CaptureError)) throw err;
-        notes.push({
-          en: `${err.text.en}; the frames before it are counted`,
-          id: `${err.text.id}; frame sebelumnya tetap dihitung`,
-        });
+        const writing = capture.growing?.includes(path) &&
+          err.reason === "truncated";
+        if (!writing) {
+          notes.push({
+            en: `${err.text.en}; the frames before it are counted`,
+            id: `${err.text.id}; frame sebelumnya tetap dihitung`,
+          });
+        }
       }
     }
   }
+  const hosts = input.captures.map(({ growing: _, ...h }) => h);
   return collectors.map((c, i) =>
-    c.wire(input.captures, notes, {
+    c.wire(hosts, notes, {
       fromMs: input.scenarios[i].fromMs,
       toMs: input.scenarios[i].toMs,
     })
