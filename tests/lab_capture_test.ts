@@ -564,6 +564,23 @@ Deno.test({
       assert.deepEqual(await labNamespaces(name), []);
       await assert.rejects(Deno.stat(`${dir}/cap`));
       assert.equal(result.stdout, "");
+      // A place that cannot be a directory: one line before anything is built.
+      await Deno.writeTextFile(`${dir}/file`, "");
+      const place = await lab([
+        "run",
+        "unicast",
+        "--name",
+        name,
+        "--capture",
+        `${dir}/file/cap`,
+      ]);
+      assert.equal(place.code, 1, place.stdout + place.stderr);
+      assert.match(
+        place.stderr.trim(),
+        /^lab: error: --capture .*\/file\/cap: Not a directory/,
+      );
+      assert.equal(place.stderr.trim().split("\n").length, 1, place.stderr);
+      assert.deepEqual(await labNamespaces(name), []);
     } finally {
       await lab(["down", "--name", name]);
       await Deno.remove(bin, { recursive: true });

@@ -10,7 +10,7 @@
  */
 
 import { dirname, join, resolve } from "node:path";
-import { EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
+import { errorText, EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
 import type { Lang } from "../cli/i18n.ts";
 import { recordsDir } from "../hand/records.ts";
 import { hostNetns, labStatus } from "../net/netns.ts";
@@ -70,7 +70,6 @@ export async function checkRunCapture(
   if (where === undefined) return false;
   try {
     await checkCaptureTool();
-    return true;
   } catch (err) {
     if (where.explicit) throw err;
     ui.out.line(
@@ -78,6 +77,13 @@ export async function checkRunCapture(
     );
     return false;
   }
+  // The place too, before the lab is built for nothing.
+  try {
+    await Deno.mkdir(where.dir, { recursive: true });
+  } catch (err) {
+    throw new RuntimeError(errorText(err, { doing: `--capture ${where.dir}` }));
+  }
+  return true;
 }
 
 /** `lab run`'s captures, one per host, for the whole run. */
