@@ -281,10 +281,7 @@ export async function startHand(
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new RuntimeError({
-      en: `--capture ${dir}: ${(err as Error).message}`,
-      id: `--capture ${dir}: ${(err as Error).message}`,
-    });
+    throw new RuntimeError(errorText(err, { doing: `--capture ${dir}` }));
   }
   const listed = await listedCaptures(ui.name);
   for (const host of hosts) {
