@@ -114,17 +114,15 @@ export const SPEC: CommandSpec = {
       type: "string",
       valueName: "DIR",
       help: {
-        en:
-          "run, console, capture start: capture every frame of each host into DIR/HOST.pcap (tcpdump; run: default FILE_files/capture/ with --report)",
-        id:
-          "run, console, capture start: tangkap setiap frame tiap host ke DIR/HOST.pcap (tcpdump; run: bawaan FILE_files/capture/ dengan --report)",
+        en: "run, console, capture start: each host's frames to DIR/HOST.pcap",
+        id: "run, console, capture start: frame tiap host ke DIR/HOST.pcap",
       },
     },
     "no-capture": {
       type: "boolean",
       help: {
-        en: "run: no capture, even with --report",
-        id: "run: tanpa penangkapan, walau dengan --report",
+        en: "run: no capture (with --report it goes to FILE_files/capture/)",
+        id: "run: tanpa tangkapan (dengan --report ke FILE_files/capture/)",
       },
     },
     detach: {
@@ -201,8 +199,6 @@ export const SPEC: CommandSpec = {
     "lab console",
     "lab report --report laporan.md",
     "lab report --list",
-    "lab run --all --capture capture",
-    "lab capture start alpine-2 alpine-5",
     "lab status",
     "lab down",
     "lab up --gns3 praktikum.gns3project",

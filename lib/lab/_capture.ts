@@ -89,12 +89,16 @@ export async function checkRunCapture(
 /** `lab run`'s captures, one per host, for the whole run. */
 export async function startRunCapture(
   ui: Ui,
-  hosts: { name: string }[],
+  hosts: { name: string; iface?: string }[],
   dir: string,
   lang: Lang,
 ): Promise<HostCapture[]> {
   const captures = await startCaptures(
-    hosts.map((h) => ({ name: h.name, netns: hostNetns(ui.name, h.name) })),
+    hosts.map((h) => ({
+      name: h.name,
+      netns: hostNetns(ui.name, h.name),
+      ...(h.iface === undefined ? {} : { interface: h.iface }),
+    })),
     { dir },
   );
   ui.out.line(CAPTURE_TEXT[lang].capturing(hosts.length, dir));
@@ -272,7 +276,7 @@ export async function captureCommand(
  */
 export async function startHand(
   ui: Ui,
-  hosts: { name: string; netns: string }[],
+  hosts: { name: string; netns: string; iface?: string }[],
   dir: string,
   lang: Lang,
 ): Promise<void> {
@@ -294,7 +298,11 @@ export async function startHand(
       continue;
     }
     const name = await freeName(dir, host.name);
-    const capture = await startDetached({ name, netns: host.netns }, { dir });
+    const capture = await startDetached({
+      name,
+      netns: host.netns,
+      ...(host.iface === undefined ? {} : { interface: host.iface }),
+    }, { dir });
     const entry: Listed = { ...capture, host: host.name, netns: host.netns };
     listed.push(entry);
     await saveCaptures(ui.name, listed);

@@ -109,7 +109,7 @@ export const TEXT = {
   en: {
     heading: "On the wire",
     intro: (files: number) =>
-      `tcpdump captured every frame of each host's eth0 during the run (${files} ${
+      `tcpdump captured every frame of each host's interface during the run (${files} ${
         files === 1 ? "file" : "files"
       }, pcap: open them in Wireshark).`,
     window: (from: string, to: string, filter: string) =>
@@ -167,7 +167,7 @@ export const TEXT = {
   id: {
     heading: "Di kabel",
     intro: (files: number) =>
-      `tcpdump menangkap setiap frame eth0 tiap host selama run (${files} berkas pcap: buka dengan Wireshark).`,
+      `tcpdump menangkap setiap frame antarmuka tiap host selama run (${files} berkas pcap: buka dengan Wireshark).`,
     window: (from: string, to: string, filter: string) =>
       `Frame yang dilihat tiap antarmuka selama skenario ini (ditangkap dari ${from} sampai ${to}; di Wireshark atau tshark -Y: ${filter}), per jenis (setiap jenis juga sebuah filter tampilan: lihat docs/lab.md):`,
     dropped: (list: string) =>
