@@ -110,6 +110,21 @@ export const SPEC: CommandSpec = {
         id: "report: daftar yang terekam, per host",
       },
     },
+    capture: {
+      type: "string",
+      valueName: "DIR",
+      help: {
+        en: "run, console, capture start: each host's frames to DIR/HOST.pcap",
+        id: "run, console, capture start: frame tiap host ke DIR/HOST.pcap",
+      },
+    },
+    "no-capture": {
+      type: "boolean",
+      help: {
+        en: "run: no capture (with --report it goes to FILE_files/capture/)",
+        id: "run: tanpa tangkapan (dengan --report ke FILE_files/capture/)",
+      },
+    },
     detach: {
       type: "boolean",
       help: {
@@ -203,6 +218,7 @@ export const SPEC: CommandSpec = {
       "  console                 every host in one tmux session (lab exec in each pane)",
       "  report --report FILE    the report of what was run by hand on the hosts",
       "  export --gns3 FILE      write the lab as a GNS3 project (FILE.gns3project or .gns3)",
+      "  capture start|stop|status [HOST…]  capture hosts' frames by hand (tcpdump)",
       "",
       "Roles started on a host (lab console, lab exec) record what they print to",
       "/run/progjar/LAB/HOST.jsonl; lab report reads it, lab down removes it",
@@ -246,6 +262,7 @@ export const SPEC: CommandSpec = {
       "  console                 semua host dalam satu sesi tmux (lab exec di tiap panel)",
       "  report --report BERKAS  laporan dari yang dijalankan manual di host",
       "  export --gns3 BERKAS    tulis lab sebagai proyek GNS3 (BERKAS.gns3project atau .gns3)",
+      "  capture start|stop|status [HOST…]  tangkap frame host secara manual (tcpdump)",
       "",
       "Role yang dijalankan di host (lab console, lab exec) merekam yang dicetaknya ke",
       "/run/progjar/LAB/HOST.jsonl; lab report membacanya, lab down menghapusnya",

@@ -276,6 +276,7 @@ function resultOf(
     lab: options.lab,
     ok: processes.every((p) => p.ok),
     durationMs: Math.max(0, ended - started),
+    startedAt: started,
     processes,
   };
 }

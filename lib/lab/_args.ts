@@ -19,6 +19,7 @@ export const COMMANDS = [
   "console",
   "report",
   "export",
+  "capture",
 ] as const;
 
 /** One of {@linkcode COMMANDS}. */
@@ -62,6 +63,10 @@ export interface LabArgs {
   strict: boolean;
   /** `--subnet`, if given (the imported project's subnet). */
   subnet?: string;
+  /** `--capture DIR` (run, console, capture start), if given. */
+  capture?: string;
+  /** `--no-capture` (run). */
+  noCapture: boolean;
 }
 
 /** Which commands take each command-specific flag. */
@@ -76,6 +81,8 @@ const FLAG_COMMANDS: Record<string, readonly LabCommand[]> = {
   since: ["report"],
   list: ["report"],
   detach: ["console"],
+  capture: ["run", "console", "capture"],
+  "no-capture": ["run"],
 };
 
 /**
@@ -107,7 +114,7 @@ export function labArgs(flags: ParsedFlags): LabArgs {
       id: `"--" hanya untuk exec HOST -- PERINTAH`,
     });
   }
-  if (cmd !== "run" && cmd !== "exec" && rest.length > 0) {
+  if (cmd !== "run" && cmd !== "exec" && cmd !== "capture" && rest.length > 0) {
     throw new UsageError({
       en: `${cmd} takes no arguments, got "${rest[0]}"`,
       id: `${cmd} tidak menerima argumen, ada "${rest[0]}"`,
@@ -120,6 +127,14 @@ export function labArgs(flags: ParsedFlags): LabArgs {
         id: `--${flag} hanya untuk ${commands.join(" dan ")}`,
       });
     }
+  }
+  if (
+    flags.values.capture !== undefined && flags.values["no-capture"] === true
+  ) {
+    throw new UsageError({
+      en: "give --capture DIR or --no-capture, not both",
+      id: "beri --capture DIR atau --no-capture, jangan keduanya",
+    });
   }
   const rootfsFlag = stringFlag(flags, "rootfs");
   if (
@@ -158,6 +173,8 @@ export function labArgs(flags: ParsedFlags): LabArgs {
     gns3,
     strict: flags.values.strict === true,
     subnet: stringFlag(flags, "subnet"),
+    capture: stringFlag(flags, "capture"),
+    noCapture: flags.values["no-capture"] === true,
   };
 }
 

@@ -64,7 +64,7 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * The topology the command works on, or `undefined` when it needs none
- * (`down`, `status`, `exec` with `--name`). With `--gns3`, the hosts are
+ * (`down`, `status`, `capture`, `exec` with `--name`). With `--gns3`, the hosts are
  * the project's; what was left out is printed, one line each, before
  * anything is built (`--strict` refuses instead, exit 2).
  */
@@ -74,6 +74,7 @@ export async function loadLab(
 ): Promise<Topology | undefined> {
   const { command, file } = args;
   const onlyName = command === "down" || command === "status" ||
+    command === "capture" ||
     (command === "exec" && args.name !== undefined);
   if (command === "export" || args.gns3 === undefined) {
     if (onlyName && args.name !== undefined) return undefined;

@@ -22,6 +22,7 @@ import type { Topology } from "../scenario/topology.ts";
 import type { Ui } from "./_session.ts";
 import type { Cover } from "../report/model.ts";
 import { checkReport, writeReport } from "../report/write.ts";
+import { attachWire, handCaptureFiles } from "./_capture.ts";
 
 /** What `lab report` was asked for. */
 export interface HandReportOptions {
@@ -88,6 +89,12 @@ export async function handReport(
     lab: name,
     addresses,
     lang: options.lang,
+  });
+  // What the hand captures hold of each experiment's time.
+  await attachWire(results, await handCaptureFiles(name), addresses, {
+    beforeMs: 200,
+    afterMs: 1000,
+    sequential: false,
   });
   for (const result of results) {
     out.line(`${result.scenario}: ${result.description}`);

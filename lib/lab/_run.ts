@@ -32,6 +32,14 @@ import {
 import { reachModel, reachTable, reachTitle } from "../results/reach.ts";
 import { scenarioDescription, type Topology } from "../scenario/topology.ts";
 import { type Ui, up, withInterrupt } from "./_session.ts";
+import {
+  attachWire,
+  checkRunCapture,
+  runCaptureDir,
+  startRunCapture,
+  stopRunCapture,
+} from "./_capture.ts";
+import type { HostCapture } from "../wire/capture.ts";
 
 /** What `lab run` runs: the scenarios `wanted` (or `--all`) of `topology`. */
 export interface RunOptions {
@@ -48,6 +56,10 @@ export interface RunOptions {
   keep?: boolean;
   /** The language of the lines and the report. */
   lang: Lang;
+  /** `--capture DIR`, if given. */
+  capture?: string;
+  /** `--no-capture`. */
+  noCapture?: boolean;
 }
 
 /**
@@ -66,6 +78,9 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
   }
   const date = new Date();
   await checkLabPrivileges();
+  // Before anything is built: an asked-for capture needs tcpdump.
+  const where = runCaptureDir({ ...options, report: reportPath });
+  const capturing = await checkRunCapture(ui, where, lang);
   return await withInterrupt(ui, async (signal) => {
     const before = await labStatus(name);
     if (
@@ -103,7 +118,11 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       }
       : topology;
     const results: ScenarioResult[] = [];
+    let captures: HostCapture[] = [];
     try {
+      if (capturing) {
+        captures = await startRunCapture(ui, topology.hosts, where!.dir, lang);
+      }
       for (const scenario of scenarios) {
         if (signal.aborted) break;
         out.line("");
@@ -128,6 +147,10 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
         ? scenarios.slice(results.length).map((s) => s.name)
         : [];
       if (notRun.length > 0) out.line(text.notRun(notRun.join(", ")));
+      // The captures end before the lab (which would stop them unfinished).
+      const files = captures.length > 0
+        ? await stopRunCapture(ui, captures, lang)
+        : [];
       try {
         if (builtHere && (options.keep !== true || signal.aborted)) {
           await labDown(name);
@@ -136,6 +159,11 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       } finally {
         // Whatever happened, the report holds what ran.
         if (reportPath !== undefined) {
+          await attachWire(
+            results,
+            files,
+            Object.fromEntries(topology.hosts.map((h) => [h.name, h.address])),
+          );
           const cover = coverOf(topology.student, options.cover);
           await writeReport(
             reportPath,

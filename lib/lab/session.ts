@@ -31,6 +31,7 @@ import { labConsole } from "./_console.ts";
 import { hostCommand } from "./_host_command.ts";
 import { status } from "./_status.ts";
 import { handReport } from "./_hand_report.ts";
+import { captureCommand, stopHandCaptures } from "./_capture.ts";
 import { coverOf } from "../report/model.ts";
 import { scenarioDescription, type Topology } from "../scenario/topology.ts";
 import { exportLab, loadLab } from "./_gns3.ts";
@@ -133,6 +134,7 @@ export async function runLab(
         topology: topology!,
         detach: args.detach,
         lang: flags.lang,
+        capture: args.capture,
       });
     case "run":
       return await run(ui, {
@@ -143,6 +145,8 @@ export async function runLab(
         cover: args.cover,
         keep: args.keep,
         lang: flags.lang,
+        capture: args.capture,
+        noCapture: args.noCapture,
       });
   }
   await checkLabPrivileges();
@@ -153,18 +157,28 @@ export async function runLab(
         (signal) => up(ui, { topology: topology!, signal }),
       );
     case "down":
-      return await down(ui, args.keepRecords);
+      return await down(ui, args.keepRecords, flags.lang);
+    case "capture":
+      return await captureCommand(ui, {
+        operands: args.operands,
+        dir: args.capture,
+        lang: flags.lang,
+      });
     case "status":
       return await status(ui);
   }
 }
 
 async function down(
-  { out, text, name }: Ui,
+  ui: Ui,
   keepRecords: boolean,
+  lang: Lang,
 ): Promise<number> {
+  const { out, text, name } = ui;
   const started = performance.now();
   await killConsole(name);
+  // Hand captures end first, their last frames written out.
+  await stopHandCaptures(ui, lang);
   const removed = await labDown(name);
   const kept = keepRecords && (await recordedHosts(name)).length > 0;
   if (!keepRecords) await removeRecords(name);

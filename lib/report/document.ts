@@ -16,6 +16,7 @@ import { sequenceNotes, summaryTables } from "../results/summary.ts";
 import { scenarioDescription } from "../results/results.ts";
 import { overallConclusion, scenarioConclusion } from "./conclusions.ts";
 import { TEXT } from "./_document_text.ts";
+import { wireBlocks } from "./wire.ts";
 import { formatWhen } from "./cover.ts";
 import {
   baseRole,
@@ -225,6 +226,7 @@ function scenarioBlocks(
       ],
     },
   );
+  if (result.wire) blocks.push(...wireBlocks(result.wire, lang));
   // The demo's roles print records only: no terminal to show.
   const transcripts = transcriptBlocks(result, { lang, shown: at.shown });
   if (transcripts.length > 0) {

@@ -9,6 +9,7 @@
  */
 
 import type { Lang } from "../cli/i18n.ts";
+import type { ScenarioWire } from "./wire.ts";
 
 /** A scenario as the report names and describes it. */
 export interface ScenarioInfo {
@@ -149,6 +150,10 @@ export interface ScenarioResult {
   interrupted?: boolean;
   /** How long it took. */
   durationMs: number;
+  /** When it started, in ms since the epoch (for its part of a capture). */
+  startedAt?: number;
   /** Each role on each host, in start order. */
   processes: ProcessResult[];
+  /** What the hosts' captures showed during it, when they were captured. */
+  wire?: ScenarioWire;
 }

@@ -150,6 +150,7 @@ export async function runScenario(
     error,
     ...(interrupted ? { interrupted } : {}),
     durationMs: Date.now() - started,
+    startedAt: started,
     processes,
   };
 }
