@@ -26,6 +26,7 @@ import { RuntimeError } from "../cli/errors.ts";
 import { ip, ipBatch, listNetns, netnsPids } from "./ip.ts";
 import { rootfsCommand } from "./rootfs.ts";
 import type { LabHost, LabNetwork } from "./network.ts";
+import { gatewayAddress } from "./subnet.ts";
 import { makeUtsNamespaces, removeUtsNamespaces, utsPath } from "./_uts.ts";
 
 export { utsPath } from "./_uts.ts";
@@ -78,6 +79,12 @@ export interface LabState {
   subnet: string;
   /** The broadcast address. */
   broadcast: string;
+  /**
+   * Every host's default gateway: the switch's own address (GNS3's NAT node
+   * at `.1`); absent in a lab built before hosts had one, or when every
+   * address is a host's (the default route is then eth0 itself).
+   */
+  gateway?: string;
   /** The hosts with their namespaces and, if any, their root file systems. */
   hosts: {
     name: string;
@@ -147,6 +154,7 @@ export function stateOf(topology: LabNetwork, lab: string): LabState {
     file: topology.file,
     subnet: topology.subnet.cidr,
     broadcast: topology.subnet.broadcast,
+    ...gatewayField(topology),
     hosts: topology.hosts.map((host) => ({
       name: host.name,
       address: host.address,
@@ -156,6 +164,14 @@ export function stateOf(topology: LabNetwork, lab: string): LabState {
       ...(host.port === undefined ? {} : { port: host.port }),
     })),
   };
+}
+
+function gatewayField(topology: LabNetwork): { gateway?: string } {
+  const gateway = gatewayAddress(
+    topology.subnet,
+    topology.hosts.map((h) => h.address),
+  );
+  return gateway === undefined ? {} : { gateway };
 }
 
 /**
@@ -194,7 +210,13 @@ export interface UpResult {
 /**
  * Builds the lab: the switch namespace with bridge `br0`, and per host a
  * namespace whose `eth0` (address, broadcast, a route for multicast) is
- * patched into the bridge. Idempotent: a complete lab with the same hosts is
+ * patched into the bridge. As DHCP from GNS3's NAT node does, every host
+ * gets a default route: through the switch's own address on `br0` (the
+ * subnet's first free one, `.1` in lab.yaml), which leads nowhere: the
+ * switch's namespace has no other interface and forwards nothing, so a
+ * datagram for outside the subnet ends there and nothing leaves the
+ * machine. `broadcast-sender`'s default 255.255.255.255 thus goes out
+ * eth0 to every host, as on the VMs. Idempotent: a complete lab with the same hosts is
  * left alone; leftovers of an unfinished one are removed first. On any
  * failure or abort, everything made is removed again.
  */
@@ -331,21 +353,28 @@ async function build(
     bridge.push(`link set ${portOf(host, i)} master br0`);
     bridge.push(`link set ${portOf(host, i)} up`);
   });
+  const prefix = topology.subnet.prefix;
+  const bc = topology.subnet.broadcast;
+  if (state.gateway !== undefined) {
+    bridge.push(`addr add ${state.gateway}/${prefix} broadcast ${bc} dev br0`);
+  }
   bridge.push("link set br0 up");
   await ipBatch(bridge, { netns: names.switchNs });
   checkAbort();
 
-  const prefix = topology.subnet.prefix;
   await inParallel(topology.hosts, async (host: LabHost, i: number) => {
     checkAbort();
     const netns = state.hosts[i].netns;
     const dev = ifaceOf(host);
     await ipBatch([
       "link set lo up",
-      `addr add ${host.address}/${prefix} broadcast ${topology.subnet.broadcast} dev ${dev}`,
+      `addr add ${host.address}/${prefix} broadcast ${bc} dev ${dev}`,
       `link set ${dev} up`,
       // Multicast senders and joins on INADDR_ANY need a route to 224/4.
       `route add 224.0.0.0/4 dev ${dev}`,
+      state.gateway !== undefined
+        ? `route add default via ${state.gateway} dev ${dev}`
+        : `route add default dev ${dev}`,
     ], { netns });
     await writeHostsFile(netns, topology.hosts);
   });
