@@ -106,8 +106,30 @@ export const SPEC: CommandSpec = {
     list: {
       type: "boolean",
       help: {
-        en: "report: list what was recorded, per host",
-        id: "report: daftar yang terekam, per host",
+        en:
+          "report: list what was recorded: each run, and the experiments recognised, numbered",
+        id:
+          "report: daftar yang terekam: setiap run, dan eksperimen yang dikenali, bernomor",
+      },
+    },
+    only: {
+      type: "string",
+      valueName: "N,M",
+      help: {
+        en:
+          "report: put these experiments (numbers of --list) in the report (default: the last complete one of each kind)",
+        id:
+          "report: masukkan eksperimen ini (nomor dari --list) ke laporan (bawaan: yang lengkap terakhir dari tiap jenis)",
+      },
+    },
+    records: {
+      type: "string",
+      valueName: "DIR",
+      help: {
+        en:
+          "report: read the VMs' runs that serve kept in DIR (serve --records; default there: records/) instead of this lab's",
+        id:
+          "report: baca run VM yang disimpan serve di DIR (serve --records; bawaannya records/) alih-alih milik lab ini",
       },
     },
     detach: {
@@ -184,6 +206,8 @@ export const SPEC: CommandSpec = {
     "lab console",
     "lab report --report laporan.md",
     "lab report --list",
+    "lab report --only 2,4 --report laporan.pdf",
+    "lab report --records records --report laporan.pdf --lang id",
     "lab status",
     "lab down",
     "lab up --gns3 praktikum.gns3project",
@@ -206,6 +230,9 @@ export const SPEC: CommandSpec = {
       "Roles started on a host (lab console, lab exec) record what they print to",
       "/run/progjar/LAB/HOST.jsonl; lab report reads it, lab down removes it",
       "(--keep-records keeps it). lab console needs tmux (Debian: apt-get install tmux).",
+      "report --list numbers the experiments it recognises (false starts left out);",
+      "--only N,M picks them. On the course's VMs, roles record as well and their runs",
+      "go back to the serve that installed them: lab report --records DIR reads them.",
       "",
       "Needs root, iproute2's ip and util-linux's unshare and nsenter. Nothing is",
       "added to the machine's own network: the bridge lives in a namespace of its",
@@ -243,6 +270,9 @@ export const SPEC: CommandSpec = {
       "Role yang dijalankan di host (lab console, lab exec) merekam yang dicetaknya ke",
       "/run/progjar/LAB/HOST.jsonl; lab report membacanya, lab down menghapusnya",
       "(--keep-records menyimpannya). lab console perlu tmux (Debian: apt-get install tmux).",
+      "report --list memberi nomor eksperimen yang dikenali (salah mulai tidak dihitung);",
+      "--only N,M memilihnya. Di VM praktikum role juga merekam dan run-nya kembali ke",
+      "serve yang memasangnya: lab report --records DIR membacanya.",
       "",
       "Perlu root, perintah ip dari iproute2, serta unshare dan nsenter dari",
       "util-linux. Jaringan mesin sendiri tidak diubah: bridge berada di namespace",

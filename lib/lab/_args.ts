@@ -54,6 +54,10 @@ export interface LabArgs {
   since?: string;
   /** `--list` (report). */
   list: boolean;
+  /** `--only` (report), if given. */
+  only?: string;
+  /** `--records DIR` (report), if given. */
+  records?: string;
   /** `--detach` (console). */
   detach: boolean;
   /** `--gns3`: the GNS3 project to import (or, for export, to write). */
@@ -75,6 +79,8 @@ const FLAG_COMMANDS: Record<string, readonly LabCommand[]> = {
   "keep-records": ["down"],
   since: ["report"],
   list: ["report"],
+  only: ["report"],
+  records: ["report"],
   detach: ["console"],
 };
 
@@ -154,6 +160,8 @@ export function labArgs(flags: ParsedFlags): LabArgs {
     keepRecords: flags.values["keep-records"] === true,
     since: stringFlag(flags, "since"),
     list: flags.values.list === true,
+    only: stringFlag(flags, "only"),
+    records: stringFlag(flags, "records"),
     detach: flags.values.detach === true,
     gns3,
     strict: flags.values.strict === true,

@@ -29,12 +29,36 @@ export interface LabInfo {
   file: string;
   /** The subnet its hosts are on. */
   subnet: { cidr: string; broadcast: string };
-  /** Its hosts, with the root file system each ran in, if any. */
-  hosts: { name: string; address: string; rootfs?: string }[];
+  /**
+   * Its hosts, with the root file system each ran in, if any, and for a VM
+   * whose clock was more than a second off the host's, by how much.
+   */
+  hosts: LabHostInfo[];
+  /**
+   * What the hosts are: the lab's network namespaces (the default), or the
+   * course's VMs that `serve` installed, whose runs came back to it.
+   */
+  hostsAre?: "namespaces" | "vms";
   /** Its scenarios. */
   scenarios: ScenarioInfo[];
   /** The report's cover (name, nim, kelas), from the topology file. */
   student?: { student?: string; nim?: string; kelas?: string };
+}
+
+/** One host of a {@linkcode LabInfo}. */
+export interface LabHostInfo {
+  /** Its name. */
+  name: string;
+  /** Its address. */
+  address: string;
+  /** The root file system its roles ran in, if any. */
+  rootfs?: string;
+  /**
+   * The host's clock minus this VM's (ms) over its runs, when it was more
+   * than a second off: the least and the most (equal for one delivery).
+   * Every time in the report is on the host's clock.
+   */
+  clockOffsetMs?: { min: number; max: number };
 }
 
 /**
