@@ -34,6 +34,7 @@ export const TEXT = {
     rootfs: (roots: string) =>
       `Hosts with a root file system ran their roles inside it (chroot into ${roots}: busybox and musl, progjar installed by the Alpine pack's install.sh), as on the lab's Alpine VMs.`,
     switchLabel: "switch (bridge)",
+    vmSwitch: "switch (GNS3)",
     loopback: "loopback (lo)",
     scenario: "Scenario",
     result: "Result",
@@ -98,6 +99,7 @@ export const TEXT = {
     rootfs: (roots: string) =>
       `Host dengan root file system menjalankan role-nya di dalamnya (chroot ke ${roots}: busybox dan musl, progjar dipasang oleh install.sh paket Alpine), seperti di VM Alpine praktikum.`,
     switchLabel: "switch (bridge)",
+    vmSwitch: "switch (GNS3)",
     loopback: "loopback (lo)",
     scenario: "Skenario",
     result: "Hasil",

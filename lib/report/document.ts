@@ -128,7 +128,9 @@ export function reportBlocks(
       kind: "figure",
       name: "topology",
       svg: topologySvg(hosts, {
-        label: topology ? text.switchLabel : text.loopback,
+        label: topology
+          ? (topology.hostsAre === "vms" ? text.vmSwitch : text.switchLabel)
+          : text.loopback,
         note: topology
           ? `${topology.subnet.cidr}, broadcast ${topology.subnet.broadcast}`
           : "127.0.0.1 → 127.255.255.255",
