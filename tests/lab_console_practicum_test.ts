@@ -162,7 +162,10 @@ Deno.test({
         "id",
       ]);
       assert.equal(made2.code, 0, made2.stderr);
-      assert.match(made2.stdout, /tidak dimasukkan: 0 eksperimen lain, 2 run/);
+      assert.match(
+        made2.stdout,
+        /tidak dimasukkan: 0 eksperimen lain, 2 run salah mulai; lihat --list/,
+      );
       const html = await Deno.readTextFile(report);
       const first = lanesOf(html, "broadcast-receivers-first");
       const second = lanesOf(html, "broadcast-sender-first");

@@ -22,7 +22,7 @@ const TRANSCRIPT_HEAD = 200;
 const TRANSCRIPT_TAIL = 200;
 
 /** The practicum's kinds of experiment, by what leads them. */
-export type Family = "broadcast" | "multicast" | "chat" | "unicast";
+export type Family = "broadcast" | "multicast" | "chat" | "unicast" | "other";
 
 /** One experiment: its leading run (sender, server) and the others, cut to it. */
 export interface Grouped {
@@ -62,6 +62,8 @@ export function nameOf(e: Grouped): string {
       return "tcp-chat";
     case "unicast":
       return "unicast";
+    case "other":
+      return "other";
   }
 }
 

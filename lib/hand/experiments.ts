@@ -17,8 +17,9 @@
  * People make false starts, and none of them is an experiment: a role that
  * ended having done nothing (a sender that failed before its first
  * datagram, a receiver started and stopped with nothing received, a server
- * no client reached, a client that never connected) is left out, and so is
- * a role that ran with no experiment. A receiver that ran through two
+ * no client reached, a client that never connected) is left out. Roles that
+ * did their part with no experiment to be in (a receiver of a sender that
+ * was not recorded) come last, together, as `other`. A receiver that ran through two
  * experiments is cut in two: what came before the next sender started
  * belongs to the first.
  *
@@ -110,8 +111,7 @@ export type LeftOutReason =
   | "no-client"
   | "not-connected"
   | "no-reply"
-  | "nothing-done"
-  | "alone";
+  | "nothing-done";
 
 /** A run that is in no experiment, and why. */
 export interface LeftOut {
@@ -125,11 +125,14 @@ export interface LeftOut {
 export interface Recognised {
   /** The experiments, in the order they started, numbered from 1. */
   experiments: Experiment[];
-  /** The runs in none, in start order: false starts and roles on their own. */
+  /** The runs in none, in start order: the false starts. */
   leftOut: LeftOut[];
 }
 
-const FAMILIES: Record<Family, { leads: string[]; joins: string[] }> = {
+const FAMILIES: Record<
+  Exclude<Family, "other">,
+  { leads: string[]; joins: string[] }
+> = {
   broadcast: { leads: ["broadcast-sender"], joins: ["broadcast-receiver"] },
   multicast: {
     leads: ["multicast-sender"],
@@ -161,12 +164,21 @@ export function recognise(
   }
   const grouped: Grouped[] = [];
   const used = new Set<RecordedRun>();
-  for (const family of Object.keys(FAMILIES) as Family[]) {
+  for (const family of Object.keys(FAMILIES) as (keyof typeof FAMILIES)[]) {
     grouped.push(...familyExperiments(family, live, used));
   }
   grouped.sort((a, b) => startOf(a) - startOf(b));
-  for (const run of live) {
-    if (!used.has(run)) leftOut.push({ run, reason: "alone" });
+  // Roles that did their part with no experiment to be in (a receiver of
+  // a sender not recorded): shown together, last, as `other`.
+  const alone = live.filter((run) => !used.has(run));
+  if (alone.length > 0) {
+    grouped.push({
+      family: "other",
+      lead: alone[0],
+      runs: alone,
+      cut: new Set(),
+      sources: alone,
+    });
   }
   leftOut.sort((a, b) => a.run.startMs - b.run.startMs);
   const experiments = grouped.map((e, i): Experiment => {
@@ -275,7 +287,7 @@ function positive(value: unknown): boolean {
 }
 
 function familyExperiments(
-  family: Family,
+  family: keyof typeof FAMILIES,
   runs: RecordedRun[],
   used: Set<RecordedRun>,
 ): Grouped[] {
@@ -354,6 +366,7 @@ function cut(run: RecordedRun, from: number, to: number): RecordedRun {
 
 /** Why experiment `e` is not complete, or `undefined` when it is. */
 function incompleteWhy(e: Grouped): Text | undefined {
+  if (e.family === "other") return undefined;
   const others = e.runs.filter((r) => r !== e.lead);
   const got = others.filter((r) =>
     receives(r)

@@ -44,7 +44,6 @@ const REASONS: Record<LeftOutReason, Text> = {
     en: "false start: sent and received nothing",
     id: "salah mulai: tidak mengirim dan menerima apa pun",
   },
-  alone: { en: "in no experiment", id: "tidak termasuk eksperimen" },
 };
 
 const TEXT = {

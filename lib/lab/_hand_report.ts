@@ -169,12 +169,12 @@ export async function handReport(
   if (left > 0 || found.leftOut.length > 0) {
     out.line(
       id
-        ? `tidak dimasukkan: ${left} eksperimen lain, ${found.leftOut.length} run (salah mulai atau tanpa eksperimen); lihat --list`
+        ? `tidak dimasukkan: ${left} eksperimen lain, ${found.leftOut.length} run salah mulai; lihat --list`
         : `left out: ${left} other ${
           left === 1 ? "experiment" : "experiments"
-        }, ${found.leftOut.length} ${
-          found.leftOut.length === 1 ? "run" : "runs"
-        } (false starts or in no experiment); see --list`,
+        }, ${found.leftOut.length} false ${
+          found.leftOut.length === 1 ? "start" : "starts"
+        }; see --list`,
     );
   }
   const results = chosen.map((e) => e.result);

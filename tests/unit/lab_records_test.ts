@@ -532,7 +532,7 @@ Deno.test("--only: numbers separated by commas; a number no experiment has, or a
   );
 });
 
-Deno.test("recognise: multicast with its TTL, the chat and unicast; a role on its own is left out", () => {
+Deno.test("recognise: multicast with its TTL, the chat, unicast, and a role that got something with no experiment to be in, as other", () => {
   const joined = [{ type: "join", name: "c", address: "a", online: 1 }];
   const runs = byStart([
     run("alpine-2", "multicast-receiver", { start: 0, end: 5000 }, [[1500, 1]]),
@@ -583,16 +583,24 @@ Deno.test("recognise: multicast with its TTL, the chat and unicast; a role on it
       ["multicast-chat", "alpine-2 alpine-3 alpine-1"],
       ["tcp-chat", "alpine-1 alpine-2 alpine-3"],
       ["unicast", "alpine-1 alpine-2"],
+      ["other", "alpine-3"],
     ],
   );
   assert.deepEqual(results.map((r) => r.description), [
     "by hand: multicast-sender on alpine-1 (TTL 3), 2 members on alpine-2, alpine-3",
     "by hand: chat-server on alpine-1, clients on alpine-2, alpine-3",
     "by hand: udp-server on alpine-1, 1 client on alpine-2",
+    "by hand: roles that belong to no experiment",
   ]);
-  assert.deepEqual(found.leftOut.map((l) => [l.run.host, l.reason]), [
-    ["alpine-3", "alone"],
-  ]);
+  assert.deepEqual(found.leftOut, []);
+  assert.deepEqual(
+    chooseExperiments(found).map((e) => [e.number, e.scenario, e.complete]),
+    [[1, "multicast-chat", true], [2, "tcp-chat", true], [3, "unicast", true], [
+      4,
+      "other",
+      true,
+    ]],
+  );
   const id = recognise(runs, { lab: "t", addresses: ADDRESSES, lang: "id" });
   assert.equal(
     id.experiments[0].result.description,
