@@ -182,15 +182,16 @@ export const SERVE_PERMISSIONS: readonly string[] = [
  * `progjar-send` on a VM installed by serve (`cmd/send.ts`): the VM's
  * state directory (its `serve.conf`, the runs), moving runs within the
  * records directory, `/proc` (whether a run's role still runs), the host's
- * name and interfaces (what the VM says of itself), the locale and the
- * test's clock skew. Its launcher adds `--allow-net` for serve's address
+ * name and interfaces (what the VM says of itself), the locale, the runs
+ * whose role no longer runs (the launcher tells, from /proc) and the test's
+ * clock skew. Its launcher adds `--allow-net` for serve's address
  * and port only, read from `serve.conf`.
  */
 export const SEND_PERMISSIONS: readonly string[] = [
   "--allow-read=/var/lib/progjar,/proc",
   "--allow-write=/var/lib/progjar/records",
   "--allow-sys=hostname,networkInterfaces",
-  `${ENV},PROGJAR_SEND_CLOCK_SKEW_MS`,
+  `${ENV},PROGJAR_SEND_CLOCK_SKEW_MS,PROGJAR_SEND_STOPPED`,
 ];
 
 /** Looks up a role (or a `:batch` row) by name. */

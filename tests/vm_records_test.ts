@@ -22,7 +22,8 @@ import { buildRootfs, rootfsBuildProblem } from "../tools/_rootfs.ts";
 import { runCommand } from "./_dist.ts";
 import { type RoleProcess, spawn } from "./_harness.ts";
 import { CAN_BUILD_LABS, lab, labNamespaces, uniqueLabName } from "./_lab.ts";
-import { HAS_TMUX, shellQuote, Terminal } from "./_pty.ts";
+import { HAS_TMUX, type Terminal } from "./_pty.ts";
+import { LINE, RECORDS, SERVER, until, Vm } from "./_vm.ts";
 
 const skip = !HAS_TMUX
   ? "needs tmux"
@@ -30,71 +31,6 @@ const skip = !HAS_TMUX
   ? await rootfsBuildProblem()
   : "needs root and iproute2's ip";
 if (skip) console.log(`vm_records_test: skipped: ${skip}`);
-
-/** alpine-1's address in lab.yaml: where serve runs. */
-const SERVER = "192.168.122.207";
-const LINE = `wget -qO- http://${SERVER}:8000/install.sh | sh`;
-const PATH = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
-const RECORDS = "/var/lib/progjar/records";
-
-/** One VM: a lab host's namespace with a root file system of its own. */
-class Vm {
-  constructor(
-    readonly host: string,
-    readonly netns: string,
-    readonly rootfs: string,
-  ) {}
-
-  /** The shell line that enters the VM as its console does: `sh`, as root, nothing set. */
-  enter(command: string[]): string[] {
-    return [
-      "ip",
-      "netns",
-      "exec",
-      this.netns,
-      "unshare",
-      "-m",
-      "-u",
-      "--propagation",
-      "private",
-      "sh",
-      "-c",
-      'hostname "$2" && mount -t proc proc "$1/proc" && root=$1 && shift 2 && exec chroot "$root" /bin/env -i HOME=/root PATH=' +
-      PATH + ' TERM="${TERM:-dumb}" "$@"',
-      "sh",
-      this.rootfs,
-      this.host,
-      ...command,
-    ];
-  }
-
-  /** Runs a command line on the VM (a plain `sh -c`) to its end. */
-  run(command: string, env: Record<string, string> = {}) {
-    const exports = Object.entries(env).map(([k, v]) => `export ${k}=${v}; `)
-      .join("");
-    const [program, ...args] = this.enter([
-      "/bin/sh",
-      "-c",
-      exports + command,
-    ]);
-    return runCommand(program, args);
-  }
-
-  /** A console on the VM: a plain interactive `sh` in a terminal. */
-  console(): Promise<Terminal> {
-    return Terminal.start(this.enter(["/bin/sh"]).map(shellQuote).join(" "));
-  }
-
-  /** The run ids in one of the VM's records directories. */
-  runs(dir: "pending" | "sent" | "refused"): string[] {
-    try {
-      return [...Deno.readDirSync(`${this.rootfs}${RECORDS}/${dir}`)]
-        .map((e) => e.name.replace(/\.jsonl$/, "")).sort();
-    } catch {
-      return [];
-    }
-  }
-}
 
 /** One line of a store file. */
 type Line = Record<string, unknown> & { t: number; run?: string };
@@ -119,18 +55,6 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
     files[entry.name] = await Deno.readTextFile(`${dir}/${entry.name}`);
   }
   return files;
-}
-
-async function until(
-  what: string,
-  test: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!await test()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 Deno.test({

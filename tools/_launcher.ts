@@ -256,6 +256,26 @@ if [ "\${1:-}" = send ]; then
   fi
   DENO_NO_UPDATE_CHECK=1
   export DENO_NO_UPDATE_CHECK
+  # Deno reads nothing of /proc/<pid> without --allow-all: the shell tells
+  # which pending runs have no role running any more (its process gone, or
+  # after a reboot another program's); only those may go without their end.
+  stopped=
+  set +f
+  for f in ${VM_RECORDS}/pending/*.jsonl; do
+    [ -f "$f" ] || continue
+    r=\${f##*/}
+    r=\${r%.jsonl}
+    p=\${r#*-}
+    p=\${p%%-*}
+    case "$p" in '' | *[!0-9]*) continue ;; esac
+    if ! kill -0 "$p" 2>/dev/null ||
+      { [ -r "/proc/$p/cmdline" ] && ! tr '\\0' ' ' < "/proc/$p/cmdline" | grep -q progjar.js; }; then
+      stopped="$stopped $r"
+    fi
+  done
+  set -f
+  PROGJAR_SEND_STOPPED=\${stopped# }
+  export PROGJAR_SEND_STOPPED
   exec "$deno" run ${LAUNCHER_FLAGS.join(" ")} $flags "$js" send "$@"
 fi`;
   const record =

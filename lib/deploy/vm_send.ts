@@ -15,7 +15,7 @@
 
 import { localNetworks } from "../cli/address.ts";
 import { errorText } from "../cli/errors.ts";
-import type { Text } from "../cli/i18n.ts";
+import { readEnv, type Text } from "../cli/i18n.ts";
 import {
   checkHead,
   type DeliveryHead,
@@ -317,19 +317,30 @@ function endsRun(content: Uint8Array): boolean {
   return /^\{"t":\d+,"pid":\d+,"end":/.test(line);
 }
 
+/** Runs whose role no longer runs, as the launcher saw them (`PROGJAR_SEND_STOPPED`). */
+export const STOPPED_ENV = "PROGJAR_SEND_STOPPED";
+
 /**
  * Whether run `run`'s role still runs: its id holds the launcher's process
  * id (`<time>-<pid>-<random>`), which the role's deno keeps (the launcher
  * execs it). After a reboot the number may be another program's: only a
- * progjar role counts.
+ * progjar role counts. Deno reads nothing of `/proc/<pid>` without
+ * `--allow-all`, so the launcher checks each pending run in the shell and
+ * names those that stopped ({@linkcode STOPPED_ENV}); a run it did not
+ * name (one that started after it looked) still runs. Without it (deno
+ * started by hand with more permissions) `/proc` is read here.
  */
 function isRunning(run: string): boolean {
+  const stopped = readEnv(STOPPED_ENV);
+  if (stopped !== undefined) return !stopped.split(" ").includes(run);
   const pid = /^[^-]+-(\d+)-/.exec(run)?.[1];
   if (!pid) return false;
   try {
     const cmdline = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
     return cmdline.includes("progjar.js");
-  } catch {
-    return false;
+  } catch (err) {
+    // Not allowed to look: better late than cut short.
+    return err instanceof Deno.errors.NotCapable ||
+      err instanceof Deno.errors.PermissionDenied;
   }
 }

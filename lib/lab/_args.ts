@@ -55,6 +55,10 @@ export interface LabArgs {
   since?: string;
   /** `--list` (report). */
   list: boolean;
+  /** `--only` (report), if given. */
+  only?: string;
+  /** `--records DIR` (report), if given. */
+  records?: string;
   /** `--detach` (console). */
   detach: boolean;
   /** `--gns3`: the GNS3 project to import (or, for export, to write). */
@@ -80,6 +84,8 @@ const FLAG_COMMANDS: Record<string, readonly LabCommand[]> = {
   "keep-records": ["down"],
   since: ["report"],
   list: ["report"],
+  only: ["report"],
+  records: ["report"],
   detach: ["console"],
   capture: ["run", "console", "capture"],
   "no-capture": ["run"],
@@ -169,6 +175,8 @@ export function labArgs(flags: ParsedFlags): LabArgs {
     keepRecords: flags.values["keep-records"] === true,
     since: stringFlag(flags, "since"),
     list: flags.values.list === true,
+    only: stringFlag(flags, "only"),
+    records: stringFlag(flags, "records"),
     detach: flags.values.detach === true,
     gns3,
     strict: flags.values.strict === true,

@@ -62,8 +62,12 @@ export async function runLab(
   const args = labArgs(flags);
   const { command: cmd, file, rootfs: rootfsFlag } = args;
   // down, status and exec work on what exists: with --name they need no
-  // file. With --gns3 the hosts are the project's.
-  const topology = await loadLab(args, {
+  // file. With --gns3 the hosts are the project's. The VMs' report needs
+  // the file only for its cover, if there is one.
+  const coverOnly = cmd === "report" && args.records !== undefined &&
+    args.gns3 === undefined && file === options.defaultFile &&
+    !(await isFile(file));
+  const topology = coverOnly ? undefined : await loadLab(args, {
     specs: options.specs,
     defaultFile: options.defaultFile,
     out,
@@ -122,12 +126,14 @@ export async function runLab(
       });
     case "report":
       return await handReport(ui, {
-        topology: topology!,
+        topology,
+        records: args.records,
         report: args.report,
         since: args.since,
+        only: args.only,
         list: args.list,
         lang: flags.lang,
-        cover: coverOf(topology!.student, args.cover),
+        cover: coverOf(topology?.student, args.cover),
       });
     case "console":
       return await labConsole(ui, {
@@ -166,6 +172,14 @@ export async function runLab(
       });
     case "status":
       return await status(ui);
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
   }
 }
 

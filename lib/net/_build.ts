@@ -111,6 +111,14 @@ async function buildOneSwitch(
     bridge.push(`link set ${portOf(host, i)} master br0`);
     bridge.push(`link set ${portOf(host, i)} up`);
   });
+  // The switch's side holds the gateway, as GNS3's NAT node holds .1: the
+  // hosts get the default route DHCP gives a VM, and the switch namespace
+  // has no way out (nothing else in it), so nothing leaves the lab.
+  if (state.gateway !== undefined) {
+    bridge.push(
+      `addr add ${state.gateway}/${topology.subnet.prefix} broadcast ${topology.subnet.broadcast} dev br0`,
+    );
+  }
   bridge.push("link set br0 up");
   await ipBatch(bridge, { netns: names.switchNs });
   checkAbort();
@@ -126,6 +134,9 @@ async function buildOneSwitch(
       `link set ${dev} up`,
       // Multicast senders and joins on INADDR_ANY need a route to 224/4.
       `route add 224.0.0.0/4 dev ${dev}`,
+      state.gateway !== undefined
+        ? `route add default via ${state.gateway} dev ${dev}`
+        : `route add default dev ${dev}`,
     ], { netns: host.netns });
     await writeHostsFile(host.netns, hostsFile);
   });

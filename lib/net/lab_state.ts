@@ -31,6 +31,7 @@
 
 import type { LabNetwork } from "./network.ts";
 import { hostRouting } from "./routes.ts";
+import { gatewayAddress } from "./subnet.ts";
 
 /** Where `ip netns exec` finds per-namespace files. */
 export const NETNS_ETC = "/etc/netns";
@@ -92,6 +93,13 @@ export interface LabState {
   subnet: string;
   /** The broadcast address of that subnet. */
   broadcast: string;
+  /**
+   * On the one-switch lab, every host's default gateway: the switch's own
+   * address (GNS3's NAT node at `.1`); absent in a lab built before hosts
+   * had one, or when every address is a host's (the default route is then
+   * the host's interface itself). A lab with routers routes through them.
+   */
+  gateway?: string;
   /** The hosts with their namespaces and, if any, their root file systems. */
   hosts: HostState[];
   /** The segments, each a bridge of the switch namespace. */
@@ -117,6 +125,7 @@ export function stateOf(topology: LabNetwork, lab: string): LabState {
     file: topology.file,
     subnet: topology.subnet.cidr,
     broadcast: topology.subnet.broadcast,
+    ...(segmented ? {} : gatewayField(topology)),
     hosts: topology.hosts.map((host) => {
       const gateway = segmented
         ? hostRouting(topology, host.name).gateway?.address
@@ -152,6 +161,15 @@ export function stateOf(topology: LabNetwork, lab: string): LabState {
       }
       : {}),
   };
+}
+
+/** The one-switch lab's gateway: the subnet's first address no host has. */
+function gatewayField(topology: LabNetwork): { gateway?: string } {
+  const gateway = gatewayAddress(
+    topology.subnet,
+    topology.hosts.map((h) => h.address),
+  );
+  return gateway === undefined ? {} : { gateway };
 }
 
 /**

@@ -164,7 +164,13 @@ export interface UpResult {
 /**
  * Builds the lab: the switch namespace with bridge `br0`, and per host a
  * namespace whose `eth0` (address, broadcast, a route for multicast) is
- * patched into the bridge. Idempotent: a complete lab with the same hosts is
+ * patched into the bridge. As DHCP from GNS3's NAT node does, every host
+ * gets a default route: through the switch's own address on `br0` (the
+ * subnet's first free one, `.1` in lab.yaml), which leads nowhere: the
+ * switch's namespace has no other interface and forwards nothing, so a
+ * datagram for outside the subnet ends there and nothing leaves the
+ * machine. `broadcast-sender`'s default 255.255.255.255 thus goes out
+ * eth0 to every host, as on the VMs. Idempotent: a complete lab with the same hosts is
  * left alone; leftovers of an unfinished one are removed first. On any
  * failure or abort, everything made is removed again.
  */

@@ -32,7 +32,9 @@ export function topologyFigure(
       kind: "figure",
       name: "topology",
       svg: topologySvg(hosts, {
-        label: topology ? text.switchLabel : text.loopback,
+        label: topology
+          ? (topology.hostsAre === "vms" ? text.vmSwitch : text.switchLabel)
+          : text.loopback,
         note: topology
           ? `${topology.subnet.cidr}, broadcast ${topology.subnet.broadcast}`
           : "127.0.0.1 → 127.255.255.255",
@@ -52,6 +54,7 @@ export function introOf(input: ReportInput, lang: Lang): string {
   const text = TEXT[lang];
   const topology = input.topology;
   if (!topology) return text.demoIntro;
+  if (topology.hostsAre === "vms") return text.vmIntro;
   if (!topology.segments) return text.intro;
   const routers = topology.routers ?? [];
   const kernel = routers.length > 0 &&

@@ -21,6 +21,10 @@ export const TEXT = {
     missing: "(not given)",
     intro:
       "Every host is a Linux network namespace with one interface eth0 on a shared bridge (one L2 segment, like the GNS3 switch); each role ran as its own process, on real sockets.",
+    vmIntro:
+      "Every host is one of the course's Alpine VMs (in GNS3), with progjar installed by serve; each role recorded what it printed on the VM's own disk and sent its run to serve when it ended. Names and addresses are as each VM reported them (its host name, eth0).",
+    clocks: (list: string) =>
+      `Every time here is on the clock of the machine serve ran on. These VMs' clocks were off, and their times were put on that clock: ${list}.`,
     demoIntro:
       "Every role ran as its own process on this machine's loopback: the sender bound to 127.0.0.1, broadcasting to 127.255.255.255; the receivers share one port.",
     topology: "Topology",
@@ -30,6 +34,7 @@ export const TEXT = {
     rootfs: (roots: string) =>
       `Hosts with a root file system ran their roles inside it (chroot into ${roots}: busybox and musl, progjar installed by the Alpine pack's install.sh), as on the lab's Alpine VMs.`,
     switchLabel: "switch (bridge)",
+    vmSwitch: "switch (GNS3)",
     loopback: "loopback (lo)",
     scenario: "Scenario",
     result: "Result",
@@ -92,6 +97,10 @@ export const TEXT = {
     missing: "(tidak diisi)",
     intro:
       "Setiap host adalah network namespace Linux dengan satu antarmuka eth0 pada bridge bersama (satu segmen L2, seperti switch GNS3); setiap role berjalan sebagai proses sendiri, dengan soket sungguhan.",
+    vmIntro:
+      "Setiap host adalah salah satu VM Alpine praktikum (di GNS3), dengan progjar dipasang oleh serve; setiap role merekam yang dicetaknya di disk VM itu sendiri dan mengirim run-nya ke serve saat selesai. Nama dan alamat seperti yang dilaporkan setiap VM (nama host-nya, eth0).",
+    clocks: (list: string) =>
+      `Semua waktu di sini menurut jam mesin tempat serve berjalan. Jam VM berikut meleset, dan waktunya sudah dipindahkan ke jam itu: ${list}.`,
     demoIntro:
       "Setiap role berjalan sebagai proses sendiri di loopback mesin ini: pengirim terikat ke 127.0.0.1, broadcast ke 127.255.255.255; penerima berbagi satu port.",
     topology: "Topologi",
@@ -101,6 +110,7 @@ export const TEXT = {
     rootfs: (roots: string) =>
       `Host dengan root file system menjalankan role-nya di dalamnya (chroot ke ${roots}: busybox dan musl, progjar dipasang oleh install.sh paket Alpine), seperti di VM Alpine praktikum.`,
     switchLabel: "switch (bridge)",
+    vmSwitch: "switch (GNS3)",
     loopback: "loopback (lo)",
     scenario: "Skenario",
     result: "Hasil",

@@ -8,6 +8,7 @@
  */
 
 import type { Lang } from "../cli/i18n.ts";
+import { clockOffText } from "../results/clock.ts";
 import { outcomeLine, transcript } from "../results/outcome.ts";
 import { quotedLine } from "./markdown_text.ts";
 import type { ProcessResult, ScenarioResult } from "../results/results.ts";
@@ -122,6 +123,12 @@ export function reportBlocks(
   // root file systems, when hosts have them.
   if (topology?.hosts.some((h) => h.rootfs !== undefined)) {
     blocks.push(hostTable(input, lang));
+  }
+  const off = (topology?.hosts ?? []).flatMap((h) =>
+    h.clockOffsetMs ? [`${h.name} ${clockOffText(h.clockOffsetMs, lang)}`] : []
+  );
+  if (off.length > 0) {
+    blocks.push({ kind: "paragraph", text: text.clocks(off.join("; ")) });
   }
   const roots = [...new Set(topology?.hosts.flatMap((h) => h.rootfs ?? []))];
   if (roots.length > 0) {

@@ -31,10 +31,16 @@ export interface LabInfo {
   /** The subnet its hosts are on. */
   subnet: { cidr: string; broadcast: string };
   /**
-   * Its hosts, with the root file system each ran in, if any, and its
-   * segment on a lab of several.
+   * Its hosts, with the root file system each ran in, if any, its segment
+   * on a lab of several, and for a VM whose clock was more than a second
+   * off the host's, by how much.
    */
-  hosts: { name: string; address: string; rootfs?: string; segment?: string }[];
+  hosts: LabHostInfo[];
+  /**
+   * What the hosts are: the lab's network namespaces (the default), or the
+   * course's VMs that `serve` installed, whose runs came back to it.
+   */
+  hostsAre?: "namespaces" | "vms";
   /** Its segments, on a lab with routers (each a switch of its own). */
   segments?: { name: string; subnet: { cidr: string; broadcast: string } }[];
   /** Its routers, with the segments they join and their addresses there. */
@@ -48,6 +54,24 @@ export interface LabInfo {
   scenarios: ScenarioInfo[];
   /** The report's cover (name, nim, kelas), from the topology file. */
   student?: { student?: string; nim?: string; kelas?: string };
+}
+
+/** One host of a {@linkcode LabInfo}. */
+export interface LabHostInfo {
+  /** Its name. */
+  name: string;
+  /** Its address. */
+  address: string;
+  /** The root file system its roles ran in, if any. */
+  rootfs?: string;
+  /** Its segment, on a lab of several. */
+  segment?: string;
+  /**
+   * The host's clock minus this VM's (ms) over its runs, when it was more
+   * than a second off: the least and the most (equal for one delivery).
+   * Every time in the report is on the host's clock.
+   */
+  clockOffsetMs?: { min: number; max: number };
 }
 
 /**
