@@ -30,6 +30,8 @@ export * from "./lib/cli/errors.ts";
 export * from "./lib/cli/common_flags.ts";
 export * from "./lib/scenario/checks.ts";
 export * from "./lib/net/netns.ts";
+export * from "./lib/net/routes.ts";
+export * from "./lib/results/reach.ts";
 export * from "./lib/scenario/placeholders.ts";
 export * from "./lib/lab/report.ts";
 export * from "./lib/net/rootfs.ts";

@@ -17,6 +17,7 @@
 import type { CommandSpec } from "../lib/cli/parse.ts";
 import { type RoleContext, runRole } from "../lib/cli/run.ts";
 import { runLab } from "../lib/lab/session.ts";
+import { LAB_NOTES } from "../lib/lab/_notes.ts";
 import { VIEW_FLAGS } from "../lib/lab/_view.ts";
 import { ROLE_SPECS } from "./_role_specs.ts";
 
@@ -107,8 +108,45 @@ export const SPEC: CommandSpec = {
     list: {
       type: "boolean",
       help: {
-        en: "report: list what was recorded, per host",
-        id: "report: daftar yang terekam, per host",
+        en:
+          "report: list what was recorded: each run, and the experiments recognised, numbered",
+        id:
+          "report: daftar yang terekam: setiap run, dan eksperimen yang dikenali, bernomor",
+      },
+    },
+    only: {
+      type: "string",
+      valueName: "N,M",
+      help: {
+        en:
+          "report: put these experiments (numbers of --list) in the report (default: the last complete one of each kind)",
+        id:
+          "report: masukkan eksperimen ini (nomor dari --list) ke laporan (bawaan: yang lengkap terakhir dari tiap jenis)",
+      },
+    },
+    records: {
+      type: "string",
+      valueName: "DIR",
+      help: {
+        en:
+          "report: read the VMs' runs that serve kept in DIR (serve --records; default there: records/) instead of this lab's",
+        id:
+          "report: baca run VM yang disimpan serve di DIR (serve --records; bawaannya records/) alih-alih milik lab ini",
+      },
+    },
+    capture: {
+      type: "string",
+      valueName: "DIR",
+      help: {
+        en: "run, console, capture start: each host's frames to DIR/HOST.pcap",
+        id: "run, console, capture start: frame tiap host ke DIR/HOST.pcap",
+      },
+    },
+    "no-capture": {
+      type: "boolean",
+      help: {
+        en: "run: no capture (with --report it goes to FILE_files/capture/)",
+        id: "run: tanpa tangkapan (dengan --report ke FILE_files/capture/)",
       },
     },
     detach: {
@@ -135,6 +173,35 @@ export const SPEC: CommandSpec = {
           "up, run: setiap host menjalankan role-nya di dalam root file system mirip Alpine ini (lihat deno task alpine-rootfs)",
       },
     },
+    gns3: {
+      type: "string",
+      valueName: "FILE",
+      help: {
+        en:
+          "the hosts of a GNS3 project (.gns3 or .gns3project) instead of the file's; export: the project to write",
+        id:
+          "host dari proyek GNS3 (.gns3 atau .gns3project) sebagai ganti host berkas; export: proyek yang ditulis",
+      },
+    },
+    strict: {
+      type: "boolean",
+      help: {
+        en:
+          "with --gns3: refuse the project if anything would be left out or changed",
+        id:
+          "dengan --gns3: tolak proyek bila ada yang ditinggalkan atau diubah",
+      },
+    },
+    subnet: {
+      type: "string",
+      valueName: "CIDR",
+      help: {
+        en:
+          "with --gns3: the subnet for hosts the project gives no address (default lab.yaml's)",
+        id:
+          "dengan --gns3: subnet untuk host yang tak diberi alamat oleh proyek (bawaan dari lab.yaml)",
+      },
+    },
     keep: {
       type: "boolean",
       help: {
@@ -153,83 +220,22 @@ export const SPEC: CommandSpec = {
     "lab run --all",
     "lab exec alpine-2 -- ip addr",
     "lab run --all --rootfs dist/alpine-rootfs",
+    "lab run --all --file labs/multicast-ttl.yaml --report laporan.pdf",
     "lab exec alpine-2",
     "lab console",
     "lab report --report laporan.md",
     "lab report --list",
+    "lab report --only 2,4 --report laporan.pdf",
+    "lab report --records records --report laporan.pdf --lang id",
     "lab view",
     "lab view --pcap capture.pcapng --lang id",
     "lab status",
     "lab down",
+    "lab up --gns3 praktikum.gns3project",
+    "lab run --all --gns3 praktikum.gns3",
+    "lab export --gns3 progjar.gns3project",
   ],
-  notes: {
-    en: [
-      "Commands:",
-      "  up                      create the hosts (network namespaces) and the switch",
-      "  down                    remove everything of the lab, stopping what runs in it",
-      "  status                  show what exists",
-      "  list                    list the scenarios of the file",
-      "  exec HOST [-- COMMAND…] run a command on a host (default: a shell)",
-      "  run SCENARIO… | --all   run scenarios (bringing the lab up if needed)",
-      "  console                 every host in one tmux session (lab exec in each pane)",
-      "  report --report FILE    the report of what was run by hand on the hosts",
-      "  view [--pcap FILE]      the frames on the lab's switch, live in a browser",
-      "                          (http://127.0.0.1:8090/), or a capture replayed",
-      "",
-      "Roles started on a host (lab console, lab exec) record what they print to",
-      "/run/progjar/LAB/HOST.jsonl; lab report reads it, lab down removes it",
-      "(--keep-records keeps it). lab console needs tmux (Debian: apt-get install tmux).",
-      "",
-      "Needs root, iproute2's ip and util-linux's unshare and nsenter. Nothing is",
-      "added to the machine's own network: the bridge lives in a namespace of its",
-      "own. Each host has its own host name (UTS namespace). up and down remove only",
-      "what up marked as its own; a namespace of the same name made by hand is left",
-      "alone and up refuses (exit 1).",
-      "",
-      "One Ctrl+C stops up or run: what was built is torn down, run writes --report",
-      "with what finished (the interrupted scenario marked), exit 130. Only a second",
-      "Ctrl+C, later, leaves at once.",
-      "",
-      "Hosts as Alpine VMs: with rootfs: DIR in the file (for all hosts or per host:",
-      "alpine-2: { address: …, rootfs: DIR }) or --rootfs DIR, each host runs its",
-      "roles, and lab exec its shell, inside DIR (chroot), with progjar installed",
-      "there by the Alpine pack, as on the lab's VMs. Build DIR with",
-      "sudo deno task alpine-rootfs (default dist/alpine-rootfs).",
-    ].join("\n"),
-    id: [
-      "Perintah:",
-      "  up                      buat host (network namespace) dan switch",
-      "  down                    hapus semua bagian lab, hentikan yang berjalan di dalamnya",
-      "  status                  tampilkan yang ada",
-      "  list                    daftar skenario di berkas",
-      "  exec HOST [-- PERINTAH…] jalankan perintah di sebuah host (bawaan: shell)",
-      "  run SKENARIO… | --all   jalankan skenario (lab dinyalakan bila perlu)",
-      "  console                 semua host dalam satu sesi tmux (lab exec di tiap panel)",
-      "  report --report BERKAS  laporan dari yang dijalankan manual di host",
-      "  view [--pcap BERKAS]    frame di switch lab, langsung di browser",
-      "                          (http://127.0.0.1:8090/), atau tangkapan diputar ulang",
-      "",
-      "Role yang dijalankan di host (lab console, lab exec) merekam yang dicetaknya ke",
-      "/run/progjar/LAB/HOST.jsonl; lab report membacanya, lab down menghapusnya",
-      "(--keep-records menyimpannya). lab console perlu tmux (Debian: apt-get install tmux).",
-      "",
-      "Perlu root, perintah ip dari iproute2, serta unshare dan nsenter dari",
-      "util-linux. Jaringan mesin sendiri tidak diubah: bridge berada di namespace",
-      "tersendiri. Setiap host punya nama host sendiri (UTS namespace). up dan down",
-      "hanya menghapus yang ditandai up sebagai miliknya; namespace bernama sama yang",
-      "dibuat manual dibiarkan dan up menolak (kode keluar 1).",
-      "",
-      "Satu Ctrl+C menghentikan up atau run: yang sudah dibuat dibongkar, run menulis",
-      "--report berisi yang sudah selesai (skenario yang terhenti ditandai), kode",
-      "keluar 130. Hanya Ctrl+C kedua, beberapa saat kemudian, langsung keluar.",
-      "",
-      "Host sebagai VM Alpine: dengan rootfs: DIR di berkas (untuk semua host atau per",
-      "host: alpine-2: { address: …, rootfs: DIR }) atau --rootfs DIR, setiap host",
-      "menjalankan role-nya, dan lab exec shell-nya, di dalam DIR (chroot), dengan",
-      "progjar terpasang oleh paket Alpine, seperti di VM praktikum. Buat DIR dengan",
-      "sudo deno task alpine-rootfs (bawaan dist/alpine-rootfs).",
-    ].join("\n"),
-  },
+  notes: LAB_NOTES,
 };
 
 /** Runs the lab tool with `args`; resolves to the exit code. */

@@ -6,7 +6,9 @@
  * - or under a role's name (a symlink, hard link or copy named
  *   `udp-server` runs udp-server);
  * - `progjar --help` lists the roles;
- * - `progjar serve` hands out the packs over HTTP (`cmd/serve.ts`).
+ * - `progjar serve` hands out the packs over HTTP (`cmd/serve.ts`);
+ * - `progjar send` (`progjar-send`) takes a VM's recorded runs back to the
+ *   serve that installed it (`cmd/send.ts`).
  *
  * The bundle (`deno task bundle`) is this file with everything it imports;
  * `deno run <the role's permissions> progjar.js <role> …` runs a role.
@@ -17,6 +19,7 @@
 import process from "node:process";
 import { type RoleModule, runMulticall } from "../lib/cli/multicall.ts";
 import { ROLE_MODULES } from "./_roles_index.ts";
+import * as send from "./send.ts";
 import * as serve from "./serve.ts";
 
 /** Options for {@linkcode main}. */
@@ -26,7 +29,7 @@ export interface ProgjarOptions {
    * that role. Defaults to the process's `argv[0]`.
    */
   programName?: string;
-  /** The roles to choose from; defaults to every role in this build and `serve`. */
+  /** The roles to choose from; defaults to every role in this build, `serve` and `send`. */
   modules?: Readonly<Record<string, RoleModule>>;
 }
 
@@ -61,7 +64,7 @@ export function main(
   options: ProgjarOptions = {},
 ): Promise<number> {
   return runMulticall(args, {
-    modules: options.modules ?? { ...ROLE_MODULES, serve },
+    modules: options.modules ?? { ...ROLE_MODULES, serve, send },
     text: TEXT,
     programName: options.programName ?? process.argv0 ?? "",
   });

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { checkIpv4, checkPort, isIpv4 } from "../lib/cli/address.ts";
+import { checkIpv4, checkPort } from "../lib/cli/address.ts";
 import { LISTEN_BIND_FLAG, listenPortFlag } from "../lib/cli/common_flags.ts";
 import { RuntimeError, UsageError } from "../lib/cli/errors.ts";
 import { plural } from "../lib/cli/i18n.ts";
@@ -27,6 +27,13 @@ import {
   wantedArtefacts,
 } from "../lib/deploy/build.ts";
 import { startServer, type Transfer } from "../lib/deploy/server.ts";
+import {
+  openRecords,
+  RECORDS_FLAGS,
+  recordsRoute,
+  storeLine,
+} from "../lib/deploy/serve_records.ts";
+import { formatBytes, pasteLines } from "../lib/deploy/serve_lines.ts";
 
 /** serve's default TCP port. */
 export const SERVE_PORT = 8000;
@@ -61,6 +68,7 @@ export const SPEC: CommandSpec = {
         id: "mesin VM (uname -m): x86_64 atau aarch64",
       },
     },
+    ...RECORDS_FLAGS,
     "no-build": {
       type: "boolean",
       help: {
@@ -166,13 +174,6 @@ export function main(args: string[]): Promise<number> {
   return runRole(args, SPEC, serve);
 }
 
-/** A size for people: `43.1 MB`, `160 KB`, `912 B`. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} KB`;
-  return `${bytes} B`;
-}
-
 async function serve({ flags, out }: RoleContext): Promise<number> {
   const port = checkPort("port", stringFlag(flags, "port")!, {
     allowZero: true,
@@ -188,6 +189,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   }
   const lang = flags.lang;
   const text = TEXT[lang];
+  const store = await openRecords(flags, dir);
 
   const root = flags.values["no-build"] ? undefined : repositoryOf(dir);
   if (root) {
@@ -236,6 +238,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
         out.line(text.transfer(transfer, formatBytes(transfer.bytes)));
         out.record({ type: "transfer", ...transfer });
       },
+      records: recordsRoute(store, { out, lang }),
     });
   } catch (err) {
     stop.dispose();
@@ -266,6 +269,7 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   for (const artefact of artefacts) {
     out.line(text.file(artefact.name, formatBytes(artefact.size)));
   }
+  out.line(storeLine(store, lang));
   out.line(text.paste);
   const lines = pasteLines(bind, server.port);
   for (const { name, line } of lines) out.line(`  ${name.padEnd(10)} ${line}`);
@@ -290,28 +294,6 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   );
   out.record({ type: "summary", ...stats });
   return 0;
-}
-
-/** The line to paste on a VM, for each local IPv4 address `bind` covers. */
-export function pasteLines(
-  bind: string,
-  port: number,
-): { name: string; line: string }[] {
-  const line = (address: string) =>
-    `wget -qO- http://${address}:${port}/install.sh | sh`;
-  if (bind !== "0.0.0.0") return [{ name: bind, line: line(bind) }];
-  let interfaces: Deno.NetworkInterfaceInfo[] = [];
-  try {
-    interfaces = Deno.networkInterfaces();
-  } catch {
-    // not allowed to list them: the placeholder below
-  }
-  const found = interfaces
-    .filter((i) =>
-      i.family === "IPv4" && isIpv4(i.address) && !i.address.startsWith("127.")
-    )
-    .map((i) => ({ name: i.name, line: line(i.address) }));
-  return found.length > 0 ? found : [{ name: "lo", line: line("127.0.0.1") }];
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -14,7 +14,14 @@ import {
   numberFlag,
   stringFlag,
 } from "../lib/cli/parse.ts";
-import { formatAddr, openUdp } from "../lib/udp/socket.ts";
+import { formatAddr, openUdp, type UdpSocket } from "../lib/udp/socket.ts";
+import {
+  ioChoice,
+  printDelivery,
+  RECEIVER_IO_FLAGS,
+} from "../lib/udp/io_flags.ts";
+import { type BatchSocket, openBatch } from "../lib/udp/batch_socket.ts";
+import { localNetworks } from "../lib/cli/address.ts";
 import { replyLoop } from "../lib/udp/server.ts";
 import { UDP_REPLY } from "../lib/udp/payload.ts";
 import { PORTS } from "../lib/ports.ts";
@@ -48,10 +55,12 @@ export const SPEC: CommandSpec = {
     },
     count: DATAGRAM_COUNT_FLAG,
     duration: DURATION_FLAG,
+    ...RECEIVER_IO_FLAGS,
   },
   examples: [
     "udp-server",
     "udp-server --port 10000 --reply 'Get off my lawn!' --count 1",
+    "udp-server:batch --show-ttl --count 1",
   ],
   notes: KERNEL_DROPS_NOTE,
 };
@@ -90,9 +99,28 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
   const reply = new TextEncoder().encode(stringFlag(flags, "reply")!);
   const count = intFlag(flags, "count", { min: 1 });
   const duration = numberFlag(flags, "duration", { min: 0 });
+  const io = ioChoice(flags);
   const text = TEXT[flags.lang];
 
-  const conn = openUdp({ hostname: bind, port });
+  // The batch path also tells each request's TTL (--show-ttl): how many
+  // routers it crossed. Replies go out one by one, as they are made.
+  let batch: BatchSocket | undefined;
+  let conn: UdpSocket;
+  if (io.batch) {
+    batch = openBatch({
+      hostname: bind,
+      port,
+      rcvbuf: io.rcvbuf,
+      showTtl: io.showTtl,
+      sendBatch: 1,
+    });
+    conn = batch;
+  } else {
+    conn = openUdp({ hostname: bind, port });
+  }
+  const broadcasts = io.showTtl
+    ? localNetworks().map((net) => net.broadcast)
+    : [];
   const local = conn.addr as Deno.NetAddr;
   out.line(text.listening(formatAddr(local)));
   out.record({ type: "listening", address: local.hostname, port: local.port });
@@ -105,6 +133,13 @@ async function serve({ flags, out }: RoleContext): Promise<number> {
     reply,
     count,
     durationSeconds: duration,
+    afterEach: batch && io.showTtl
+      ? () =>
+        printDelivery(out, batch.lastDelivery(), {
+          lang: flags.lang,
+          broadcasts,
+        })
+      : undefined,
   });
   out.line(text.summary(received, replied));
   out.line(formatKernelDrops(kernelDrops, flags.lang));

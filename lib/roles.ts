@@ -135,6 +135,12 @@ export const ROLES: readonly Role[] = [
  */
 export const BATCH_ROLES: readonly Role[] = [
   {
+    name: "udp-server:batch",
+    entry: "cmd/udp_server.ts",
+    permissions: [...UDP_SERVER, INTERFACES, FFI],
+    args: BATCH_ARGS,
+  },
+  {
     name: "broadcast-sender:batch",
     entry: "cmd/broadcast_sender.ts",
     permissions: [...BROADCAST, FFI],
@@ -170,6 +176,22 @@ export const SERVE_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-sys=networkInterfaces",
   ENV,
+];
+
+/**
+ * `progjar-send` on a VM installed by serve (`cmd/send.ts`): the VM's
+ * state directory (its `serve.conf`, the runs), moving runs within the
+ * records directory, `/proc` (whether a run's role still runs), the host's
+ * name and interfaces (what the VM says of itself), the locale, the runs
+ * whose role no longer runs (the launcher tells, from /proc) and the test's
+ * clock skew. Its launcher adds `--allow-net` for serve's address
+ * and port only, read from `serve.conf`.
+ */
+export const SEND_PERMISSIONS: readonly string[] = [
+  "--allow-read=/var/lib/progjar,/proc",
+  "--allow-write=/var/lib/progjar/records",
+  "--allow-sys=hostname,networkInterfaces",
+  `${ENV},PROGJAR_SEND_CLOCK_SKEW_MS,PROGJAR_SEND_STOPPED`,
 ];
 
 /** Looks up a role (or a `:batch` row) by name. */

@@ -41,3 +41,27 @@ export function pdfPages(bytes: Uint8Array): number {
   const text = new TextDecoder("latin1").decode(bytes);
   return (text.match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
 }
+
+/**
+ * The text of a PDF as poppler's `pdftotext -layout` reads it, or
+ * `undefined` when pdftotext is not installed (apt-get install
+ * poppler-utils).
+ */
+export async function pdfText(path: string): Promise<string | undefined> {
+  try {
+    const { code, stdout, stderr } = await new Deno.Command("pdftotext", {
+      args: ["-layout", path, "-"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (code !== 0) {
+      throw new Error(
+        `pdftotext: exit ${code}: ${new TextDecoder().decode(stderr)}`,
+      );
+    }
+    return new TextDecoder().decode(stdout);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}

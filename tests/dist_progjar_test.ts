@@ -47,7 +47,7 @@ Deno.test("cmd/_roles_index.ts holds exactly the table's roles", async () => {
   );
 });
 
-Deno.test("progjar.js --help lists every role of the table, in order, then serve", async () => {
+Deno.test("progjar.js --help lists every role of the table, in order, then serve and send", async () => {
   const { code, stdout } = await runCommand(Deno.execPath(), [
     "run",
     bundle,
@@ -57,7 +57,7 @@ Deno.test("progjar.js --help lists every role of the table, in order, then serve
   const listed = stdout.split("\n").filter((l) => l.startsWith("  ")).map((
     l,
   ) => l.trim().split(" ")[0]);
-  assert.deepEqual(listed, [...ROLES.map((r) => r.name), "serve"]);
+  assert.deepEqual(listed, [...ROLES.map((r) => r.name), "serve", "send"]);
 });
 
 Deno.test("progjar.js: no role, or an unknown one, is a usage error (exit 2)", async () => {

@@ -10,59 +10,9 @@ import { ROOT, taskCommand } from "./_dist.ts";
 import { CAN_BUILD_LABS, lab, uniqueLabName } from "./_lab.ts";
 import { delay } from "../lib/cli/async.ts";
 import { HAS_TMUX, Terminal } from "./_pty.ts";
+import { firstNumbers, tmux, type, waitFor } from "./_console.ts";
 
 const RECEIVERS = ["alpine-2", "alpine-3", "alpine-4", "alpine-5"];
-
-async function tmux(...args: string[]): Promise<string> {
-  const output = await new Deno.Command("tmux", {
-    args,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return new TextDecoder().decode(output.stdout);
-}
-
-/** Types `line` and Enter into `host`'s window of lab `name`'s console. */
-function type(name: string, host: string, line: string): Promise<string> {
-  return tmux("send-keys", "-t", `=progjar-${name}:${host}`, line, "Enter");
-}
-
-function screen(name: string, host: string): Promise<string> {
-  return tmux(
-    "capture-pane",
-    "-p",
-    "-J",
-    "-S",
-    "-",
-    "-t",
-    `=progjar-${name}:${host}`,
-  );
-}
-
-/** Waits until `host`'s pane shows `pattern` `times` times. */
-async function waitFor(
-  name: string,
-  host: string,
-  pattern: RegExp,
-  times = 1,
-): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const text = await screen(name, host);
-    if ((text.match(new RegExp(pattern, "g")) ?? []).length >= times) {
-      return text;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${host}: no ${pattern} after 60 s:\n${text}`);
-    }
-    await delay(200);
-  }
-}
-
-/** The first numbers each receiver's pane printed, in order of its runs. */
-function firstNumbers(text: string): number[] {
-  return [...text.matchAll(/first number (\d+)/g)].map((m) => Number(m[1]));
-}
 
 Deno.test({
   name:

@@ -43,13 +43,14 @@ async function mountsUnder(path: string): Promise<string[]> {
 
 Deno.test({
   name:
-    "lab --rootfs: hosts run their roles on an Alpine-like rootfs; same summaries; exec gets a shell there; nothing left",
+    "lab --rootfs: hosts run their roles on an Alpine-like rootfs; same summaries; exec gets a shell there; the hop lab too; nothing left",
   ignore: skip !== undefined,
   async fn() {
     const work = await Deno.makeTempDir({ prefix: "progjar-lab-rootfs-" });
     const rootfs = `${work}/rootfs`;
     const report = `${work}/report.md`;
     const name = uniqueLabName("rfs");
+    const hopName = uniqueLabName("rfh");
     try {
       const bundle = await buildBundle({ outDir: work });
       const pack = await buildAlpinePack(findTarget("x86_64")!, {
@@ -142,8 +143,38 @@ Deno.test({
       assert.equal(down.code, 0, down.stderr);
       assert.deepEqual(await labNamespaces(name), []);
       assert.deepEqual(await mountsUnder(rootfs), [], "mounts left");
+
+      // The hop lab on the same "VMs": the routers run on the machine, the
+      // hosts' roles inside the root file system, the TTL as on the machine.
+      const hops = await lab([
+        "run",
+        "--all",
+        "--file",
+        "labs/multicast-ttl.yaml",
+        "--rootfs",
+        rootfs,
+        "--name",
+        hopName,
+        "--json",
+        "--report",
+        `${work}/hops.md`,
+      ]);
+      assert.equal(hops.code, 0, hops.stdout + hops.stderr);
+      const hop = results(hops.records);
+      assert.equal(hop.get("multicast-ttl")!.ok, true);
+      assert.equal(hop.get("unicast-hops")!.ok, true);
+      const hopText = await Deno.readTextFile(`${work}/hops.md`);
+      assert.match(hopText, /^\| alpine-5 \| 3 \| - \| - \| - \| 1 \|$/m);
+      assert.match(
+        hopText,
+        /^alpine-5\$ udp-server --io batch --count 1 --show-ttl$/m,
+      );
+      assert.match(hopText, /^ {2}TTL 61, to 10\.11\.4\.15 \(unicast\)$/m);
+      assert.deepEqual(await labNamespaces(hopName), []);
+      assert.deepEqual(await mountsUnder(rootfs), [], "mounts left");
     } finally {
       await lab(["down", "--name", name]);
+      await lab(["down", "--name", hopName]);
       await Deno.remove(work, { recursive: true });
     }
   },

@@ -12,11 +12,19 @@ import { spawn } from "./_harness.ts";
 import { HAS_TMUX, shellQuote, Terminal } from "./_pty.ts";
 import { freePort } from "./_udp.ts";
 
-/** `deno task serve` with read access to `dir` instead of dist/. */
+/**
+ * `deno task serve` with read access to `dir` instead of dist/, and the
+ * VMs' records in `dir/records`.
+ */
 async function serveCommand(dir: string): Promise<string[]> {
-  return (await taskCommand("serve")).map((word) =>
-    word.startsWith("--allow-read=") ? `--allow-read=${dir}` : word
+  const words = (await taskCommand("serve")).map((word) =>
+    word.startsWith("--allow-read=")
+      ? `--allow-read=${dir}`
+      : word.startsWith("--allow-write=")
+      ? `--allow-write=${dir}/records`
+      : word
   );
+  return [...words, "--records", `${dir}/records`];
 }
 
 /** A small gzip'd tar standing in for the Alpine pack (3 MB of noise inside, so that it streams in many chunks). */

@@ -14,7 +14,8 @@
  * @module
  */
 
-import { BATCH_ROLES, type Role } from "../lib/roles.ts";
+import { VM_CONF, VM_RECORDS, VM_SEND_LOG } from "../lib/deploy/delivery.ts";
+import { BATCH_ROLES, type Role, SEND_PERMISSIONS } from "../lib/roles.ts";
 import { ToolError } from "./_common.ts";
 
 /** Flags the launcher adds for every role: no config file lookup, no prompts. */
@@ -93,13 +94,24 @@ function flagsFunction(
   ].join("\n");
 }
 
+/** Shell text {@linkcode dispatchScript} puts in for the VMs' records. */
+export interface DispatchParts {
+  /** After the role is known, before its recording's permissions. */
+  record?: string;
+  /** Just before deno is started (`exec`: same process id). */
+  watch?: string;
+}
+
 /**
  * The dispatch and `exec` part of a launcher. Expects `$deno` (the deno
  * binary), `$js` (the bundle) and optionally `$loader` and `$libs` (a glibc
  * loader and library directory to start deno through) to be set, and
  * `$state` (a writable directory for DENO_DIR when HOME is unset).
  */
-export function dispatchScript(roles: readonly Role[]): string {
+export function dispatchScript(
+  roles: readonly Role[],
+  parts: DispatchParts = {},
+): string {
   return `${roleFlagsFunction(roles)}
 
 ${batchFlagsFunction(roles)}
@@ -142,6 +154,7 @@ if ! command -v ss >/dev/null 2>&1; then
   flags=\${kept# }
 fi
 
+${parts.record ?? ""}
 # On a lab host the lab names a file to record to (lib/cli/recording.ts): the
 # role may then read that variable and write that one file, nothing more. A
 # path the shell would split or expand is not granted (the role says it does
@@ -158,6 +171,7 @@ if [ -z "\${DENO_DIR:-}" ] && [ -z "\${HOME:-}" ]; then
 fi
 DENO_NO_UPDATE_CHECK=1
 export DENO_NO_UPDATE_CHECK
+${parts.watch ?? ""}
 set -f
 if [ -n "\${loader:-}" ]; then
   exec "$loader" --library-path "$libs" "$deno" run ${
@@ -200,4 +214,101 @@ if [ "\${0##*/}" = progjar ] && [ "\${1:-}" = serve ]; then
   esac
   exit 2
 fi`;
+}
+
+/**
+ * The Alpine pack's launcher's part for a VM installed by serve (its
+ * `install.sh` wrote `/var/lib/progjar/serve.conf`), in any shell (nothing
+ * read from a profile):
+ *
+ * - `send`: `progjar-send` / `progjar send` with its permissions
+ *   (`SEND_PERMISSIONS`) and the network of serve's address only;
+ * - `record`: a role started with no `PROGJAR_RECORD` of the lab's records
+ *   to a file of its own run, `/var/lib/progjar/records/pending/<run>.jsonl`
+ *   (the VM's disk: a reboot keeps it), the run's id being
+ *   `<UTC time>-<process id>-<random>`;
+ * - `watch`: before deno is started in its place (same process id), a
+ *   detached watcher that waits for that process to end, then starts
+ *   `progjar send --after-run`: the role's exit is not delayed at all, and
+ *   nothing goes on the network while it runs. The watcher ignores the
+ *   terminal's signals (Ctrl+C of this role or the next, a closed console)
+ *   and writes to `/var/lib/progjar/send.log`.
+ */
+export function vmRecordsParts(): Required<DispatchParts> & { send: string } {
+  for (const flag of SEND_PERMISSIONS) {
+    if (!/^[A-Za-z0-9=,\/._-]+$/.test(flag)) {
+      throw new ToolError(`send: flag "${flag}" is not shell-safe`);
+    }
+  }
+  const send =
+    `# progjar-send (or: progjar send): this VM's recorded runs to the serve that
+# installed it, with the network of serve's address only.
+[ "\${0##*/}" = progjar-send ] && set -- send "$@"
+if [ "\${1:-}" = send ]; then
+  shift
+  net=$(sed -n 's|^base=http://||p' ${VM_CONF} 2>/dev/null | head -n 1)
+  case "$net" in *[!A-Za-z0-9.:-]*) net= ;; esac
+  set -f
+  flags="${SEND_PERMISSIONS.join(" ")}\${net:+ --allow-net=$net}"
+  if [ -z "\${DENO_DIR:-}" ] && [ -z "\${HOME:-}" ]; then
+    DENO_DIR=$state/deno
+    export DENO_DIR
+  fi
+  DENO_NO_UPDATE_CHECK=1
+  export DENO_NO_UPDATE_CHECK
+  # Deno reads nothing of /proc/<pid> without --allow-all: the shell tells
+  # which pending runs have no role running any more (its process gone, or
+  # after a reboot another program's); only those may go without their end.
+  stopped=
+  set +f
+  for f in ${VM_RECORDS}/pending/*.jsonl; do
+    [ -f "$f" ] || continue
+    r=\${f##*/}
+    r=\${r%.jsonl}
+    p=\${r#*-}
+    p=\${p%%-*}
+    case "$p" in '' | *[!0-9]*) continue ;; esac
+    if ! kill -0 "$p" 2>/dev/null ||
+      { [ -r "/proc/$p/cmdline" ] && ! tr '\\0' ' ' < "/proc/$p/cmdline" | grep -q progjar.js; }; then
+      stopped="$stopped $r"
+    fi
+  done
+  set -f
+  PROGJAR_SEND_STOPPED=\${stopped# }
+  export PROGJAR_SEND_STOPPED
+  exec "$deno" run ${LAUNCHER_FLAGS.join(" ")} $flags "$js" send "$@"
+fi`;
+  const record =
+    `# Installed by serve: a role records its run to a file of its own on this
+# disk, which goes back to serve when the role ends (see below).
+deliver=
+if [ -n "$role" ] && [ -z "\${PROGJAR_RECORD:-}" ] && [ -f ${VM_CONF} ] &&
+  [ -w ${VM_RECORDS}/pending ]; then
+  case " $* " in
+    *" --help "* | *" -h "*) ;;
+    *)
+      run=$(date -u +%Y%m%dT%H%M%S)-$$-$(od -An -N4 -tx4 /dev/urandom 2>/dev/null | tr -dc 0-9a-f)
+      PROGJAR_RECORD=${VM_RECORDS}/pending/$run.jsonl
+      export PROGJAR_RECORD
+      deliver=1
+      ;;
+  esac
+fi
+`;
+  const watch =
+    `# The run goes to serve once this process (deno, exec'd below) has ended:
+# a watcher in a session of its own, deaf to the terminal's signals.
+if [ -n "$deliver" ]; then
+  log=${VM_SEND_LOG}
+  if [ -f "$log" ] && [ "$(wc -c < "$log")" -gt 262144 ]; then
+    mv -f "$log" "$log.1"
+  fi
+  watch='trap "" HUP INT QUIT; while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec "$2" send --after-run'
+  if command -v setsid >/dev/null 2>&1; then
+    setsid sh -c "$watch" sh "$$" "$0" </dev/null >>"$log" 2>&1 &
+  else
+    sh -c "$watch" sh "$$" "$0" </dev/null >>"$log" 2>&1 &
+  fi
+fi`;
+  return { send, record, watch };
 }

@@ -33,7 +33,11 @@ import {
   type Target,
   ToolError,
 } from "./_common.ts";
-import { dispatchScript, installedServeRefusal } from "./_launcher.ts";
+import {
+  dispatchScript,
+  installedServeRefusal,
+  vmRecordsParts,
+} from "./_launcher.ts";
 import { denoFor, glibcFor, patchelf } from "./_runtime.ts";
 
 /** Where install.sh puts everything (written into deno's ELF header). */
@@ -116,6 +120,7 @@ async function writeScript(path: string, text: string): Promise<void> {
 
 /** `/opt/progjar/bin/progjar`: the role launcher; role commands link to it. */
 function launcher(denoVersion: string, machine: string): string {
+  const records = vmRecordsParts();
   return `#!/bin/sh
 # progjar on a musl host: every lab role with Deno ${denoVersion} (glibc build,
 # started through ${PREFIX}/glibc; see install.sh).
@@ -127,12 +132,18 @@ loader=
 
 ${installedServeRefusal(machine)}
 
-${dispatchScript(builtRoles())}`;
+${records.send}
+
+${dispatchScript(builtRoles(), records)}`;
 }
 
 /** `install.sh`: installs into PREFIX, links the roles; `--uninstall` undoes it. */
 function installScript(target: Target, denoVersion: string): string {
-  const commands = [...builtRoles().map((role) => role.name), "progjar"];
+  const commands = [
+    ...builtRoles().map((role) => role.name),
+    "progjar",
+    "progjar-send",
+  ];
   return `#!/bin/sh
 # Installs progjar (every lab role, Deno ${denoVersion}) on a musl host such as stock
 # Alpine: ${PREFIX}/ and one command per role in \${BINDIR:-/usr/local/bin}.

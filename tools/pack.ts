@@ -215,7 +215,8 @@ ${dispatchScript(builtRoles())}exit 1
 /**
  * `progjar serve`: hands out this file and what sits next to it (the
  * Alpine pack, the bundle) over HTTP, with read access to that directory
- * only; nothing is built here.
+ * only; nothing is built here. What the VMs send back goes to `records/`
+ * next to it (or `--records DIR`), the one directory it may write.
  */
 function serveScript(): string {
   for (const flag of SERVE_PERMISSIONS) {
@@ -233,9 +234,18 @@ if [ "\${1:-}" = serve ]; then
     DENO_DIR=$state/deno
     export DENO_DIR
   fi
+  # The VMs' records: records/ next to this file, or --records DIR.
+  records=$here/records
+  prev=
+  for arg in "$@"; do
+    case "$arg" in --records=*) records=\${arg#--records=} ;; esac
+    [ "$prev" = --records ] && records=$arg
+    prev=$arg
+  done
   set -- ${LAUNCHER_FLAGS.join(" ")} ${
     SERVE_PERMISSIONS.join(" ")
-  } "--allow-read=$here" "$js" serve --dir "$here" --no-build "$@"
+  } "--allow-read=$here,$records" "--allow-write=$records" "$js" serve \
+    --dir "$here" --records "$records" --no-build "$@"
   if [ -n "$loader" ]; then
     exec "$loader" --library-path "$libs" "$deno" run "$@"
   fi

@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { ROLE_MODULES } from "../cmd/_roles_index.ts";
 import { SPEC as DEMO_SPEC } from "../cmd/demo.ts";
 import { SPEC as LAB_SPEC } from "../cmd/lab.ts";
+import { SPEC as SEND_SPEC } from "../cmd/send.ts";
 import { SPEC as SERVE_SPEC } from "../cmd/serve.ts";
 import type { Lang } from "../lib/cli/i18n.ts";
 import {
@@ -38,13 +39,14 @@ export const DOC_FILES: Readonly<Record<Lang, string>> = {
   id: join(ROOT, "docs", "roles.id.md"),
 };
 
-/** Every program with a command line: the roles in the table's order, then the demo, the lab and serve. */
+/** Every program with a command line: the roles in the table's order, then the demo, the lab, serve and progjar-send. */
 export function programSpecs(): CommandSpec[] {
   return [
     ...Object.values(ROLE_MODULES).map((module) => module.SPEC),
     DEMO_SPEC,
     LAB_SPEC,
     SERVE_SPEC,
+    SEND_SPEC,
   ];
 }
 

@@ -28,6 +28,7 @@
  */
 
 import type { Lang } from "../cli/i18n.ts";
+import { confText, VM_CONF, VM_RECORDS } from "./delivery.ts";
 
 /** The Alpine pack as the script needs to know it. */
 export interface PackFacts {
@@ -51,6 +52,11 @@ export interface InstallScriptOptions {
   pack?: PackFacts;
   /** The language of the script's messages. */
   lang: Lang;
+  /**
+   * The VM's id and secret for its records (`serve`'s store), or `"full"`
+   * when the store takes no more VMs; absent: no records.
+   */
+  records?: { vm: string; secret: string } | "full";
 }
 
 /** Where the pack installs (fixed: written into its deno binary). */
@@ -82,6 +88,9 @@ interface ScriptText {
   tryIt: string;
   noPack: string;
   nothing: string;
+  records: string;
+  recordsFull: string;
+  recordsFailed: string;
 }
 
 const TEXT: Record<Lang, ScriptText> = {
@@ -106,6 +115,12 @@ const TEXT: Record<Lang, ScriptText> = {
     noPack:
       "the server has no $MACHINE Alpine pack to install (on the server: deno task alpine-pack, then restart serve)",
     nothing: "nothing was installed",
+    records:
+      "records: every role's run is kept in $RECORDS and goes to serve when it ends; if serve could not be reached then: progjar-send",
+    recordsFull:
+      "records: serve's store takes no more VMs: the roles run, nothing is recorded",
+    recordsFailed:
+      "records: could not write $RECORDS or /var/lib/progjar/serve.conf: the roles run, nothing is recorded",
   },
   id: {
     notRoot:
@@ -129,6 +144,12 @@ const TEXT: Record<Lang, ScriptText> = {
     noPack:
       "server tidak punya paket Alpine $MACHINE untuk dipasang (di server: deno task alpine-pack, lalu jalankan ulang serve)",
     nothing: "tidak ada yang dipasang",
+    records:
+      "rekaman: setiap jalannya role disimpan di $RECORDS dan dikirim ke serve saat role berakhir; bila serve tidak terjangkau saat itu: progjar-send",
+    recordsFull:
+      "rekaman: penyimpanan serve tidak menerima VM lagi: role berjalan, tidak ada yang direkam",
+    recordsFailed:
+      "rekaman: tidak bisa menulis $RECORDS atau /var/lib/progjar/serve.conf: role berjalan, tidak ada yang direkam",
   },
 };
 
@@ -284,7 +305,34 @@ progjar_install() {
     "$(secs "$fetched" "$unpacked")" "$(secs "$installed" "$end")"
   say ${quoted(t.done)}
   say ${quoted(t.tryIt)}
-}
+${recordsPart(options)}}
 progjar_install </dev/null
+`;
+}
+
+/**
+ * The end of the script for the VM's records: the directories on its disk,
+ * serve's address with the VM's id and secret (mode 600), a first delivery
+ * of the VM's facts (the way back checked), and the line naming
+ * `progjar-send`. A VM installed again keeps the runs it has.
+ */
+function recordsPart(options: InstallScriptOptions): string {
+  const t = TEXT[options.lang];
+  if (options.records === undefined) return "";
+  if (options.records === "full") return `  say ${quoted(t.recordsFull)}\n`;
+  const conf = confText({ base: options.base, ...options.records });
+  // Installed by now: a failure here costs the records, not the install.
+  return `  RECORDS=${VM_RECORDS}
+  if mkdir -p "$RECORDS/pending" "$RECORDS/sent" "$RECORDS/refused" &&
+    (umask 077 && printf '%s' '${conf}' > "${VM_CONF}.$$" &&
+      mv -f "${VM_CONF}.$$" "${VM_CONF}"); then
+    # The VM's facts to serve now (and any runs kept from before): its line
+    # says whether the way back works.
+    "$PREFIX/bin/progjar" send --lang ${options.lang} || :
+    say ${quoted(t.records)}
+  else
+    rm -f "${VM_CONF}.$$"
+    say ${quoted(t.recordsFailed)}
+  fi
 `;
 }

@@ -16,7 +16,9 @@ import {
   listArtefacts,
   packFacts,
 } from "./artefacts.ts";
+import { RECORDS_PATH } from "./delivery.ts";
 import { installScript, isSafeBase } from "./install_script.ts";
+import { answerRecords, type RecordsRoute } from "./serve_records.ts";
 
 /** One request, reported when its answer is over. */
 export interface Transfer {
@@ -50,8 +52,10 @@ export interface ServerOptions {
   machine: string;
   /** The language of install.sh when the request does not ask (`?lang=id`). */
   lang: Lang;
-  /** Called once per request, when its answer is over. */
+  /** Called once per request, when its answer is over (not for records). */
   onTransfer(transfer: Transfer): void;
+  /** The VMs' records: `POST /records`, and a secret in each install.sh. */
+  records?: RecordsRoute;
   /** Stops the server. */
   signal: AbortSignal;
 }
@@ -102,6 +106,10 @@ async function answer(
   if (!url) {
     return small(new Response("bad Host header\n", { status: 400 }), report);
   }
+  // The VMs' records: a route of its own, with its own one line per delivery.
+  if (path === RECORDS_PATH && options.records) {
+    return await answerRecords(request, client, options.records);
+  }
   const head = request.method === "HEAD";
   if (request.method !== "GET" && !head) {
     return small(new Response("only GET and HEAD\n", { status: 405 }), report);
@@ -126,6 +134,10 @@ async function answer(
       base,
       pack: pack ? await packFacts(pack) : undefined,
       lang,
+      // A secret of its own for this VM, tied to the address that asked.
+      records: pack && !head && options.records
+        ? await options.records.store.issue(client) ?? "full"
+        : undefined,
     });
     return small(
       new Response(head ? null : script, {

@@ -1,34 +1,71 @@
 /**
- * The practicum's experiments recognised in what was recorded on the lab's
- * hosts by hand (`records.ts`), each as a {@linkcode ScenarioResult}
- * like `lab run`'s, so the report is drawn and concluded from the student's
- * own numbers:
+ * The practicum's experiments recognised in what was recorded by hand (on
+ * the lab's hosts or on the VMs serve installed: `recordings.ts`), each as
+ * a {@linkcode ScenarioResult} like `lab run`'s, so the report is drawn and
+ * concluded from the student's own numbers:
  *
  * - broadcast: each `broadcast-sender` run with the receivers that got its
  *   datagrams; "receivers first" when every receiver listened before the
- *   sender started, "sender first" otherwise (their first numbers say how
- *   many each missed);
+ *   sender started, "sender first" otherwise (the course's order: the
+ *   endless sender started first, the receivers one by one, all stopped
+ *   with Ctrl+C; their first numbers say how many each missed);
  * - multicast: each `multicast-sender` (or `multicast-chat`) run with the
  *   multicast roles that ran with it, and its TTL;
  * - the chat: each `chat-server` run with the clients that ran with it;
  * - unicast: each `udp-server` run with its clients.
  *
- * A receiver that ran through two experiments is cut in two: what came
- * before the next sender started belongs to the first.
+ * People make false starts, and none of them is an experiment: a role that
+ * ended having done nothing (a sender that failed before its first
+ * datagram, a receiver started and stopped with nothing received, a server
+ * no client reached, a client that never connected) is left out. Roles that
+ * did their part with no experiment to be in (a receiver of a sender that
+ * was not recorded) come last, together, as `other`. A receiver that ran through two
+ * experiments is cut in two: what came before the next sender started
+ * belongs to the first.
+ *
+ * The experiments are numbered in the order they happened (`lab report
+ * --list`); {@linkcode chooseExperiments} picks those of the report: by
+ * default the last complete one of each kind (a scenario repeated counts
+ * once), or the numbers asked for (`--only 2,4`).
+ *
+ * @example Two failed sends and a real one: one experiment
+ * ```ts
+ * import { recognise } from "./experiments.ts";
+ * import type { RecordedRun } from "./recordings.ts";
+ *
+ * const run = (host: string, role: string, startMs: number, endMs: number, records: Record<string, unknown>[], code = 0): RecordedRun => ({
+ *   host, source: host, pid: startMs, role, argv: [], via: "task", lang: "en",
+ *   startMs, endMs, code, dropped: 0, text: [],
+ *   records: records.map((record, i) => ({ t: startMs + i + 1, record })),
+ * });
+ * const failed = (at: number) => run("alpine-1", "broadcast-sender", at, at + 5, [{ type: "summary", sent: 0 }], 1);
+ * const found = recognise([
+ *   failed(0), failed(100),
+ *   run("alpine-2", "broadcast-receiver", 200, 900, [{ type: "datagram", seq: 1 }, { type: "summary", received: 1, firstSeq: 1 }]),
+ *   run("alpine-1", "broadcast-sender", 300, 400, [{ type: "sent", seq: 1 }, { type: "summary", sent: 1 }]),
+ * ], { lab: "progjar", addresses: {} });
+ * console.log(found.experiments.map((e) => e.result.scenario)); // [ "broadcast-receivers-first" ]
+ * console.log(found.leftOut.map((l) => l.reason)); // [ "nothing-sent", "nothing-sent" ]
+ * ```
  *
  * @module
  */
 
-import { displayShown } from "../cli/display.ts";
-import type { Lang } from "../cli/i18n.ts";
-import { SequenceTracker } from "../udp/sequence.ts";
-import type { Check } from "../results/results.ts";
-import { naturalOrder, type RecordedRun } from "./records.ts";
-import type { ProcessResult, ScenarioResult } from "../results/results.ts";
+import { UsageError } from "../cli/errors.ts";
+import type { Lang, Text } from "../cli/i18n.ts";
+import type { ScenarioResult } from "../results/results.ts";
+import {
+  endOf,
+  type Family,
+  type Grouped,
+  nameOf,
+  resultOf,
+  startOf,
+} from "./_experiment_result.ts";
+import { naturalOrder, type RecordedRun } from "./recordings.ts";
 
-/** Transcript lines kept from the start and from the end of a role's. */
-const TRANSCRIPT_HEAD = 200;
-const TRANSCRIPT_TAIL = 200;
+export { ttlOf } from "./_experiment_result.ts";
+
 /** How long after a sender ends its datagrams may still arrive. */
 const ARRIVAL_MS = 1000;
 
@@ -42,9 +79,60 @@ export interface RecogniseOptions {
   lang?: Lang;
 }
 
-type Family = "broadcast" | "multicast" | "chat" | "unicast";
+/** One experiment recognised. */
+export interface Experiment {
+  /** Its number, from 1, in the order the experiments started. */
+  number: number;
+  /** Its kind: the scenario of `lab.yaml` it matches (`broadcast-sender-first`). */
+  scenario: string;
+  /** When its first role started. */
+  startMs: number;
+  /** When its last role ended (or was last heard from). */
+  endMs: number;
+  /** The hosts it ran on, in natural order. */
+  hosts: string[];
+  /**
+   * Whether it is complete: someone got something, and it is over (its
+   * sender or server ended, or every other role did).
+   */
+  complete: boolean;
+  /** Why it is not complete, when it is not. */
+  incomplete?: Text;
+  /** The runs in it, as recorded (a receiver cut to its part is here whole). */
+  runs: RecordedRun[];
+  /** It, as the report draws it. */
+  result: ScenarioResult;
+}
 
-const FAMILIES: Record<Family, { leads: string[]; joins: string[] }> = {
+/** Why a run is in no experiment. */
+export type LeftOutReason =
+  | "nothing-sent"
+  | "nothing-received"
+  | "no-client"
+  | "not-connected"
+  | "no-reply"
+  | "nothing-done";
+
+/** A run that is in no experiment, and why. */
+export interface LeftOut {
+  /** The run. */
+  run: RecordedRun;
+  /** Why it is left out. */
+  reason: LeftOutReason;
+}
+
+/** What {@linkcode recognise} found. */
+export interface Recognised {
+  /** The experiments, in the order they started, numbered from 1. */
+  experiments: Experiment[];
+  /** The runs in none, in start order: the false starts. */
+  leftOut: LeftOut[];
+}
+
+const FAMILIES: Record<
+  Exclude<Family, "other">,
+  { leads: string[]; joins: string[] }
+> = {
   broadcast: { leads: ["broadcast-sender"], joins: ["broadcast-receiver"] },
   multicast: {
     leads: ["multicast-sender"],
@@ -54,77 +142,212 @@ const FAMILIES: Record<Family, { leads: string[]; joins: string[] }> = {
   unicast: { leads: ["udp-server"], joins: ["udp-client"] },
 };
 
-/** One experiment: its leading run (sender, server) and the others, cut to it. */
-interface Experiment {
-  family: Family;
-  lead: RecordedRun;
-  /** The runs of the experiment, each cut to its part of it. */
-  runs: RecordedRun[];
-}
+/** Records that show a role did its part: sent, received, joined, answered. */
+const ACTIVE = new Set(["sent", "datagram", "join", "connected", "reply"]);
+/** …and a multicast chat's lines from others. */
+const ACTIVE_CHAT = new Set([...ACTIVE, "message"]);
 
 /**
  * Finds the experiments in `runs` (every role run recorded, in start
- * order) and returns one result each, in the order they happened. Runs that
- * belong to no experiment come last, as `other`.
+ * order, on one clock) and the runs left out of them.
  */
 export function recognise(
   runs: RecordedRun[],
   options: RecogniseOptions,
-): ScenarioResult[] {
-  const experiments: Experiment[] = [];
+): Recognised {
+  const leftOut: LeftOut[] = [];
+  const live: RecordedRun[] = [];
+  for (const run of runs) {
+    const reason = falseStart(run);
+    if (reason === undefined) live.push(run);
+    else leftOut.push({ run, reason });
+  }
+  const grouped: Grouped[] = [];
   const used = new Set<RecordedRun>();
-  for (const family of Object.keys(FAMILIES) as Family[]) {
-    experiments.push(...familyExperiments(family, runs, used));
+  for (const family of Object.keys(FAMILIES) as (keyof typeof FAMILIES)[]) {
+    grouped.push(...familyExperiments(family, live, used));
   }
-  experiments.sort((a, b) => startOf(a) - startOf(b));
-  const results = experiments.map((e) => resultOf(e, options));
-  const rest = runs.filter((r) => !used.has(r));
-  if (rest.length > 0) {
-    results.push(
-      resultOf({ family: "unicast", lead: rest[0], runs: rest }, options, {
-        name: "other",
-      }),
-    );
+  grouped.sort((a, b) => startOf(a) - startOf(b));
+  // Roles that did their part with no experiment to be in (a receiver of
+  // a sender not recorded): shown together, last, as `other`.
+  const alone = live.filter((run) => !used.has(run));
+  if (alone.length > 0) {
+    grouped.push({
+      family: "other",
+      lead: alone[0],
+      runs: alone,
+      cut: new Set(),
+      sources: alone,
+    });
   }
-  return results;
+  leftOut.sort((a, b) => a.run.startMs - b.run.startMs);
+  const experiments = grouped.map((e, i): Experiment => {
+    const incomplete = incompleteWhy(e);
+    return {
+      number: i + 1,
+      scenario: nameOf(e),
+      startMs: startOf(e),
+      endMs: Math.max(...e.runs.map(endOf)),
+      hosts: [...new Set(e.runs.map((r) => r.host))].sort(naturalOrder),
+      complete: incomplete === undefined,
+      ...(incomplete ? { incomplete } : {}),
+      runs: e.sources,
+      result: resultOf(e, options),
+    };
+  });
+  return { experiments, leftOut };
+}
+
+/**
+ * The experiments of the report: those numbered in `only` (`--only 2,4`),
+ * in the order they happened; by default the last complete one of each
+ * kind. A number that is not an experiment's is a usage error.
+ */
+export function chooseExperiments(
+  found: Recognised,
+  only?: number[],
+): Experiment[] {
+  const all = found.experiments;
+  if (only !== undefined) {
+    const missing = only.filter((n) => !all.some((e) => e.number === n));
+    if (missing.length > 0) {
+      const have = all.length === 0
+        ? { en: "none was recognised", id: "tidak ada yang dikenali" }
+        : all.length === 1
+        ? { en: "there is 1", id: "yang ada: 1" }
+        : { en: `there are 1-${all.length}`, id: `yang ada: 1-${all.length}` };
+      throw new UsageError({
+        en: `--only: no experiment ${
+          missing.join(", ")
+        } (${have.en}; see --list)`,
+        id: `--only: tidak ada eksperimen ${
+          missing.join(", ")
+        } (${have.id}; lihat --list)`,
+      });
+    }
+    return all.filter((e) => only.includes(e.number));
+  }
+  const last = new Map<string, Experiment>();
+  for (const e of all) if (e.complete) last.set(e.scenario, e);
+  return all.filter((e) => last.get(e.scenario) === e);
+}
+
+/**
+ * `--only`'s value: experiment numbers separated by commas (`2,4`), each
+ * at least 1; anything else is a usage error.
+ */
+export function parseOnly(value: string): number[] {
+  const parts = value.split(",").map((p) => p.trim());
+  if (parts.every((p) => /^[1-9]\d{0,5}$/.test(p))) {
+    return [...new Set(parts.map(Number))].sort((a, b) => a - b);
+  }
+  throw new UsageError({
+    en:
+      `--only: expected experiment numbers like 2,4 (see --list), got "${value}"`,
+    id:
+      `--only: harus nomor eksperimen seperti 2,4 (lihat --list), bukan "${value}"`,
+  });
+}
+
+/** Why `run` is a false start (it ended having done nothing), if it is. */
+function falseStart(run: RecordedRun): LeftOutReason | undefined {
+  if (run.endMs === undefined) return undefined;
+  const summary = run.records.findLast((r) => r.record.type === "summary")
+    ?.record;
+  const active = (kinds: Set<string>) =>
+    run.records.some((r) => kinds.has(String(r.record.type)));
+  switch (run.role) {
+    case "broadcast-sender":
+    case "multicast-sender":
+      return active(ACTIVE) || positive(summary?.sent)
+        ? undefined
+        : "nothing-sent";
+    case "broadcast-receiver":
+    case "multicast-receiver":
+      return active(ACTIVE) || positive(summary?.received)
+        ? undefined
+        : "nothing-received";
+    case "chat-server":
+      return active(ACTIVE) ? undefined : "no-client";
+    case "chat-client":
+      return active(ACTIVE) ? undefined : "not-connected";
+    case "udp-server":
+      return active(ACTIVE) ? undefined : "nothing-received";
+    case "udp-client":
+      return active(new Set(["reply"])) ? undefined : "no-reply";
+    case "multicast-chat":
+      return active(ACTIVE_CHAT) ? undefined : "nothing-done";
+    default:
+      return undefined;
+  }
+}
+
+function positive(value: unknown): boolean {
+  return typeof value === "number" && value > 0;
 }
 
 function familyExperiments(
-  family: Family,
+  family: keyof typeof FAMILIES,
   runs: RecordedRun[],
   used: Set<RecordedRun>,
-): Experiment[] {
+): Grouped[] {
   const { leads, joins } = FAMILIES[family];
   const leaders = runs.filter((r) => leads.includes(r.role));
-  // multicast-chat alone (no sender): each run of it leads its own group.
   const members = runs.filter((r) => joins.includes(r.role));
+  // multicast-chat alone (no sender): its runs are one group.
   if (leaders.length === 0 && family === "multicast") {
     const chat = members.filter((r) => r.role === "multicast-chat");
     if (chat.length > 0) {
       for (const r of chat) used.add(r);
-      return [{ family, lead: chat[0], runs: chat }];
+      return [{
+        family,
+        lead: chat[0],
+        runs: chat,
+        cut: new Set(),
+        sources: chat,
+      }];
     }
   }
-  const experiments: Experiment[] = [];
+  const experiments: Grouped[] = [];
   leaders.forEach((lead, i) => {
     const previousEnd = i > 0 ? endOf(leaders[i - 1]) : -Infinity;
     const nextStart = i + 1 < leaders.length
       ? leaders[i + 1].startMs
       : Infinity;
     const until = endOf(lead) + ARRIVAL_MS;
-    const parts: RecordedRun[] = [lead];
+    const e: Grouped = {
+      family,
+      lead,
+      runs: [lead],
+      cut: new Set(),
+      sources: [lead],
+    };
     used.add(lead);
     for (const member of members) {
       const from = Math.max(member.startMs, previousEnd);
       const to = Math.min(endOf(member), nextStart);
       // It ran while the lead did (and before the next one started).
       if (from > until || from >= nextStart || to < lead.startMs) continue;
+      const part = cut(member, from, nextStart);
+      // A receiver left running that got nothing of this sender's.
+      if (part !== member && receives(member) && !received(part)) continue;
       used.add(member);
-      parts.push(cut(member, from, nextStart));
+      e.runs.push(part);
+      e.sources.push(member);
+      if (part !== member) e.cut.add(part);
     }
-    experiments.push({ family, lead, runs: parts });
+    experiments.push(e);
   });
   return experiments;
+}
+
+function receives(run: RecordedRun): boolean {
+  return run.role === "broadcast-receiver" ||
+    run.role === "multicast-receiver";
+}
+
+function received(run: RecordedRun): boolean {
+  return run.records.some((r) => r.record.type === "datagram");
 }
 
 /** `run` with only what it recorded from `from` until before `to`. */
@@ -141,246 +364,41 @@ function cut(run: RecordedRun, from: number, to: number): RecordedRun {
   };
 }
 
-function endOf(run: RecordedRun): number {
-  return run.endMs ?? run.records.at(-1)?.t ?? run.text.at(-1)?.t ??
-    run.startMs;
-}
-
-function startOf(e: Experiment): number {
-  return Math.min(...e.runs.map((r) => r.startMs));
-}
-
-/** The experiment's name: the scenario of `lab.yaml` it matches. */
-function nameOf(e: Experiment): string {
-  switch (e.family) {
-    case "broadcast":
-      return e.runs.every((r) => r === e.lead || r.startMs <= e.lead.startMs)
-        ? "broadcast-receivers-first"
-        : "broadcast-sender-first";
-    case "multicast":
-      return "multicast-chat";
-    case "chat":
-      return "tcp-chat";
-    case "unicast":
-      return "unicast";
-  }
-}
-
-/** The experiments' descriptions, by language. */
-const DESCRIBE = {
-  en: {
-    receiversFirst: (hosts: string, role: string, host: string) =>
-      `by hand: receivers on ${hosts} started first, then ${role} on ${host}`,
-    senderFirst: (hosts: string, role: string, host: string) =>
-      `by hand: ${role} on ${host} started, receivers on ${hosts} joined later`,
-    multicast: (
-      role: string,
-      host: string,
-      ttl: number,
-      n: number,
-      hosts: string,
-    ) =>
-      `by hand: ${role} on ${host} (TTL ${ttl}), ${n} ${
-        n === 1 ? "member" : "members"
-      }${hosts ? ` on ${hosts}` : ""}`,
-    chat: (host: string, hosts: string) =>
-      `by hand: chat-server on ${host}, ${
-        hosts ? `clients on ${hosts}` : "no client"
-      }`,
-    unicast: (role: string, host: string, n: number, hosts: string) =>
-      `by hand: ${role} on ${host}, ${n} ${n === 1 ? "client" : "clients"}${
-        hosts ? ` on ${hosts}` : ""
-      }`,
-    other: "by hand: roles that belong to no experiment",
-  },
-  id: {
-    receiversFirst: (hosts: string, role: string, host: string) =>
-      `manual: penerima di ${hosts} dijalankan lebih dulu, lalu ${role} di ${host}`,
-    senderFirst: (hosts: string, role: string, host: string) =>
-      `manual: ${role} di ${host} dijalankan lebih dulu, penerima di ${hosts} menyusul`,
-    multicast: (
-      role: string,
-      host: string,
-      ttl: number,
-      n: number,
-      hosts: string,
-    ) =>
-      `manual: ${role} di ${host} (TTL ${ttl}), ${n} anggota${
-        hosts ? ` di ${hosts}` : ""
-      }`,
-    chat: (host: string, hosts: string) =>
-      `manual: chat-server di ${host}, ${
-        hosts ? `klien di ${hosts}` : "tanpa klien"
-      }`,
-    unicast: (role: string, host: string, n: number, hosts: string) =>
-      `manual: ${role} di ${host}, ${n} klien${hosts ? ` di ${hosts}` : ""}`,
-    other: "manual: role yang tidak termasuk eksperimen mana pun",
-  },
-};
-
-function describe(e: Experiment, name: string, lang: Lang): string {
-  const text = DESCRIBE[lang];
+/** Why experiment `e` is not complete, or `undefined` when it is. */
+function incompleteWhy(e: Grouped): Text | undefined {
+  if (e.family === "other") return undefined;
   const others = e.runs.filter((r) => r !== e.lead);
-  const hosts = [...new Set(others.map((r) => r.host))].sort(naturalOrder)
-    .join(", ");
-  switch (name) {
-    case "broadcast-receivers-first":
-      return text.receiversFirst(hosts, e.lead.role, e.lead.host);
-    case "broadcast-sender-first":
-      return text.senderFirst(hosts, e.lead.role, e.lead.host);
-    case "multicast-chat":
-      return text.multicast(
-        e.lead.role,
-        e.lead.host,
-        ttlOf(e.lead),
-        others.length,
-        hosts,
-      );
-    case "tcp-chat":
-      return text.chat(e.lead.host, hosts);
-    case "unicast":
-      return text.unicast(e.lead.role, e.lead.host, others.length, hosts);
-    default:
-      return text.other;
+  const got = others.filter((r) =>
+    receives(r)
+      ? received(r) || (!e.cut.has(r) && positive(summaryReceived(r)))
+      : true
+  );
+  if (e.family === "multicast" && e.lead.role === "multicast-chat") {
+    return e.runs.length > 1 ? undefined : {
+      en: "one peer alone",
+      id: "satu peserta saja",
+    };
   }
+  if (got.length === 0) {
+    return e.family === "broadcast" || e.family === "multicast"
+      ? {
+        en: "no receiver got anything",
+        id: "tidak ada penerima yang menerima",
+      }
+      : { en: "no client", id: "tanpa klien" };
+  }
+  const over = e.lead.endMs !== undefined ||
+    others.every((r) => r.endMs !== undefined || e.cut.has(r));
+  if (!over) {
+    return {
+      en: `${e.lead.role} on ${e.lead.host} still running`,
+      id: `${e.lead.role} di ${e.lead.host} masih berjalan`,
+    };
+  }
+  return undefined;
 }
 
-/** The TTL a multicast sender used: its `--ttl`, else the default 2. */
-export function ttlOf(run: RecordedRun): number {
-  const at = run.argv.findIndex((a) => a === "--ttl" || a.startsWith("--ttl="));
-  if (at < 0) return 2;
-  const value = run.argv[at].includes("=")
-    ? run.argv[at].split("=")[1]
-    : run.argv[at + 1];
-  const ttl = Number(value);
-  return Number.isInteger(ttl) ? ttl : 2;
-}
-
-function resultOf(
-  e: Experiment,
-  options: RecogniseOptions,
-  override: { name?: string } = {},
-): ScenarioResult {
-  const name = override.name ?? nameOf(e);
-  const started = startOf(e);
-  // In the order they were started, as the student typed them.
-  const processes = [...e.runs]
-    .sort((a, b) => a.startMs - b.startMs)
-    .map((run, step) =>
-      processOf(run, step, started, options, { name, lead: e.lead })
-    );
-  const ended = Math.max(...e.runs.map(endOf));
-  return {
-    scenario: name,
-    description: describe(e, name, options.lang ?? "en"),
-    lab: options.lab,
-    ok: processes.every((p) => p.ok),
-    durationMs: Math.max(0, ended - started),
-    processes,
-  };
-}
-
-function processOf(
-  run: RecordedRun,
-  step: number,
-  started: number,
-  options: RecogniseOptions,
-  context: { name: string; lead: RecordedRun },
-): ProcessResult {
-  const typed = run.via === "task"
-    ? ["deno", "task", run.role, ...run.argv]
-    : [run.role, ...run.argv];
-  const summary = summaryOf(run);
-  const checks = checksOf(run, summary, context);
-  const text = run.text.map((t) => t.text);
-  const omitted = Math.max(0, text.length - TRANSCRIPT_HEAD - TRANSCRIPT_TAIL);
-  return {
-    host: run.host,
-    address: options.addresses[run.host] ?? "",
-    role: run.role,
-    step,
-    args: run.argv,
-    command: typed,
-    typed,
-    input: run.records
-      .filter((r) =>
-        r.record.type === "typed" || r.record.type === "operator" ||
-        // a chat client's line as it sent it
-        (r.record.type === "sent" && typeof r.record.text === "string")
-      )
-      // A typed line as the report shows it (records keep it raw).
-      .map((r) => displayShown(String(r.record.text))),
-    startedMs: run.startMs - started,
-    code: run.code ?? null,
-    signal: null,
-    stopped: false,
-    stdout: run.records.map((r) => JSON.stringify(r.record)),
-    stdoutMs: run.records.map((r) => r.t - started),
-    dropped: run.dropped,
-    transcript: omitted === 0 ? text : [
-      ...text.slice(0, TRANSCRIPT_HEAD),
-      ...text.slice(-TRANSCRIPT_TAIL),
-    ],
-    transcriptOmitted: omitted,
-    stderr: "",
-    summary,
-    checks,
-    ok: checks.every((c) => c.ok),
-  };
-}
-
-/**
- * The run's summary: its own last `summary` record when the whole run
- * belongs to the experiment, else one counted from its datagrams.
- */
-function summaryOf(run: RecordedRun): Record<string, unknown> | undefined {
-  const own = run.records.findLast((r) => r.record.type === "summary");
-  const datagrams = run.records.filter((r) => r.record.type === "datagram");
-  if (own && (run.code !== undefined || datagrams.length === 0)) {
-    return own.record;
-  }
-  if (datagrams.length === 0) return own?.record;
-  const tracker = new SequenceTracker();
-  for (const d of datagrams) {
-    const seq = d.record.seq;
-    tracker.add(typeof seq === "number" ? seq : undefined);
-  }
-  return { ...tracker.summary() };
-}
-
-/** The checks `lab run` makes in the scenario of the same name. */
-function checksOf(
-  run: RecordedRun,
-  summary: Record<string, unknown> | undefined,
-  context: { name: string; lead: RecordedRun },
-): Check[] {
-  const checks: Check[] = [];
-  if (run.code !== undefined) {
-    checks.push({
-      name: "exit",
-      ok: run.code === 0,
-      detail: String(run.code),
-    });
-  }
-  if (run.role !== "broadcast-receiver" || !summary) return checks;
-  const first = summary.firstSeq;
-  if (context.name === "broadcast-receivers-first") {
-    checks.push({
-      name: "firstSeq",
-      ok: first === 1,
-      detail: `${first} (wanted 1)`,
-    });
-    checks.push({
-      name: "gaps",
-      ok: summary.gaps === 0,
-      detail: `${summary.gaps} (wanted 0)`,
-    });
-  } else if (run.startMs > context.lead.startMs) {
-    checks.push({
-      name: "firstSeq",
-      ok: typeof first === "number" && first > 1,
-      detail: `${first} (wanted >1)`,
-    });
-  }
-  return checks;
+function summaryReceived(run: RecordedRun): unknown {
+  return run.records.findLast((r) => r.record.type === "summary")?.record
+    .received;
 }

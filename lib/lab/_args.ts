@@ -18,6 +18,8 @@ export const COMMANDS = [
   "run",
   "console",
   "report",
+  "export",
+  "capture",
   "view",
 ] as const;
 
@@ -54,8 +56,22 @@ export interface LabArgs {
   since?: string;
   /** `--list` (report). */
   list: boolean;
+  /** `--only` (report), if given. */
+  only?: string;
+  /** `--records DIR` (report), if given. */
+  records?: string;
   /** `--detach` (console). */
   detach: boolean;
+  /** `--gns3`: the GNS3 project to import (or, for export, to write). */
+  gns3?: string;
+  /** `--strict`: refuse a project the lab would change. */
+  strict: boolean;
+  /** `--subnet`, if given (the imported project's subnet). */
+  subnet?: string;
+  /** `--capture DIR` (run, console, capture start), if given. */
+  capture?: string;
+  /** `--no-capture` (run). */
+  noCapture: boolean;
   /** `--port`, `--bind`, `--pcap` (view), as given. */
   view: { port?: string; bind?: string; pcap?: string };
 }
@@ -71,7 +87,11 @@ const FLAG_COMMANDS: Record<string, readonly LabCommand[]> = {
   "keep-records": ["down"],
   since: ["report"],
   list: ["report"],
+  only: ["report"],
+  records: ["report"],
   detach: ["console"],
+  capture: ["run", "console", "capture"],
+  "no-capture": ["run"],
   port: ["view"],
   bind: ["view"],
   pcap: ["view"],
@@ -106,7 +126,7 @@ export function labArgs(flags: ParsedFlags): LabArgs {
       id: `"--" hanya untuk exec HOST -- PERINTAH`,
     });
   }
-  if (cmd !== "run" && cmd !== "exec" && rest.length > 0) {
+  if (cmd !== "run" && cmd !== "exec" && cmd !== "capture" && rest.length > 0) {
     throw new UsageError({
       en: `${cmd} takes no arguments, got "${rest[0]}"`,
       id: `${cmd} tidak menerima argumen, ada "${rest[0]}"`,
@@ -120,6 +140,14 @@ export function labArgs(flags: ParsedFlags): LabArgs {
       });
     }
   }
+  if (
+    flags.values.capture !== undefined && flags.values["no-capture"] === true
+  ) {
+    throw new UsageError({
+      en: "give --capture DIR or --no-capture, not both",
+      id: "beri --capture DIR atau --no-capture, jangan keduanya",
+    });
+  }
   const rootfsFlag = stringFlag(flags, "rootfs");
   if (
     rootfsFlag !== undefined && cmd !== "run" && cmd !== "up" &&
@@ -132,6 +160,8 @@ export function labArgs(flags: ParsedFlags): LabArgs {
         `--rootfs hanya untuk up, run dan console (exec memakai root file system tempat lab dibangun)`,
     });
   }
+  const gns3 = stringFlag(flags, "gns3");
+  checkGns3Flags(cmd, flags, gns3);
   return {
     command: cmd,
     operands: rest,
@@ -151,11 +181,45 @@ export function labArgs(flags: ParsedFlags): LabArgs {
     keepRecords: flags.values["keep-records"] === true,
     since: stringFlag(flags, "since"),
     list: flags.values.list === true,
+    only: stringFlag(flags, "only"),
+    records: stringFlag(flags, "records"),
     detach: flags.values.detach === true,
+    gns3,
+    strict: flags.values.strict === true,
+    subnet: stringFlag(flags, "subnet"),
+    capture: stringFlag(flags, "capture"),
+    noCapture: flags.values["no-capture"] === true,
     view: {
       port: stringFlag(flags, "port"),
       bind: stringFlag(flags, "bind"),
       pcap: stringFlag(flags, "pcap"),
     },
   };
+}
+
+/** `--gns3` goes with every command; `--strict` and `--subnet` with it, but not with export. */
+function checkGns3Flags(
+  cmd: LabCommand,
+  flags: ParsedFlags,
+  gns3: string | undefined,
+): void {
+  if (cmd === "export" && gns3 === undefined) {
+    throw new UsageError({
+      en:
+        "export needs --gns3 FILE: the project to write (FILE.gns3project or FILE.gns3)",
+      id:
+        "export perlu --gns3 FILE: proyek yang ditulis (FILE.gns3project atau FILE.gns3)",
+    });
+  }
+  for (const flag of ["strict", "subnet"]) {
+    if (flags.values[flag] === undefined) continue;
+    if (cmd === "export" || gns3 === undefined) {
+      throw new UsageError({
+        en:
+          `--${flag} is for importing a GNS3 project: --gns3 FILE with up, run, console, …`,
+        id:
+          `--${flag} untuk mengimpor proyek GNS3: --gns3 FILE dengan up, run, console, …`,
+      });
+    }
+  }
 }

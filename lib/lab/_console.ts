@@ -28,6 +28,9 @@ import type { Topology } from "../scenario/topology.ts";
 import { type Ui, up, withInterrupt } from "./_session.ts";
 import { IP } from "../net/ip.ts";
 import { RuntimeError } from "../cli/errors.ts";
+import { resolve } from "node:path";
+import { checkCaptureTool } from "../wire/capture.ts";
+import { startHand } from "./_capture.ts";
 
 /** What `lab console` was asked for. */
 export interface ConsoleCommandOptions {
@@ -37,6 +40,8 @@ export interface ConsoleCommandOptions {
   detach: boolean;
   /** The status line's language. */
   lang: Lang;
+  /** `--capture DIR`: every host captured (detached, as `lab capture start`). */
+  capture?: string;
 }
 
 /** `lab console`; resolves to the exit code. */
@@ -48,6 +53,7 @@ export async function labConsole(
   const id = options.lang === "id";
   // Before anything is built: without tmux there is no console.
   await tmux(["-V"]);
+  if (options.capture !== undefined) await checkCaptureTool();
   await checkLabPrivileges();
   let status = await labStatus(name);
   if (!status.up) {
@@ -101,6 +107,9 @@ export async function labConsole(
     out.record({ type: "console", lab: name, session, layout, created: true });
   } else {
     out.record({ type: "console", lab: name, session, created: false });
+  }
+  if (options.capture !== undefined) {
+    await startHand(ui, state.hosts, resolve(options.capture), options.lang);
   }
   if (options.detach || !Deno.stdin.isTerminal()) {
     out.line(

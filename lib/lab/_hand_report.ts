@@ -1,36 +1,51 @@
 /**
- * Internal: `lab report`, the hand-in report of what was done by hand on the
- * lab's hosts (in `lab console` or `lab exec` shells): the recordings read
- * back, the experiments recognised, the report written; `--list` shows
- * what each host recorded.
+ * Internal: `lab report`, the hand-in report of what was done by hand: on
+ * the lab's hosts (in `lab console` or `lab exec` shells), or with
+ * `--records DIR` on the course's VMs that serve installed (their runs
+ * kept in serve's store). Both go the same way: the recordings read back
+ * (`lib/hand/recordings.ts`), the experiments recognised and numbered
+ * (false starts left out), those of the report chosen (`--only`, else the
+ * last complete one of each kind), the report written; `--list` shows
+ * every run and experiment.
  *
  * @module
  */
 
 import { EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
 import type { Lang } from "../cli/i18n.ts";
-import { recognise } from "../hand/experiments.ts";
 import {
-  countRecords,
-  labUpAt,
-  readRuns,
-  type RecordedRun,
-  recordsDir,
-} from "../hand/records.ts";
-import { formatTable, sequenceNotes } from "../results/summary.ts";
+  chooseExperiments,
+  type Experiment,
+  parseOnly,
+  recognise,
+} from "../hand/experiments.ts";
+import { labUpAt, recordsDir } from "../hand/records.ts";
+import { readRecordings, runsOf } from "../hand/recordings.ts";
+import { vmLab } from "../hand/vm_lab.ts";
+import type { LabInfo } from "../results/results.ts";
+import { sequenceNotes } from "../results/summary.ts";
 import type { Topology } from "../scenario/topology.ts";
 import type { Ui } from "./_session.ts";
 import type { Cover } from "../report/model.ts";
 import { checkReport, writeReport } from "../report/write.ts";
+import { clock, handList, verdict } from "./_hand_list.ts";
+import { attachWire, handCaptureFiles } from "./_capture.ts";
 
 /** What `lab report` was asked for. */
 export interface HandReportOptions {
-  /** The topology (host addresses, the report's network section). */
-  topology: Topology;
+  /**
+   * The topology (host addresses, the report's network section); with
+   * `--records` only its cover, and it may be absent.
+   */
+  topology?: Topology;
+  /** `--records DIR`: serve's store of the VMs' runs, if given. */
+  records?: string;
   /** `--report FILE`, if given. */
   report?: string;
   /** `--since TIME`, if given. */
   since?: string;
+  /** `--only N,M`, if given. */
+  only?: string;
   /** `--list`. */
   list: boolean;
   /** The report's language. */
@@ -52,55 +67,132 @@ export async function handReport(
       id: "report perlu --report BERKAS (.md, .html atau .pdf) atau --list",
     });
   }
+  const only = options.only === undefined ? undefined : parseOnly(options.only);
   if (options.report !== undefined) await checkReport(options.report);
+  const vms = options.records !== undefined;
+  const dir = options.records ?? recordsDir(name);
+  if (vms) await checkStore(dir);
   const sinceMs = options.since !== undefined
     ? parseSince(options.since)
+    : vms
+    ? 0
     : await labUpAt(name) ?? 0;
-  const runs = await readRuns(name, sinceMs);
+  const recordings = await readRecordings(dir);
+  const runs = runsOf(recordings, sinceMs);
+  const lab: LabInfo | undefined = vms
+    ? vmLab(recordings, { dir, sinceMs })
+    : options.topology;
+  const addresses = Object.fromEntries(
+    (lab?.hosts ?? []).map((h) => [h.name, h.address]),
+  );
+  const found = recognise(runs, { lab: name, addresses, lang: options.lang });
+  const chosen = chooseExperiments(found, only);
   if (options.list) {
-    const counts = await countRecords(name);
-    out.record({ type: "records", lab: name, hosts: counts, sinceMs });
-    if (counts.length === 0) {
+    out.record({
+      type: "records",
+      lab: name,
+      dir,
+      hosts: recordings.map((r) => ({
+        host: r.host,
+        ...(vms ? { vm: r.id } : {}),
+        entries: r.entries,
+        runs: r.runs.length,
+      })),
+      sinceMs,
+    });
+    for (const e of found.experiments) {
+      out.record({
+        type: "experiment",
+        number: e.number,
+        scenario: e.scenario,
+        startMs: e.startMs,
+        endMs: e.endMs,
+        hosts: e.hosts,
+        complete: e.complete,
+        ok: e.result.ok,
+        report: chosen.includes(e),
+      });
+    }
+    for (const { run, reason } of found.leftOut) {
+      out.record({
+        type: "left-out",
+        host: run.host,
+        role: run.role,
+        startMs: run.startMs,
+        reason,
+      });
+    }
+    if (recordings.length === 0) {
       out.line(
         id
-          ? `lab "${name}": belum ada rekaman di ${recordsDir(name)}`
-          : `lab "${name}": nothing recorded yet in ${recordsDir(name)}`,
+          ? `${where(vms, name, id)}: belum ada rekaman di ${dir}`
+          : `${where(vms, name, id)}: nothing recorded yet in ${dir}`,
       );
     } else {
-      out.line(listTable(runs, options.lang));
+      for (const line of handList({ runs, found, chosen, lab }, options.lang)) {
+        out.line(line);
+      }
     }
     if (options.report === undefined) return EXIT_OK;
   }
   if (runs.length === 0) {
+    const at = new Date(sinceMs).toISOString();
+    throw new RuntimeError(
+      vms
+        ? {
+          en:
+            `${dir}: no run was delivered since ${at} (roles on the VMs send theirs to serve when they end)`,
+          id:
+            `${dir}: tidak ada run yang terkirim sejak ${at} (role di VM mengirimnya ke serve saat selesai)`,
+        }
+        : {
+          en:
+            `lab "${name}": no role was recorded since ${at} (start roles in lab console or a lab exec shell first)`,
+          id:
+            `lab "${name}": tidak ada role yang terekam sejak ${at} (jalankan dulu role di lab console atau shell lab exec)`,
+        },
+    );
+  }
+  if (chosen.length === 0) {
     throw new RuntimeError({
-      en: `lab "${name}": no role was recorded since ${
-        new Date(sinceMs).toISOString()
-      } (start roles in lab console or a lab exec shell first)`,
-      id: `lab "${name}": tidak ada role yang terekam sejak ${
-        new Date(sinceMs).toISOString()
-      } (jalankan dulu role di lab console atau shell lab exec)`,
+      en: `${where(vms, name, id)}: no complete experiment in ${runs.length} ${
+        runs.length === 1 ? "run" : "runs"
+      } (see --list; --only N puts experiment N in anyway)`,
+      id: `${
+        where(vms, name, id)
+      }: tidak ada eksperimen lengkap dari ${runs.length} run (lihat --list; --only N tetap memasukkan eksperimen N)`,
     });
   }
-  const addresses = Object.fromEntries(
-    options.topology.hosts.map((h) => [h.name, h.address]),
-  );
-  const results = recognise(runs, {
-    lab: name,
-    addresses,
-    lang: options.lang,
-  });
-  for (const result of results) {
-    out.line(`${result.scenario}: ${result.description}`);
-    for (const note of sequenceNotes(result, options.lang)) {
-      out.line(`  ${note}`);
-    }
+  for (const e of chosen) {
+    for (const line of chosenLines(e, options.lang)) out.line(line);
+  }
+  const left = found.experiments.length - chosen.length;
+  if (left > 0 || found.leftOut.length > 0) {
+    out.line(
+      id
+        ? `tidak dimasukkan: ${left} eksperimen lain, ${found.leftOut.length} run salah mulai; lihat --list`
+        : `left out: ${left} other ${
+          left === 1 ? "experiment" : "experiments"
+        }, ${found.leftOut.length} false ${
+          found.leftOut.length === 1 ? "start" : "starts"
+        }; see --list`,
+    );
+  }
+  const results = chosen.map((e) => e.result);
+  if (!vms) {
+    // What the hand captures hold of each experiment's time.
+    await attachWire(results, await handCaptureFiles(name), addresses, {
+      beforeMs: 200,
+      afterMs: 1000,
+      sequential: false,
+    });
   }
   await writeReport(
     options.report!,
     {
       // Without lab.yaml's scenarios: their descriptions tell the scripted
       // runs (500 datagrams, 500 ms apart), not what the student did.
-      topology: { ...options.topology, scenarios: [] },
+      topology: lab ? { ...lab, scenarios: [] } : undefined,
       results,
       lab: name,
       notRun: [],
@@ -112,8 +204,38 @@ export async function handReport(
     type: "report",
     path: options.report,
     experiments: results.map((r) => r.scenario),
+    numbers: chosen.map((e) => e.number),
   });
   return EXIT_OK;
+}
+
+function where(vms: boolean, name: string, id: boolean): string {
+  return vms ? (id ? "VM" : "the VMs") : `lab "${name}"`;
+}
+
+/** One experiment going into the report: its number, time, verdict and notes. */
+function chosenLines(e: Experiment, lang: Lang): string[] {
+  return [
+    `#${e.number} ${clock(e.startMs)} ${e.scenario}: ${e.result.description} (${
+      verdict(e, lang)
+    })`,
+    ...sequenceNotes(e.result, lang).map((n) => `  ${n}`),
+  ];
+}
+
+/** `--records DIR` must be a directory: one line otherwise (exit 2). */
+async function checkStore(dir: string): Promise<void> {
+  try {
+    if ((await Deno.stat(dir)).isDirectory) return;
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  throw new UsageError({
+    en:
+      `--records: no directory ${dir} (serve keeps the VMs' runs in records/ next to the directory it serves, or in its --records DIR)`,
+    id:
+      `--records: direktori ${dir} tidak ada (serve menyimpan run VM di records/ di sebelah direktori yang dilayaninya, atau di --records DIR-nya)`,
+  });
 }
 
 /**
@@ -144,28 +266,5 @@ export function parseSince(value: string, now = new Date()): number {
       `--since: expected a time like 10:15, 2026-11-30T10:15 or 15m (ago), got "${value}"`,
     id:
       `--since: harus waktu seperti 10:15, 2026-11-30T10:15 atau 15m (yang lalu), bukan "${value}"`,
-  });
-}
-
-/** `--list`: one row per role run, per host. */
-function listTable(runs: RecordedRun[], lang: Lang): string {
-  const id = lang === "id";
-  return formatTable({
-    header: id
-      ? ["host", "mulai", "role", "argumen", "rekaman", "keluar"]
-      : ["host", "started", "role", "arguments", "records", "exit"],
-    rows: [...runs]
-      .sort((a, b) =>
-        a.host.localeCompare(b.host, "en", { numeric: true }) ||
-        a.startMs - b.startMs
-      )
-      .map((r) => [
-        r.host,
-        new Date(r.startMs).toTimeString().slice(0, 8),
-        r.role,
-        r.argv.join(" "),
-        String(r.records.length),
-        r.code === undefined ? (id ? "berjalan" : "running") : String(r.code),
-      ]),
   });
 }

@@ -29,8 +29,17 @@ import {
   sequenceNotes,
   summaryTables,
 } from "../results/summary.ts";
+import { reachModel, reachTable, reachTitle } from "../results/reach.ts";
 import { scenarioDescription, type Topology } from "../scenario/topology.ts";
 import { type Ui, up, withInterrupt } from "./_session.ts";
+import {
+  attachWire,
+  checkRunCapture,
+  runCaptureDir,
+  startRunCapture,
+  stopRunCapture,
+} from "./_capture.ts";
+import type { HostCapture } from "../wire/capture.ts";
 
 /** What `lab run` runs: the scenarios `wanted` (or `--all`) of `topology`. */
 export interface RunOptions {
@@ -47,6 +56,10 @@ export interface RunOptions {
   keep?: boolean;
   /** The language of the lines and the report. */
   lang: Lang;
+  /** `--capture DIR`, if given. */
+  capture?: string;
+  /** `--no-capture`. */
+  noCapture?: boolean;
 }
 
 /**
@@ -65,6 +78,9 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
   }
   const date = new Date();
   await checkLabPrivileges();
+  // Before anything is built: an asked-for capture needs tcpdump.
+  const where = runCaptureDir({ ...options, report: reportPath });
+  const capturing = await checkRunCapture(ui, where, lang);
   return await withInterrupt(ui, async (signal) => {
     const before = await labStatus(name);
     if (
@@ -87,8 +103,26 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       await up(ui, { topology, signal, hint: false });
       builtHere = true;
     }
+    // The report says how the routers forwarded multicast.
+    const modes = new Map(
+      ((builtHere ? (await labStatus(name)).state : before.state)?.routers ??
+        []).map((r) => [r.name, r.multicast]),
+    );
+    const lab: Topology = topology.routers
+      ? {
+        ...topology,
+        routers: topology.routers.map((r) => ({
+          ...r,
+          ...(modes.get(r.name) ? { multicast: modes.get(r.name) } : {}),
+        })),
+      }
+      : topology;
     const results: ScenarioResult[] = [];
+    let captures: HostCapture[] = [];
     try {
+      if (capturing) {
+        captures = await startRunCapture(ui, topology.hosts, where!.dir, lang);
+      }
       for (const scenario of scenarios) {
         if (signal.aborted) break;
         out.line("");
@@ -106,13 +140,17 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
           onProgress: (line) => out.line(out.style("dim", `  ${line}`)),
         });
         results.push(result);
-        printResult(out, result, lang);
+        printResult(out, result, { lang, topology });
       }
     } finally {
       const notRun = signal.aborted
         ? scenarios.slice(results.length).map((s) => s.name)
         : [];
       if (notRun.length > 0) out.line(text.notRun(notRun.join(", ")));
+      // The captures end before the lab (which would stop them unfinished).
+      const files = captures.length > 0
+        ? await stopRunCapture(ui, captures, lang)
+        : [];
       try {
         if (builtHere && (options.keep !== true || signal.aborted)) {
           await labDown(name);
@@ -121,10 +159,15 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       } finally {
         // Whatever happened, the report holds what ran.
         if (reportPath !== undefined) {
+          await attachWire(
+            results,
+            files,
+            Object.fromEntries(topology.hosts.map((h) => [h.name, h.address])),
+          );
           const cover = coverOf(topology.student, options.cover);
           await writeReport(
             reportPath,
-            { topology, results, lab: name, notRun },
+            { topology: lab, results, lab: name, notRun },
             { lang, cover, date },
           );
           out.line(text.report(reportPath));
@@ -142,9 +185,21 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
   });
 }
 
-function printResult(out: Output, result: ScenarioResult, lang: Lang): void {
+function printResult(
+  out: Output,
+  result: ScenarioResult,
+  { lang, topology }: { lang: Lang; topology: Topology },
+): void {
   const tables = summaryTables(result, lang).map(formatTable);
   out.line(tables.join("\n\n"));
+  // A TTL experiment: who got which TTL, as one table.
+  const reach = reachModel(result, topology);
+  if (reach) {
+    out.line(
+      ["", reachTitle(reach, lang), formatTable(reachTable(reach, lang))]
+        .join("\n"),
+    );
+  }
   const notes = sequenceNotes(result, lang);
   if (notes.length > 0) out.line(["", ...notes].join("\n"));
   // Interrupted, the roles' unmet checks say only that they were cut short.

@@ -7,9 +7,16 @@
  */
 
 import { EXIT_OK, RuntimeError } from "../cli/errors.ts";
+import type { Lang } from "../cli/i18n.ts";
 import { type Output, printError } from "../cli/output.ts";
 import { onStop } from "../cli/run.ts";
-import { labNames, labUp, NotOursError } from "../net/netns.ts";
+import {
+  labNames,
+  type LabState,
+  labStatus,
+  labUp,
+  NotOursError,
+} from "../net/netns.ts";
 import { prepareRecords, resetUpTime } from "../hand/records.ts";
 import { formatTable } from "../results/summary.ts";
 import type { Texts } from "./_texts.ts";
@@ -19,6 +26,8 @@ import type { Topology } from "../scenario/topology.ts";
 export interface Ui {
   out: Output;
   text: Texts;
+  /** The language of the lines (`--lang`). */
+  lang: Lang;
   /** The lab's name (`--name`, else the topology file's). */
   name: string;
   /**
@@ -68,7 +77,7 @@ export async function withInterrupt(
  * printing its hosts; resolves to the exit code.
  */
 export async function up(
-  { out, text, name, hint: again }: Ui,
+  ui: Ui,
   { topology, signal, hint = true }: {
     topology: Topology;
     signal: AbortSignal;
@@ -76,10 +85,11 @@ export async function up(
     hint?: boolean;
   },
 ): Promise<number> {
+  const { out, text, name, hint: again } = ui;
   const started = performance.now();
   let result;
   try {
-    result = await labUp(topology, name, { signal });
+    result = await labUp(topology, name, { signal, lang: ui.lang });
   } catch (err) {
     if (!(err instanceof NotOursError)) throw err;
     throw new RuntimeError(text.notOurs(name, err.what, "--name"));
@@ -93,16 +103,27 @@ export async function up(
   if (result.removed.length > 0) {
     out.line(text.leftovers(result.removed.length, name));
   }
+  if (result.restarted.length > 0) {
+    out.line(text.restarted(result.restarted.join(", ")));
+  }
+  const routed = topology.segments !== undefined;
+  const counts = {
+    hosts: topology.hosts.length,
+    segments: topology.segments?.length ?? 1,
+    routers: topology.routers?.length ?? 0,
+  };
   out.line(
-    result.created
-      ? text.up(
+    !result.created
+      ? text.alreadyUp(name)
+      : routed
+      ? text.upRouted(name, ms, counts)
+      : text.up(
         name,
         ms,
         topology.hosts.length,
         topology.subnet.cidr,
         topology.subnet.broadcast,
-      )
-      : text.alreadyUp(name),
+      ),
   );
   out.record({
     type: "up",
@@ -110,28 +131,44 @@ export async function up(
     created: result.created,
     ms,
     hosts: topology.hosts.length,
+    ...(routed
+      ? {
+        segments: counts.segments,
+        routers: (result.state.routers ?? []).map((r) => ({
+          name: r.name,
+          multicast: r.multicast ?? null,
+        })),
+      }
+      : {}),
+    ...(result.restarted.length > 0 ? { restarted: result.restarted } : {}),
   });
   if (result.created) {
-    const roots = topology.hosts.some((h) => h.rootfs !== undefined);
-    out.line(
-      formatTable({
-        header: [
-          text.host,
-          text.address,
-          text.namespace,
-          ...(roots ? [text.root] : []),
-        ],
-        rows: [
-          ...topology.hosts.map((h) => [
-            h.name,
-            h.address,
-            names.hostPrefix + h.name,
-            ...(roots ? [h.rootfs ?? "/"] : []),
-          ]),
-          [text.switch, "", names.switchNs, ...(roots ? [""] : [])],
-        ],
-      }),
-    );
+    if (routed) {
+      out.line(routedTables(ui, result.state, {}).join("\n"));
+      const line = await multicastLine(ui, result.state);
+      if (line) out.line(line);
+    } else {
+      const roots = topology.hosts.some((h) => h.rootfs !== undefined);
+      out.line(
+        formatTable({
+          header: [
+            text.host,
+            text.address,
+            text.namespace,
+            ...(roots ? [text.root] : []),
+          ],
+          rows: [
+            ...topology.hosts.map((h) => [
+              h.name,
+              h.address,
+              names.hostPrefix + h.name,
+              ...(roots ? [h.rootfs ?? "/"] : []),
+            ]),
+            [text.switch, "", names.switchNs, ...(roots ? [""] : [])],
+          ],
+        }),
+      );
+    }
     if (hint) {
       out.line(text.next(
         again(`exec ${topology.hosts[0].name}`),
@@ -141,6 +178,84 @@ export async function up(
     }
   }
   return EXIT_OK;
+}
+
+/** What {@linkcode routedTables} adds to each row. */
+export interface RoutedColumns {
+  /** Processes by namespace (`lab status`). */
+  pids?: Record<string, number[]>;
+  /** Recorded entries by host (`lab status`). */
+  records?: Map<string, number>;
+  /** Each router's forwarding, as one cell (`lab status`). */
+  forwarding?: Map<string, string>;
+}
+
+/**
+ * The tables of a lab with routers: its hosts (segment, address, gateway,
+ * namespace), its routers (interfaces, namespace, how they forward
+ * multicast) and the switch's bridges.
+ */
+export function routedTables(
+  { text, name }: Ui,
+  state: LabState,
+  columns: RoutedColumns,
+): string[] {
+  const { pids, records, forwarding } = columns;
+  const roots = state.hosts.some((h) => h.rootfs !== undefined);
+  const routerOf = (address: string | undefined) =>
+    state.routers?.find((r) => r.ports.some((p) => p.address === address))
+      ?.name;
+  const hosts = formatTable({
+    header: [
+      text.host,
+      text.segment,
+      text.address,
+      text.gateway,
+      text.namespace,
+      ...(pids ? [text.processes] : []),
+      ...(records ? [text.records] : []),
+      ...(roots ? [text.root] : []),
+    ],
+    rows: state.hosts.map((h) => [
+      h.name,
+      h.segment ?? "",
+      h.address,
+      h.gateway ? `${h.gateway} (${routerOf(h.gateway)})` : "-",
+      h.netns,
+      ...(pids ? [String(pids[h.netns]?.length ?? 0)] : []),
+      ...(records ? [String(records.get(h.name) ?? 0)] : []),
+      ...(roots ? [h.rootfs ?? "/"] : []),
+    ]),
+  });
+  const routers = formatTable({
+    header: [text.router, text.interfaces, text.namespace, text.multicast],
+    rows: [
+      ...(state.routers ?? []).map((r) => [
+        r.name,
+        r.ports.map((p) => `${p.device} ${p.segment} ${p.address}`).join(
+          ", ",
+        ),
+        r.netns,
+        forwarding?.get(r.name) ?? text.mode(r.multicast),
+      ]),
+    ],
+  });
+  const bridges = text.bridges(
+    labNames(name).switchNs,
+    (state.segments ?? []).map((s) => `${s.bridge} ${s.name}`).join(", "),
+  );
+  return [hosts, "", routers, bridges];
+}
+
+/** How the routers forward multicast, in one line (from their status files). */
+export async function multicastLine(
+  { text, name }: Ui,
+  state: LabState,
+): Promise<string | undefined> {
+  const router = state.routers?.[0];
+  if (!router?.multicast) return undefined;
+  const status = (await labStatus(name)).routers[router.name];
+  return text.multicastLine(router.multicast, status?.reason ?? "");
 }
 
 /** A list for a one-line message: at most 8 names, then how many more. */

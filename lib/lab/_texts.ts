@@ -59,6 +59,47 @@ export const TEXT = {
     report: (path: string) => `report: ${path}`,
     recordsKept: (dir: string) =>
       `recordings kept in ${dir} (lab report --since reads them)`,
+    upRouted: (
+      lab: string,
+      ms: number,
+      counts: { hosts: number; segments: number; routers: number },
+    ) =>
+      `lab "${lab}" up in ${ms} ms: ${
+        plural(counts.hosts, "host", "hosts")
+      } on ${plural(counts.segments, "segment", "segments")} joined by ${
+        plural(counts.routers, "router", "routers")
+      }`,
+    isUpRouted: (
+      lab: string,
+      counts: { hosts: number; segments: number; routers: number },
+      file: string,
+    ) =>
+      `lab "${lab}" is up: ${plural(counts.hosts, "host", "hosts")} on ${
+        plural(counts.segments, "segment", "segments")
+      } joined by ${plural(counts.routers, "router", "routers")}, from ${file}`,
+    multicastLine: (mode: string, why: string) =>
+      mode === "smcroute"
+        ? `multicast: the kernel forwards it on every router (smcrouted; ${why})`
+        : `multicast: every router forwards it in user space, TTL taken down by one and dropped at 0 (${why})`,
+    restarted: (names: string) =>
+      `started again the multicast forwarder of ${names} (it had stopped)`,
+    mode: (mode: string | undefined) =>
+      mode === "smcroute"
+        ? "kernel (smcroute)"
+        : mode === "user-space"
+        ? "user space"
+        : "?",
+    forwarding: (forwarded: number, dropped: number, lost: number) =>
+      `${forwarded} forwarded, ${dropped} dropped at TTL 1${
+        lost > 0 ? `, ${lost} lost (more came than it could read)` : ""
+      }`,
+    notForwarding: "not running: lab up starts it again",
+    segment: "segment",
+    gateway: "gateway",
+    router: "router",
+    interfaces: "interfaces",
+    multicast: "multicast",
+    bridges: (ns: string, list: string) => `switch ${ns}: ${list}`,
     records: "records",
     host: "host",
     address: "address",
@@ -108,6 +149,43 @@ export const TEXT = {
     report: (path: string) => `laporan: ${path}`,
     recordsKept: (dir: string) =>
       `rekaman disimpan di ${dir} (lab report --since membacanya)`,
+    upRouted: (
+      lab: string,
+      ms: number,
+      counts: { hosts: number; segments: number; routers: number },
+    ) =>
+      `lab "${lab}" menyala dalam ${ms} ms: ${counts.hosts} host di ${counts.segments} segmen yang dihubungkan ${counts.routers} router`,
+    isUpRouted: (
+      lab: string,
+      counts: { hosts: number; segments: number; routers: number },
+      file: string,
+    ) =>
+      `lab "${lab}" menyala: ${counts.hosts} host di ${counts.segments} segmen yang dihubungkan ${counts.routers} router, dari ${file}`,
+    multicastLine: (mode: string, why: string) =>
+      mode === "smcroute"
+        ? `multicast: kernel meneruskannya di setiap router (smcrouted; ${why})`
+        : `multicast: setiap router meneruskannya di user space, TTL dikurangi satu dan dibuang saat 0 (${why})`,
+    restarted: (names: string) =>
+      `penerus multicast ${names} dijalankan lagi (tadi berhenti)`,
+    mode: (mode: string | undefined) =>
+      mode === "smcroute"
+        ? "kernel (smcroute)"
+        : mode === "user-space"
+        ? "user space"
+        : "?",
+    forwarding: (forwarded: number, dropped: number, lost: number) =>
+      `${forwarded} diteruskan, ${dropped} dibuang karena TTL 1${
+        lost > 0
+          ? `, ${lost} hilang (datang lebih cepat dari yang bisa dibaca)`
+          : ""
+      }`,
+    notForwarding: "tidak berjalan: lab up menjalankannya lagi",
+    segment: "segmen",
+    gateway: "gateway",
+    router: "router",
+    interfaces: "antarmuka",
+    multicast: "multicast",
+    bridges: (ns: string, list: string) => `switch ${ns}: ${list}`,
     records: "rekaman",
     host: "host",
     address: "alamat",

@@ -1,7 +1,8 @@
 /**
- * The lab tool's commands: `up`, `down`, `status`, `list`, `exec` and `run`
- * (see `cmd/lab.ts` for the command line). {@linkcode runLab} reads the
- * topology file, names the lab and runs one command.
+ * The lab tool's commands: `up`, `down`, `status`, `list`, `exec`, `run`,
+ * `console`, `report` and `export` (see `cmd/lab.ts` for the command line).
+ * {@linkcode runLab} reads the topology file (or a GNS3 project), names the
+ * lab and runs one command.
  *
  * @module
  */
@@ -24,25 +25,17 @@ import {
   labStatus,
   labsUp,
 } from "../net/netns.ts";
-import { withRootfs } from "../net/rootfs.ts";
-import {
-  countRecords,
-  recordedHosts,
-  recordsDir,
-  removeRecords,
-} from "../hand/records.ts";
+import { recordedHosts, recordsDir, removeRecords } from "../hand/records.ts";
 import { killConsole } from "../hand/console.ts";
 import { labConsole } from "./_console.ts";
 import { hostCommand } from "./_host_command.ts";
+import { status } from "./_status.ts";
 import { handReport } from "./_hand_report.ts";
+import { captureCommand, stopHandCaptures } from "./_capture.ts";
 import { labView } from "./_view.ts";
 import { coverOf } from "../report/model.ts";
-import { formatTable } from "../results/summary.ts";
-import {
-  loadTopology,
-  scenarioDescription,
-  type Topology,
-} from "../scenario/topology.ts";
+import { scenarioDescription, type Topology } from "../scenario/topology.ts";
+import { exportLab, loadLab } from "./_gns3.ts";
 import { LAB_NAME } from "../scenario/topology_check.ts";
 
 export { hostCommand } from "./_host_command.ts";
@@ -69,18 +62,22 @@ export async function runLab(
   const { flags, out } = context;
   const args = labArgs(flags);
   const { command: cmd, file, rootfs: rootfsFlag } = args;
-  // down and status work without a readable file: they need only the name.
-  // down, status and exec work on what exists: with --name they need no file.
-  const needsFile = !["down", "status", "exec", "view"].includes(cmd) ||
-    (args.name === undefined && cmd !== "view");
-  const loaded = needsFile
-    ? await loadTopology(file, { specs: options.specs })
-    : cmd === "view"
-    ? await optionalTopology(file, file === options.defaultFile, options)
-    : undefined;
-  const topology = loaded && rootfsFlag !== undefined
-    ? withRootfs(loaded, rootfsFlag)
-    : loaded;
+  // down, status and exec work on what exists: with --name they need no
+  // file. With --gns3 the hosts are the project's. The VMs' report needs
+  // the file only for its cover, if there is one.
+  const coverOnly = cmd === "report" && args.records !== undefined &&
+    args.gns3 === undefined && file === options.defaultFile &&
+    !(await isFile(file));
+  // The view does without one too: a capture brought from elsewhere, a lab
+  // named by --name; only a file named by --file must be there.
+  const viewOnly = cmd === "view" && args.gns3 === undefined &&
+    file === options.defaultFile && !(await isFile(file));
+  const topology = coverOnly || viewOnly ? undefined : await loadLab(args, {
+    specs: options.specs,
+    defaultFile: options.defaultFile,
+    out,
+    lang: flags.lang,
+  });
   const name = args.name ?? topology?.name ?? "progjar";
   if (!LAB_NAME.test(name)) {
     throw new UsageError({
@@ -94,6 +91,7 @@ export async function runLab(
   const ui: Ui = {
     out,
     text: TEXT[flags.lang],
+    lang: flags.lang,
     name,
     hint: (command, hintOptions = {}) =>
       shellLine([
@@ -101,6 +99,15 @@ export async function runLab(
         ...command.split(" "),
         ...(file !== options.defaultFile ? ["--file", file] : []),
         ...(args.name !== undefined ? ["--name", name] : []),
+        // down and status need only the lab's name, not the project.
+        ...(args.gns3 !== undefined && cmd !== "export" &&
+            !/^(down|status)\b/.test(command)
+          ? [
+            "--gns3",
+            args.gns3,
+            ...(args.subnet ? ["--subnet", args.subnet] : []),
+          ]
+          : []),
         ...(hintOptions.rootfs && rootfsFlag !== undefined
           ? ["--rootfs", rootfsFlag]
           : []),
@@ -108,6 +115,12 @@ export async function runLab(
       ]),
   };
   switch (cmd) {
+    case "export":
+      return await exportLab(out, {
+        topology: topology!,
+        file: args.gns3!,
+        lang: flags.lang,
+      });
     case "list":
       return list(out, topology!, flags.lang);
     case "exec":
@@ -118,18 +131,21 @@ export async function runLab(
       });
     case "report":
       return await handReport(ui, {
-        topology: topology!,
+        topology,
+        records: args.records,
         report: args.report,
         since: args.since,
+        only: args.only,
         list: args.list,
         lang: flags.lang,
-        cover: coverOf(topology!.student, args.cover),
+        cover: coverOf(topology?.student, args.cover),
       });
     case "console":
       return await labConsole(ui, {
         topology: topology!,
         detach: args.detach,
         lang: flags.lang,
+        capture: args.capture,
       });
     case "view":
       return await labView(ui, { topology, lang: flags.lang, ...args.view });
@@ -142,6 +158,8 @@ export async function runLab(
         cover: args.cover,
         keep: args.keep,
         lang: flags.lang,
+        capture: args.capture,
+        noCapture: args.noCapture,
       });
   }
   await checkLabPrivileges();
@@ -152,38 +170,36 @@ export async function runLab(
         (signal) => up(ui, { topology: topology!, signal }),
       );
     case "down":
-      return await down(ui, args.keepRecords);
+      return await down(ui, args.keepRecords, flags.lang);
+    case "capture":
+      return await captureCommand(ui, {
+        operands: args.operands,
+        dir: args.capture,
+        lang: flags.lang,
+      });
     case "status":
       return await status(ui);
   }
 }
 
-/**
- * The topology file for `lab view`, which does without one: the default
- * file may be missing (a capture brought from elsewhere, a lab named by
- * `--name`); a file named by `--file` must be there.
- */
-async function optionalTopology(
-  file: string,
-  isDefault: boolean,
-  options: LabOptions,
-): Promise<Topology | undefined> {
-  if (isDefault) {
-    try {
-      await Deno.stat(file);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return undefined;
-    }
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
   }
-  return await loadTopology(file, { specs: options.specs });
 }
 
 async function down(
-  { out, text, name }: Ui,
+  ui: Ui,
   keepRecords: boolean,
+  lang: Lang,
 ): Promise<number> {
+  const { out, text, name } = ui;
   const started = performance.now();
   await killConsole(name);
+  // Hand captures end first, their last frames written out.
+  await stopHandCaptures(ui, lang);
   const removed = await labDown(name);
   const kept = keepRecords && (await recordedHosts(name)).length > 0;
   if (!keepRecords) await removeRecords(name);
@@ -203,68 +219,6 @@ async function down(
     ms,
     ...(kept ? { records: recordsDir(name) } : {}),
   });
-  return EXIT_OK;
-}
-
-async function status(
-  { out, text, name, hint }: Ui,
-): Promise<number> {
-  const status = await labStatus(name);
-  const records = await countRecords(name);
-  out.record({
-    type: "status",
-    lab: name,
-    up: status.up,
-    namespaces: status.namespaces,
-    hosts: status.state?.hosts ?? [],
-    pids: status.pids,
-    records,
-  });
-  if (status.namespaces.length === 0) {
-    out.line(text.notUp(name, await labsUp(), hint("up")));
-    return EXIT_OK;
-  }
-  if (!status.up) {
-    out.line(
-      text.incomplete(
-        name,
-        status.namespaces.length,
-        hint("down"),
-        hint("up"),
-      ),
-    );
-    return EXIT_OK;
-  }
-  const state = status.state!;
-  const counts = new Map(records.map((c) => [c.host, c]));
-  out.line(
-    text.isUp(
-      name,
-      state.hosts.length,
-      state.subnet,
-      state.broadcast,
-      state.file,
-    ),
-  );
-  const roots = state.hosts.some((h) => h.rootfs !== undefined);
-  out.line(formatTable({
-    header: [
-      text.host,
-      text.address,
-      text.namespace,
-      text.processes,
-      text.records,
-      ...(roots ? [text.root] : []),
-    ],
-    rows: state.hosts.map((h) => [
-      h.name,
-      h.address,
-      h.netns,
-      String(status.pids[h.netns]?.length ?? 0),
-      String(counts.get(h.name)?.entries ?? 0),
-      ...(roots ? [h.rootfs ?? "/"] : []),
-    ]),
-  }));
   return EXIT_OK;
 }
 
@@ -321,8 +275,16 @@ async function exec(
         shortList(hosts.map((h) => h.name))
       })`,
     });
-  if (topology && !topology.hosts.some((h) => h.name === host)) {
-    throw unknownHost(topology.hosts);
+  // A router is a machine of the lab too: `lab exec router-1 -- ip route`.
+  const machines = (
+    hosts: { name: string }[],
+    routers?: { name: string }[],
+  ) => [...hosts, ...routers ?? []];
+  if (
+    topology &&
+    !machines(topology.hosts, topology.routers).some((h) => h.name === host)
+  ) {
+    throw unknownHost(machines(topology.hosts, topology.routers));
   }
   await checkLabPrivileges();
   const status = await labStatus(name);
@@ -330,8 +292,12 @@ async function exec(
     throw new RuntimeError(text.notUp(name, await labsUp(), hint("up")));
   }
   // The lab that runs may have been built from another file.
-  const target = status.state.hosts.find((h) => h.name === host);
-  if (!target) throw unknownHost(status.state.hosts);
+  const target = machines(status.state.hosts, status.state.routers).find((
+    h,
+  ) => h.name === host) as { name: string; netns: string } | undefined;
+  if (!target) {
+    throw unknownHost(machines(status.state.hosts, status.state.routers));
+  }
   // The shell writes to the same terminal: our lines go first.
   await out.drained();
   // Ctrl+C reaches the command itself (same terminal); just wait for it.

@@ -2,10 +2,14 @@
  * The lab's hosts as network namespaces on one bridge, managed with
  * iproute2. The bridge lives in a namespace of its own, so nothing is added
  * to the machine's own network: each host's `eth0` is one end of a veth pair
- * whose other end is a port of that bridge.
+ * whose other end is a port of that bridge. A lab of several segments has a
+ * bridge per segment in that namespace and a namespace per router, with an
+ * interface on each of its segments (`_build.ts`, `routers.ts`). A host
+ * imported from GNS3 keeps its adapter's name (`eth1`) and its switch
+ * port's (`e3`).
  *
  * Names: the switch is the namespace `pj_<lab>`, host `alpine-1` is
- * `pj_<lab>_alpine-1`; `/etc/netns/<namespace>/hosts` makes the host names
+ * `pj_<lab>_alpine-1` (a router `router-1`, `pj_<lab>_router-1`); `/etc/netns/<namespace>/hosts` makes the host names
  * resolve inside the lab (`ip netns exec` mounts it over `/etc/hosts`).
  * Each host also has a UTS namespace of its own, so `hostname` says its
  * name: kept, as `ip netns` keeps a network namespace, by a bind mount on
@@ -22,10 +26,27 @@
 
 import { delay } from "../cli/async.ts";
 import { RuntimeError } from "../cli/errors.ts";
-import { ip, ipBatch, listNetns, netnsPids } from "./ip.ts";
+import type { Lang } from "../cli/i18n.ts";
+import { ip, listNetns, netnsPids } from "./ip.ts";
 import { rootfsCommand } from "./rootfs.ts";
-import type { LabHost, LabNetwork } from "./network.ts";
-import { makeUtsNamespaces, removeUtsNamespaces, utsPath } from "./_uts.ts";
+import type { LabNetwork } from "./network.ts";
+import { removeUtsNamespaces, utsPath } from "./_uts.ts";
+import { build, inParallel, STATE_FILE } from "./_build.ts";
+import {
+  type LabNames,
+  labNames,
+  type LabState,
+  NETNS_ETC,
+  sameNetwork,
+  stateNamespaces,
+  stateOf,
+} from "./lab_state.ts";
+import {
+  readRouterStatus,
+  removeRouterFiles,
+  restartStoppedRouters,
+  type RouterStatus,
+} from "./routers.ts";
 
 export { utsPath } from "./_uts.ts";
 export {
@@ -34,26 +55,24 @@ export {
   privilegeProblem,
   type Privileges,
 } from "./privileges.ts";
+export {
+  bridgeName,
+  hostNetns,
+  type HostState,
+  type LabInterface,
+  labInterfaces,
+  type LabNames,
+  labNames,
+  type LabState,
+  type MulticastMode,
+  type RouterState,
+  sameNetwork,
+  stateOf,
+} from "./lab_state.ts";
+export { routerFiles, type RouterStatus } from "./routers.ts";
 
-/** Where `ip netns exec` finds per-namespace files. */
-const NETNS_ETC = "/etc/netns";
-/** The file in the switch's directory that says the lab is complete. */
-const STATE_FILE = "progjar-lab.json";
 /** The file in the switch's directory that lists what the lab made. */
 const OWNER_FILE = "progjar-lab-owner.json";
-/** Where each host's UTS namespace is kept (bind-mounted files). */
-/** How many `ip` processes configure hosts at once. */
-const PARALLEL = 8;
-
-/** The namespace names of a lab. */
-export interface LabNames {
-  /** The lab's name. */
-  lab: string;
-  /** The switch's namespace (holds the bridge `br0`). */
-  switchNs: string;
-  /** Every host namespace starts with this. */
-  hostPrefix: string;
-}
 
 /** What a lab looks like on the system now. */
 export interface LabStatus {
@@ -67,28 +86,8 @@ export interface LabStatus {
   namespaces: string[];
   /** Processes running in the lab's namespaces, by namespace. */
   pids: Record<string, number[]>;
-}
-
-/** What `up` records about a built lab. */
-export interface LabState {
-  /** The topology file. */
-  file: string;
-  /** The subnet in CIDR form. */
-  subnet: string;
-  /** The broadcast address. */
-  broadcast: string;
-  /** The hosts with their namespaces and, if any, their root file systems. */
-  hosts: { name: string; address: string; netns: string; rootfs?: string }[];
-}
-
-/** Returns the namespace names for lab `lab`. */
-export function labNames(lab: string): LabNames {
-  return { lab, switchNs: `pj_${lab}`, hostPrefix: `pj_${lab}_` };
-}
-
-/** The namespace of `host` in lab `lab`. */
-export function hostNetns(lab: string, host: string): string {
-  return `${labNames(lab).hostPrefix}${host}`;
+  /** Each router's forwarder as its status file tells, by router name. */
+  routers: Record<string, RouterStatus | undefined>;
 }
 
 /** Reports which of the lab's namespaces exist and what runs in them. */
@@ -110,9 +109,20 @@ export async function labStatus(lab: string): Promise<LabStatus> {
     }
   }
   const up = state !== undefined &&
-    state.hosts.every((host) => namespaces.includes(host.netns));
+    stateNamespaces(state).every((ns) => namespaces.includes(ns));
   const pids = await pidsOf(namespaces);
-  return { names, up, state: up ? state : undefined, namespaces, pids };
+  const routers: Record<string, RouterStatus | undefined> = {};
+  for (const router of (up ? state!.routers : undefined) ?? []) {
+    routers[router.name] = await readRouterStatus(router.netns);
+  }
+  return {
+    names,
+    up,
+    state: up ? state : undefined,
+    namespaces,
+    pids,
+    routers,
+  };
 }
 
 /** The names of the labs that are up (complete), sorted. */
@@ -131,38 +141,12 @@ export async function labsUp(): Promise<string[]> {
   return labs.sort();
 }
 
-/** The state a topology gives, to compare with a running lab's. */
-export function stateOf(topology: LabNetwork, lab: string): LabState {
-  return {
-    file: topology.file,
-    subnet: topology.subnet.cidr,
-    broadcast: topology.subnet.broadcast,
-    hosts: topology.hosts.map((host) => ({
-      name: host.name,
-      address: host.address,
-      netns: hostNetns(lab, host.name),
-      ...(host.rootfs === undefined ? {} : { rootfs: host.rootfs }),
-    })),
-  };
-}
-
-/**
- * Whether two states describe the same network, root file systems included
- * (the file name may differ).
- */
-export function sameNetwork(a: LabState, b: LabState): boolean {
-  const key = (s: LabState) =>
-    JSON.stringify([
-      s.subnet,
-      s.hosts.map((h) => [h.name, h.address, h.rootfs ?? null]),
-    ]);
-  return key(a) === key(b);
-}
-
 /** Options for {@linkcode labUp}. */
 export interface UpOptions {
   /** Aborting stops the build and removes what was made. */
   signal?: AbortSignal;
+  /** The language of the routers' lines. */
+  lang?: Lang;
 }
 
 /** What {@linkcode labUp} did. */
@@ -171,12 +155,22 @@ export interface UpResult {
   created: boolean;
   /** Namespaces left over from an unfinished lab that were removed first. */
   removed: string[];
+  /** Routers whose forwarder had stopped and was started again (lab already up). */
+  restarted: string[];
+  /** The lab's state: what was built, or what was already up. */
+  state: LabState;
 }
 
 /**
  * Builds the lab: the switch namespace with bridge `br0`, and per host a
  * namespace whose `eth0` (address, broadcast, a route for multicast) is
- * patched into the bridge. Idempotent: a complete lab with the same hosts is
+ * patched into the bridge. As DHCP from GNS3's NAT node does, every host
+ * gets a default route: through the switch's own address on `br0` (the
+ * subnet's first free one, `.1` in lab.yaml), which leads nowhere: the
+ * switch's namespace has no other interface and forwards nothing, so a
+ * datagram for outside the subnet ends there and nothing leaves the
+ * machine. `broadcast-sender`'s default 255.255.255.255 thus goes out
+ * eth0 to every host, as on the VMs. Idempotent: a complete lab with the same hosts is
  * left alone; leftovers of an unfinished one are removed first. On any
  * failure or abort, everything made is removed again.
  */
@@ -190,7 +184,11 @@ export async function labUp(
   const status = await labStatus(lab);
   if (status.up && status.state) {
     if (sameNetwork(status.state, wanted)) {
-      return { created: false, removed: [] };
+      const restarted = await restartStoppedRouters(
+        status.state.routers ?? [],
+        { lab, lang: options.lang, signal: options.signal },
+      );
+      return { created: false, removed: [], restarted, state: status.state };
     }
     throw new RuntimeError({
       en:
@@ -200,7 +198,7 @@ export async function labUp(
     });
   }
   const owned = await ownedNamespaces(lab);
-  const needed = [names.switchNs, ...wanted.hosts.map((h) => h.netns)];
+  const needed = [names.switchNs, ...stateNamespaces(wanted)];
   for (const ns of needed) {
     if (owned.has(ns)) continue;
     if (status.namespaces.includes(ns)) throw notOurs(lab, `namespace ${ns}`);
@@ -219,12 +217,12 @@ export async function labUp(
       `${NETNS_ETC}/${names.switchNs}/${OWNER_FILE}`,
       JSON.stringify({ lab, namespaces: needed }) + "\n",
     );
-    await build(topology, names, wanted, options.signal);
+    await build(topology, names, wanted, options);
   } catch (err) {
     await labDown(lab);
     throw err;
   }
-  return { created: true, removed };
+  return { created: true, removed, restarted: [], state: wanted };
 }
 
 /** Something in the way of {@linkcode labUp} that the lab did not make. */
@@ -272,107 +270,11 @@ async function ownedNamespaces(lab: string): Promise<Set<string>> {
     const state = JSON.parse(await Deno.readTextFile(`${dir}/${STATE_FILE}`));
     owned.add(names.switchNs);
     for (const host of state.hosts ?? []) owned.add(String(host.netns));
+    for (const router of state.routers ?? []) owned.add(String(router.netns));
   } catch {
     // not complete
   }
   return owned;
-}
-
-async function build(
-  topology: LabNetwork,
-  names: LabNames,
-  state: LabState,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  const checkAbort = () => {
-    if (signal?.aborted) {
-      throw new RuntimeError({ en: "interrupted", id: "diinterupsi" });
-    }
-  };
-  // One process creates every namespace and veth pair; the host end is
-  // created inside the host's namespace, the peer inside the switch's.
-  const root = [`netns add ${names.switchNs}`];
-  for (const host of state.hosts) root.push(`netns add ${host.netns}`);
-  state.hosts.forEach((host, i) => {
-    root.push(
-      `link add name eth0 netns ${host.netns} type veth peer name ${
-        portName(i)
-      } netns ${names.switchNs}`,
-    );
-  });
-  await ipBatch(root);
-  checkAbort();
-
-  // The switch: a bridge that floods multicast (no IGMP snooping) and
-  // forwards at once (no STP).
-  const bridge = [
-    "link set lo up",
-    "link add br0 type bridge stp_state 0 mcast_snooping 0",
-  ];
-  state.hosts.forEach((_, i) => {
-    bridge.push(`link set ${portName(i)} master br0`);
-    bridge.push(`link set ${portName(i)} up`);
-  });
-  bridge.push("link set br0 up");
-  await ipBatch(bridge, { netns: names.switchNs });
-  checkAbort();
-
-  const prefix = topology.subnet.prefix;
-  await inParallel(topology.hosts, async (host: LabHost, i: number) => {
-    checkAbort();
-    const netns = state.hosts[i].netns;
-    await ipBatch([
-      "link set lo up",
-      `addr add ${host.address}/${prefix} broadcast ${topology.subnet.broadcast} dev eth0`,
-      "link set eth0 up",
-      // Multicast senders and joins on INADDR_ANY need a route to 224/4.
-      "route add 224.0.0.0/4 dev eth0",
-    ], { netns });
-    await writeHostsFile(netns, topology.hosts);
-  });
-  checkAbort();
-  await makeUtsNamespaces(state.hosts);
-  checkAbort();
-  await Deno.mkdir(`${NETNS_ETC}/${names.switchNs}`, { recursive: true });
-  await Deno.writeTextFile(
-    `${NETNS_ETC}/${names.switchNs}/${STATE_FILE}`,
-    JSON.stringify(state, null, 2) + "\n",
-  );
-}
-
-/** The bridge port of the `i`-th host (interface names have 15 characters at most). */
-function portName(i: number): string {
-  return `p${i + 1}`;
-}
-
-async function writeHostsFile(netns: string, hosts: LabHost[]): Promise<void> {
-  const lines = [
-    "# written by the progjar lab; removed by `lab down`",
-    "127.0.0.1\tlocalhost",
-    "::1\tlocalhost ip6-localhost ip6-loopback",
-    ...hosts.map((host) => `${host.address}\t${host.name}`),
-  ];
-  await Deno.mkdir(`${NETNS_ETC}/${netns}`, { recursive: true });
-  await Deno.writeTextFile(
-    `${NETNS_ETC}/${netns}/hosts`,
-    lines.join("\n") + "\n",
-  );
-}
-
-async function inParallel<T>(
-  items: T[],
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index], index);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL, items.length) }, worker),
-  );
 }
 
 /** The processes in each namespace that has any, asking `ip` in parallel. */
@@ -405,6 +307,7 @@ export async function labDown(lab: string): Promise<string[]> {
     });
   }
   await removeUtsNamespaces([...owned]);
+  await removeRouterFiles([...owned]);
   // The /etc/netns directories, including any whose namespace is gone; the
   // switch's (with the mark) last, so an interrupted down can be redone.
   for await (const entry of readDirIfAny(NETNS_ETC)) {

@@ -92,3 +92,21 @@ export function hostAddressProblem(
   }
   return undefined;
 }
+
+/**
+ * The address the lab's switch side holds as every host's default gateway,
+ * as GNS3's NAT node holds `.1` of 192.168.122.0/24: the subnet's first
+ * address no host has (`.1` unless a host took it); `undefined` when every
+ * address is a host's.
+ */
+export function gatewayAddress(
+  subnet: Subnet,
+  hosts: readonly string[],
+): string | undefined {
+  const taken = new Set(hosts.map(ipv4ToNumber));
+  const last = ipv4ToNumber(subnet.broadcast) - 1;
+  for (let a = ipv4ToNumber(subnet.network) + 1; a <= last; a++) {
+    if (!taken.has(a)) return numberToIpv4(a);
+  }
+  return undefined;
+}

@@ -8,7 +8,9 @@
  */
 
 import { type Lang, plural } from "../cli/i18n.ts";
-import type { ScenarioResult } from "../results/results.ts";
+import type { LabInfo, ScenarioResult } from "../results/results.ts";
+import { reachModel, routersFrom } from "../results/reach.ts";
+import { reachAnswer, reachConclusion } from "./conclusions_reach.ts";
 import {
   chatModel,
   groupChatModel,
@@ -33,6 +35,7 @@ export function scenarioConclusion(
   result: ScenarioResult,
   hosts: { name: string }[],
   lang: Lang = "en",
+  lab?: LabInfo,
 ): string[] {
   const id = lang === "id";
   const out: string[] = [];
@@ -47,6 +50,9 @@ export function scenarioConclusion(
         } s: the numbers are what happened until then.`,
     );
   }
+  // A TTL experiment, or multicast across routers: how far each TTL went.
+  const reach = reachModel(result, lab);
+  if (reach) return [...out, ...reachConclusion(reach, lang)];
   switch (scenarioKind(result)) {
     case "numbers":
       out.push(...numbersConclusion(result, lang));
@@ -58,10 +64,10 @@ export function scenarioConclusion(
       out.push(...chatConclusion(result, lang));
       break;
     case "multicast-chat":
-      out.push(...groupChatConclusion(result, lang));
+      out.push(...groupChatConclusion(result, lang, lab));
       break;
     case "unicast":
-      out.push(...unicastConclusion(result, lang));
+      out.push(...unicastConclusion(result, lang, lab));
       break;
     default: {
       const failed = result.processes.filter((p) => !p.ok).length;
@@ -241,7 +247,12 @@ function chatConclusion(result: ScenarioResult, lang: Lang): string[] {
   ];
 }
 
-function groupChatConclusion(result: ScenarioResult, lang: Lang): string[] {
+function groupChatConclusion(
+  result: ScenarioResult,
+  lang: Lang,
+  lab?: LabInfo,
+): string[] {
+  const routed = (lab?.routers ?? []).length > 0;
   const id = lang === "id";
   const chat = groupChatModel(result);
   if (!chat) return [];
@@ -293,19 +304,34 @@ function groupChatConclusion(result: ScenarioResult, lang: Lang): string[] {
     id
       ? `Para peserta mengatur TTL ${ttl}: datagram boleh melewati ${
         chat.ttl === undefined ? "?" : chat.ttl - 1
-      } router; di satu switch ini tidak ada router, jadi semua anggota menerimanya.`
+      } router; ${
+        routed
+          ? "anggota yang lebih jauh dari itu tidak menerimanya."
+          : "di satu switch ini tidak ada router, jadi semua anggota menerimanya."
+      }`
       : `The peers set TTL ${ttl}: a datagram may cross ${
         chat.ttl === undefined ? "?" : chat.ttl - 1
-      } router(s); on this one switch there is none, so every member gets it.`,
+      } router(s); ${
+        routed
+          ? "members further away than that do not get it."
+          : "on this one switch there is none, so every member gets it."
+      }`,
   );
   return out;
 }
 
-function unicastConclusion(result: ScenarioResult, lang: Lang): string[] {
+function unicastConclusion(
+  result: ScenarioResult,
+  lang: Lang,
+  lab: LabInfo | undefined,
+): string[] {
   const id = lang === "id";
   const u = unicastModel(result);
   if (!u.client || !u.server) return [];
   const rtt = u.rttMs === undefined ? "?" : u.rttMs.toFixed(3);
+  const hops = u.requestTtl === undefined
+    ? []
+    : [hopsSentence(u as Required<typeof u>, lang, lab)];
   return [
     id
       ? `${u.client} mengirim "${
@@ -318,7 +344,36 @@ function unicastConclusion(result: ScenarioResult, lang: Lang): string[] {
       }" to the server on ${u.server}; the server answered "${
         u.reply ?? "?"
       }" to the address and port the datagram came from, round trip ${rtt} ms. UDP keeps no connection: the reply goes to the sender's address as the datagram carried it.`,
+    ...hops,
   ];
+}
+
+/** Linux's starting TTL for unicast (net.ipv4.ip_default_ttl): the lab never changes it. */
+const DEFAULT_TTL = 64;
+
+/**
+ * How many routers the request crossed, from the TTL the server read:
+ * Linux's starting 64 less one per router; compared with the lab's path.
+ */
+function hopsSentence(
+  u: { client: string; server: string; requestTtl: number },
+  lang: Lang,
+  lab: LabInfo | undefined,
+): string {
+  const id = lang === "id";
+  const crossed = DEFAULT_TTL - u.requestTtl;
+  const path = lab ? routersFrom(lab, u.client, u.server) : undefined;
+  const names = path && path.length > 0 ? ` (${list(path, lang)})` : "";
+  const agrees = path === undefined || path.length === crossed;
+  return id
+    ? `Permintaan tiba di ${u.server} dengan TTL ${u.requestTtl}: ia berangkat dari ${u.client} dengan ${DEFAULT_TTL} (TTL awal Linux), jadi melewati ${DEFAULT_TTL} − ${u.requestTtl} = ${crossed} router${
+      agrees ? names : `, sedangkan jalur lab punya ${path!.length}${names}`
+    }. Setiap router mengurangi TTL satu; jawabannya pulang lewat router yang sama.`
+    : `The request arrived at ${u.server} with TTL ${u.requestTtl}: it left ${u.client} with ${DEFAULT_TTL} (Linux's starting TTL), so it crossed ${DEFAULT_TTL} − ${u.requestTtl} = ${
+      plural(crossed, "router", "routers")
+    }${
+      agrees ? names : `, while the lab's path has ${path!.length}${names}`
+    }. Every router takes one off the TTL; the reply came back through the same routers.`;
 }
 
 /**
@@ -329,6 +384,7 @@ function unicastConclusion(result: ScenarioResult, lang: Lang): string[] {
 export function overallConclusion(
   results: ScenarioResult[],
   lang: Lang = "en",
+  lab?: LabInfo,
 ): string[] {
   const id = lang === "id";
   const out: string[] = [];
@@ -355,8 +411,23 @@ export function overallConclusion(
   // the chat server does, and a chat without one. Unicast and roles the
   // report does not draw have their own conclusion only.
   for (const r of results) {
+    const reach = reachModel(r, lab);
+    if (reach) {
+      const answer = reachAnswer(reach, lang);
+      if (answer) out.push(`${r.scenario}: ${answer}`);
+      continue;
+    }
     const kind = scenarioKind(r);
-    if (kind === "unicast" || kind === "other") continue;
+    if (kind === "unicast") {
+      // Across routers: how many, from the TTL (the rest is its own).
+      const u = unicastModel(r);
+      if (u.client && u.server && u.requestTtl !== undefined) {
+        const hops = hopsSentence(u as Required<typeof u>, lang, lab);
+        out.push(`${r.scenario}: ${hops}`);
+      }
+      continue;
+    }
+    if (kind === "other") continue;
     if (kind === "numbers" && early && late) continue;
     const lines = scenarioConclusion(r, [], lang).filter((line) =>
       !line.startsWith(id ? "Skenario ini dihentikan" : "This scenario was")

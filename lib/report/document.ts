@@ -8,6 +8,7 @@
  */
 
 import type { Lang } from "../cli/i18n.ts";
+import { clockOffText } from "../results/clock.ts";
 import { outcomeLine, transcript } from "../results/outcome.ts";
 import { quotedLine } from "./markdown_text.ts";
 import type { ProcessResult, ScenarioResult } from "../results/results.ts";
@@ -16,6 +17,7 @@ import { sequenceNotes, summaryTables } from "../results/summary.ts";
 import { scenarioDescription } from "../results/results.ts";
 import { overallConclusion, scenarioConclusion } from "./conclusions.ts";
 import { TEXT } from "./_document_text.ts";
+import { wireBlocks } from "./wire.ts";
 import { formatWhen } from "./cover.ts";
 import {
   baseRole,
@@ -28,13 +30,10 @@ import {
   scenarioKind,
   udpTimeline,
 } from "./model.ts";
-import {
-  chatSvg,
-  groupChatSvg,
-  multicastSvg,
-  timelineSvg,
-  topologySvg,
-} from "./svg.ts";
+import { chatSvg, groupChatSvg, multicastSvg, timelineSvg } from "./svg.ts";
+import { reachSvg } from "./svg_network.ts";
+import { introOf, topologyFigure } from "./_document_lab.ts";
+import { reachModel, reachTable } from "../results/reach.ts";
 
 /** A table cell: text, or a command shown as code with words around it. */
 export type Cell = string | { code: string; before?: string; after?: string };
@@ -93,7 +92,6 @@ export function reportBlocks(
   const text = TEXT[lang];
   const topology = input.topology;
   const cover = options.cover ?? {};
-  const hosts = hostsOf(input);
   const blocks: Block[] = [
     {
       kind: "cover",
@@ -116,30 +114,21 @@ export function reportBlocks(
     },
     {
       kind: "paragraph",
-      text: `${
-        topology ? text.intro : text.demoIntro
-      } ${text.transcriptsIntro}`,
+      text: `${introOf(input, lang)} ${text.transcriptsIntro}`,
     },
     { kind: "heading", level: 2, text: text.topology, id: "topology" },
-    {
-      kind: "figure",
-      name: "topology",
-      svg: topologySvg(hosts, {
-        label: topology ? text.switchLabel : text.loopback,
-        note: topology
-          ? `${topology.subnet.cidr}, broadcast ${topology.subnet.broadcast}`
-          : "127.0.0.1 → 127.255.255.255",
-        lang,
-      }),
-      caption: topology
-        ? text.topologyCaption(topology.subnet.cidr, topology.subnet.broadcast)
-        : text.demoIntro,
-    },
+    topologyFigure(input, lang),
   ];
   // The picture names every host and address; a table only adds the
   // root file systems, when hosts have them.
   if (topology?.hosts.some((h) => h.rootfs !== undefined)) {
     blocks.push(hostTable(input, lang));
+  }
+  const off = (topology?.hosts ?? []).flatMap((h) =>
+    h.clockOffsetMs ? [`${h.name} ${clockOffText(h.clockOffsetMs, lang)}`] : []
+  );
+  if (off.length > 0) {
+    blocks.push({ kind: "paragraph", text: text.clocks(off.join("; ")) });
   }
   const roots = [...new Set(topology?.hosts.flatMap((h) => h.rootfs ?? []))];
   if (roots.length > 0) {
@@ -160,7 +149,10 @@ export function reportBlocks(
   }
   blocks.push(
     { kind: "heading", level: 2, text: text.overall, id: "conclusion" },
-    { kind: "list", items: overallConclusion(input.results, lang) },
+    {
+      kind: "list",
+      items: overallConclusion(input.results, lang, topology),
+    },
   );
   return blocks;
 }
@@ -222,6 +214,13 @@ function scenarioBlocks(
     },
     ...summary.tables,
   );
+  const reach = reachModel(result, input.topology);
+  if (reach) {
+    blocks.push(
+      { kind: "paragraph", text: text.reachTable(reach.sender) },
+      { kind: "table", ...reachTable(reach, lang) },
+    );
+  }
   const figure = pictureOf(result, { input, lang, index });
   if (figure) blocks.push(figure);
   blocks.push(
@@ -229,11 +228,12 @@ function scenarioBlocks(
     {
       kind: "list",
       items: [
-        ...scenarioConclusion(result, hostsOf(input), lang),
+        ...scenarioConclusion(result, hostsOf(input), lang, input.topology),
         ...lossNotes(result, lang),
       ],
     },
   );
+  if (result.wire) blocks.push(...wireBlocks(result.wire, lang));
   // The demo's roles print records only: no terminal to show.
   const transcripts = transcriptBlocks(result, { lang, shown: at.shown });
   if (transcripts.length > 0) {
@@ -391,6 +391,15 @@ function pictureOf(
   const { lang, index } = at;
   const text = TEXT[lang];
   const name = `${index}-${result.scenario.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  const reach = reachModel(result, at.input.topology);
+  if (reach) {
+    return {
+      kind: "figure",
+      name,
+      svg: reachSvg(reach, lang),
+      caption: text.reachCaption,
+    };
+  }
   switch (scenarioKind(result)) {
     case "numbers":
       return {

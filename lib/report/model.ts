@@ -290,6 +290,8 @@ export interface UnicastModel {
   reply?: string;
   /** The round-trip time. */
   rttMs?: number;
+  /** The TTL the server read on the request (`--show-ttl`), if it did. */
+  requestTtl?: number;
 }
 
 /** The unicast exchange of a scenario, from its records. */
@@ -302,14 +304,20 @@ export function unicastModel(result: ScenarioResult): UnicastModel {
   );
   const reply = client &&
     timedRecords(client).find((r) => r.record.type === "reply")?.record;
-  const request = server &&
-    timedRecords(server).find((r) => r.record.type === "datagram")?.record;
+  const serverRecords = server ? timedRecords(server) : [];
+  const at = serverRecords.findIndex((r) => r.record.type === "datagram");
+  const request = at >= 0 ? serverRecords[at].record : undefined;
+  const delivery = serverRecords[at + 1]?.record;
+  const requestTtl = at >= 0 && delivery?.type === "delivery"
+    ? num(delivery.ttl)
+    : undefined;
   return {
     client: client?.host,
     server: server?.host,
     request: request ? String(request.text) : undefined,
     reply: reply ? String(reply.text) : undefined,
     rttMs: num(reply?.rttMs),
+    ...(requestTtl === undefined ? {} : { requestTtl }),
   };
 }
 

@@ -9,6 +9,7 @@
  */
 
 import type { Lang } from "../cli/i18n.ts";
+import type { ScenarioWire } from "./wire.ts";
 
 /** A scenario as the report names and describes it. */
 export interface ScenarioInfo {
@@ -29,12 +30,48 @@ export interface LabInfo {
   file: string;
   /** The subnet its hosts are on. */
   subnet: { cidr: string; broadcast: string };
-  /** Its hosts, with the root file system each ran in, if any. */
-  hosts: { name: string; address: string; rootfs?: string }[];
+  /**
+   * Its hosts, with the root file system each ran in, if any, its segment
+   * on a lab of several, and for a VM whose clock was more than a second
+   * off the host's, by how much.
+   */
+  hosts: LabHostInfo[];
+  /**
+   * What the hosts are: the lab's network namespaces (the default), or the
+   * course's VMs that `serve` installed, whose runs came back to it.
+   */
+  hostsAre?: "namespaces" | "vms";
+  /** Its segments, on a lab with routers (each a switch of its own). */
+  segments?: { name: string; subnet: { cidr: string; broadcast: string } }[];
+  /** Its routers, with the segments they join and their addresses there. */
+  routers?: {
+    name: string;
+    ports: { segment: string; address: string }[];
+    /** How it forwarded multicast, when the lab said (`user-space`, `smcroute`). */
+    multicast?: string;
+  }[];
   /** Its scenarios. */
   scenarios: ScenarioInfo[];
   /** The report's cover (name, nim, kelas), from the topology file. */
   student?: { student?: string; nim?: string; kelas?: string };
+}
+
+/** One host of a {@linkcode LabInfo}. */
+export interface LabHostInfo {
+  /** Its name. */
+  name: string;
+  /** Its address. */
+  address: string;
+  /** The root file system its roles ran in, if any. */
+  rootfs?: string;
+  /** Its segment, on a lab of several. */
+  segment?: string;
+  /**
+   * The host's clock minus this VM's (ms) over its runs, when it was more
+   * than a second off: the least and the most (equal for one delivery).
+   * Every time in the report is on the host's clock.
+   */
+  clockOffsetMs?: { min: number; max: number };
 }
 
 /**
@@ -137,6 +174,10 @@ export interface ScenarioResult {
   interrupted?: boolean;
   /** How long it took. */
   durationMs: number;
+  /** When it started, in ms since the epoch (for its part of a capture). */
+  startedAt?: number;
   /** Each role on each host, in start order. */
   processes: ProcessResult[];
+  /** What the hosts' captures showed during it, when they were captured. */
+  wire?: ScenarioWire;
 }

@@ -118,12 +118,12 @@ export function checkExpectations(
   for (const entry of entries) {
     const value = scalarValue(entry.value);
     if (entry.key === "lines") {
-      if (value === "all" || value === "others") {
+      if (value === "all" || value === "others" || value === "reachable") {
         expectations.push({ field: "lines", value });
       } else {
         check.problem(
           entry.value ?? entry.keyNode,
-          `${label}: lines: expected "all" or "others"`,
+          `${label}: lines: expected "all", "others" or "reachable"`,
         );
       }
       continue;

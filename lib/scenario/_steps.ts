@@ -14,7 +14,7 @@ import { type Lang, plural } from "../cli/i18n.ts";
 import { findRole } from "../roles.ts";
 import { IP } from "../net/ip.ts";
 import { LabProcess } from "../net/host_process.ts";
-import { linesCheck } from "./checks.ts";
+import { type Hops, linesCheck } from "./checks.ts";
 import { execArgs, hostNetns, onHost } from "../net/netns.ts";
 import { fillPlaceholders, placeholderValues } from "./placeholders.ts";
 import type { InputStep, StartStep, Topology } from "./types.ts";
@@ -206,14 +206,16 @@ export async function typeInput(
  */
 export async function settle(
   running: Running[],
-  options: { lingerMs: number; signal: AbortSignal },
+  options: { lingerMs: number; signal: AbortSignal; hops?: Hops },
 ): Promise<void> {
-  const { lingerMs, signal } = options;
+  const { lingerMs, signal, hops } = options;
   const deadline = Date.now() + lingerMs;
   while (Date.now() < deadline && !signal.aborted) {
     const last = Math.max(...running.map((r) => r.proc.lastOutputAt));
     const quiet = Date.now() - last >= QUIET_MS;
-    const linesMet = running.every((r) => linesCheck(r, running)?.ok ?? true);
+    const linesMet = running.every((r) =>
+      linesCheck(r, running, { hops })?.ok ?? true
+    );
     if (quiet && linesMet) return;
     await delay(50, { signal });
   }

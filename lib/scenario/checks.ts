@@ -23,6 +23,7 @@
  */
 
 import type { ChildEnd } from "../cli/child.ts";
+import { plural } from "../cli/i18n.ts";
 import { lastLine } from "../net/host_process.ts";
 import type { Expectation, FieldExpectation } from "./types.ts";
 
@@ -38,6 +39,8 @@ function worded(name: string, ok: boolean, [en, id]: [string, string]): Check {
 
 /** What the checks look at of one role on one host. */
 export interface CheckedRole {
+  /** The host it runs on (for `lines: reachable`). */
+  host?: string;
   /** Its step, with what it expects. */
   step: { expect: Expectation[] };
   /** Lines typed into it. */
@@ -56,7 +59,15 @@ export interface CheckOptions<R extends CheckedRole> {
   summary: Record<string, unknown> | undefined;
   /** Every role of the scenario (`lines` looks at what the others got typed). */
   all: R[];
+  /**
+   * The routers between two hosts, for `lines: reachable` (`undefined`:
+   * no path). Without it every host counts as 0 routers away.
+   */
+  hops?: Hops;
 }
+
+/** The number of routers between two hosts; `undefined` when none joins them. */
+export type Hops = (from: string, to: string) => number | undefined;
 
 /**
  * The checks of `r`'s result: its exit, then each of its step's
@@ -66,7 +77,7 @@ export function checksOf<R extends CheckedRole>(
   r: R,
   options: CheckOptions<R>,
 ): Check[] {
-  const { summary, all } = options;
+  const { summary, all, hops } = options;
   const end = r.proc.end;
   const expectedExit = r.step.expect.find((e) => e.field === "exit");
   const exitWanted = expectedExit?.field === "exit" && "op" in expectedExit
@@ -102,7 +113,7 @@ export function checksOf<R extends CheckedRole>(
         ),
       );
     } else if (!("op" in expectation)) {
-      checks.push(linesCheck(r, all)!);
+      checks.push(linesCheck(r, all, { hops })!);
     } else if (expectation.field !== "exit") {
       checks.push(fieldCheck(expectation, summary));
     }
@@ -154,14 +165,19 @@ function compare(actual: number, op: string, value: number): boolean {
 
 /**
  * The `lines` check of `r`, or `undefined` if it has none: whether it
- * showed the lines typed into the others (`others`) or into all (`all`).
+ * showed the lines typed into the others (`others`) or into all (`all`),
+ * or exactly those its host is within reach of (`reachable`).
  */
 export function linesCheck<R extends CheckedRole>(
   r: R,
   all: R[],
+  options: { hops?: Hops } = {},
 ): Check | undefined {
   const expectation = r.step.expect.find((e) => e.field === "lines");
   if (!expectation) return undefined;
+  if (expectation.value === "reachable") {
+    return reachCheck(r, all, options.hops ?? (() => 0));
+  }
   const wanted = all
     .filter((other) => expectation.value === "all" || other !== r)
     .flatMap((other) => other.input);
@@ -174,6 +190,77 @@ export function linesCheck<R extends CheckedRole>(
   return worded("lines", false, [
     `${got}, missing ${first}${more > 0 ? ` and ${more} more` : ""}`,
     `${got}, kurang ${first}${more > 0 ? ` dan ${more} lagi` : ""}`,
+  ]);
+}
+
+/** The TTL a sender set (its `sending` record's), if it says. */
+export function senderTtl(role: CheckedRole): number | undefined {
+  const sending = role.proc.records.find((rec) => rec.type === "sending");
+  return typeof sending?.ttl === "number" ? sending.ttl : undefined;
+}
+
+/**
+ * `lines: reachable`: every line of a sender whose TTL is more than the
+ * routers between it and `r`'s host arrived, and no line of the others
+ * (each router takes one off the TTL and drops the datagram at 0).
+ */
+function reachCheck<R extends CheckedRole>(
+  r: R,
+  all: R[],
+  hops: Hops,
+): Check {
+  const seen = textsOf(r.proc.records);
+  const got = (line: string) => seen.some((t) => t.includes(line));
+  let wanted = 0;
+  let arrived = 0;
+  type Odd = { line: string; ttl: number; away: number | undefined };
+  const missing: Odd[] = [];
+  const beyond: Odd[] = [];
+  for (const sender of all) {
+    const ttl = senderTtl(sender);
+    if (sender === r || ttl === undefined || sender.host === undefined) {
+      continue;
+    }
+    const away = r.host === undefined ? 0 : hops(sender.host, r.host);
+    const reaches = away !== undefined && ttl > away;
+    for (const line of sender.input) {
+      if (reaches) {
+        wanted++;
+        if (got(line)) arrived++;
+        else missing.push({ line, ttl, away });
+      } else if (got(line)) {
+        beyond.push({ line, ttl, away });
+      }
+    }
+  }
+  const count = `${arrived}/${wanted}`;
+  if (missing.length === 0 && beyond.length === 0) {
+    return worded("lines", true, [
+      `${count}, none beyond reach`,
+      `${count}, tidak ada yang di luar jangkauan`,
+    ]);
+  }
+  const en = (o: Odd) =>
+    `${JSON.stringify(o.line)} (TTL ${o.ttl}, ${
+      o.away === undefined ? "no route" : plural(o.away, "router", "routers")
+    } away`;
+  const id = (o: Odd) =>
+    `${JSON.stringify(o.line)} (TTL ${o.ttl}, ${
+      o.away === undefined ? "tanpa rute" : `${o.away} router`
+    } jauhnya`;
+  const parts: [string, string][] = [];
+  if (missing.length > 0) {
+    parts.push([`missing ${en(missing[0])})`, `kurang ${id(missing[0])})`]);
+  }
+  if (beyond.length > 0) {
+    parts.push([
+      `got ${en(beyond[0])}: beyond its reach)`,
+      `mendapat ${id(beyond[0])}: di luar jangkauannya)`,
+    ]);
+  }
+  return worded("lines", false, [
+    `${count}, ${parts.map((p) => p[0]).join("; ")}`,
+    `${count}, ${parts.map((p) => p[1]).join("; ")}`,
   ]);
 }
 

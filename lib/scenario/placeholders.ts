@@ -29,17 +29,22 @@ export const PLACEHOLDERS = [
   "subnet",
 ] as const;
 
-/** The values placeholders stand for on one host. */
+/**
+ * The values placeholders stand for on one host: its own name and address,
+ * and its subnet's (its segment's, on a lab of several).
+ */
 export function placeholderValues(
   topology: Topology,
   host: LabHost,
 ): Record<(typeof PLACEHOLDERS)[number], string> {
+  const subnet = topology.segments?.find((s) => s.name === host.segment)
+    ?.subnet ?? topology.subnet;
   return {
     host: host.name,
     address: host.address,
-    broadcast: topology.subnet.broadcast,
-    network: topology.subnet.network,
-    subnet: topology.subnet.cidr,
+    broadcast: subnet.broadcast,
+    network: subnet.network,
+    subnet: subnet.cidr,
   };
 }
 

@@ -25,7 +25,8 @@ import {
   typeInput,
   waitWordId,
 } from "./_steps.ts";
-import { checksOf } from "./checks.ts";
+import { checksOf, type Hops } from "./checks.ts";
+import { routersBetween } from "../net/routes.ts";
 import { hasRoleCommand, ROOTFS_HINT } from "../net/rootfs.ts";
 import type { Scenario, Topology } from "./types.ts";
 
@@ -64,6 +65,7 @@ export async function runScenario(
   options.signal?.addEventListener("abort", onAbort);
   const signal = controller.signal;
   const running: Running[] = [];
+  const hops: Hops = (from, to) => routersBetween(topology, from, to)?.length;
   let error: string | undefined;
   try {
     checkEntries(topology, scenario);
@@ -108,7 +110,7 @@ export async function runScenario(
       aborted(signal),
     ]);
     if (signal.aborted) throw abortMessage(signal);
-    await settle(running, { lingerMs: scenario.lingerMs, signal });
+    await settle(running, { lingerMs: scenario.lingerMs, signal, hops });
   } catch (err) {
     const lang = options.lang ?? "en";
     error = err instanceof RuntimeError || err instanceof UsageError
@@ -138,7 +140,7 @@ export async function runScenario(
     options.signal?.removeEventListener("abort", onAbort);
     await stopAll(running);
   }
-  const processes = running.map((r) => result(r, running, started));
+  const processes = running.map((r) => result(r, running, { started, hops }));
   const interrupted = signal.reason === "interrupted";
   return {
     scenario: scenario.name,
@@ -148,6 +150,7 @@ export async function runScenario(
     error,
     ...(interrupted ? { interrupted } : {}),
     durationMs: Date.now() - started,
+    startedAt: started,
     processes,
   };
 }
@@ -184,10 +187,10 @@ function checkEntries(topology: Topology, scenario: Scenario): void {
 function result(
   r: Running,
   all: Running[],
-  started: number,
+  { started, hops }: { started: number; hops: Hops },
 ): ProcessResult {
   const summary = r.proc.records.findLast((rec) => rec.type === "summary");
-  const checks = checksOf(r, { summary, all });
+  const checks = checksOf(r, { summary, all, hops });
   return {
     host: r.host,
     address: r.address,

@@ -13,6 +13,8 @@ import { UsageError } from "../cli/errors.ts";
 import type { CommandSpec } from "../cli/parse.ts";
 import { checkScenario } from "./_scenario_check.ts";
 import { hostAddressProblem, parseSubnet, type Subnet } from "../net/subnet.ts";
+import { checkRouters, checkSegments, placeAddress } from "./_network_check.ts";
+import type { LabRouter, LabSegment } from "../net/network.ts";
 import { parseYaml, type YamlCheck } from "./_yaml_check.ts";
 import { rootfsProblem } from "../net/rootfs.ts";
 import type { LabHost, Scenario, Topology } from "./types.ts";
@@ -58,7 +60,16 @@ function topologyOf(
   options: { specs: Readonly<Record<string, CommandSpec>> },
 ): Topology | undefined {
   const entries = check.map(root, "the topology file", {
-    known: ["name", "network", "rootfs", "hosts", "scenarios", "student"],
+    known: [
+      "name",
+      "network",
+      "segments",
+      "routers",
+      "rootfs",
+      "hosts",
+      "scenarios",
+      "student",
+    ],
   });
   if (!entries) return undefined;
   const get = (key: string) => entries.find((e) => e.key === key);
@@ -78,11 +89,36 @@ function topologyOf(
   }
 
   const network = get("network");
-  if (!network) {
-    check.problem(root, "missing key: network (with subnet: a.b.c.d/n)");
+  const segmentsEntry = get("segments");
+  const routersEntry = get("routers");
+  if (network && segmentsEntry) {
+    check.problem(
+      segmentsEntry.keyNode,
+      "give network: (one switch) or segments: (several, with routers between them), not both",
+    );
     return undefined;
   }
-  const subnet = subnetOf(check, network.value);
+  if (!network && !segmentsEntry) {
+    check.problem(
+      root,
+      "missing key: network (with subnet: a.b.c.d/n), or segments (a lab with routers)",
+    );
+    return undefined;
+  }
+  if (routersEntry && !segmentsEntry) {
+    check.problem(
+      routersEntry.keyNode,
+      "routers: join segments: give segments: (name: a.b.c.d/n each) instead of network:",
+    );
+    return undefined;
+  }
+  const refused = new Set<string>();
+  const segments = segmentsEntry
+    ? checkSegments(check, segmentsEntry.value, refused)
+    : undefined;
+  const subnet = network
+    ? subnetOf(check, network.value)
+    : segments?.[0]?.subnet;
   const hostsEntry = get("hosts");
   if (!hostsEntry) {
     check.problem(root, "missing key: hosts");
@@ -94,7 +130,26 @@ function topologyOf(
     ? rootfsOf(check, rootfsEntry.value, "rootfs")
     : undefined;
   const names = new Set<string>();
-  const hosts = hostList(check, hostsEntry.value, { subnet, rootfs, names });
+  const taken = new Map<string, string>();
+  const hosts = hostList(check, hostsEntry.value, {
+    subnet,
+    segments,
+    refused,
+    rootfs,
+    names,
+    taken,
+  });
+  let routers: LabRouter[] | undefined;
+  if (segments) {
+    routers = routersEntry && routersEntry.value !== null
+      ? checkRouters(check, routersEntry.value, {
+        segments,
+        taken,
+        hosts: names,
+        refused,
+      })
+      : [];
+  }
   const scenarios: Scenario[] = [];
   const scenariosEntry = get("scenarios");
   if (scenariosEntry && scenariosEntry.value !== null) {
@@ -123,8 +178,10 @@ function topologyOf(
     name,
     subnet,
     hosts,
+    ...(segments ? { segments, routers } : {}),
     scenarios,
     ...(student ? { student } : {}),
+    ...(rootfs !== undefined ? { rootfs } : {}),
   };
 }
 
@@ -187,28 +244,38 @@ function rootfsOf(
 }
 
 interface HostListOptions {
-  /** The lab's subnet: every address must be a host in it. */
+  /** The lab's subnet: every address must be a host in it (one switch). */
   subnet: Subnet;
+  /** The segments, on a lab of several: each address must be in one. */
+  segments: LabSegment[] | undefined;
+  /** Filled with every address taken, with whose it is. */
+  taken: Map<string, string>;
+  /** Segments refused already: naming one is no second problem. */
+  refused: ReadonlySet<string>;
   /** The file's `rootfs:`, for hosts without one of their own. */
   rootfs: string | undefined;
   /** Filled with every host name declared, valid address or not (so one bad address is one problem). */
   names: Set<string>;
 }
 
-/** `hosts:`, each `name: address` or `name: { address: …, rootfs: … }`. */
+/**
+ * `hosts:`, each `name: address` or `name: { address: …, rootfs: … }` (and
+ * `segment: …` on a lab of several segments, or the segment its address is
+ * in).
+ */
 function hostList(
   check: YamlCheck,
   node: Node | null,
   options: HostListOptions,
 ): LabHost[] {
-  const { subnet, rootfs, names } = options;
+  const { subnet, segments, refused, rootfs, names, taken: byAddress } =
+    options;
   const entries = check.map(node, "hosts");
   if (!entries) return [];
   if (entries.length === 0) check.problem(node, "hosts: no hosts");
   if (entries.length > MAX_HOSTS) {
     check.problem(node, `hosts: at most ${MAX_HOSTS} hosts`);
   }
-  const byAddress = new Map<string, string>();
   const hosts: LabHost[] = [];
   for (const entry of entries) {
     if (!HOST_NAME.test(entry.key)) {
@@ -222,10 +289,15 @@ function hostList(
     // `alpine-1: 192.168.122.207` or `alpine-1: { address: …, rootfs: … }`
     let addressNode = entry.value;
     let hostRootfs = rootfs;
+    let segmentNode: Node | null | undefined;
     if (isMap(entry.value)) {
       const fields = check.map(entry.value, `hosts.${entry.key}`, {
-        known: ["address", "rootfs"],
+        known: segments ? ["address", "segment", "rootfs"] : [
+          "address",
+          "rootfs",
+        ],
       }) ?? [];
+      segmentNode = fields.find((f) => f.key === "segment")?.value;
       addressNode = fields.find((f) => f.key === "address")?.value ?? null;
       if (!fields.some((f) => f.key === "address")) {
         check.problem(entry.value, `hosts.${entry.key}: missing key: address`);
@@ -243,10 +315,37 @@ function hostList(
     }
     const address = check.string(addressNode, `hosts.${entry.key}`);
     if (address === undefined) continue;
-    const problem = hostAddressProblem(subnet, address);
-    if (problem) {
-      check.problem(addressNode, `hosts.${entry.key}: ${problem}`);
-      continue;
+    let segment: string | undefined;
+    if (segments) {
+      const placed = placeAddress(segments, address);
+      if ("problem" in placed) {
+        check.problem(addressNode, `hosts.${entry.key}: ${placed.problem}`);
+        continue;
+      }
+      segment = placed.segment;
+      if (segmentNode !== undefined) {
+        const named = check.string(segmentNode, `hosts.${entry.key}.segment`);
+        if (named === undefined) continue;
+        if (named !== segment) {
+          if (refused.has(named)) continue;
+          const known = segments.find((s) => s.name === named);
+          check.problem(
+            segmentNode,
+            known
+              ? `hosts.${entry.key}: ${address} is not in ${named} (${known.subnet.cidr}) but in ${segment}`
+              : `hosts.${entry.key}.segment: unknown segment "${named}" (segments: ${
+                segments.map((s) => s.name).join(", ")
+              })`,
+          );
+          continue;
+        }
+      }
+    } else {
+      const problem = hostAddressProblem(subnet, address);
+      if (problem) {
+        check.problem(addressNode, `hosts.${entry.key}: ${problem}`);
+        continue;
+      }
     }
     const other = byAddress.get(address);
     if (other) {
@@ -257,11 +356,12 @@ function hostList(
       continue;
     }
     byAddress.set(address, entry.key);
-    hosts.push(
-      hostRootfs === undefined
-        ? { name: entry.key, address }
-        : { name: entry.key, address, rootfs: hostRootfs },
-    );
+    hosts.push({
+      name: entry.key,
+      address,
+      ...(hostRootfs === undefined ? {} : { rootfs: hostRootfs }),
+      ...(segment === undefined ? {} : { segment }),
+    });
   }
   return hosts;
 }

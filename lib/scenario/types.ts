@@ -20,12 +20,20 @@ export interface FieldExpectation {
   value: number;
 }
 
-/** Which input lines a role must have printed: everyone's or the other hosts'. */
+/**
+ * Which input lines a role must have printed: everyone's, the other hosts',
+ * or those whose TTL reaches its host.
+ */
 export interface LinesExpectation {
   /** Always `lines`. */
   field: "lines";
-  /** `all`: every input line of the scenario; `others`: those of other processes. */
-  value: "all" | "others";
+  /**
+   * `all`: every input line of the scenario; `others`: those of other
+   * processes; `reachable`: exactly the lines of the senders whose TTL is
+   * more than the routers between them and this host (and none of the
+   * others').
+   */
+  value: "all" | "others" | "reachable";
 }
 
 /** A text the role must have printed (in any field of any record). */
@@ -105,4 +113,9 @@ export interface Topology extends LabNetwork {
   scenarios: Scenario[];
   /** The `student:` block: the report's cover (name, nim, kelas). */
   student?: { student?: string; nim?: string; kelas?: string };
+  /**
+   * The file's own `rootfs:` (absolute), which its hosts without one of
+   * their own run in; hosts imported from a GNS3 project do too.
+   */
+  rootfs?: string;
 }

@@ -12,7 +12,7 @@ import { describeError } from "../cli/errors.ts";
 import type { Lang } from "../cli/i18n.ts";
 import type { Output } from "../cli/output.ts";
 import { onStop } from "../cli/run.ts";
-import { formatAddr, MAX_DATAGRAM } from "./socket.ts";
+import { formatAddr, MAX_DATAGRAM, type UdpSocket } from "./socket.ts";
 
 /** The server's human lines, in the role's language. */
 export interface ReplyLoopText {
@@ -36,6 +36,8 @@ export interface ReplyLoopOptions {
   count?: number;
   /** Stop after this many seconds. */
   durationSeconds?: number;
+  /** Called after each datagram's line, before the reply (`--show-ttl`). */
+  afterEach?: () => void;
 }
 
 /** What {@linkcode replyLoop} did. */
@@ -55,7 +57,7 @@ export interface ReplyStats {
  * server.
  */
 export async function replyLoop(
-  conn: Deno.DatagramConn,
+  conn: UdpSocket,
   options: ReplyLoopOptions,
 ): Promise<ReplyStats> {
   const { out, text, reply, count } = options;
@@ -84,6 +86,7 @@ export async function replyLoop(
         bytes: data.length,
         text: shown,
       });
+      options.afterEach?.();
       try {
         await conn.send(reply, from);
         replied++;

@@ -49,6 +49,8 @@ export const TEXT = {
       `watching lab "${lab}": ${
         plural(hosts, "host", "hosts")
       } on ${subnet}, every frame on its switch`,
+    firstSegment: (segment: string, segments: number) =>
+      `the lab has ${segments} segments: the view shows the first, "${segment}" (its switch, and the routers' ports on it)`,
     down: (lab: string, frames: number, dropped: number) =>
       `lab "${lab}" went down after ${plural(frames, "frame", "frames")}${
         dropped > 0
@@ -93,6 +95,8 @@ export const TEXT = {
       `menunggu lab "${lab}" menyala (${up}, atau lab run / lab console)`,
     watching: (lab: string, hosts: number, subnet: string) =>
       `mengamati lab "${lab}": ${hosts} host di ${subnet}, setiap frame di switch-nya`,
+    firstSegment: (segment: string, segments: number) =>
+      `lab ini punya ${segments} segmen: tampilan menunjukkan yang pertama, "${segment}" (switch-nya, dan port router di sana)`,
     down: (lab: string, frames: number, dropped: number) =>
       `lab "${lab}" mati setelah ${frames} frame${
         dropped > 0

@@ -73,6 +73,11 @@ export interface HostTableOptions {
   broadcast?: string;
   /** Called when a host is added. */
   onAdd?: (host: ViewHost) => void;
+  /**
+   * The switch's own MACs (a bridge with an address, as GNS3's NAT node
+   * is): a frame to one of them ends at the switch.
+   */
+  switchMacs?: string[];
 }
 
 const NO_ADDRESS = "0.0.0.0";
@@ -151,6 +156,7 @@ export class HostTable {
     if (link?.type === "ethernet") {
       // The group bit of the first octet: broadcast and multicast.
       if (parseInt(link.dst.slice(0, 2), 16) & 1) return everyOther();
+      if (this.#options.switchMacs?.includes(link.dst)) return [];
       const to = this.#byMac.get(link.dst) ??
         (frame.ipv4 ? this.#unboundAt(frame.ipv4.dst) : undefined);
       if (to === undefined) return everyOther();

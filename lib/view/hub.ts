@@ -129,7 +129,11 @@ export class LiveHub implements ViewSource {
    * The lab's hosts (the lab is up): when they differ from the hosts so
    * far, the counts start again and every page is told.
    */
-  setHosts(seeds: HostSeed[], sockets: SocketBook = new SocketBook()): void {
+  setHosts(
+    seeds: HostSeed[],
+    sockets: SocketBook = new SocketBook(),
+    switchMacs: string[] = [],
+  ): void {
     const same = seeds.length === this.#model.hosts.hosts.length &&
       seeds.every((s, i) => {
         const h = this.#model.hosts.hosts[i];
@@ -138,7 +142,9 @@ export class LiveHub implements ViewSource {
     this.settle();
     const totals = this.#model.totals;
     // A lab built again has new interfaces (new MACs): a new table.
-    this.#model = new EventModel(new HostTable(seeds), { sockets });
+    this.#model = new EventModel(new HostTable(seeds, { switchMacs }), {
+      sockets,
+    });
     this.#verdicts = new VerdictQueue(sockets, this.#model.hosts, BLOCK_MS);
     if (same) {
       // The same hosts: the counts and the event numbers go on.

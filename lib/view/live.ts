@@ -65,7 +65,14 @@ const RECORDS_MAX_BYTES = 64 * 1024 * 1024;
 /** What the watcher tells the terminal. */
 export type LabChange =
   | { type: "waiting" }
-  | { type: "watching"; hosts: number; subnet: string }
+  | {
+    type: "watching";
+    hosts: number;
+    subnet: string;
+    /** On a lab of several segments: the one shown, and how many. */
+    segment?: string;
+    segments?: number;
+  }
   | { type: "down"; frames: number; kernelDropped: number };
 
 /** Options for {@linkcode watchLab}. */
@@ -135,30 +142,53 @@ async function watchOnce(
 ): Promise<number> {
   const { hub, signal } = options;
   const names = labNames(lab);
+  // A lab of several segments: the view shows the first one's switch, with
+  // the routers' ports on it among its hosts.
+  const first = state.segments?.[0];
+  const onFirst = (segment?: string) =>
+    !first || segment === undefined || segment === first.name;
+  const hosts: WatchedHost[] = [
+    ...state.hosts.filter((h) => onFirst(h.segment)).map((h) => ({
+      lab,
+      host: h.name,
+      address: h.address,
+      netns: h.netns,
+      device: h.iface ?? "eth0",
+    })),
+    ...(state.routers ?? []).flatMap((r) =>
+      r.ports.filter((p) => onFirst(p.segment)).map((p) => ({
+        lab,
+        host: r.name,
+        address: p.address,
+        netns: r.netns,
+        device: p.device,
+      }))
+    ),
+  ].map((h, index) => ({ ...h, index }));
+  const bridge = first?.bridge ?? "br0";
   const macs = await Promise.all(
-    state.hosts.map((h) => interfaceMac(h.netns, "eth0")),
+    hosts.map((h) => interfaceMac(h.netns, h.device)),
   );
+  const switchMac = await interfaceMac(names.switchNs, bridge);
   const sockets = new SocketBook();
   hub.setHosts(
-    state.hosts.map((h, i) => ({
-      name: h.name,
+    hosts.map((h, i) => ({
+      name: h.host,
       address: h.address,
       ...(macs[i] ? { mac: macs[i] } : {}),
     })),
     sockets,
+    switchMac ? [switchMac] : [],
   );
   const senders = new Map<string, number>();
   macs.forEach((mac, i) => mac && senders.set(mac, i));
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal.addEventListener("abort", onAbort);
-  const watchers = state.hosts.map((h, i) =>
-    watchSockets({ lab, host: h.name, netns: h.netns, index: i }, {
-      sockets,
-      signal: stop.signal,
-    })
+  const watchers = hosts.map((h) =>
+    watchSockets(h, { sockets, signal: stop.signal })
   );
-  const capture = startBridgeCapture(names.switchNs);
+  const capture = startBridgeCapture(names.switchNs, bridge);
   try {
     try {
       await capture.ready;
@@ -170,14 +200,17 @@ async function watchOnce(
     hub.setState("watching");
     options.onChange?.({
       type: "watching",
-      hosts: state.hosts.length,
+      hosts: hosts.length,
       subnet: state.subnet,
+      ...(first && state.segments!.length > 1
+        ? { segment: first.name, segments: state.segments!.length }
+        : {}),
     });
     // Ctrl+C: the kernel's last block of frames first, then tcpdump stops.
     const stopping = () => delay(BLOCK_MS).then(() => capture.stop());
     signal.addEventListener("abort", stopping, { once: true });
     try {
-      for await (const frame of readCapture(capture.stdout, { name: "br0" })) {
+      for await (const frame of readCapture(capture.stdout, { name: bridge })) {
         const src = frame.link?.type === "ethernet" ? frame.link.src : "";
         // What no host's interface sent (the bridge's own IPv6) came from
         // the switch.
@@ -230,7 +263,7 @@ interface BridgeCapture {
   stats(): Promise<ReturnType<typeof parseTcpdumpStats>>;
 }
 
-function startBridgeCapture(switchNs: string): BridgeCapture {
+function startBridgeCapture(switchNs: string, bridge: string): BridgeCapture {
   // setsid: Ctrl+C on the terminal does not reach tcpdump, which is
   // stopped after the kernel's last block; if this process dies, tcpdump
   // ends at its next write to the closed pipe.
@@ -292,11 +325,14 @@ function lastLine(text: string): string {
     .at(-1)?.replace(/^tcpdump: /, "") ?? "exited";
 }
 
-/** One host whose sockets are watched. */
+/** One host (or a router's port) on the switch, whose sockets are watched. */
 interface WatchedHost {
   lab: string;
   host: string;
+  address: string;
   netns: string;
+  /** Its interface on the switch. */
+  device: string;
   index: number;
 }
 
@@ -364,7 +400,7 @@ async function watchSockets(
       if (udp >= 0 && igmp > udp) {
         sockets.kernelSnapshot(target.index, t, {
           udp: parseProcUdp(reading.slice(udp, igmp).join("\n")),
-          groups: parseProcIgmp(reading.slice(igmp).join("\n")),
+          groups: parseProcIgmp(reading.slice(igmp).join("\n"), target.device),
           ...parseProcSnmp(reading.slice(0, udp).join("\n")),
         });
       }

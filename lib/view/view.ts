@@ -174,6 +174,9 @@ function tell(out: Output, options: ViewOptions, change: LabChange): void {
     out.line(text.waiting(options.lab, options.upHint ?? "lab up"));
   } else if (change.type === "watching") {
     out.line(text.watching(options.lab, change.hosts, change.subnet));
+    if (change.segment !== undefined) {
+      out.line(text.firstSegment(change.segment, change.segments!));
+    }
   } else {
     out.line(text.down(options.lab, change.frames, change.kernelDropped));
   }

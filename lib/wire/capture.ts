@@ -377,15 +377,34 @@ export async function startDetached(
   };
 }
 
-/** Whether the detached capture's tcpdump is still running. */
-export async function isRunning(capture: DetachedCapture): Promise<boolean> {
-  try {
-    const cmdline = await Deno.readTextFile(`/proc/${capture.pid}/cmdline`);
-    // The pid is still tcpdump writing this file (not a pid used again).
-    return cmdline.includes("tcpdump") && cmdline.includes(capture.path);
-  } catch {
-    return false;
-  }
+/**
+ * Whether the detached capture's tcpdump is still running: its process
+ * id is still tcpdump writing this file (not an id used again). Read by a
+ * shell through `ip`: Deno lets only a program with every permission read
+ * another process's `/proc` entry.
+ */
+export async function isRunning(
+  capture: DetachedCapture,
+  netns: string,
+): Promise<boolean> {
+  const output = await new Deno.Command(IP, {
+    args: [
+      "netns",
+      "exec",
+      netns,
+      "/bin/sh",
+      "-c",
+      'cat "/proc/$1/cmdline"',
+      "sh",
+      String(capture.pid),
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).output().catch(() => undefined);
+  if (!output?.success) return false;
+  const cmdline = new TextDecoder().decode(output.stdout).split("\0");
+  return cmdline[0].endsWith("tcpdump") && cmdline.includes(capture.path);
 }
 
 /**
@@ -396,12 +415,12 @@ export async function stopDetached(
   capture: DetachedCapture,
   netns: string,
 ): Promise<DetachedCapture> {
-  if (await isRunning(capture)) {
+  if (await isRunning(capture, netns)) {
     // The kernel's last block of frames first (see BLOCK_MS).
     await delay(BLOCK_MS);
     await signalPid(netns, capture.pid, "INT");
     const deadline = Date.now() + 5000;
-    while (await isRunning(capture)) {
+    while (await isRunning(capture, netns)) {
       if (Date.now() > deadline) {
         await signalPid(netns, capture.pid, "KILL");
         break;

@@ -71,6 +71,38 @@ Deno.test("install.sh: Indonesian messages with lang id", () => {
   assert.doesNotMatch(id, /\bAnda\b/);
 });
 
+const RECORDS = { vm: "vm-3-192-168-122-131", secret: "0f".repeat(32) };
+
+Deno.test("install.sh: the VM's records: its id and secret in serve.conf (mode 600), a first progjar send, and a last line naming progjar-send", () => {
+  for (const lang of ["en", "id"] as const) {
+    const script = installScript({
+      base: "http://192.168.122.1:8000",
+      pack: PACK,
+      lang,
+      records: RECORDS,
+    });
+    assert.match(script, /'base=http:\/\/192\.168\.122\.1:8000$/m);
+    assert.match(script, /^vm=vm-3-192-168-122-131$/m);
+    assert.match(script, new RegExp(`^secret=${"0f".repeat(32)}$`, "m"));
+    assert.match(script, /umask 077/);
+    assert.match(script, new RegExp(`progjar" send --lang ${lang} \\|\\| :`));
+    // The last thing said names progjar-send.
+    const says = script.split("\n").filter((l) => /^\s+say /.test(l));
+    assert.match(says.at(-2)!, /progjar-send"$/);
+  }
+  const full = installScript({
+    base: "http://h:1",
+    pack: PACK,
+    lang: "en",
+    records: "full",
+  });
+  assert.match(full, /serve's store takes no more VMs/);
+  assert.doesNotMatch(full, /serve\.conf\.\$\$/);
+  // Without a store, nothing about records.
+  const plain = installScript({ base: "http://h:1", pack: PACK, lang: "en" });
+  assert.doesNotMatch(plain, /serve\.conf/);
+});
+
 Deno.test("install.sh: an address that could carry shell or URL tricks is refused", () => {
   for (
     const base of [
@@ -96,9 +128,16 @@ Deno.test({
   async fn() {
     for (const lang of ["en", "id"] as const) {
       for (const pack of [PACK, undefined]) {
-        const script = installScript({ base: "http://h:8000", pack, lang });
-        const { code, stderr } = await busyboxSh(script, ["-n"]);
-        assert.equal(code, 0, stderr);
+        for (const records of [undefined, RECORDS, "full" as const]) {
+          const script = installScript({
+            base: "http://h:8000",
+            pack,
+            lang,
+            records,
+          });
+          const { code, stderr } = await busyboxSh(script, ["-n"]);
+          assert.equal(code, 0, stderr);
+        }
       }
     }
     const none = installScript({ base: "http://h:8000", lang: "en" });

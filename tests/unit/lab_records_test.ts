@@ -9,8 +9,16 @@ import assert from "node:assert/strict";
 import { displayShown } from "../../lib/cli/display.ts";
 import { UsageError } from "../../lib/cli/errors.ts";
 import { parseEntry, patternLines, Recorder } from "../../lib/cli/recording.ts";
-import { recognise, ttlOf } from "../../lib/hand/experiments.ts";
-import { parseRuns, type RecordedRun } from "../../lib/hand/records.ts";
+import {
+  chooseExperiments,
+  parseOnly,
+  recognise,
+  ttlOf,
+} from "../../lib/hand/experiments.ts";
+import { parseRuns } from "../../lib/hand/records.ts";
+import type { RecordedRun } from "../../lib/hand/recordings.ts";
+import { overallConclusion } from "../../lib/report/conclusions.ts";
+import type { ScenarioResult } from "../../lib/results/results.ts";
 import { parseSince } from "../../lib/lab/_hand_report.ts";
 
 // ------------------------------------------------------------ the recorder
@@ -151,27 +159,53 @@ const ADDRESSES = {
   "alpine-3": "192.168.122.7",
 };
 
+/** What a run did, for {@linkcode run}. */
+interface Did {
+  start: number;
+  end?: number;
+  argv?: string[];
+  code?: number;
+  /** A sender's count (its summary's `sent`). */
+  sent?: number;
+  /** A receiver's summary, as it printed it at its end. */
+  summary?: Record<string, unknown>;
+  /** Other records, at the run's start. */
+  records?: Record<string, unknown>[];
+}
+
 function run(
   host: string,
   role: string,
-  at: { start: number; end?: number; argv?: string[] },
+  at: Did,
   datagrams: [number, number][] = [],
 ): RecordedRun {
+  const end = at.end;
+  const records = [
+    ...(at.records ?? []).map((record) => ({ t: at.start + 1, record })),
+    ...datagrams.map(([t, seq]) => ({
+      t,
+      record: { type: "datagram", seq, text: ` BROADCAST ini angka ${seq} ` },
+    })),
+  ];
+  if (at.sent !== undefined && end !== undefined) {
+    records.push({ t: end, record: { type: "summary", sent: at.sent } });
+  }
+  if (at.summary !== undefined && end !== undefined) {
+    records.push({ t: end, record: { type: "summary", ...at.summary } });
+  }
   return {
     host,
+    source: host,
     pid: Math.floor(at.start) + host.length,
     role,
     argv: at.argv ?? [],
     via: "task",
     lang: "en",
     startMs: at.start,
-    endMs: at.end,
-    code: at.end === undefined ? undefined : 0,
+    endMs: end,
+    code: end === undefined ? undefined : at.code ?? 0,
     dropped: 0,
-    records: datagrams.map(([t, seq]) => ({
-      t,
-      record: { type: "datagram", seq, text: ` BROADCAST ini angka ${seq} ` },
-    })),
+    records,
     text: [],
   };
 }
@@ -187,6 +221,15 @@ function byStart(runs: RecordedRun[]): RecordedRun[] {
   return runs.sort((a, b) => a.startMs - b.startMs);
 }
 
+/** The results of the experiments the report holds by default. */
+function reported(runs: RecordedRun[], lang?: "id"): ScenarioResult[] {
+  const found = recognise(runs, { lab: "t", addresses: ADDRESSES, lang });
+  return chooseExperiments(found).map((e) => e.result);
+}
+
+const sender = (at: Did) =>
+  run("alpine-1", "broadcast-sender", { sent: 300, ...at });
+
 Deno.test("recognise: receivers first, then sender first, from start times and first numbers", () => {
   const runs = byStart([
     run(
@@ -201,8 +244,8 @@ Deno.test("recognise: receivers first, then sender first, from start times and f
       { start: 200, end: 1500 },
       numbers(1000, 1, 300),
     ),
-    run("alpine-1", "broadcast-sender", { start: 1000, end: 1300 }),
-    run("alpine-1", "broadcast-sender", { start: 10_000, end: 12_500 }),
+    sender({ start: 1000, end: 1300 }),
+    sender({ start: 10_000, end: 12_500, sent: 2500 }),
     run(
       "alpine-2",
       "broadcast-receiver",
@@ -216,7 +259,7 @@ Deno.test("recognise: receivers first, then sender first, from start times and f
       numbers(11_400, 1401, 2500),
     ),
   ]);
-  const results = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  const results = reported(runs);
   assert.deepEqual(results.map((r) => r.scenario), [
     "broadcast-receivers-first",
     "broadcast-sender-first",
@@ -247,23 +290,29 @@ Deno.test("recognise: receivers first, then sender first, from start times and f
     "task",
     "broadcast-sender",
   ]);
-  const id = recognise(runs, { lab: "t", addresses: ADDRESSES, lang: "id" });
+  const id = reported(runs, "id");
   assert.equal(
     id[1].description,
     "manual: broadcast-sender di alpine-1 dijalankan lebih dulu, penerima di alpine-2, alpine-3 menyusul",
   );
 });
 
-Deno.test("recognise: a receiver left running through two senders is cut in two", () => {
+Deno.test("recognise: a receiver left running through two senders is cut in two; the second part's numbers are its own, not the run's summary", () => {
   const runs = byStart([
-    run("alpine-2", "broadcast-receiver", { start: 0, end: 20_000 }, [
+    run("alpine-2", "broadcast-receiver", {
+      start: 0,
+      end: 20_000,
+      // What it printed at the end covers both: first number 1, 150 in all.
+      summary: { received: 150, firstSeq: 1, lastSeq: 100, gaps: 0 },
+    }, [
       ...numbers(1000, 1, 100),
       ...numbers(10_000, 1, 50),
     ]),
-    run("alpine-1", "broadcast-sender", { start: 1000, end: 1100 }),
-    run("alpine-1", "broadcast-sender", { start: 10_000, end: 10_050 }),
+    sender({ start: 1000, end: 1100, sent: 100 }),
+    sender({ start: 10_000, end: 10_050, sent: 50 }),
   ]);
-  const results = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  const found = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  const results = found.experiments.map((e) => e.result);
   assert.deepEqual(results.map((r) => r.scenario), [
     "broadcast-receivers-first",
     "broadcast-receivers-first",
@@ -273,7 +322,10 @@ Deno.test("recognise: a receiver left running through two senders is cut in two"
   assert.equal(receiver(0).summary?.received, 100);
   assert.equal(receiver(0).summary?.lastSeq, 100);
   assert.equal(receiver(1).summary?.received, 50);
+  assert.equal(receiver(1).summary?.lastSeq, 50);
   assert.equal(receiver(1).summary?.firstSeq, 1);
+  // Repeated: the report holds the last one only.
+  assert.deepEqual(chooseExperiments(found).map((e) => e.number), [2]);
 });
 
 Deno.test("recognise: a receiver that got nothing from 1 on fails receivers-first's check", () => {
@@ -284,9 +336,9 @@ Deno.test("recognise: a receiver that got nothing from 1 on fails receivers-firs
       { start: 0, end: 3000 },
       numbers(1000, 5, 300),
     ),
-    run("alpine-1", "broadcast-sender", { start: 1000, end: 1300 }),
+    sender({ start: 1000, end: 1300 }),
   ]);
-  const [result] = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  const [result] = reported(runs);
   assert.equal(result.scenario, "broadcast-receivers-first");
   assert.equal(result.ok, false);
   const check = result.processes[0].checks.find((c) => c.name === "firstSeq");
@@ -297,23 +349,234 @@ Deno.test("recognise: a receiver that got nothing from 1 on fails receivers-firs
   });
 });
 
-Deno.test("recognise: multicast with its TTL, the chat, unicast and what belongs to none", () => {
+Deno.test("recognise: the issue's false start: two sends that failed (no route) are no experiment, and the Kesimpulan of the real one passes", () => {
+  const failed = (start: number) =>
+    run("alpine-1", "broadcast-sender", {
+      start,
+      end: start + 40,
+      code: 1,
+      argv: ["--count", "300"],
+      records: [{ type: "sending", to: "255.255.255.255", port: 5005 }],
+      sent: 0,
+    });
   const runs = byStart([
-    run("alpine-2", "multicast-receiver", { start: 0, end: 5000 }),
-    run("alpine-3", "multicast-receiver", { start: 100, end: 5000 }),
+    failed(0),
+    // A receiver started, then the same failed send again.
+    run("alpine-2", "broadcast-receiver", { start: 500, end: 9000 }, [
+      ...numbers(5000, 1, 300),
+    ]),
+    failed(1000),
+    sender({ start: 5000, end: 5300, argv: ["--to", "192.168.122.255"] }),
+  ]);
+  const found = recognise(runs, {
+    lab: "t",
+    addresses: ADDRESSES,
+    lang: "id",
+  });
+  assert.deepEqual(
+    found.experiments.map((e) => [e.number, e.scenario, e.complete]),
+    [[1, "broadcast-receivers-first", true]],
+  );
+  assert.equal(
+    found.experiments[0].result.description,
+    "manual: penerima di alpine-2 dijalankan lebih dulu, lalu broadcast-sender di alpine-1",
+  );
+  assert.deepEqual(
+    found.leftOut.map((l) => [l.run.startMs, l.reason]),
+    [[0, "nothing-sent"], [1000, "nothing-sent"]],
+  );
+  const overall = overallConclusion(
+    chooseExperiments(found).map((e) => e.result),
+    "id",
+  );
+  assert.ok(!overall.some((l) => /Tidak lolos/.test(l)), overall.join("\n"));
+  assert.match(overall.join("\n"), /lolos/);
+});
+
+Deno.test("recognise: a receiver started and stopped with nothing received, a server no client reached, a client that never connected: left out", () => {
+  const runs = byStart([
+    run("alpine-2", "broadcast-receiver", {
+      start: 0,
+      end: 2000,
+      records: [{ type: "listening", port: 5005 }],
+      summary: { received: 0, firstSeq: null },
+    }),
+    run("alpine-3", "broadcast-receiver", { start: 2500, end: 9000 }, [
+      ...numbers(3000, 1, 300),
+    ]),
+    sender({ start: 3000, end: 3300 }),
+    run("alpine-1", "chat-server", {
+      start: 20_000,
+      end: 21_000,
+      records: [{ type: "listening", port: 8080 }],
+    }),
+    run("alpine-2", "chat-client", {
+      start: 22_000,
+      end: 22_100,
+      code: 1,
+      records: [{ type: "connecting", host: "alpine-1", port: 8080 }],
+    }),
+  ]);
+  const found = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  assert.deepEqual(found.experiments.map((e) => e.scenario), [
+    "broadcast-receivers-first",
+  ]);
+  assert.deepEqual(
+    found.experiments[0].result.processes.map((p) => p.host),
+    ["alpine-3", "alpine-1"],
+  );
+  assert.deepEqual(found.leftOut.map((l) => [l.run.role, l.reason]), [
+    ["broadcast-receiver", "nothing-received"],
+    ["chat-server", "no-client"],
+    ["chat-client", "not-connected"],
+  ]);
+});
+
+Deno.test("recognise: the course's sender first: the endless sender first, receivers one by one, all stopped with Ctrl+C; each first number as the receiver printed it", () => {
+  // Ctrl+C on every pane: the sender and each receiver end with 0 and
+  // their own summary; a receiver's first number is the one it printed.
+  const printed = { "alpine-2": 1812, "alpine-3": 3650 } as const;
+  const runs = byStart([
+    run("alpine-1", "broadcast-sender", {
+      start: 0,
+      end: 9_000,
+      sent: 8990,
+      records: [{ type: "sending", to: "255.255.255.255", port: 5005 }],
+    }),
+    run("alpine-2", "broadcast-receiver", {
+      start: 1_700,
+      end: 9_100,
+      summary: { received: 7179, firstSeq: 1812, lastSeq: 8990, gaps: 0 },
+    }, numbers(1_812, 1812, 8990)),
+    run("alpine-3", "broadcast-receiver", {
+      start: 3_500,
+      end: 9_050,
+      summary: { received: 5341, firstSeq: 3650, lastSeq: 8990, gaps: 0 },
+    }, numbers(3_650, 3650, 8990)),
+  ]);
+  const found = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  assert.equal(found.experiments.length, 1);
+  const [e] = found.experiments;
+  assert.equal(e.scenario, "broadcast-sender-first");
+  assert.ok(e.complete);
+  assert.ok(
+    e.result.ok,
+    JSON.stringify(e.result.processes.map((p) => p.checks)),
+  );
+  for (const host of ["alpine-2", "alpine-3"] as const) {
+    const p = e.result.processes.find((p) => p.host === host)!;
+    assert.equal(p.summary?.firstSeq, printed[host]);
+  }
+  assert.deepEqual(e.hosts, ["alpine-1", "alpine-2", "alpine-3"]);
+  assert.equal(e.startMs, 0);
+  assert.equal(e.endMs, 9_100);
+});
+
+Deno.test("recognise: a scenario repeated counts once: the last complete one of each kind; one still running is not complete", () => {
+  const receiversFirst = (t: number) => [
+    run("alpine-2", "broadcast-receiver", { start: t, end: t + 2000 }, [
+      ...numbers(t + 500, 1, 300),
+    ]),
+    sender({ start: t + 500, end: t + 800 }),
+  ];
+  const runs = byStart([
+    ...receiversFirst(0),
+    ...receiversFirst(10_000),
+    // The third is still going: its sender has not ended.
+    run("alpine-2", "broadcast-receiver", { start: 20_000 }, [
+      ...numbers(20_500, 1, 30),
+    ]),
+    run("alpine-1", "broadcast-sender", { start: 20_500 }),
+  ]);
+  const found = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  assert.deepEqual(
+    found.experiments.map((e) => [e.number, e.complete]),
+    [[1, true], [2, true], [3, false]],
+  );
+  assert.equal(
+    found.experiments[2].incomplete?.en,
+    "broadcast-sender on alpine-1 still running",
+  );
+  assert.deepEqual(chooseExperiments(found).map((e) => e.number), [2]);
+  assert.deepEqual(chooseExperiments(found, [1, 3]).map((e) => e.number), [
+    1,
+    3,
+  ]);
+});
+
+Deno.test("--only: numbers separated by commas; a number no experiment has, or anything else, is a usage error naming --list", () => {
+  assert.deepEqual(parseOnly("4,2"), [2, 4]);
+  assert.deepEqual(parseOnly(" 3 , 3"), [3]);
+  for (const bad of ["", "0", "2,", "a", "1-3", "-1", "2;4"]) {
+    assert.throws(() => parseOnly(bad), UsageError, bad);
+  }
+  const found = recognise(
+    byStart([
+      run("alpine-2", "broadcast-receiver", { start: 0, end: 2000 }, [
+        ...numbers(500, 1, 300),
+      ]),
+      sender({ start: 500, end: 800 }),
+    ]),
+    { lab: "t", addresses: ADDRESSES },
+  );
+  assert.throws(
+    () => chooseExperiments(found, [1, 4]),
+    (err: Error) => {
+      assert.ok(err instanceof UsageError);
+      assert.match(
+        err.message,
+        /^--only: no experiment 4 \(there is 1; see --list\)$/,
+      );
+      return true;
+    },
+  );
+});
+
+Deno.test("recognise: multicast with its TTL, the chat, unicast, and a role that got something with no experiment to be in, as other", () => {
+  const joined = [{ type: "join", name: "c", address: "a", online: 1 }];
+  const runs = byStart([
+    run("alpine-2", "multicast-receiver", { start: 0, end: 5000 }, [[1500, 1]]),
+    run("alpine-3", "multicast-receiver", { start: 100, end: 5000 }, [[
+      1500,
+      1,
+    ]]),
     run("alpine-1", "multicast-sender", {
       start: 1000,
       end: 4000,
       argv: ["--ttl", "3"],
+      records: [{ type: "sent", bytes: 3 }],
     }),
-    run("alpine-1", "chat-server", { start: 10_000, end: 20_000 }),
-    run("alpine-2", "chat-client", { start: 11_000, end: 19_000 }),
-    run("alpine-3", "chat-client", { start: 12_000, end: 19_000 }),
-    run("alpine-1", "udp-server", { start: 30_000, end: 40_000 }),
-    run("alpine-2", "udp-client", { start: 31_000, end: 31_100 }),
-    run("alpine-3", "broadcast-receiver", { start: 50_000, end: 51_000 }),
+    run("alpine-1", "chat-server", {
+      start: 10_000,
+      end: 20_000,
+      records: joined,
+    }),
+    run("alpine-2", "chat-client", {
+      start: 11_000,
+      end: 19_000,
+      records: [{ type: "connected" }],
+    }),
+    run("alpine-3", "chat-client", {
+      start: 12_000,
+      end: 19_000,
+      records: [{ type: "connected" }],
+    }),
+    run("alpine-1", "udp-server", {
+      start: 30_000,
+      end: 40_000,
+      records: [{ type: "datagram", text: "Hello World" }],
+    }),
+    run("alpine-2", "udp-client", {
+      start: 31_000,
+      end: 31_100,
+      records: [{ type: "reply", text: "Get off my lawn!" }],
+    }),
+    run("alpine-3", "broadcast-receiver", { start: 50_000, end: 51_000 }, [
+      [50_500, 7],
+    ]),
   ]);
-  const results = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  const found = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  const results = found.experiments.map((e) => e.result);
   assert.deepEqual(
     results.map((r) => [r.scenario, r.processes.map((p) => p.host).join(" ")]),
     [
@@ -329,14 +592,19 @@ Deno.test("recognise: multicast with its TTL, the chat, unicast and what belongs
     "by hand: udp-server on alpine-1, 1 client on alpine-2",
     "by hand: roles that belong to no experiment",
   ]);
+  assert.deepEqual(found.leftOut, []);
+  assert.deepEqual(
+    chooseExperiments(found).map((e) => [e.number, e.scenario, e.complete]),
+    [[1, "multicast-chat", true], [2, "tcp-chat", true], [3, "unicast", true], [
+      4,
+      "other",
+      true,
+    ]],
+  );
   const id = recognise(runs, { lab: "t", addresses: ADDRESSES, lang: "id" });
   assert.equal(
-    id[0].description,
+    id.experiments[0].result.description,
     "manual: multicast-sender di alpine-1 (TTL 3), 2 anggota di alpine-2, alpine-3",
-  );
-  assert.equal(
-    id[3].description,
-    "manual: role yang tidak termasuk eksperimen mana pun",
   );
 });
 

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { ROLE_SPECS } from "../../cmd/_role_specs.ts";
 import { UsageError } from "../../lib/cli/errors.ts";
-import { parseSubnet } from "../../lib/net/subnet.ts";
+import {
+  gatewayAddress,
+  parseSubnet,
+  type Subnet,
+} from "../../lib/net/subnet.ts";
 import { privilegeProblem } from "../../lib/net/netns.ts";
 import {
   loadTopology,
@@ -157,7 +161,7 @@ scenarios:
     /^x\.yaml:22:50: .*--count takes a value, not true$/,
     /^x\.yaml:22:60: .*unknown placeholder \{nowhere\}/,
     /^x\.yaml:23:15: scenario s: stop: expected "self"/,
-    /^x\.yaml:24:26: scenario s: expect: lines: expected "all" or "others"$/,
+    /^x\.yaml:24:26: scenario s: expect: lines: expected "all", "others" or "reachable"$/,
     /^x\.yaml:24:42: .*firstSeq: expected a number or a comparison/,
     /^x\.yaml:27:18: scenario s: flags: --json is set by the lab runner$/,
   ];
@@ -301,4 +305,20 @@ rootfs: /nonexistent
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("gatewayAddress: .1 as GNS3's NAT node, else the first address no host has, else none", () => {
+  const net = (cidr: string) => parseSubnet(cidr) as Subnet;
+  assert.equal(
+    gatewayAddress(net("192.168.122.0/24"), ["192.168.122.207"]),
+    "192.168.122.1",
+  );
+  assert.equal(
+    gatewayAddress(net("10.0.0.0/29"), ["10.0.0.1", "10.0.0.2", "10.0.0.4"]),
+    "10.0.0.3",
+  );
+  assert.equal(
+    gatewayAddress(net("10.0.0.0/30"), ["10.0.0.1", "10.0.0.2"]),
+    undefined,
+  );
 });
