@@ -274,7 +274,7 @@ function startBridgeCapture(switchNs: string, bridge: string): BridgeCapture {
       switchNs,
       "setsid",
       ...tcpdumpArgs(
-        { name: "switch", netns: switchNs, interface: "br0" },
+        { name: "switch", netns: switchNs, interface: bridge },
         "-",
       ),
     ],
