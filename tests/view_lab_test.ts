@@ -249,7 +249,7 @@ async function rssDuring(view: ViewProcess, ms: number): Promise<number[]> {
 
 Deno.test({
   name:
-    "a flood with a page stalled in the debugger: the server's memory stays flat, each page gets at most its budget, the live page's counts are exact",
+    "a flood with a page stalled in the debugger: the server's memory stays bounded, each page gets at most its budget, the live page's counts are exact",
   ignore,
   async fn() {
     await withLab("vf", async (name, view) => {

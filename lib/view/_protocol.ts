@@ -95,13 +95,13 @@ export function helloOf(
 /** The reply to a page's `detail` request for event `n`. */
 export function detailReply(
   n: number,
-  found: { frame: Frame; event: ViewEvent } | undefined,
+  found: { frame: Frame; event?: ViewEvent } | undefined,
 ): unknown {
   if (!found) return { type: "detail", n, missing: true };
   return {
     type: "detail",
     n,
-    row: eventRow(found.event),
+    ...(found.event ? { row: eventRow(found.event) } : {}),
     detail: frameDetail(found.frame),
   };
 }

@@ -3,10 +3,12 @@
  * every recent frame for a moment (until its events are sent), and the
  * frames of events sent to a page, the latest ones, for longer.
  *
- * The bytes are copied into two ring buffers allocated once, not kept as
- * one small buffer per frame: at tens of thousands of frames a second,
- * that many small allocations living for seconds fragment the process's
- * memory far beyond what they hold.
+ * Nothing here is an object per frame: at tens of thousands of frames a
+ * second, objects that live for a few hundred milliseconds are each
+ * copied into the old generation of the heap, which the engine then grows
+ * to hundreds of MB. The recent frames are columns of typed arrays and
+ * their bytes one ring buffer, all allocated once; only the frames of
+ * events sent to a page (a budget a second) are objects.
  *
  * @module
  */
@@ -14,21 +16,6 @@
 import { decodeFrame } from "../wire/decode.ts";
 import type { CaptureInterface, Frame } from "../wire/frame.ts";
 import type { ViewEvent } from "./events.ts";
-
-/** A frame kept for its details, its bytes in a ring. */
-interface Stored {
-  number: number;
-  timeNs: bigint;
-  interface: CaptureInterface;
-  capturedLength: number;
-  originalLength: number;
-  direction?: "in" | "out";
-  /** Where its bytes start, counted over everything ever written to the ring. */
-  at: number;
-  /** How many of its bytes are kept. */
-  length: number;
-  event: ViewEvent;
-}
 
 /** Options for {@linkcode FrameStore}. */
 export interface FrameStoreOptions {
@@ -50,7 +37,7 @@ class Ring {
     this.bytes = new Uint8Array(size);
   }
 
-  /** Writes `data`; where it starts. */
+  /** Writes `data`; where it starts, counted over all ever written. */
   write(data: Uint8Array): number {
     const size = this.bytes.length;
     // A frame never wraps: it starts again at the front if it would.
@@ -69,72 +56,108 @@ class Ring {
   }
 }
 
+/** A frame kept longer: its event was sent to a page. */
+interface Kept {
+  record: {
+    number: number;
+    timeNs: bigint;
+    interface: CaptureInterface;
+    capturedLength: number;
+    originalLength: number;
+  };
+  data: Uint8Array;
+  event: ViewEvent;
+}
+
 /** The recent frames, and those of events sent, by event number. */
 export class FrameStore {
-  #recent: (Stored | undefined)[];
-  #kept: (Stored | undefined)[];
-  #recentBytes: Ring;
-  #keptBytes: Ring;
+  #size: number;
+  // The recent frames, one column each.
+  #n: Float64Array;
+  #number: Float64Array;
+  #timeNs: BigInt64Array;
+  #captured: Int32Array;
+  #original: Int32Array;
+  #at: Float64Array;
+  #length: Int32Array;
+  #iface: Int32Array;
+  #interfaces: CaptureInterface[] = [];
+  #bytes: Ring;
+  #kept: (Kept | undefined)[];
 
   /** An empty store. */
   constructor(options: FrameStoreOptions = {}) {
-    const recent = options.recent ?? 4096;
-    const kept = options.kept ?? 10_000;
-    this.#recent = new Array(recent);
-    this.#kept = new Array(kept);
+    const size = this.#size = options.recent ?? 16_384;
+    this.#n = new Float64Array(size).fill(-1);
+    this.#number = new Float64Array(size);
+    this.#timeNs = new BigInt64Array(size);
+    this.#captured = new Int32Array(size);
+    this.#original = new Int32Array(size);
+    this.#at = new Float64Array(size);
+    this.#length = new Int32Array(size);
+    this.#iface = new Int32Array(size);
     // Room for frames of 160 bytes on average; larger ones keep fewer.
-    this.#recentBytes = new Ring(Math.max(recent * 160, FRAME_BYTES * 4));
-    this.#keptBytes = new Ring(Math.max(kept * 160, FRAME_BYTES * 4));
+    this.#bytes = new Ring(Math.max(size * 160, FRAME_BYTES * 4));
+    this.#kept = new Array(options.kept ?? 10_000);
   }
 
-  /** Keeps `frame` (of event `event`) for a moment. */
-  put(frame: Frame, event: ViewEvent): void {
+  /** Keeps `frame`, of event number `n`, for a moment. */
+  put(frame: Frame, n: number): void {
+    const i = n % this.#size;
     const data = frame.data.subarray(0, FRAME_BYTES);
-    this.#recent[event.n % this.#recent.length] = {
-      number: frame.number,
-      timeNs: frame.timeNs,
-      interface: frame.interface,
-      capturedLength: frame.capturedLength,
-      originalLength: frame.originalLength,
-      ...(frame.direction ? { direction: frame.direction } : {}),
-      at: this.#recentBytes.write(data),
-      length: data.length,
-      event,
-    };
-  }
-
-  /** Keeps event `n`'s frame longer (it was sent to a page). */
-  keep(n: number): void {
-    const stored = this.#recent[n % this.#recent.length];
-    if (stored?.event.n !== n) return;
-    const bytes = this.#recentBytes.read(stored.at, stored.length);
-    if (!bytes) return;
-    this.#kept[n % this.#kept.length] = {
-      ...stored,
-      at: this.#keptBytes.write(bytes),
-    };
-  }
-
-  /** Event `n`'s frame, decoded, if still kept. */
-  get(n: number): { frame: Frame; event: ViewEvent } | undefined {
-    const places: [(Stored | undefined)[], Ring][] = [
-      [this.#kept, this.#keptBytes],
-      [this.#recent, this.#recentBytes],
-    ];
-    for (const [list, ring] of places) {
-      const stored = list[n % list.length];
-      if (stored?.event.n !== n) continue;
-      const data = ring.read(stored.at, stored.length);
-      if (!data) continue;
-      const { at: _, length: __, event, ...record } = stored;
-      const frame = decodeFrame({
-        ...record,
-        // Only what was kept of a long frame: the lengths say how long it was.
-        capturedLength: Math.min(record.capturedLength, data.length),
-        data,
-      });
-      return { frame, event };
+    let iface = this.#interfaces.indexOf(frame.interface);
+    if (iface < 0) {
+      // A capture has a handful of interfaces; a stream of new ones would
+      // be a reader's bug, not a reason to grow.
+      if (this.#interfaces.length > 256) this.#interfaces = [];
+      iface = this.#interfaces.push(frame.interface) - 1;
     }
-    return undefined;
+    this.#n[i] = n;
+    this.#number[i] = frame.number;
+    this.#timeNs[i] = frame.timeNs;
+    this.#captured[i] = frame.capturedLength;
+    this.#original[i] = frame.originalLength;
+    this.#at[i] = this.#bytes.write(data);
+    this.#length[i] = data.length;
+    this.#iface[i] = iface;
+  }
+
+  /** Keeps `event`'s frame longer (it was sent to a page). */
+  keep(event: ViewEvent): void {
+    const found = this.#recent(event.n);
+    if (!found) return;
+    this.#kept[event.n % this.#kept.length] = { ...found, event };
+  }
+
+  /** Event `n`'s frame, decoded, and its event if it was sent, if still kept. */
+  get(n: number): { frame: Frame; event?: ViewEvent } | undefined {
+    const kept = this.#kept[n % this.#kept.length];
+    const found = kept?.event.n === n ? kept : this.#recent(n);
+    if (!found) return undefined;
+    const frame = decodeFrame({
+      ...found.record,
+      // Only what was kept of a long frame: the lengths say how long it was.
+      capturedLength: Math.min(found.record.capturedLength, found.data.length),
+      data: found.data,
+    });
+    return { frame, event: kept?.event.n === n ? kept.event : undefined };
+  }
+
+  #recent(n: number): Omit<Kept, "event"> | undefined {
+    const i = n % this.#size;
+    if (this.#n[i] !== n) return undefined;
+    const data = this.#bytes.read(this.#at[i], this.#length[i]);
+    const iface = this.#interfaces[this.#iface[i]];
+    if (!data || !iface) return undefined;
+    return {
+      record: {
+        number: this.#number[i],
+        timeNs: this.#timeNs[i],
+        interface: iface,
+        capturedLength: this.#captured[i],
+        originalLength: this.#original[i],
+      },
+      data,
+    };
   }
 }

@@ -14,17 +14,16 @@
  * @module
  */
 
-import type { Frame } from "../wire/frame.ts";
 import type { ViewEvent } from "./events.ts";
 import type { HostTable } from "./hosts.ts";
-import type { Reading, SocketBook, Verdict } from "./sockets.ts";
+import type { FrameFacts, Reading, SocketBook, Verdict } from "./sockets.ts";
 
 /** An event waiting for its verdicts. */
 export interface Waiting {
   /** The event; `v` has `?` for a port not yet settled. */
   event: ViewEvent;
-  /** Its frame. */
-  frame: Frame;
+  /** What the verdicts need of its frame. */
+  frame: FrameFacts;
   /** Which ports were `?` when it came (their counts come on release). */
   later: boolean[];
 }
@@ -68,7 +67,7 @@ export class VerdictQueue {
   }
 
   /** Queues an event whose `v` holds `?` where the kernel must say. */
-  push(event: ViewEvent, frame: Frame): void {
+  push(event: ViewEvent, frame: FrameFacts): void {
     const item = { event, frame, later: event.v.map((v) => v === "?") };
     this.#queue.push(item);
     const udp = frame.kind.startsWith("udp");

@@ -42,7 +42,7 @@ import { VerdictQueue } from "./_verdicts.ts";
 import { BLOCK_MS } from "../wire/capture.ts";
 import { EventModel, type Totals } from "./events.ts";
 import { type HostSeed, HostTable } from "./hosts.ts";
-import { SocketBook } from "./sockets.ts";
+import { factsOf, SocketBook } from "./sockets.ts";
 
 /** What the server serves pages from. */
 export interface ViewSource {
@@ -170,8 +170,11 @@ export class LiveHub implements ViewSource {
       later: (host) => sockets.watched(host),
     });
     this.#latestMs = Math.max(this.#latestMs, event.t);
-    // Released on the next tick, with the frames that came meanwhile.
-    this.#verdicts.push(event, frame);
+    // Kept for its details now (its verdicts fill in later); only its facts
+    // wait, released on the next tick with the frames that came meanwhile.
+    this.#store.put(frame, event.n);
+    this.#verdicts.push(event, factsOf(frame));
+    this.#release(this.#verdicts.release(Date.now(), this.#latestMs));
   }
 
   /** Settles every waiting event now (the lab went down, the view stops). */
@@ -180,9 +183,8 @@ export class LiveHub implements ViewSource {
   }
 
   #release(items: ReturnType<VerdictQueue["drain"]>): void {
-    for (const { event, frame, later } of items) {
+    for (const { event, later } of items) {
       this.#model.settled(event, later);
-      this.#store.put(frame, event);
       for (const client of this.#clients) client.offer(event);
     }
   }
@@ -283,7 +285,7 @@ export class LiveHub implements ViewSource {
       const sent = client.flush(
         withStats ? () => this.#stats(client) : undefined,
       );
-      for (const event of sent) this.#store.keep(event.n);
+      for (const event of sent) this.#store.keep(event);
     }
   }
 

@@ -283,8 +283,8 @@ class Session {
 
   #add(model: EventModel, frame: Frame, batch: ViewEvent[]): void {
     const event = model.add(frame);
-    this.#store.put(frame, event);
-    this.#store.keep(event.n);
+    this.#store.put(frame, event.n);
+    this.#store.keep(event);
     batch.push(event);
   }
 

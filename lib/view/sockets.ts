@@ -38,7 +38,7 @@
  */
 
 import type { RecordedRun } from "../hand/records.ts";
-import type { Frame } from "../wire/frame.ts";
+import type { Frame, Ipv4Layer, UdpLayer } from "../wire/frame.ts";
 import { isGroupAddress } from "./hosts.ts";
 
 /**
@@ -48,6 +48,32 @@ import { isGroupAddress } from "./hosts.ts";
  * for this host.
  */
 export type Verdict = "r" | "m" | "p" | "";
+
+/**
+ * What a verdict needs of a frame: its kind, addresses and ports (a whole
+ * decoded frame will do; the live view keeps only these while it waits).
+ */
+export interface FrameFacts {
+  /** The frame's kind. */
+  kind: Frame["kind"];
+  /** Its IPv4 addresses. */
+  ipv4?: Pick<Ipv4Layer, "src" | "dst">;
+  /** Its UDP ports. */
+  udp?: Pick<UdpLayer, "srcPort" | "dstPort">;
+}
+
+/** The facts of `frame`, without the rest of it. */
+export function factsOf(frame: Frame): FrameFacts {
+  return {
+    kind: frame.kind,
+    ...(frame.ipv4
+      ? { ipv4: { src: frame.ipv4.src, dst: frame.ipv4.dst } }
+      : {}),
+    ...(frame.udp
+      ? { udp: { srcPort: frame.udp.srcPort, dstPort: frame.udp.dstPort } }
+      : {}),
+  };
+}
 
 /** One UDP socket as the kernel lists it. */
 export interface UdpSocket {
@@ -176,7 +202,7 @@ export class SocketBook {
   verdict(
     host: number,
     address: string | undefined,
-    frame: Frame,
+    frame: FrameFacts,
     t: number,
   ): Verdict {
     const { before, after } = this.around(host, t);
@@ -195,7 +221,7 @@ export class SocketBook {
   verdictUnder(
     host: number,
     address: string | undefined,
-    frame: Frame,
+    frame: FrameFacts,
     t: number,
     reading: Reading | undefined,
   ): Verdict {
@@ -229,7 +255,7 @@ export class SocketBook {
   /** Whether a socket of `reading` takes `frame` (the recordings allowing). */
   #kernelTakes(
     reading: Reading,
-    frame: Frame,
+    frame: FrameFacts,
     recorded: RecordedSocket[],
     t: number,
   ): boolean {
