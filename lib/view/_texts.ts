@@ -28,9 +28,9 @@ export const TEXT = {
     kinds: KIND_EN,
     reading: (file: string) => `reading ${file}…`,
     read: (file: string, frames: number, hosts: number, unknown: number) =>
-      `${file}: ${plural(frames, "frame", "frames")} from ${
-        plural(hosts, "host", "hosts")
-      }${
+      `${file}: ${number(frames, "en")} ${
+        frames === 1 ? "frame" : "frames"
+      } from ${plural(hosts, "host", "hosts")}${
         unknown > 0
           ? ` (${unknown} not in the topology file, named by address)`
           : ""
@@ -52,16 +52,18 @@ export const TEXT = {
     firstSegment: (segment: string, segments: number) =>
       `the lab has ${segments} segments: the view shows the first, "${segment}" (its switch, and the routers' ports on it)`,
     down: (lab: string, frames: number, dropped: number) =>
-      `lab "${lab}" went down after ${plural(frames, "frame", "frames")}${
+      `lab "${lab}" went down after ${number(frames, "en")} ${
+        frames === 1 ? "frame" : "frames"
+      }${
         dropped > 0
           ? ` (the kernel dropped ${dropped} before tcpdump read them)`
           : ""
       }; waiting for it to come up again`,
     stop: "Ctrl+C stops the view",
     summary: (frames: number, kinds: string) =>
-      `lab view: ${plural(frames, "frame", "frames")} seen${
-        kinds ? ` (${kinds})` : ""
-      }`,
+      `lab view: ${number(frames, "en")} ${
+        frames === 1 ? "frame" : "frames"
+      } seen${kinds ? ` (${kinds})` : ""}`,
     served: (browsers: number, dropped: number, slow: number) =>
       `${plural(browsers, "browser", "browsers")} served; ${
         plural(dropped, "event", "events")
@@ -78,7 +80,7 @@ export const TEXT = {
     kinds: KIND_ID,
     reading: (file: string) => `membaca ${file}…`,
     read: (file: string, frames: number, hosts: number, unknown: number) =>
-      `${file}: ${frames} frame dari ${hosts} host${
+      `${file}: ${number(frames, "id")} frame dari ${hosts} host${
         unknown > 0
           ? ` (${unknown} tidak ada di berkas topologi, dinamai menurut alamatnya)`
           : ""
@@ -98,14 +100,16 @@ export const TEXT = {
     firstSegment: (segment: string, segments: number) =>
       `lab ini punya ${segments} segmen: tampilan menunjukkan yang pertama, "${segment}" (switch-nya, dan port router di sana)`,
     down: (lab: string, frames: number, dropped: number) =>
-      `lab "${lab}" mati setelah ${frames} frame${
+      `lab "${lab}" mati setelah ${number(frames, "id")} frame${
         dropped > 0
           ? ` (kernel membuang ${dropped} sebelum dibaca tcpdump)`
           : ""
       }; menunggu menyala lagi`,
     stop: "Ctrl+C menghentikan tampilan",
     summary: (frames: number, kinds: string) =>
-      `lab view: ${frames} frame terlihat${kinds ? ` (${kinds})` : ""}`,
+      `lab view: ${number(frames, "id")} frame terlihat${
+        kinds ? ` (${kinds})` : ""
+      }`,
     served: (browsers: number, dropped: number, slow: number) =>
       `${browsers} browser dilayani; ${dropped} event dibuang untuk browser yang lambat${
         slow > 0 ? ` (${slow} browser tertinggal)` : ""
