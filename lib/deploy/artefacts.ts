@@ -95,7 +95,11 @@ async function readFacts(pack: Artefact): Promise<PackFacts> {
   const last = new Uint8Array(4);
   let size = 0;
   using file = await Deno.open(pack.path);
-  for (let n = await file.read(buffer); n !== null; n = await file.read(buffer)) {
+  for (
+    let n = await file.read(buffer);
+    n !== null;
+    n = await file.read(buffer)
+  ) {
     const chunk = buffer.subarray(0, n);
     hash.update(chunk);
     size += n;

@@ -512,7 +512,9 @@ function bodyStream(
         const n = await t.conn.read(chunk);
         t.state = "handler";
         if (n === null) {
-          controller.error(new Error("the client closed before its body ended"));
+          controller.error(
+            new Error("the client closed before its body ended"),
+          );
           return;
         }
         remaining -= n;
@@ -522,4 +524,3 @@ function bodyStream(
     },
   });
 }
-
