@@ -197,7 +197,7 @@ export function parseRange(
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) {
     return undefined;
   }
-  if (end < start) return undefined;
   if (start >= size) return "unsatisfiable";
+  if (end < start) return undefined;
   return { start, end: Math.min(end, size - 1) };
 }
