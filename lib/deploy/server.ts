@@ -158,11 +158,11 @@ async function installAnswer(
  * client sending `If-Range` gets the whole new file after a rebuild (BusyBox
  * wget does not send it: the script's checksum catches a mixed download).
  */
-async function artefactAnswer(
+function artefactAnswer(
   request: Request,
   info: RequestInfo,
   dir: string,
-): Promise<Response | FileAnswer> {
+): Response | FileAnswer {
   const name = info.path.slice(1);
   const kind = artefactKind(name);
   if (!kind) return new Response("not found\n", { status: 404 });
