@@ -167,12 +167,22 @@ export const BATCH_ROLES: readonly Role[] = [
 ];
 
 /**
+ * serve's V8 flags: a young generation of 1 MiB per semi-space and no
+ * optimizing compiler but for the pack's checksum (`sha256Block`). With
+ * V8's defaults 150 downloads at once took serve to 64–80 MB resident; with
+ * these, 57–60 MB, at the same speed (docs/benchmarks.md, "serve").
+ */
+export const SERVE_V8_FLAGS =
+  "--v8-flags=--max-semi-space-size=1,--no-maglev,--turbo-filter=sha256Block";
+
+/**
  * `progjar serve` in the self-extracting file (`cmd/serve.ts`): HTTP, the
- * interface list for the lines to paste, the locale. Its launcher adds
- * `--allow-read` of the file's own directory, the one thing it hands out,
- * and nothing else: it builds nothing there.
+ * interface list for the lines to paste, the locale, and serve's V8 flags.
+ * Its launcher adds `--allow-read` of the file's own directory, the one
+ * thing it hands out, and nothing else: it builds nothing there.
  */
 export const SERVE_PERMISSIONS: readonly string[] = [
+  SERVE_V8_FLAGS,
   "--allow-net",
   "--allow-sys=networkInterfaces",
   ENV,

@@ -3,8 +3,9 @@
  * `progjar serve` on alpine-1 (a plain namespace), and alpine-2/alpine-3
  * running an Alpine-like root file system (busybox, musl, no glibc, nothing
  * installed) where `wget -qO- http://192.168.122.207:8000/install.sh | sh`
- * is typed. A damaged download and a too-small download directory or /opt
- * install nothing; the installed roles then run a broadcast across the lab;
+ * is typed. A damaged download, a too-small download directory or /opt, and
+ * a link that cuts every connection install nothing; through a link that
+ * cuts the pack once, the download resumes (`wget -c`) and installs; the installed roles then run a broadcast across the lab;
  * a second serve on the port in use is one line and exit 1. Needs root, ip,
  * busybox-static, musl and patchelf. Builds the packs once (~20 s).
  */
@@ -199,13 +200,59 @@ Deno.test({
       assert.match(corrupt.stderr, /nothing was installed/);
       await assertNothingInstalled(rootfs);
 
-      // The line itself, in Indonesian this time (?lang=id).
+      // A flaky link: proxies on alpine-1 in front of serve. One cuts every
+      // connection after 3 MB: four tries, then one line, nothing installed.
+      const proxy = (port: number, cuts: string) => {
+        const proc = spawn("proxy", "ip", [
+          "netns",
+          "exec",
+          ns("alpine-1"),
+          Deno.execPath(),
+          "run",
+          "--allow-net",
+          new URL("./_cut_proxy.ts", import.meta.url).pathname,
+          `0.0.0.0:${port}`,
+          "127.0.0.1:8000",
+          cuts,
+        ]);
+        servers.push(proc);
+        return proc.waitForLine((line) => line.startsWith("listening"), 30_000);
+      };
+      await proxy(8003, "all:3000000");
+      const broken = await onVm(
+        ns("alpine-2"),
+        rootfs,
+        `wget -qO- http://${SERVER}:8003/install.sh | sh`,
+      );
+      assert.equal(broken.code, 1, broken.stdout + broken.stderr);
+      assert.equal(
+        broken.stdout.match(
+          /the download broke off at \d+ of \d+ bytes; resuming \(try \d of 3\)/g,
+        )
+          ?.length,
+        3,
+        broken.stdout,
+      );
+      assert.match(
+        broken.stderr,
+        /error: the download failed 4 times \(got \d+ of \d+ bytes; wget: [^)]+\): is serve still running/,
+      );
+      assert.match(broken.stderr, /nothing was installed/);
+      await assertNothingInstalled(rootfs);
+
+      // The line itself, in Indonesian this time (?lang=id), through a proxy
+      // that cuts the pack's first connection after 10 MB: it resumes.
+      await proxy(8004, ",10000000");
       const install = await onVm(
         ns("alpine-2"),
         rootfs,
-        `wget -qO- 'http://${SERVER}:8000/install.sh?lang=id' | sh`,
+        `wget -qO- 'http://${SERVER}:8004/install.sh?lang=id' | sh`,
       );
       assert.equal(install.code, 0, install.stdout + install.stderr);
+      assert.match(
+        install.stdout,
+        /unduhan terputus pada \d+ dari \d+ byte; melanjutkan \(percobaan 1 dari 3\)/,
+      );
       assert.match(install.stdout, /checksum cocok/);
       const done =
         /selesai dalam ([\d.]+) dtk \(unduh ([\d.]+) dtk, bongkar ([\d.]+) dtk, start pertama ([\d.]+) dtk\)/
@@ -267,10 +314,24 @@ Deno.test({
       const packs = transfers.filter((t) =>
         t.path === "/progjar-alpine-x86_64.tar.gz"
       );
-      assert.equal(packs.length, 1, JSON.stringify(transfers));
-      assert.equal(packs[0].client, "192.168.122.131");
-      assert.equal(packs[0].bytes, facts.size);
-      assert.equal(packs[0].complete, true);
+      // Through the proxies (serve sees them as 127.0.0.1): the broken link's
+      // 200 and three 206s cut off, then the resumed install's 200 cut off
+      // and a 206 to the end.
+      assert.deepEqual(
+        packs.map((t) => [t.client, t.status, t.complete]),
+        [
+          ["127.0.0.1", 200, false],
+          ["127.0.0.1", 206, false],
+          ["127.0.0.1", 206, false],
+          ["127.0.0.1", 206, false],
+          ["127.0.0.1", 200, false],
+          ["127.0.0.1", 206, true],
+        ],
+        JSON.stringify(transfers),
+      );
+      const resumed = packs[5].range as { start: number; end: number };
+      assert.equal(resumed.end, facts.size - 1);
+      assert.equal(packs[5].bytes, facts.size - resumed.start);
       const total = server.records.find((r) => r.type === "summary");
       assert.equal(total?.requests, transfers.length);
     } finally {

@@ -132,7 +132,15 @@ Deno.test("serve: hands out the files, install.sh for the Host used, one line pe
     assert.equal(download?.client, "127.0.0.1");
     const summary = server.records.find((r) => r.type === "summary");
     assert.equal(summary?.requests, transfers.length);
-    assert.equal(summary?.requests, 8);
+    // The tricky Host is a refusal (a line of its own, throttled in a
+    // flood), not a request.
+    assert.equal(summary?.requests, 7);
+    assert.equal(summary?.refused, 1);
+    const refused = server.records.filter((r) => r.type === "refused");
+    assert.deepEqual(
+      refused.map((r) => [r.kind, r.status]),
+      [["bad-request", 400]],
+    );
   } finally {
     server.kill();
     await server.finished();

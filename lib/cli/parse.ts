@@ -1,6 +1,6 @@
 /**
  * Command-line flags for every role: one declarative spec per program gives
- * parsing (`node:util` parseArgs, strict), defaults, checking and `--help`
+ * parsing (strict, as `node:util` parseArgs; see `_parse_args.ts`), defaults, checking and `--help`
  * in English and Indonesian. Every program also takes `--help`, `--json`
  * and `--lang`.
  *
@@ -24,7 +24,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseArgs } from "./_parse_args.ts";
 import { textOf, UsageError } from "./errors.ts";
 import { detectLang, isLang, type Lang, type Text } from "./i18n.ts";
 import { tableLines } from "./table.ts";

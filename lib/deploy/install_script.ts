@@ -8,7 +8,8 @@
  * What it does, in order, and stops with one line saying why at the first
  * problem, having installed nothing: root, machine, free space (the pack in
  * the download directory, the unpacked size next to `/opt/progjar`),
- * download with progress, size and checksum, unpack next to `/opt`, then the
+ * download with progress (a connection that breaks off is resumed with
+ * `wget -c`, up to 3 more tries), size and checksum, unpack next to `/opt`, then the
  * pack's own `install.sh --move` (which swaps `/opt/progjar` in whole). A
  * trap removes the download and the half-unpacked directory on every exit.
  *
@@ -79,6 +80,7 @@ interface ScriptText {
   spaceHint: string;
   downloading: string;
   downloadFailed: string;
+  resuming: string;
   wrongSize: string;
   checksum: string;
   unpacking: string;
@@ -103,7 +105,10 @@ const TEXT: Record<Lang, ScriptText> = {
     spaceHint:
       "free some space, or download elsewhere: wget -qO- $BASE/install.sh | TMPDIR=/root sh",
     downloading: "downloading $PACK ($SIZE_MB MB) from $BASE",
-    downloadFailed: "the download failed (is serve still running at $BASE?)",
+    downloadFailed:
+      "the download failed $attempts times (got $got of $SIZE bytes$why): is serve still running at $BASE, the network to it steady? Then run the line again",
+    resuming:
+      "the download broke off at $got of $SIZE bytes; resuming (try $tries of $RESUMES)",
     wrongSize: "the download has $1 bytes, not $SIZE (cut off?)",
     checksum:
       "checksum mismatch: got $1, expected $SHA256 (the download is damaged, or the pack was rebuilt on the server: run the line again)",
@@ -131,7 +136,10 @@ const TEXT: Record<Lang, ScriptText> = {
     spaceHint:
       "kosongkan ruang, atau unduh ke tempat lain: wget -qO- $BASE/install.sh | TMPDIR=/root sh",
     downloading: "mengunduh $PACK ($SIZE_MB MB) dari $BASE",
-    downloadFailed: "unduhan gagal (apakah serve masih berjalan di $BASE?)",
+    downloadFailed:
+      "unduhan gagal $attempts kali (dapat $got dari $SIZE byte$why): apakah serve masih berjalan di $BASE, jaringannya stabil? Lalu jalankan baris itu lagi",
+    resuming:
+      "unduhan terputus pada $got dari $SIZE byte; melanjutkan (percobaan $tries dari $RESUMES)",
     wrongSize: "unduhan berisi $1 byte, bukan $SIZE (terpotong?)",
     checksum:
       "checksum tidak cocok: dapat $1, seharusnya $SHA256 (unduhan rusak, atau paket di server dibangun ulang: jalankan baris itu lagi)",
@@ -206,7 +214,13 @@ SHA256=${pack.sha256}
 MACHINE=${pack.machine}
 PREFIX=${INSTALL_PREFIX}
 
+RESUMES=3
+
 say() { echo "install.sh: $*"; }
+# The size of file $1 in bytes (0 when there is none yet).
+size_of() {
+  if [ -f "$1" ]; then wc -c < "$1" | tr -d ' '; else echo 0; fi
+}
 fail() {
   echo "install.sh: error: $*" >&2
   echo ${quoted(`install.sh: ${t.nothing}`)} >&2
@@ -270,18 +284,38 @@ progjar_install() {
   fi
 
   file=$dl_dir/$PACK.$$
+  err=$dl_dir/.progjar-wget.$$
   work=$opt_dir/.progjar-install.$$
-  trap 'rm -rf "$file" "$work"' EXIT
+  trap 'rm -rf "$file" "$err" "$work"' EXIT
   trap 'exit 130' INT TERM
 
   start=$(now)
   say ${quoted(t.downloading)}
-  if [ -t 2 ]; then
-    wget -O "$file" "$BASE/$PACK" || fail ${quoted(t.downloadFailed)}
-  else
-    wget -q -O "$file" "$BASE/$PACK" || fail ${quoted(t.downloadFailed)}
-  fi
-  got=$(wc -c < "$file" | tr -d ' ')
+  # A connection that breaks off is resumed where it stopped (wget -c asks
+  # for the rest with a Range header): up to RESUMES more tries, a pause
+  # between them; then one line with what wget last said.
+  tries=0
+  while :; do
+    c=
+    [ "$tries" = 0 ] || c=-c
+    if [ -t 2 ]; then
+      wget $c -O "$file" "$BASE/$PACK" && break
+    else
+      wget -q $c -O "$file" "$BASE/$PACK" 2>"$err" && break
+    fi
+    got=$(size_of "$file")
+    [ "$got" -lt "$SIZE" ] || break
+    if [ "$tries" -ge "$RESUMES" ]; then
+      attempts=$((tries + 1))
+      why=$(tail -n 1 "$err" 2>/dev/null)
+      [ -z "$why" ] || why="; $why"
+      fail ${quoted(t.downloadFailed)}
+    fi
+    tries=$((tries + 1))
+    say ${quoted(t.resuming)}
+    sleep "$tries"
+  done
+  got=$(size_of "$file")
   [ "$got" = "$SIZE" ] || fail ${quoted(t.wrongSize.replace("$1", "$got"))}
   sum=$(sha256sum "$file" | awk '{ print $1 }')
   [ "$sum" = "$SHA256" ] || fail ${quoted(t.checksum.replace("$1", "$sum"))}

@@ -1,14 +1,18 @@
 /**
  * The HTTP side of `serve`: `GET /install.sh` (written per request for the
- * address the VM used), `GET /<artefact>` (streamed from disk, counted as it
- * goes), `GET /` (a plain-text index) and 404 for anything else. Every
- * answered request is reported once it is over: who, what, bytes, seconds,
- * and whether the client took all of it.
+ * address the VM used), `GET /<artefact>` (from disk, with `Range`: 206 with
+ * exactly the bytes asked for, 416 for a range outside the file, so that a
+ * VM on a flaky link resumes with `wget -c`), `GET /` (a plain-text index)
+ * `POST /records` (the VMs' records, when serve keeps them: `serve_records.ts`)
+ * and 404 for anything else, on the HTTP server of `http_server.ts` with its
+ * limits. Every answered request is reported once it is over: who, what,
+ * bytes, seconds, and whether the client took all of it.
  *
  * @module
  */
 
 import type { Lang } from "../cli/i18n.ts";
+import { parseRange } from "./_http.ts";
 import {
   alpinePackOf,
   type Artefact,
@@ -16,29 +20,21 @@ import {
   listArtefacts,
   packFacts,
 } from "./artefacts.ts";
-import { RECORDS_PATH } from "./delivery.ts";
+import {
+  type Exchange,
+  FileAnswer,
+  type Limits,
+  listen,
+  type Refusal,
+  type RequestInfo,
+  Router,
+} from "./http_server.ts";
+import { HEAD_LIMIT, RECORDS_PATH } from "./delivery.ts";
 import { installScript, isSafeBase } from "./install_script.ts";
 import { answerRecords, type RecordsRoute } from "./serve_records.ts";
 
 /** One request, reported when its answer is over. */
-export interface Transfer {
-  /** The client's address. */
-  client: string;
-  /** The path asked for (`/install.sh`). */
-  path: string;
-  /** The HTTP status sent. */
-  status: number;
-  /**
-   * Bytes of the body handed to the connection. For a cut-off answer this is
-   * an upper bound of what the client received: the last of them may still
-   * have been in the socket's send buffer when it went away.
-   */
-  bytes: number;
-  /** Seconds from the request to the end of the answer. */
-  seconds: number;
-  /** Whether the whole body went out (false: the client went away). */
-  complete: boolean;
-}
+export type Transfer = Exchange;
 
 /** Options for {@linkcode startServer}. */
 export interface ServerOptions {
@@ -52,8 +48,12 @@ export interface ServerOptions {
   machine: string;
   /** The language of install.sh when the request does not ask (`?lang=id`). */
   lang: Lang;
+  /** Limits other than the defaults (`http_server.ts`). */
+  limits?: Partial<Limits>;
   /** Called once per request, when its answer is over (not for records). */
   onTransfer(transfer: Transfer): void;
+  /** Called once per connection refused or cut by a limit. */
+  onRefusal(refusal: Refusal): void;
   /** The VMs' records: `POST /records`, and a secret in each install.sh. */
   records?: RecordsRoute;
   /** Stops the server. */
@@ -64,6 +64,8 @@ export interface ServerOptions {
 export interface RunningServer {
   /** The port it listens on. */
   port: number;
+  /** Connections open now. */
+  connections(): number;
   /** Resolves when it has stopped (after `signal`). */
   finished: Promise<void>;
 }
@@ -73,179 +75,146 @@ export interface RunningServer {
  * (and the like) at once when it cannot listen.
  */
 export function startServer(options: ServerOptions): RunningServer {
-  const server = Deno.serve({
+  const router = serveRoutes(options);
+  const server = listen({
     hostname: options.hostname,
     port: options.port,
+    router,
+    limits: options.limits,
     signal: options.signal,
-    onListen() {},
-    onError(err) {
-      return new Response(`error: ${firstLine(err)}\n`, { status: 500 });
-    },
-  }, (request, info) => answer(request, info.remoteAddr.hostname, options));
-  return { port: server.addr.port, finished: server.finished };
-}
-
-async function answer(
-  request: Request,
-  client: string,
-  options: ServerOptions,
-): Promise<Response> {
-  const started = performance.now();
-  // Deno builds the URL from the Host header: a Host no URL can hold fails.
-  const url = URL.parse(request.url);
-  const path = url?.pathname ?? "?";
-  const report = (status: number, bytes: number, complete: boolean) =>
-    options.onTransfer({
-      client,
-      path,
-      status,
-      bytes,
-      seconds: (performance.now() - started) / 1000,
-      complete,
-    });
-  if (!url) {
-    return small(new Response("bad Host header\n", { status: 400 }), report);
-  }
-  // The VMs' records: a route of its own, with its own one line per delivery.
-  if (path === RECORDS_PATH && options.records) {
-    return await answerRecords(request, client, options.records);
-  }
-  const head = request.method === "HEAD";
-  if (request.method !== "GET" && !head) {
-    return small(new Response("only GET and HEAD\n", { status: 405 }), report);
-  }
-  const artefacts = await listArtefacts(options.dir);
-  if (path === "/install.sh") {
-    // The address and port the VM used: what it can reach us by.
-    const base = `http://${request.headers.get("host") ?? ""}`;
-    if (!isSafeBase(base)) {
-      return small(
-        new Response("bad Host header\n", { status: 400 }),
-        report,
-      );
-    }
-    const lang = url.searchParams.get("lang") === "id"
-      ? "id"
-      : url.searchParams.get("lang") === "en"
-      ? "en"
-      : options.lang;
-    const pack = alpinePackOf(artefacts, options.machine);
-    const script = installScript({
-      base,
-      pack: pack ? await packFacts(pack) : undefined,
-      lang,
-      // A secret of its own for this VM, tied to the address that asked.
-      records: pack && !head && options.records
-        ? await options.records.store.issue(client) ?? "full"
-        : undefined,
-    });
-    return small(
-      new Response(head ? null : script, {
-        headers: {
-          "content-type": "text/x-shellscript; charset=utf-8",
-          "cache-control": "no-store",
-        },
-      }),
-      report,
-      head ? 0 : new TextEncoder().encode(script).length,
-    );
-  }
-  if (path === "/") {
-    const body = indexText(artefacts);
-    return small(
-      new Response(head ? null : body, {
-        headers: { "content-type": "text/plain; charset=utf-8" },
-      }),
-      report,
-      head ? 0 : new TextEncoder().encode(body).length,
-    );
-  }
-  const name = path.slice(1);
-  const artefact = artefactKind(name)
-    ? artefacts.find((a) => a.name === name)
-    : undefined;
-  if (!artefact) {
-    return small(new Response("not found\n", { status: 404 }), report);
-  }
-  if (head) {
-    return small(
-      new Response(null, {
-        headers: fileHeaders(artefact, artefact.size),
-      }),
-      report,
-      0,
-    );
-  }
-  const file = await Deno.open(artefact.path);
-  // The size of the file opened (a rebuild renames a new file into place).
-  const size = (await file.stat()).size;
-  return new Response(countedStream(file, size, report), {
-    headers: fileHeaders(artefact, size),
+    onExchange: options.onTransfer,
+    onRefusal: options.onRefusal,
   });
-}
-
-/** A small answer, reported at once. */
-function small(
-  response: Response,
-  report: (status: number, bytes: number, complete: boolean) => void,
-  bytes = 0,
-): Response {
-  report(response.status, bytes, true);
-  return response;
-}
-
-function fileHeaders(artefact: Artefact, size: number): HeadersInit {
   return {
-    "content-type": artefact.kind === "bundle"
-      ? "text/javascript; charset=utf-8"
-      : "application/octet-stream",
-    "content-length": String(size),
-    "cache-control": "no-store",
+    port: server.port,
+    connections: server.connections,
+    finished: server.finished,
   };
+}
+
+/** serve's own routes: install.sh, the index, the artefacts. */
+export function serveRoutes(
+  options: Pick<ServerOptions, "dir" | "machine" | "lang" | "records">,
+): Router {
+  const router = new Router()
+    .get(
+      "/install.sh",
+      (request, info) => installAnswer(request, info, options),
+    )
+    .get("/", async () => {
+      const body = indexText(await listArtefacts(options.dir));
+      return new Response(body, {
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    })
+    .get("/*", (request, info) => artefactAnswer(request, info, options.dir));
+  const records = options.records;
+  if (records) {
+    // The store bounds what it reads and refuses in its own words (a line
+    // naming --records-max-run); the server's bound is only a backstop.
+    const answer = (request: Request, info: RequestInfo) =>
+      answerRecords(request, info.client, records);
+    const maxBody = 2 * (records.store.limits.run + HEAD_LIMIT);
+    router
+      .post(RECORDS_PATH, answer, { maxBody, report: false })
+      .get(RECORDS_PATH, answer, { report: false });
+  }
+  return router;
+}
+
+async function installAnswer(
+  request: Request,
+  info: RequestInfo,
+  options: Pick<ServerOptions, "dir" | "machine" | "lang" | "records">,
+): Promise<Response> {
+  // The address and port the VM used: what it can reach us by.
+  const base = `http://${request.headers.get("host") ?? ""}`;
+  if (!isSafeBase(base)) {
+    return new Response("bad Host header\n", { status: 400 });
+  }
+  const asked = new URL(request.url).searchParams.get("lang");
+  const lang = asked === "id" || asked === "en" ? asked : options.lang;
+  const pack = alpinePackOf(await listArtefacts(options.dir), options.machine);
+  const script = installScript({
+    base,
+    pack: pack ? await packFacts(pack) : undefined,
+    lang,
+    // A secret of its own for this VM, tied to the address that asked.
+    records: pack && request.method !== "HEAD" && options.records
+      ? await options.records.store.issue(info.client) ?? "full"
+      : undefined,
+  });
+  return new Response(script, {
+    headers: {
+      "content-type": "text/x-shellscript; charset=utf-8",
+      "cache-control": "no-store",
+    },
+  });
 }
 
 /**
- * The file's bytes as a stream that reports, once, how many it handed out
- * and whether all `size` went (a client that goes away cancels it; so may
- * the server once it has sent content-length bytes, before the end).
+ * An artefact by name, whole or the part a `Range` asks for. A download is
+ * resumable: `Accept-Ranges`, and an `ETag` and `Last-Modified` so that a
+ * client sending `If-Range` gets the whole new file after a rebuild (BusyBox
+ * wget does not send it: the script's checksum catches a mixed download).
  */
-function countedStream(
-  file: Deno.FsFile,
-  size: number,
-  report: (status: number, bytes: number, complete: boolean) => void,
-): ReadableStream<Uint8Array> {
-  let bytes = 0;
-  let over = false;
-  const finish = (complete: boolean) => {
-    if (over) return;
-    over = true;
+function artefactAnswer(
+  request: Request,
+  info: RequestInfo,
+  dir: string,
+): Response | FileAnswer {
+  const name = info.path.slice(1);
+  const kind = artefactKind(name);
+  if (!kind) return new Response("not found\n", { status: 404 });
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(`${dir}/${name}`);
+  } catch {
+    return new Response("not found\n", { status: 404 });
+  }
+  // The size of the file opened (a rebuild renames a new file into place).
+  const stat = file.statSync();
+  if (!stat.isFile) {
     file.close();
-    report(200, bytes, complete);
+    return new Response("not found\n", { status: 404 });
+  }
+  const size = stat.size;
+  const modified = stat.mtime ?? new Date(0);
+  const etag = `"${size.toString(16)}-${modified.getTime().toString(16)}"`;
+  const lastModified = modified.toUTCString();
+  const headers: Record<string, string> = {
+    "content-type": kind === "bundle"
+      ? "text/javascript; charset=utf-8"
+      : "application/octet-stream",
+    "accept-ranges": "bytes",
+    "cache-control": "no-store",
+    "etag": etag,
+    "last-modified": lastModified,
   };
-  return new ReadableStream<Uint8Array>({
-    type: "bytes",
-    async pull(controller) {
-      const chunk = new Uint8Array(256 * 1024);
-      let n: number | null;
-      try {
-        n = await file.read(chunk);
-      } catch (err) {
-        finish(false);
-        controller.error(err);
-        return;
-      }
-      if (n === null) {
-        finish(true);
-        controller.close();
-        return;
-      }
-      bytes += n;
-      controller.enqueue(chunk.subarray(0, n));
-    },
-    cancel() {
-      finish(bytes >= size);
-    },
-  });
+  const ifRange = request.headers.get("if-range");
+  const range = ifRange === null || ifRange === etag || ifRange === lastModified
+    ? parseRange(request.headers.get("range"), size)
+    : undefined;
+  if (range === "unsatisfiable") {
+    file.close();
+    return new Response(`the file has ${size} bytes\n`, {
+      status: 416,
+      headers: { ...headers, "content-range": `bytes */${size}` },
+    });
+  }
+  if (range) {
+    return new FileAnswer(file, {
+      status: 206,
+      headers: {
+        ...headers,
+        "content-range": `bytes ${range.start}-${range.end}/${size}`,
+      },
+      start: range.start,
+      length: range.end - range.start + 1,
+      range: { ...range, size },
+    });
+  }
+  return new FileAnswer(file, { headers, length: size });
 }
 
 /** `GET /`: what is here and the line to paste. */
@@ -258,8 +227,4 @@ function indexText(artefacts: readonly Artefact[]): string {
     ...artefacts.map((a) => `  /${a.name}  ${a.size} bytes`),
     "",
   ].join("\n");
-}
-
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n", 1)[0];
 }

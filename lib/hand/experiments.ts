@@ -328,7 +328,7 @@ function familyExperiments(
       const to = Math.min(endOf(member), nextStart);
       // It ran while the lead did (and before the next one started).
       if (from > until || from >= nextStart || to < lead.startMs) continue;
-      const part = cut(member, from, nextStart);
+      const part = cut(member, from, nextStart, otherSender(lead));
       // A receiver left running that got nothing of this sender's.
       if (part !== member && receives(member) && !received(part)) continue;
       used.add(member);
@@ -350,8 +350,16 @@ function received(run: RecordedRun): boolean {
   return run.records.some((r) => r.record.type === "datagram");
 }
 
-/** `run` with only what it recorded from `from` until before `to`. */
-function cut(run: RecordedRun, from: number, to: number): RecordedRun {
+/**
+ * `run` with only what it recorded from `from` until before `to`, less the
+ * datagrams `foreign` says another sender sent.
+ */
+function cut(
+  run: RecordedRun,
+  from: number,
+  to: number,
+  foreign: (record: Record<string, unknown>) => boolean,
+): RecordedRun {
   if (run.startMs >= from && endOf(run) < to) return run;
   const inside = <T extends { t: number }>(items: T[]) =>
     items.filter((item) => item.t >= from && item.t < to);
@@ -359,9 +367,30 @@ function cut(run: RecordedRun, from: number, to: number): RecordedRun {
     ...run,
     startMs: Math.max(run.startMs, from),
     ...(endOf(run) < to ? {} : { endMs: undefined, code: undefined }),
-    records: inside(run.records),
+    records: inside(run.records).filter((r) => !foreign(r.record)),
     text: inside(run.text),
   };
+}
+
+/**
+ * Whether a record is a datagram sent by another sender than `lead`: from
+ * another port than the one `lead` said it sent from. Times of different
+ * VMs are serve's estimates, each too large by its own delivery's trip (a
+ * few ms, not the same for two deliveries), and a sender's first datagram
+ * goes a few ms after its start: a receiver started first may seem to get
+ * the next sender's first datagram before that sender started. The port
+ * says whose it is where the time cannot. A lead that named no port (or a
+ * datagram without one) claims nothing.
+ */
+function otherSender(
+  lead: RecordedRun,
+): (record: Record<string, unknown>) => boolean {
+  const port = lead.records.find((r) => r.record.type === "sending")?.record
+    .sourcePort;
+  if (typeof port !== "number") return () => false;
+  return (record) =>
+    record.type === "datagram" && typeof record.port === "number" &&
+    record.port !== port;
 }
 
 /** Why experiment `e` is not complete, or `undefined` when it is. */

@@ -81,7 +81,11 @@ export async function checkRunCapture(
   try {
     await Deno.mkdir(where.dir, { recursive: true });
   } catch (err) {
-    throw new RuntimeError(errorText(err, { doing: `--capture ${where.dir}` }));
+    throw new RuntimeError(
+      errorText(err, {
+        doing: { en: `--capture ${where.dir}`, id: `--capture ${where.dir}` },
+      }),
+    );
   }
   return true;
 }
@@ -285,7 +289,11 @@ export async function startHand(
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new RuntimeError(errorText(err, { doing: `--capture ${dir}` }));
+    throw new RuntimeError(
+      errorText(err, {
+        doing: { en: `--capture ${dir}`, id: `--capture ${dir}` },
+      }),
+    );
   }
   const listed = await listedCaptures(ui.name);
   for (const host of hosts) {

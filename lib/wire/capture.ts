@@ -304,7 +304,11 @@ async function makeDir(dir: string): Promise<void> {
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new RuntimeError(errorText(err, { doing: `--capture ${dir}` }));
+    throw new RuntimeError(
+      errorText(err, {
+        doing: { en: `--capture ${dir}`, id: `--capture ${dir}` },
+      }),
+    );
   }
 }
 

@@ -171,6 +171,8 @@ interface Did {
   summary?: Record<string, unknown>;
   /** Other records, at the run's start. */
   records?: Record<string, unknown>[];
+  /** A receiver's: the source port its datagrams came from. */
+  port?: number;
 }
 
 function run(
@@ -184,7 +186,12 @@ function run(
     ...(at.records ?? []).map((record) => ({ t: at.start + 1, record })),
     ...datagrams.map(([t, seq]) => ({
       t,
-      record: { type: "datagram", seq, text: ` BROADCAST ini angka ${seq} ` },
+      record: {
+        type: "datagram",
+        ...(at.port === undefined ? {} : { port: at.port }),
+        seq,
+        text: ` BROADCAST ini angka ${seq} `,
+      },
     })),
   ];
   if (at.sent !== undefined && end !== undefined) {
@@ -326,6 +333,105 @@ Deno.test("recognise: a receiver left running through two senders is cut in two;
   assert.equal(receiver(1).summary?.firstSeq, 1);
   // Repeated: the report holds the last one only.
   assert.deepEqual(chooseExperiments(found).map((e) => e.number), [2]);
+});
+
+Deno.test("recognise: a receiver whose first datagram seems to come before its sender started (VMs' clocks as serve estimated them) is in that sender's experiment, not the one before", () => {
+  // As serve stored a practicum: alpine-1's times 5 ms late (its delivery's
+  // trip), alpine-3's (sent later with progjar-send) exact. alpine-3's run
+  // of the receivers-first order started after the first sender ended, and
+  // seems to get the second sender's 1 two ms before that sender started.
+  const sending = (sourcePort: number) => ({
+    type: "sending",
+    from: "0.0.0.0",
+    sourcePort,
+    to: "255.255.255.255",
+    port: 5005,
+  });
+  const runs = byStart([
+    sender({
+      start: 1663,
+      end: 4107,
+      sent: 806,
+      records: [sending(40853)],
+    }),
+    run(
+      "alpine-2",
+      "broadcast-receiver",
+      { start: 2109, end: 4215, port: 40853 },
+      numbers(2123, 158, 806),
+    ),
+    run(
+      "alpine-3",
+      "broadcast-receiver",
+      { start: 2625, end: 4217, port: 40853 },
+      numbers(2643, 330, 806),
+    ),
+    sender({ start: 4411, end: 5386, records: [sending(59372)] }),
+    run(
+      "alpine-2",
+      "broadcast-receiver",
+      { start: 4307, end: 5948, port: 59372 },
+      numbers(4424, 1, 300),
+    ),
+    run(
+      "alpine-3",
+      "broadcast-receiver",
+      { start: 4323, end: 5936, port: 59372 },
+      numbers(4409, 1, 300),
+    ),
+  ]);
+  const found = recognise(runs, { lab: "t", addresses: ADDRESSES });
+  assert.deepEqual(
+    found.experiments.map((e) => [
+      e.scenario,
+      e.result.processes.map((p) => [p.host, p.summary?.firstSeq ?? null]),
+      e.result.ok,
+    ]),
+    [
+      [
+        "broadcast-sender-first",
+        [["alpine-1", null], ["alpine-2", 158], ["alpine-3", 330]],
+        true,
+      ],
+      [
+        "broadcast-receivers-first",
+        [["alpine-2", 1], ["alpine-3", 1], ["alpine-1", null]],
+        true,
+      ],
+    ],
+  );
+  // A receiver left running through both: each part has its own sender's.
+  const through = byStart([
+    sender({ start: 1000, end: 2000, sent: 100, records: [sending(40853)] }),
+    sender({ start: 2100, end: 2300, sent: 100, records: [sending(59372)] }),
+    {
+      ...run("alpine-2", "broadcast-receiver", { start: 500, end: 3000 }),
+      records: [
+        ...numbers(1005, 1, 100).map(([t, seq]) => ({
+          t,
+          record: { type: "datagram", port: 40853, seq },
+        })),
+        // Stamped a little after its sender ended, a little before the next
+        // one started.
+        ...numbers(2001, 101, 103).map(([t, seq]) => ({
+          t,
+          record: { type: "datagram", port: 40853, seq },
+        })),
+        ...numbers(2098, 1, 100).map(([t, seq]) => ({
+          t,
+          record: { type: "datagram", port: 59372, seq },
+        })),
+      ],
+    },
+  ]);
+  const parts = recognise(through, { lab: "t", addresses: ADDRESSES })
+    .experiments.map((e) =>
+      e.result.processes.find((p) => p.role === "broadcast-receiver")!.summary
+    );
+  assert.deepEqual(
+    parts.map((s) => [s?.firstSeq, s?.lastSeq, s?.received]),
+    [[1, 103, 103], [1, 100, 100]],
+  );
 });
 
 Deno.test("recognise: a receiver that got nothing from 1 on fails receivers-first's check", () => {
