@@ -29,7 +29,9 @@ const HAVE_TCPDUMP = await commandSucceeds("tcpdump", ["--version"]);
 const HAVE_PYTHON = await commandSucceeds("python3", ["--version"]);
 const ignore = !CAN_BUILD_LABS || !CHROMIUM || !HAVE_TCPDUMP;
 if (CAN_BUILD_LABS && !HAVE_TCPDUMP) {
-  console.log("note: the live view's tests are skipped: they need tcpdump (apt-get install tcpdump)");
+  console.log(
+    "note: the live view's tests are skipped: they need tcpdump (apt-get install tcpdump)",
+  );
 }
 
 /** UDP frames in a capture file: tshark's count (our reader's without it). */
