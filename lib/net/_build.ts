@@ -16,9 +16,12 @@ import type { Lang } from "../cli/i18n.ts";
 import { ip, ipBatch } from "./ip.ts";
 import {
   bridgeName,
+  ifaceOf,
   type LabNames,
   type LabState,
   NETNS_ETC,
+  portName,
+  portOf,
 } from "./lab_state.ts";
 import type { LabNetwork } from "./network.ts";
 import { hostRouting, routerRoutes } from "./routes.ts";
@@ -244,24 +247,6 @@ async function buildSegments(
     ]);
     await writeHostsFile(router.netns, hostsFile);
   });
-}
-
-/** The bridge port of the `i`-th host (interface names have 15 characters at most). */
-function portName(i: number): string {
-  return `p${i + 1}`;
-}
-
-/**
- * The bridge port of the `i`-th host on the one-switch lab: its own name
- * (a GNS3 switch port's), else `p<i+1>`.
- */
-function portOf(host: { port?: string }, i: number): string {
-  return host.port ?? portName(i);
-}
-
-/** The host's interface: its own name (a GNS3 adapter's), else `eth0`. */
-export function ifaceOf(host: { iface?: string }): string {
-  return host.iface ?? "eth0";
 }
 
 /** The lab's `/etc/hosts`: every host, and every router by each of its addresses. */

@@ -118,6 +118,24 @@ export function bridgeName(i: number): string {
   return `br${i}`;
 }
 
+/** The bridge port of the `i`-th host (interface names have 15 characters at most). */
+export function portName(i: number): string {
+  return `p${i + 1}`;
+}
+
+/**
+ * The bridge port of the `i`-th host on the one-switch lab: its own name
+ * (a GNS3 switch port's), else `p<i+1>`.
+ */
+export function portOf(host: { port?: string }, i: number): string {
+  return host.port ?? portName(i);
+}
+
+/** The host's interface: its own name (a GNS3 adapter's), else `eth0`. */
+export function ifaceOf(host: { iface?: string }): string {
+  return host.iface ?? "eth0";
+}
+
 /** The state a topology gives, to compare with a running lab's. */
 export function stateOf(topology: LabNetwork, lab: string): LabState {
   const segmented = topology.segments !== undefined;
@@ -185,8 +203,8 @@ export function sameNetwork(a: LabState, b: LabState): boolean {
         h.address,
         h.rootfs ?? null,
         h.segment,
-        h.iface ?? "eth0",
-        h.port ?? `p${i + 1}`,
+        ifaceOf(h),
+        portOf(h, i),
       ]),
       (s.segments ?? []).map((g) => [g.name, g.subnet]),
       (s.routers ?? []).map((r) => [r.name, r.ports]),
@@ -230,7 +248,7 @@ export function labInterfaces(state: LabState): LabInterface[] {
       node: h.name,
       kind: "host" as const,
       netns: h.netns,
-      device: h.iface ?? "eth0",
+      device: ifaceOf(h),
       address: h.address,
       ...(h.segment === undefined ? {} : { segment: h.segment }),
     })),

@@ -40,6 +40,7 @@ import { RuntimeError } from "../cli/errors.ts";
 import { parseRuns, recordFile } from "../hand/records.ts";
 import { IP } from "../net/ip.ts";
 import { labNames, type LabState, labStatus } from "../net/netns.ts";
+import { ifaceOf } from "../net/lab_state.ts";
 import {
   BLOCK_MS,
   checkCaptureTool,
@@ -153,7 +154,7 @@ async function watchOnce(
       host: h.name,
       address: h.address,
       netns: h.netns,
-      device: h.iface ?? "eth0",
+      device: ifaceOf(h),
     })),
     ...(state.routers ?? []).flatMap((r) =>
       r.ports.filter((p) => onFirst(p.segment)).map((p) => ({
