@@ -13,12 +13,14 @@ import { dirname, join, resolve } from "node:path";
 import { errorText, EXIT_OK, RuntimeError, UsageError } from "../cli/errors.ts";
 import type { Lang } from "../cli/i18n.ts";
 import { recordsDir } from "../hand/records.ts";
-import { hostNetns, labStatus } from "../net/netns.ts";
+import { labStatus } from "../net/netns.ts";
+import { labInterfaces, type LabState } from "../net/lab_state.ts";
 import { picturesFolder } from "../report/write.ts";
 import type { ScenarioResult } from "../results/results.ts";
 import { formatTable } from "../results/summary.ts";
 import {
   captureFile,
+  type CaptureHost,
   type CaptureStats,
   checkCaptureTool,
   type DetachedCapture,
@@ -35,7 +37,7 @@ import { CAPTURE_TEXT } from "./_capture_text.ts";
 import type { Ui } from "./_session.ts";
 
 /** Frames after a scenario's end that are still its own (late leaves, ACKs). */
-const AFTER_MS = 300;
+export const CAPTURE_AFTER_MS = 300;
 
 /**
  * Where `lab run` captures: `--capture DIR`, else next to `--report FILE`
@@ -90,34 +92,83 @@ export async function checkRunCapture(
   return true;
 }
 
-/** `lab run`'s captures, one per host, for the whole run. */
+/** One interface the lab captures: a host's, or one of a router's. */
+export interface CaptureTarget extends CaptureHost {
+  /** The host or router it belongs to. */
+  node: string;
+  /** Its segment, on a lab with routers. */
+  segment?: string;
+  /** Whether it is a router's (its file is then `<router>.<interface>`). */
+  router?: boolean;
+}
+
+/**
+ * What a capture of the lab listens on: every host's interface (a file
+ * named after the host) and every router's interfaces (`router-1.eth0`,
+ * `router-1.eth1`: host and router names have no dots, so no file is
+ * two captures'), or only those of the hosts and routers in `only`.
+ */
+export function captureTargets(
+  state: LabState,
+  only?: string[],
+): CaptureTarget[] {
+  return labInterfaces(state).filter((i) =>
+    only === undefined || only.includes(i.node)
+  ).map((i) => ({
+    name: i.kind === "router" ? `${i.node}.${i.device}` : i.node,
+    netns: i.netns,
+    ...(i.device === "eth0" ? {} : { interface: i.device }),
+    node: i.node,
+    ...(i.segment === undefined ? {} : { segment: i.segment }),
+    ...(i.kind === "router" ? { router: true } : {}),
+  }));
+}
+
+/** What a capture's file is, for the report: its segment and router. */
+function placeOf(
+  target: { node?: string; segment?: string; router?: boolean },
+): { segment?: string; router?: string } {
+  return {
+    ...(target.segment === undefined ? {} : { segment: target.segment }),
+    ...(target.router && target.node !== undefined
+      ? { router: target.node }
+      : {}),
+  };
+}
+
+/** `lab run`'s captures, one per host and router interface, for the whole run. */
 export async function startRunCapture(
   ui: Ui,
-  hosts: { name: string; iface?: string }[],
-  dir: string,
-  lang: Lang,
+  targets: CaptureTarget[],
+  options: { dir: string; lang: Lang },
 ): Promise<HostCapture[]> {
+  const { dir, lang } = options;
   const captures = await startCaptures(
-    hosts.map((h) => ({
-      name: h.name,
-      netns: hostNetns(ui.name, h.name),
-      ...(h.iface === undefined ? {} : { interface: h.iface }),
+    targets.map(({ name, netns, interface: device }) => ({
+      name,
+      netns,
+      ...(device === undefined ? {} : { interface: device }),
     })),
     { dir },
   );
-  ui.out.line(CAPTURE_TEXT[lang].capturing(hosts.length, dir));
+  const ports = targets.filter((t) => t.router).length;
+  ui.out.line(
+    CAPTURE_TEXT[lang].capturing(targets.length - ports, dir, ports),
+  );
   return captures;
 }
 
 /**
- * Stops `lab run`'s captures and says, per host, what each file holds and
- * what the kernel dropped for it; the hosts' files and drops.
+ * Stops `lab run`'s captures (started for `targets`, in that order) and
+ * says, per file, what it holds and what the kernel dropped for it; the
+ * files and drops.
  */
 export async function stopRunCapture(
   ui: Ui,
   captures: HostCapture[],
-  lang: Lang,
+  options: { targets: CaptureTarget[]; lang: Lang },
 ): Promise<HostFiles[]> {
+  const { targets, lang } = options;
   const stats = await Promise.all(captures.map((c) => c.stop()));
   const files = captures.map((c, i) => ({
     host: c.host,
@@ -125,6 +176,7 @@ export async function stopRunCapture(
     ...(stats[i].droppedByKernel === undefined
       ? {}
       : { dropped: stats[i].droppedByKernel }),
+    ...placeOf(targets[i] ?? {}),
   }));
   printStats(
     ui,
@@ -168,6 +220,8 @@ export interface WindowOptions {
    * multicast goes on): a frame then counts in each.
    */
   sequential: boolean;
+  /** A lab with routers: its segments in order (each datagram's TTL on each). */
+  segments?: string[];
 }
 
 /** Gives each result its frames: its time window of the hosts' files. */
@@ -177,7 +231,7 @@ export async function attachWire(
   addresses: Record<string, string>,
   options: WindowOptions = {
     beforeMs: 0,
-    afterMs: AFTER_MS,
+    afterMs: CAPTURE_AFTER_MS,
     sequential: true,
   },
 ): Promise<void> {
@@ -197,6 +251,7 @@ export async function attachWire(
     captures,
     addresses,
     scenarios: windows,
+    ...(options.segments ? { segments: options.segments } : {}),
   });
   windows.forEach((w, i) => w.result.wire = wires[i]);
 }
@@ -205,8 +260,20 @@ export async function attachWire(
 
 /** A detached capture as the lab lists it. */
 interface Listed extends DetachedCapture {
-  /** The host's network namespace. */
+  /** The host's (or router's) network namespace. */
   netns: string;
+  /** The host or router (`host` is the capture's name: `router-1.eth0`). */
+  node?: string;
+  /** Its segment, on a lab with routers. */
+  segment?: string;
+  /** Whether it is a router's interface. */
+  router?: boolean;
+}
+
+/** Whether a listed capture is one of `names`' (hosts, routers or captures). */
+function among(c: Listed, names: string[]): boolean {
+  return names.includes(c.host) ||
+    (c.node !== undefined && names.includes(c.node));
 }
 
 function stateFile(lab: string): string {
@@ -248,39 +315,39 @@ export async function captureCommand(
   if (!status.up || !status.state) {
     throw new RuntimeError(text.notUp(ui.name, ui.hint("up")));
   }
-  const known = status.state.hosts;
+  const known = [
+    ...status.state.hosts.map((h) => h.name),
+    ...(status.state.routers ?? []).map((r) => r.name),
+  ];
   for (const host of hosts) {
-    if (!known.some((h) => h.name === host)) {
-      throw new UsageError(
-        text.unknownHost(host, known.map((h) => h.name).join(", ")),
-      );
+    if (!known.includes(host)) {
+      throw new UsageError(text.unknownHost(host, known.join(", ")));
     }
   }
-  const chosen = hosts.length > 0
-    ? known.filter((h) => hosts.includes(h.name))
-    : known;
+  const chosen = hosts.length > 0 ? hosts : known;
   if (action === "start") {
     await startHand(
       ui,
-      chosen,
+      captureTargets(status.state, chosen),
       resolve(options.dir ?? "capture"),
       options.lang,
     );
   } else if (action === "stop") {
-    await stopHand(ui, chosen.map((h) => h.name), options.lang);
+    await stopHand(ui, chosen, options.lang);
   } else {
-    await statusHand(ui, chosen.map((h) => h.name), options.lang);
+    await statusHand(ui, chosen, options.lang);
   }
   return EXIT_OK;
 }
 
 /**
- * Starts a detached capture on each of `hosts` not capturing yet, into
- * `dir` (a file of the host's name; `-2`, `-3`, … when that is taken).
+ * Starts a detached capture on each of `hosts` (hosts' and routers'
+ * interfaces, {@linkcode captureTargets}) not capturing yet, into `dir`
+ * (a file of the capture's name; `-2`, `-3`, … when that is taken).
  */
 export async function startHand(
   ui: Ui,
-  hosts: { name: string; netns: string; iface?: string }[],
+  hosts: CaptureTarget[],
   dir: string,
   lang: Lang,
 ): Promise<void> {
@@ -309,9 +376,16 @@ export async function startHand(
     const capture = await startDetached({
       name,
       netns: host.netns,
-      ...(host.iface === undefined ? {} : { interface: host.iface }),
+      ...(host.interface === undefined ? {} : { interface: host.interface }),
     }, { dir });
-    const entry: Listed = { ...capture, host: host.name, netns: host.netns };
+    const entry: Listed = {
+      ...capture,
+      host: host.name,
+      netns: host.netns,
+      node: host.node,
+      ...(host.segment === undefined ? {} : { segment: host.segment }),
+      ...(host.router ? { router: true } : {}),
+    };
     listed.push(entry);
     await saveCaptures(ui.name, listed);
     ui.out.line(text.started(host.name, capture.path));
@@ -351,7 +425,7 @@ export async function stopHand(
 ): Promise<void> {
   const listed = await listedCaptures(ui.name);
   const stopping = listed.filter((c) =>
-    hosts.includes(c.host) && c.stoppedAt === undefined
+    among(c, hosts) && c.stoppedAt === undefined
   );
   if (stopping.length === 0) {
     ui.out.line(CAPTURE_TEXT[lang].nothingRunning);
@@ -361,7 +435,7 @@ export async function stopHand(
     stopping.map((c) => stopDetached(c, c.netns)),
   );
   for (const [i, c] of stopping.entries()) {
-    listed[listed.indexOf(c)] = { ...stopped[i], netns: c.netns };
+    listed[listed.indexOf(c)] = { ...c, ...stopped[i] };
   }
   await saveCaptures(ui.name, listed);
   printStats(
@@ -373,9 +447,7 @@ export async function stopHand(
 
 async function statusHand(ui: Ui, hosts: string[], lang: Lang): Promise<void> {
   const text = CAPTURE_TEXT[lang];
-  const listed = (await listedCaptures(ui.name)).filter((c) =>
-    hosts.includes(c.host)
-  );
+  const listed = (await listedCaptures(ui.name)).filter((c) => among(c, hosts));
   if (listed.length === 0) {
     ui.out.line(text.noneYet(ui.hint("capture start")));
     return;
@@ -438,7 +510,8 @@ export async function stopHandCaptures(ui: Ui, lang: Lang): Promise<void> {
 export async function handCaptureFiles(lab: string): Promise<HostFiles[]> {
   const byHost = new Map<string, HostFiles>();
   for (const c of await listedCaptures(lab)) {
-    const entry: HostFiles = byHost.get(c.host) ?? { host: c.host, files: [] };
+    const entry: HostFiles = byHost.get(c.host) ??
+      { host: c.host, files: [], ...placeOf(c) };
     entry.files.push(c.path);
     if (c.stoppedAt === undefined && await isRunning(c, c.netns)) {
       (entry.growing ??= []).push(c.path);

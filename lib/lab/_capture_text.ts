@@ -12,9 +12,13 @@ export const CAPTURE_TEXT = {
   en: {
     notCapturing: (reason: string) =>
       `not capturing: ${reason}; --no-capture says so without this note`,
-    capturing: (hosts: number, dir: string) =>
-      `capturing every frame of ${
-        plural(hosts, "host", "hosts")
+    capturing: (hosts: number, dir: string, routerPorts = 0) =>
+      `capturing every frame of ${plural(hosts, "host", "hosts")}${
+        routerPorts > 0
+          ? ` and ${
+            plural(routerPorts, "router interface", "router interfaces")
+          }`
+          : ""
       } into ${dir}/ (tcpdump)`,
     stopped: (host: string, path: string, frames?: number, dropped?: number) =>
       `capture ${host}: ${path}${
@@ -37,10 +41,10 @@ export const CAPTURE_TEXT = {
     stoppedWord: "stopped",
     statusHeader: ["host", "state", "since", "file", "frames", "dropped"],
     usage: (got?: string): Text => ({
-      en: `usage: lab capture start|stop|status [HOST…]${
+      en: `usage: lab capture start|stop|status [HOST|ROUTER…]${
         got === undefined ? "" : ` (got "${got}")`
       }`,
-      id: `pemakaian: lab capture start|stop|status [HOST…]${
+      id: `pemakaian: lab capture start|stop|status [HOST|ROUTER…]${
         got === undefined ? "" : ` (ada "${got}")`
       }`,
     }),
@@ -55,15 +59,17 @@ export const CAPTURE_TEXT = {
       id: `lab "${lab}" tidak menyala (nyalakan: ${up})`,
     }),
     unknownHost: (host: string, hosts: string): Text => ({
-      en: `unknown host "${host}" (hosts: ${hosts})`,
-      id: `host "${host}" tidak dikenal (host: ${hosts})`,
+      en: `unknown host "${host}" (hosts and routers: ${hosts})`,
+      id: `host "${host}" tidak dikenal (host dan router: ${hosts})`,
     }),
   },
   id: {
     notCapturing: (reason: string) =>
       `tanpa penangkapan: ${reason}; --no-capture menyatakannya tanpa catatan ini`,
-    capturing: (hosts: number, dir: string) =>
-      `menangkap setiap frame ${hosts} host ke ${dir}/ (tcpdump)`,
+    capturing: (hosts: number, dir: string, routerPorts = 0) =>
+      `menangkap setiap frame ${hosts} host${
+        routerPorts > 0 ? ` dan ${routerPorts} antarmuka router` : ""
+      } ke ${dir}/ (tcpdump)`,
     stopped: (host: string, path: string, frames?: number, dropped?: number) =>
       `tangkapan ${host}: ${path}${
         frames === undefined ? "" : `, ${frames} frame`
@@ -85,10 +91,10 @@ export const CAPTURE_TEXT = {
     stoppedWord: "berhenti",
     statusHeader: ["host", "keadaan", "sejak", "berkas", "frame", "dibuang"],
     usage: (got?: string): Text => ({
-      en: `usage: lab capture start|stop|status [HOST…]${
+      en: `usage: lab capture start|stop|status [HOST|ROUTER…]${
         got === undefined ? "" : ` (got "${got}")`
       }`,
-      id: `pemakaian: lab capture start|stop|status [HOST…]${
+      id: `pemakaian: lab capture start|stop|status [HOST|ROUTER…]${
         got === undefined ? "" : ` (ada "${got}")`
       }`,
     }),
@@ -103,8 +109,8 @@ export const CAPTURE_TEXT = {
       id: `lab "${lab}" tidak menyala (nyalakan: ${up})`,
     }),
     unknownHost: (host: string, hosts: string): Text => ({
-      en: `unknown host "${host}" (hosts: ${hosts})`,
-      id: `host "${host}" tidak dikenal (host: ${hosts})`,
+      en: `unknown host "${host}" (hosts and routers: ${hosts})`,
+      id: `host "${host}" tidak dikenal (host dan router: ${hosts})`,
     }),
   },
 };

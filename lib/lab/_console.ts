@@ -30,7 +30,7 @@ import { IP } from "../net/ip.ts";
 import { RuntimeError } from "../cli/errors.ts";
 import { resolve } from "node:path";
 import { checkCaptureTool } from "../wire/capture.ts";
-import { startHand } from "./_capture.ts";
+import { captureTargets, startHand } from "./_capture.ts";
 
 /** What `lab console` was asked for. */
 export interface ConsoleCommandOptions {
@@ -109,7 +109,12 @@ export async function labConsole(
     out.record({ type: "console", lab: name, session, created: false });
   }
   if (options.capture !== undefined) {
-    await startHand(ui, state.hosts, resolve(options.capture), options.lang);
+    await startHand(
+      ui,
+      captureTargets(state),
+      resolve(options.capture),
+      options.lang,
+    );
   }
   if (options.detach || !Deno.stdin.isTerminal()) {
     out.line(

@@ -185,6 +185,7 @@ export async function handReport(
       beforeMs: 200,
       afterMs: 1000,
       sequential: false,
+      ...(lab?.segments ? { segments: lab.segments.map((s) => s.name) } : {}),
     });
   }
   await writeReport(

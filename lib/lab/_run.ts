@@ -34,6 +34,8 @@ import { scenarioDescription, type Topology } from "../scenario/topology.ts";
 import { type Ui, up, withInterrupt } from "./_session.ts";
 import {
   attachWire,
+  CAPTURE_AFTER_MS,
+  captureTargets,
   checkRunCapture,
   runCaptureDir,
   startRunCapture,
@@ -103,10 +105,10 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       await up(ui, { topology, signal, hint: false });
       builtHere = true;
     }
+    const state = builtHere ? (await labStatus(name)).state : before.state;
     // The report says how the routers forwarded multicast.
     const modes = new Map(
-      ((builtHere ? (await labStatus(name)).state : before.state)?.routers ??
-        []).map((r) => [r.name, r.multicast]),
+      (state?.routers ?? []).map((r) => [r.name, r.multicast]),
     );
     const lab: Topology = topology.routers
       ? {
@@ -119,9 +121,16 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       : topology;
     const results: ScenarioResult[] = [];
     let captures: HostCapture[] = [];
+    // Every host's interface and, on a lab with routers, every router's.
+    const targets = capturing
+      ? captureTargets(state ?? stateOf(topology, name))
+      : [];
     try {
       if (capturing) {
-        captures = await startRunCapture(ui, topology.hosts, where!.dir, lang);
+        captures = await startRunCapture(ui, targets, {
+          dir: where!.dir,
+          lang,
+        });
       }
       for (const scenario of scenarios) {
         if (signal.aborted) break;
@@ -149,7 +158,7 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
       if (notRun.length > 0) out.line(text.notRun(notRun.join(", ")));
       // The captures end before the lab (which would stop them unfinished).
       const files = captures.length > 0
-        ? await stopRunCapture(ui, captures, lang)
+        ? await stopRunCapture(ui, captures, { targets, lang })
         : [];
       try {
         if (builtHere && (options.keep !== true || signal.aborted)) {
@@ -163,6 +172,14 @@ export async function run(ui: Ui, options: RunOptions): Promise<number> {
             results,
             files,
             Object.fromEntries(topology.hosts.map((h) => [h.name, h.address])),
+            {
+              beforeMs: 0,
+              afterMs: CAPTURE_AFTER_MS,
+              sequential: true,
+              ...(topology.segments
+                ? { segments: topology.segments.map((s) => s.name) }
+                : {}),
+            },
           );
           const cover = coverOf(topology.student, options.cover);
           await writeReport(

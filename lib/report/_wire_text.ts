@@ -7,7 +7,12 @@
  */
 
 import type { Text } from "../cli/i18n.ts";
-import type { WireFrame, WireKind, WireNonMember } from "../results/wire.ts";
+import type {
+  WireFrame,
+  WireHopDatagram,
+  WireKind,
+  WireNonMember,
+} from "../results/wire.ts";
 
 /** The layers' names, as Wireshark's packet details title them. */
 export const LAYER_NAMES: Record<string, string> = {
@@ -104,12 +109,19 @@ export const KIND_LABELS: Record<"en" | "id", Record<WireKind, string>> = {
 
 const at = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
+/** A datagram named in a sentence or a row: from → to:port "text". */
+export function datagramLabel(d: WireHopDatagram): string {
+  return `${d.from} → ${d.to}:${d.port}${d.text ? ` "${d.text}"` : ""}`;
+}
+
 /** The section's words, by language. */
 export const TEXT = {
   en: {
     heading: "On the wire",
-    intro: (files: number) =>
-      `tcpdump captured every frame of each host's interface during the run (${files} ${
+    intro: (files: number, routers = false) =>
+      `tcpdump captured every frame of each host's interface${
+        routers ? " and of each router's interfaces" : ""
+      } during the run (${files} ${
         files === 1 ? "file" : "files"
       }, pcap: open them in Wireshark).`,
     window: (from: string, to: string, filter: string) =>
@@ -117,8 +129,21 @@ export const TEXT = {
     dropped: (list: string) =>
       `The kernel dropped frames for the capture (they are missing from the files, not from the hosts): ${list}.`,
     host: "host",
+    segment: "segment",
     file: "capture file",
     none: "–",
+    hopsIntro:
+      "The same datagram crosses several segments: each router takes one off its TTL (ip.ttl) as it sends it on, and drops a datagram that would leave with TTL 0. Each datagram's TTL on each segment, as the captures there saw it (–: no capture on that segment saw it):",
+    datagram: "datagram",
+    hopsMore: (n: number, capped: boolean) =>
+      `… and ${capped ? "more than " : ""}${n} more ${
+        n === 1 && !capped ? "datagram" : "datagrams"
+      } (not shown).`,
+    hopsPath: (d: WireHopDatagram) =>
+      `The datagram ${
+        datagramLabel(d)
+      } capture by capture (on each segment the sending side first); in Wireshark, open each file and add ip.ttl as a column:`,
+    ttl: "TTL",
     frame: "frame",
     frameNo: (n: number) => `frame ${n}`,
     time: "time",
@@ -166,15 +191,30 @@ export const TEXT = {
   },
   id: {
     heading: "Di kabel",
-    intro: (files: number) =>
-      `tcpdump menangkap setiap frame antarmuka tiap host selama run (${files} berkas pcap: buka dengan Wireshark).`,
+    intro: (files: number, routers = false) =>
+      `tcpdump menangkap setiap frame antarmuka tiap host${
+        routers ? " dan setiap antarmuka tiap router" : ""
+      } selama run (${files} berkas pcap: buka dengan Wireshark).`,
     window: (from: string, to: string, filter: string) =>
       `Frame yang dilihat tiap antarmuka selama skenario ini (ditangkap dari ${from} sampai ${to}; di Wireshark atau tshark -Y: ${filter}), per jenis (setiap jenis juga sebuah filter tampilan: lihat docs/lab.md):`,
     dropped: (list: string) =>
       `Kernel membuang frame untuk penangkapan (hilang dari berkas, bukan dari host): ${list}.`,
     host: "host",
+    segment: "segmen",
     file: "berkas tangkapan",
     none: "–",
+    hopsIntro:
+      "Datagram yang sama melewati beberapa segmen: setiap router mengurangi TTL-nya (ip.ttl) satu saat meneruskannya, dan membuang datagram yang akan keluar dengan TTL 0. TTL setiap datagram di tiap segmen, seperti yang dilihat tangkapan di sana (–: tidak ada tangkapan di segmen itu yang melihatnya):",
+    datagram: "datagram",
+    hopsMore: (n: number, capped: boolean) =>
+      `… dan ${
+        capped ? "lebih dari " : ""
+      }${n} datagram lain (tidak ditampilkan).`,
+    hopsPath: (d: WireHopDatagram) =>
+      `Datagram ${
+        datagramLabel(d)
+      } tangkapan demi tangkapan (di tiap segmen sisi pengirim lebih dulu); di Wireshark, buka tiap berkas dan tambahkan ip.ttl sebagai kolom:`,
+    ttl: "TTL",
     frame: "frame",
     frameNo: (n: number) => `frame ${n}`,
     time: "waktu",

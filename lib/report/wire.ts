@@ -15,11 +15,20 @@ import type { Lang } from "../cli/i18n.ts";
 import type {
   ScenarioWire,
   WireFrame,
+  WireHopDatagram,
+  WireHops,
+  WireHopSighting,
   WireKind,
   WireSegment,
 } from "../results/wire.ts";
 import { WIRE_KINDS } from "../results/wire.ts";
-import { FIELD_LABELS, KIND_LABELS, LAYER_NAMES, TEXT } from "./_wire_text.ts";
+import {
+  datagramLabel,
+  FIELD_LABELS,
+  KIND_LABELS,
+  LAYER_NAMES,
+  TEXT,
+} from "./_wire_text.ts";
 
 /** A table cell (as `document.ts` has it). */
 type Cell = string | { code: string; before?: string; after?: string };
@@ -55,7 +64,12 @@ export function wireBlocks(wire: ScenarioWire, lang: Lang): Block[] {
     { kind: "heading", level: 3, text: text.heading },
     {
       kind: "paragraph",
-      text: `${text.intro(wire.hosts.flatMap((h) => h.files).length)} ${
+      text: `${
+        text.intro(
+          wire.hosts.flatMap((h) => h.files).length,
+          wire.hosts.some((h) => h.router !== undefined),
+        )
+      } ${
         text.window(
           clock(wire.window.fromMs),
           clock(wire.window.toMs),
@@ -76,6 +90,7 @@ export function wireBlocks(wire: ScenarioWire, lang: Lang): Block[] {
       ),
     });
   }
+  if (wire.hops) blocks.push(...hopBlocks(wire.hops, lang));
   for (const frame of wire.examples) blocks.push(frameBlock(frame, lang));
   if (wire.memberships && wire.memberships.length > 0) {
     blocks.push(
@@ -142,21 +157,78 @@ export function wireBlocks(wire: ScenarioWire, lang: Lang): Block[] {
 
 function countsTable(wire: ScenarioWire, lang: Lang): Block {
   const text = TEXT[lang];
+  // A lab with routers: which segment each capture is on.
+  const segments = wire.hosts.some((h) => h.segment !== undefined);
   return {
     kind: "table",
     header: [
       text.host,
+      ...(segments ? [text.segment] : []),
       ...WIRE_KINDS.map((k) => KIND_LABELS[lang][k]),
       text.file,
     ],
     rows: wire.hosts.map((h) => [
       h.host,
+      ...(segments ? [h.segment ?? "–"] : []),
       ...WIRE_KINDS.map((k: WireKind) => String(h.counts[k])),
       h.files.length === 0
         ? text.none
         : { code: h.files.map((f) => f.split("/").at(-1)).join(", ") },
     ]),
   };
+}
+
+/**
+ * A lab with routers: each datagram's TTL on each segment (a row per
+ * datagram), then, for the one that went furthest, every capture's frame
+ * of it with its TTL.
+ */
+function hopBlocks(hops: WireHops, lang: Lang): Block[] {
+  const text = TEXT[lang];
+  const ttls = (seen: WireHopSighting[]) =>
+    seen.length === 0
+      ? text.none
+      : [...new Set(seen.map((s) => s.ttl))].join("/");
+  const blocks: Block[] = [
+    { kind: "paragraph", text: text.hopsIntro },
+    {
+      kind: "table",
+      header: [text.datagram, ...hops.segments.map((s) => s.name)],
+      rows: hops.datagrams.map((d) => [
+        `${seconds(d.atMs)}: ${datagramLabel(d)}`,
+        ...d.seen.map(ttls),
+      ]),
+    },
+  ];
+  if (hops.more > 0 || hops.capped) {
+    blocks.push({
+      kind: "paragraph",
+      text: text.hopsMore(hops.more, hops.capped === true),
+    });
+  }
+  const reach = (d: WireHopDatagram) => d.seen.filter((s) => s.length).length;
+  const furthest = hops.datagrams.reduce<WireHopDatagram | undefined>(
+    (best, d) => best === undefined || reach(d) > reach(best) ? d : best,
+    undefined,
+  );
+  if (furthest && reach(furthest) > 1) {
+    blocks.push(
+      { kind: "paragraph", text: text.hopsPath(furthest) },
+      {
+        kind: "table",
+        header: [text.file, text.segment, text.frame, text.ttl],
+        rows: furthest.seen.flatMap((seen, i) =>
+          seen.map((s) => [
+            { code: s.file },
+            hops.segments[i].name,
+            String(s.number),
+            String(s.ttl),
+          ])
+        ),
+      },
+    );
+  }
+  return blocks;
 }
 
 /** A frame named in a table cell: its number, when, what. */

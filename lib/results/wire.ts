@@ -83,6 +83,10 @@ export interface WireHost {
   counts: Record<WireKind, number>;
   /** Frames the kernel dropped for the capture (the whole capture's, when known). */
   dropped?: number;
+  /** Its segment, on a lab with routers. */
+  segment?: string;
+  /** The router whose interface this is (`host` is then `router-1.eth0`). */
+  router?: string;
 }
 
 /** A multicast member's IGMP messages. */
@@ -169,6 +173,52 @@ export interface WireFirst {
   listeningMs?: number;
 }
 
+/** Where one datagram was seen on a lab with routers: one capture's frame. */
+export interface WireHopSighting {
+  /** The capture (a host, or a router's interface such as `router-1.eth1`). */
+  capture: string;
+  /** That capture's file (its name, no directory). */
+  file: string;
+  /** Its frame number in that file. */
+  number: number;
+  /** The IPv4 TTL it had there (`ip.ttl`). */
+  ttl: number;
+}
+
+/** One datagram followed across a lab's segments. */
+export interface WireHopDatagram {
+  /** Its sender (host name, else address). */
+  from: string;
+  /** Its destination (host name, group or address). */
+  to: string;
+  /** Its kind (UDP unicast, multicast, broadcast). */
+  kind: WireKind;
+  /** Its destination port. */
+  port: number;
+  /** Its payload, as text (shortened). */
+  text: string;
+  /** Ms since the scenario started, when first captured. */
+  atMs: number;
+  /** Per segment (in the order of {@linkcode WireHops.segments}): where it was seen, in time order. */
+  seen: WireHopSighting[][];
+}
+
+/**
+ * A lab with routers: each datagram the scenario's hosts sent, and the TTL
+ * it had on each segment (every router takes one off, and drops what would
+ * leave with TTL 0).
+ */
+export interface WireHops {
+  /** The lab's segments in order, each with the captures on it. */
+  segments: { name: string; captures: string[] }[];
+  /** The first datagrams, in the order they were sent. */
+  datagrams: WireHopDatagram[];
+  /** Datagrams left out of the table (beyond the first ones). */
+  more: number;
+  /** There were more still, not even counted (a flood). */
+  capped?: boolean;
+}
+
 /** The frames of one scenario. */
 export interface ScenarioWire {
   /** The scenario's part of the captures: frames captured from, until (ms since the epoch). */
@@ -185,6 +235,8 @@ export interface ScenarioWire {
   conversations?: WireConversation[];
   /** Numbered datagrams: each receiver's first frame and first number. */
   firsts?: WireFirst[];
+  /** A lab with routers: each datagram's TTL on each segment. */
+  hops?: WireHops;
   /** What could not be shown, and why (a host not captured, a file damaged). */
   notes: Text[];
 }

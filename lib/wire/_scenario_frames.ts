@@ -127,9 +127,16 @@ export class ScenarioFrames {
     }
   >();
   #addressOf: Record<string, string>;
+  /** The captures of routers' interfaces: no host's, so no member's or non-member's. */
+  #routers: Set<string>;
 
-  constructor(result: ScenarioResult, addresses: Record<string, string>) {
+  constructor(
+    result: ScenarioResult,
+    addresses: Record<string, string>,
+    options: { routers?: Set<string> } = {},
+  ) {
     this.result = result;
+    this.#routers = options.routers ?? new Set();
     this.startMs = result.startedAt ?? 0;
     this.#addressOf = addresses;
     this.#about = kindsAbout(result);
@@ -279,7 +286,10 @@ export class ScenarioFrames {
   }
 
   #multicast(seen: SeenFrame): void {
-    if (this.#members.has(seen.host) || this.#senders.has(seen.host)) return;
+    if (
+      this.#members.has(seen.host) || this.#senders.has(seen.host) ||
+      this.#routers.has(seen.host)
+    ) return;
     const dst = seen.frame.ipv4!.dst;
     const byGroup = this.#groupFrames.get(seen.host) ?? new Map();
     this.#groupFrames.set(seen.host, byGroup);

@@ -35,6 +35,7 @@ import { basename } from "node:path";
 import type { Text } from "../cli/i18n.ts";
 import type { ScenarioResult } from "../results/results.ts";
 import type { ScenarioWire } from "../results/wire.ts";
+import { HopTtls } from "./_hop_ttls.ts";
 import { ScenarioFrames } from "./_scenario_frames.ts";
 import { CaptureError } from "./errors.ts";
 import { readCapture } from "./read.ts";
@@ -53,6 +54,10 @@ export interface HostFiles {
   dropped?: number;
   /** Files still being written: one ending inside a frame is no damage. */
   growing?: string[];
+  /** Its segment, on a lab with routers. */
+  segment?: string;
+  /** The router, when this is one of a router's interfaces. */
+  router?: string;
 }
 
 /** A scenario and the part of the captures that is its. */
@@ -73,15 +78,32 @@ export interface SummaryInput {
   addresses: Record<string, string>;
   /** The scenarios (their windows may overlap: a frame counts in each). */
   scenarios: ScenarioWindow[];
+  /**
+   * A lab with routers: its segments in order. Each scenario then follows
+   * its datagrams across them ({@linkcode ScenarioWire.hops}).
+   */
+  segments?: string[];
 }
 
 /** Each scenario's frames, in the order of `input.scenarios`. */
 export async function wireSummaries(
   input: SummaryInput,
 ): Promise<ScenarioWire[]> {
-  const collectors = input.scenarios.map((s) =>
-    new ScenarioFrames(s.result, input.addresses)
+  const routers = new Set(
+    input.captures.filter((c) => c.router !== undefined).map((c) => c.host),
   );
+  const collectors = input.scenarios.map((s) =>
+    new ScenarioFrames(s.result, input.addresses, { routers })
+  );
+  const segments = input.segments ?? [];
+  const hops = segments.length > 1
+    ? input.scenarios.map((s) =>
+      new HopTtls(segments, input.captures, {
+        addresses: input.addresses,
+        startMs: s.result.startedAt ?? s.fromMs,
+      })
+    )
+    : undefined;
   const captured = input.captures.map((c) => c.host);
   for (const c of collectors) c.serverCaptured(captured);
   const notes: Text[] = [];
@@ -102,8 +124,10 @@ export async function wireSummaries(
           };
           const t = frame.timeMs;
           input.scenarios.forEach((w, i) => {
-            if (t >= w.fromMs && t <= w.toMs) collectors[i].add(seen);
-            else if (frame.igmp && t > w.toMs && t <= w.toMs + LATE_MS) {
+            if (t >= w.fromMs && t <= w.toMs) {
+              collectors[i].add(seen);
+              hops?.[i].add(seen);
+            } else if (frame.igmp && t > w.toMs && t <= w.toMs + LATE_MS) {
               // A leave just after its scenario is still its own.
               collectors[i].late(seen);
             }
@@ -123,10 +147,12 @@ export async function wireSummaries(
     }
   }
   const hosts = input.captures.map(({ growing: _, ...h }) => h);
-  return collectors.map((c, i) =>
-    c.wire(hosts, notes, {
+  return collectors.map((c, i) => {
+    const wire = c.wire(hosts, notes, {
       fromMs: input.scenarios[i].fromMs,
       toMs: input.scenarios[i].toMs,
-    })
-  );
+    });
+    const followed = hops?.[i].hops();
+    return followed ? { ...wire, hops: followed } : wire;
+  });
 }
