@@ -26,6 +26,7 @@ import { frameDetail } from "./details.ts";
 import { eventRow, type ViewEvent } from "./events.ts";
 import type { ViewHost } from "./hosts.ts";
 import { type Picture, pictureOf } from "./picture.ts";
+import { segmentsPicture } from "./_picture_segments.ts";
 import type { Frame } from "../wire/frame.ts";
 
 /** What the view watches. */
@@ -56,6 +57,11 @@ export interface Hello {
   limits: ClientLimits;
   /** The state now. */
   state: ViewState;
+  /**
+   * A lab of several segments: each one's name and subnet, in the order
+   * events number them (the hosts say which segment each port is on).
+   */
+  segments?: { name: string; subnet: string }[];
 }
 
 /** The labels of the picture's switch, in both languages. */
@@ -77,17 +83,22 @@ export function helloOf(
     ...rest,
     hosts: hosts.map((h) => ({ ...h })),
     // A host named by its address shows its MAC under the name instead.
-    picture: pictureOf(
-      hosts.map((h) => ({
-        name: h.name,
-        address: h.name === h.address ? h.mac : h.address,
-      })),
-      {
-        label: SWITCH_LABEL[fields.lang],
-        note,
+    picture: fields.segments
+      ? segmentsPicture(hosts, {
+        segments: fields.segments,
         lang: fields.lang,
-      },
-    ),
+      })
+      : pictureOf(
+        hosts.map((h) => ({
+          name: h.name,
+          address: h.name === h.address ? h.mac : h.address,
+        })),
+        {
+          label: SWITCH_LABEL[fields.lang],
+          note,
+          lang: fields.lang,
+        },
+      ),
     kinds: FRAME_KINDS,
   };
 }

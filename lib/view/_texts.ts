@@ -49,8 +49,16 @@ export const TEXT = {
       `watching lab "${lab}": ${
         plural(hosts, "host", "hosts")
       } on ${subnet}, every frame on its switch`,
-    firstSegment: (segment: string, segments: number) =>
-      `the lab has ${segments} segments: the view shows the first, "${segment}" (its switch, and the routers' ports on it)`,
+    watchingSegments: (
+      lab: string,
+      hosts: number,
+      { segments, routers }: { segments: string[]; routers: number },
+    ) =>
+      `watching lab "${lab}": ${plural(hosts, "host", "hosts")} on ${
+        plural(segments.length, "segment", "segments")
+      } (${segments.join(", ")}) joined by ${
+        plural(routers, "router", "routers")
+      }, every frame on each segment's switch`,
     down: (lab: string, frames: number, dropped: number) =>
       `lab "${lab}" went down after ${number(frames, "en")} ${
         frames === 1 ? "frame" : "frames"
@@ -97,8 +105,14 @@ export const TEXT = {
       `menunggu lab "${lab}" menyala (${up}, atau lab run / lab console)`,
     watching: (lab: string, hosts: number, subnet: string) =>
       `mengamati lab "${lab}": ${hosts} host di ${subnet}, setiap frame di switch-nya`,
-    firstSegment: (segment: string, segments: number) =>
-      `lab ini punya ${segments} segmen: tampilan menunjukkan yang pertama, "${segment}" (switch-nya, dan port router di sana)`,
+    watchingSegments: (
+      lab: string,
+      hosts: number,
+      { segments, routers }: { segments: string[]; routers: number },
+    ) =>
+      `mengamati lab "${lab}": ${hosts} host di ${segments.length} segmen (${
+        segments.join(", ")
+      }) yang dihubungkan ${routers} router, setiap frame di switch tiap segmen`,
     down: (lab: string, frames: number, dropped: number) =>
       `lab "${lab}" mati setelah ${number(frames, "id")} frame${
         dropped > 0

@@ -52,6 +52,10 @@ export interface ViewEvent {
   v: (Verdict | "?")[];
   /** Its IPv4 destination, if it has one. */
   dst?: string;
+  /** On a lab of several segments: the segment (its index) it crossed. */
+  seg?: number;
+  /** Its IPv4 TTL there, on a lab of several segments. */
+  ttl?: number;
 }
 
 /** What one host sent and got, counted exactly. */
@@ -128,7 +132,7 @@ export class EventModel {
   add(frame: Frame, sender?: number, options: AddOptions = {}): ViewEvent {
     const hosts = this.hosts;
     const from = sender ?? hosts.senderOf(frame).index;
-    const to = hosts.portsOf(frame, from);
+    const to = hosts.portsOf(frame, from, options.segment);
     const t = frame.timeMs;
     if (frame.udp && from >= 0) {
       this.sockets.sentFrom(from, frame.udp.srcPort, t);
@@ -163,6 +167,10 @@ export class EventModel {
       len: frame.originalLength,
       v,
       ...(frame.ipv4 ? { dst: frame.ipv4.dst } : {}),
+      ...(options.segment === undefined ? {} : {
+        seg: options.segment,
+        ...(frame.ipv4 ? { ttl: frame.ipv4.ttl } : {}),
+      }),
     };
   }
 
@@ -187,6 +195,11 @@ export interface AddOptions {
    * see `_verdicts.ts`): their `v` is `?` until then.
    */
   later?: (host: number) => boolean;
+  /**
+   * A lab of several segments: the segment whose switch the frame crossed
+   * (its ports are the only ones it may leave by).
+   */
+  segment?: number;
 }
 
 /**
@@ -254,23 +267,28 @@ function shortText(payload: Uint8Array): string {
 
 /**
  * An event as the page gets it: `[n, t, from, to, kind, info, len,
- * verdicts, dst]`, the verdicts one letter per port (`-` for none).
+ * verdicts, dst]`, the verdicts one letter per port (`-` for none); on a
+ * lab of several segments, then `segment, ttl` (0: no IPv4).
  */
-export type EventRow = [
-  number,
-  number,
-  number,
-  number[],
-  number,
-  Info,
-  number,
-  string,
-  string,
-];
+export type EventRow =
+  | [number, number, number, number[], number, Info, number, string, string]
+  | [
+    number,
+    number,
+    number,
+    number[],
+    number,
+    Info,
+    number,
+    string,
+    string,
+    number,
+    number,
+  ];
 
 /** The row the page gets for `event` (kinds by their index in FRAME_KINDS). */
 export function eventRow(event: ViewEvent): EventRow {
-  return [
+  const row: EventRow = [
     event.n,
     Math.round(event.t * 1000) / 1000,
     event.from,
@@ -281,4 +299,5 @@ export function eventRow(event: ViewEvent): EventRow {
     event.v.map((v) => v || "-").join(""),
     event.dst ?? "",
   ];
+  return event.seg === undefined ? row : [...row, event.seg, event.ttl ?? 0];
 }

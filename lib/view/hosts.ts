@@ -49,6 +49,12 @@ export interface ViewHost {
   mac?: string;
   /** Whether the lab (or the topology file) names it. */
   known: boolean;
+  /** On a lab of several segments: the segment (its index) its port is on. */
+  segment?: number;
+  /** A router's port: the router's interface on that segment, e.g. `eth1`. */
+  device?: string;
+  /** Whether it is a router's port (its name is the router's). */
+  router?: boolean;
 }
 
 /** A host the table starts with. */
@@ -59,6 +65,12 @@ export interface HostSeed {
   address: string;
   /** Its interface's MAC address, if known. */
   mac?: string;
+  /** Its segment's index, on a lab of several segments. */
+  segment?: number;
+  /** A router's port: its interface, e.g. `eth1`. */
+  device?: string;
+  /** Whether it is a router's port. */
+  router?: boolean;
 }
 
 /** Options for {@linkcode HostTable}. */
@@ -98,6 +110,9 @@ export class HostTable {
         name: seed.name,
         address: seed.address,
         known: true,
+        ...(seed.segment === undefined ? {} : { segment: seed.segment }),
+        ...(seed.device === undefined ? {} : { device: seed.device }),
+        ...(seed.router ? { router: true } : {}),
       });
       if (seed.mac) this.bindMac(host, seed.mac);
     }
@@ -148,17 +163,22 @@ export class HostTable {
    * The ports a frame leaves the switch by (host indices), given the one
    * it came in by: every other port for broadcast and multicast (no IGMP
    * snooping) and for an unknown unicast; the addressed host's otherwise.
+   * On a lab of several segments, `segment` is the switch the frame
+   * crossed: only that segment's ports.
    */
-  portsOf(frame: Frame, from: number): number[] {
+  portsOf(frame: Frame, from: number, segment?: number): number[] {
     const link = frame.link;
+    const here = (h: ViewHost) =>
+      segment === undefined || h.segment === segment;
     const everyOther = () =>
-      this.hosts.filter((h) => h.index !== from).map((h) => h.index);
+      this.hosts.filter((h) => h.index !== from && here(h)).map((h) => h.index);
     if (link?.type === "ethernet") {
       // The group bit of the first octet: broadcast and multicast.
       if (parseInt(link.dst.slice(0, 2), 16) & 1) return everyOther();
       if (this.#options.switchMacs?.includes(link.dst)) return [];
-      const to = this.#byMac.get(link.dst) ??
+      let to = this.#byMac.get(link.dst) ??
         (frame.ipv4 ? this.#unboundAt(frame.ipv4.dst) : undefined);
+      if (to !== undefined && !here(to)) to = undefined;
       if (to === undefined) return everyOther();
       return to.index === from ? [] : [to.index];
     }

@@ -106,6 +106,8 @@ export class LiveHub implements ViewSource {
   #verdicts: VerdictQueue;
   /** The capture time of the latest frame. */
   #latestMs = 0;
+  /** A lab of several segments: theirs. */
+  #segments?: { name: string; subnet: string }[];
 
   /** A hub with no hosts yet (waiting for the lab). */
   constructor(options: LiveHubOptions) {
@@ -132,13 +134,21 @@ export class LiveHub implements ViewSource {
   setHosts(
     seeds: HostSeed[],
     sockets: SocketBook = new SocketBook(),
-    switchMacs: string[] = [],
+    options: {
+      /** The switch's own MACs (a frame to one ends there). */
+      switchMacs?: string[];
+      /** A lab of several segments: each one's name and subnet. */
+      segments?: { name: string; subnet: string }[];
+    } = {},
   ): void {
+    const switchMacs = options.switchMacs ?? [];
     const same = seeds.length === this.#model.hosts.hosts.length &&
+      JSON.stringify(options.segments) === JSON.stringify(this.#segments) &&
       seeds.every((s, i) => {
         const h = this.#model.hosts.hosts[i];
         return h.name === s.name && h.address === s.address;
       });
+    this.#segments = options.segments;
     this.settle();
     const totals = this.#model.totals;
     // A lab built again has new interfaces (new MACs): a new table.
@@ -162,12 +172,18 @@ export class LiveHub implements ViewSource {
 
   /**
    * One frame that came in by host `sender`'s port (-1: the switch's
-   * own). Its event goes to the pages once its verdicts are settled.
+   * own); on a lab of several segments, on the switch of `segment`. Its
+   * event goes to the pages once its verdicts are settled.
    */
-  publish(frame: Frame, sender: number): void {
+  publish(
+    frame: Frame,
+    sender: number,
+    options: { segment?: number } = {},
+  ): void {
     const sockets = this.#model.sockets;
     const event = this.#model.add(frame, sender, {
       later: (host) => sockets.watched(host),
+      ...(options.segment === undefined ? {} : { segment: options.segment }),
     });
     this.#latestMs = Math.max(this.#latestMs, event.t);
     // Kept for its details now (its verdicts fill in later); only its facts
@@ -257,6 +273,7 @@ export class LiveHub implements ViewSource {
       note: this.#options.note,
       limits: this.#limits,
       state: this.#state,
+      ...(this.#segments ? { segments: this.#segments } : {}),
     });
   }
 

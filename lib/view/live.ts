@@ -8,7 +8,11 @@
  *   once, as it comes in by its port (a promiscuous bridge device gets
  *   all it forwards), in the order the switch handled them; the host it
  *   came from is the one whose interface has its source MAC (read from
- *   each host's `eth0` when the lab is found up).
+ *   each host's `eth0` when the lab is found up). A lab with routers has
+ *   a bridge per segment: each is captured, each frame is its segment's,
+ *   and a router's interface is a port of its segment's switch (a
+ *   datagram a router sends on is seen again on the next segment, with
+ *   its TTL one less).
  * - The sockets: each host's `/proc/net/udp` and `/proc/net/igmp`, read
  *   every {@linkcode SOCKET_POLL_MS} by a shell in the host's namespace
  *   (its built-ins only, on a pipe that closes when the view ends); and
@@ -49,6 +53,8 @@ import {
 } from "../wire/capture.ts";
 import { CaptureError } from "../wire/errors.ts";
 import { readCapture } from "../wire/read.ts";
+import type { Frame } from "../wire/frame.ts";
+import { FrameMerger } from "./_merge.ts";
 import { lineBatches } from "../cli/_lines.ts";
 import { parseProcIgmp, parseProcSnmp, parseProcUdp } from "./_proc_net.ts";
 import type { LiveHub } from "./hub.ts";
@@ -70,9 +76,10 @@ export type LabChange =
     type: "watching";
     hosts: number;
     subnet: string;
-    /** On a lab of several segments: the one shown, and how many. */
-    segment?: string;
-    segments?: number;
+    /** On a lab of several segments: each one's name and subnet. */
+    segments?: string[];
+    /** And how many routers join them. */
+    routers?: number;
   }
   | { type: "down"; frames: number; kernelDropped: number };
 
@@ -135,6 +142,39 @@ export async function watchLab(options: WatchOptions): Promise<WatchResult> {
   return result;
 }
 
+/**
+ * The ports the view draws: every host and, on a lab of several
+ * segments, every router's interface, each with its segment's index.
+ */
+function portsOf(lab: string, state: LabState): WatchedHost[] {
+  const segments = state.segments ?? [];
+  const segmentOf = (name?: string) => {
+    const i = segments.findIndex((s) => s.name === name);
+    return i < 0 ? {} : { segment: i };
+  };
+  return [
+    ...state.hosts.map((h) => ({
+      lab,
+      host: h.name,
+      address: h.address,
+      netns: h.netns,
+      device: ifaceOf(h),
+      ...segmentOf(h.segment),
+    })),
+    ...(state.routers ?? []).flatMap((r) =>
+      r.ports.map((p) => ({
+        lab,
+        host: r.name,
+        address: p.address,
+        netns: r.netns,
+        device: p.device,
+        router: true,
+        ...segmentOf(p.segment),
+      }))
+    ),
+  ].map((h, index) => ({ ...h, index }));
+}
+
 /** One time the lab is up: until it goes down or the signal aborts. */
 async function watchOnce(
   lab: string,
@@ -143,56 +183,49 @@ async function watchOnce(
 ): Promise<number> {
   const { hub, signal } = options;
   const names = labNames(lab);
-  // A lab of several segments: the view shows the first one's switch, with
-  // the routers' ports on it among its hosts.
-  const first = state.segments?.[0];
-  const onFirst = (segment?: string) =>
-    !first || segment === undefined || segment === first.name;
-  const hosts: WatchedHost[] = [
-    ...state.hosts.filter((h) => onFirst(h.segment)).map((h) => ({
-      lab,
-      host: h.name,
-      address: h.address,
-      netns: h.netns,
-      device: ifaceOf(h),
-    })),
-    ...(state.routers ?? []).flatMap((r) =>
-      r.ports.filter((p) => onFirst(p.segment)).map((p) => ({
-        lab,
-        host: r.name,
-        address: p.address,
-        netns: r.netns,
-        device: p.device,
-      }))
-    ),
-  ].map((h, index) => ({ ...h, index }));
-  const bridge = first?.bridge ?? "br0";
+  // A lab of several segments: every segment's switch (a bridge each), its
+  // hosts, and the routers' interfaces between them.
+  const segments = state.segments;
+  const hosts = portsOf(lab, state);
+  const bridges = segments?.map((s) => s.bridge) ?? ["br0"];
   const macs = await Promise.all(
     hosts.map((h) => interfaceMac(h.netns, h.device)),
   );
-  const switchMac = await interfaceMac(names.switchNs, bridge);
+  const switchMacs = (await Promise.all(
+    bridges.map((b) => interfaceMac(names.switchNs, b)),
+  )).filter((m): m is string => m !== undefined);
   const sockets = new SocketBook();
   hub.setHosts(
     hosts.map((h, i) => ({
       name: h.host,
       address: h.address,
       ...(macs[i] ? { mac: macs[i] } : {}),
+      ...(h.segment === undefined ? {} : { segment: h.segment }),
+      ...(h.router ? { router: true, device: h.device } : {}),
     })),
     sockets,
-    switchMac ? [switchMac] : [],
+    {
+      switchMacs,
+      ...(segments
+        ? {
+          segments: segments.map((s) => ({ name: s.name, subnet: s.subnet })),
+        }
+        : {}),
+    },
   );
   const senders = new Map<string, number>();
   macs.forEach((mac, i) => mac && senders.set(mac, i));
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal.addEventListener("abort", onAbort);
-  const watchers = hosts.map((h) =>
+  // A router's sockets are not the experiment's: only the hosts' are read.
+  const watchers = hosts.filter((h) => !h.router).map((h) =>
     watchSockets(h, { sockets, signal: stop.signal })
   );
-  const capture = startBridgeCapture(names.switchNs, bridge);
+  const captures = bridges.map((b) => startBridgeCapture(names.switchNs, b));
   try {
     try {
-      await capture.ready;
+      await Promise.all(captures.map((c) => c.ready));
     } catch (err) {
       // The lab went down as it was found up: wait for it again.
       if (!(await labStatus(lab)).up) return 0;
@@ -201,33 +234,58 @@ async function watchOnce(
     hub.setState("watching");
     options.onChange?.({
       type: "watching",
-      hosts: hosts.length,
+      hosts: state.hosts.length,
       subnet: state.subnet,
-      ...(first && state.segments!.length > 1
-        ? { segment: first.name, segments: state.segments!.length }
+      ...(segments
+        ? {
+          segments: segments.map((s) => `${s.name} ${s.subnet}`),
+          routers: state.routers?.length ?? 0,
+        }
         : {}),
     });
     // Ctrl+C: the kernel's last block of frames first, then tcpdump stops.
-    const stopping = () => delay(BLOCK_MS).then(() => capture.stop());
+    const stopping = () =>
+      delay(BLOCK_MS).then(() => captures.forEach((c) => c.stop()));
     signal.addEventListener("abort", stopping, { once: true });
+    const publish = (frame: Frame, i: number) => {
+      const src = frame.link?.type === "ethernet" ? frame.link.src : "";
+      // What no host's interface sent (the bridge's own IPv6) came from
+      // the switch.
+      hub.publish(
+        frame,
+        senders.get(src) ?? -1,
+        segments ? { segment: i } : {},
+      );
+    };
+    // Several switches: their frames in the order they were captured.
+    const merger = segments ? new FrameMerger(bridges.length, publish) : null;
+    const ticks = merger ? setInterval(() => merger.release(), 100) : 0;
     try {
-      for await (const frame of readCapture(capture.stdout, { name: bridge })) {
-        const src = frame.link?.type === "ethernet" ? frame.link.src : "";
-        // What no host's interface sent (the bridge's own IPv6) came from
-        // the switch.
-        hub.publish(frame, senders.get(src) ?? -1);
-      }
-    } catch (err) {
-      // A half-written last record when tcpdump is stopped is no error.
-      if (!(err instanceof CaptureError)) throw err;
+      await Promise.all(captures.map(async (capture, i) => {
+        try {
+          for await (
+            const frame of readCapture(capture.stdout, { name: bridges[i] })
+          ) {
+            if (merger) merger.push(i, frame);
+            else publish(frame, i);
+          }
+        } catch (err) {
+          // A half-written last record when tcpdump is stopped is no error.
+          if (!(err instanceof CaptureError)) throw err;
+        }
+      }));
     } finally {
+      clearInterval(ticks);
+      merger?.drain();
       signal.removeEventListener("abort", stopping);
     }
-    return (await capture.stats()).droppedByKernel ?? 0;
+    let dropped = 0;
+    for (const c of captures) dropped += (await c.stats()).droppedByKernel ?? 0;
+    return dropped;
   } finally {
     stop.abort();
     signal.removeEventListener("abort", onAbort);
-    capture.stop();
+    for (const c of captures) c.stop();
     await Promise.all(watchers);
   }
 }
@@ -326,7 +384,7 @@ function lastLine(text: string): string {
     .at(-1)?.replace(/^tcpdump: /, "") ?? "exited";
 }
 
-/** One host (or a router's port) on the switch, whose sockets are watched. */
+/** One host (or a router's port) on a switch. */
 interface WatchedHost {
   lab: string;
   host: string;
@@ -335,6 +393,10 @@ interface WatchedHost {
   /** Its interface on the switch. */
   device: string;
   index: number;
+  /** Its segment's index, on a lab of several. */
+  segment?: number;
+  /** A router's port (its sockets are not watched). */
+  router?: boolean;
 }
 
 /**

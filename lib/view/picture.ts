@@ -43,6 +43,13 @@ export interface Picture {
   ports: Point[];
   /** Each host's box: top left, width, height. */
   boxes: { x: number; y: number; width: number; height: number }[];
+  /**
+   * A lab of several segments: where the lines meet each segment's switch
+   * (`switch` is the first's), by segment index.
+   */
+  switches?: Point[];
+  /** A lab of several segments: each port's segment, by host index. */
+  segmentOf?: number[];
 }
 
 // The geometry of topologySvg (lib/report/svg.ts), which draws the picture.

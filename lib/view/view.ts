@@ -173,10 +173,14 @@ function tell(out: Output, options: ViewOptions, change: LabChange): void {
   if (change.type === "waiting") {
     out.line(text.waiting(options.lab, options.upHint ?? "lab up"));
   } else if (change.type === "watching") {
-    out.line(text.watching(options.lab, change.hosts, change.subnet));
-    if (change.segment !== undefined) {
-      out.line(text.firstSegment(change.segment, change.segments!));
-    }
+    out.line(
+      change.segments
+        ? text.watchingSegments(options.lab, change.hosts, {
+          segments: change.segments,
+          routers: change.routers ?? 0,
+        })
+        : text.watching(options.lab, change.hosts, change.subnet),
+    );
   } else {
     out.line(text.down(options.lab, change.frames, change.kernelDropped));
   }

@@ -102,6 +102,8 @@ function eventOf(row) {
     len: row[6],
     v: row[7],
     dst: row[8],
+    // A lab with routers: the segment it crossed and its TTL there.
+    ...(row.length > 9 ? { seg: row[9], ttl: row[10] || undefined } : {}),
   };
 }
 
@@ -117,6 +119,7 @@ function hello(message) {
   const stored = localStorage.getItem("progjar-view-lang");
   view.lang = stored === "en" || stored === "id" ? stored : message.lang;
   list.hosts = message.hosts;
+  list.segments = message.segments;
   stage.draw(message.picture);
   const keep = before && before.mode === message.mode &&
     message.mode === "live" && sameHosts(before.hosts, message.hosts);
@@ -225,7 +228,9 @@ function renderStatus() {
       : view.state === "waiting"
       ? t.waiting(hello.lab)
       : hello.mode === "live"
-      ? t.watching(hello.lab)
+      ? hello.segments
+        ? t.watchingSegments(hello.lab, hello.segments.length)
+        : t.watching(hello.lab)
       : "";
   }
   status.textContent = line;
@@ -278,8 +283,13 @@ function renderFilters() {
     const select = document.createElement("select");
     select.id = "host-filter";
     select.append(new Option(t.allHosts, "-1"));
+    const segments = view.hello?.segments;
     for (const host of hosts) {
-      select.append(new Option(host.name, String(host.index)));
+      // A lab with routers: each router once per segment it is on.
+      const name = segments && host.segment !== undefined
+        ? t.portOf(host.name, host.device, segments[host.segment]?.name)
+        : host.name;
+      select.append(new Option(name, String(host.index)));
     }
     select.value = String(list.host);
     select.addEventListener("change", applyFilter);
@@ -342,14 +352,16 @@ function renderCounters() {
   }
   box.replaceChildren(...parts);
   stage.setCounts(
-    hello.hosts.map((_, i) => {
+    hello.hosts.map((host, i) => {
       const h = totals.hosts[i];
-      return h
-        ? [
-          t.sent(count(h.sent, view.lang)),
-          t.took(count(h.received, view.lang), count(h.dropped, view.lang)),
-        ]
-        : ["", ""];
+      if (!h) return ["", ""];
+      // A router's interface has no socket of the experiment: what came.
+      return [
+        t.sent(count(h.sent, view.lang)),
+        host.router
+          ? t.got(count(h.arrived, view.lang))
+          : t.took(count(h.received, view.lang), count(h.dropped, view.lang)),
+      ];
     }),
   );
 }

@@ -62,6 +62,12 @@ const EN = {
   },
   sent: (a) => `sent ${a}`,
   took: (b, c) => `✓ ${b}  ✗ ${c}`,
+  watchingSegments: (lab, n) =>
+    `watching lab "${lab}": every frame on each of its ${n} segments' switches`,
+  got: (a) => `got ${a}`,
+  onSegment: (segment, ttl) => ttl ? `${segment} TTL ${ttl}` : segment,
+  portOf: (name, device, segment) =>
+    device ? `${name} ${device} (${segment})` : `${name} (${segment})`,
   clickHint: "Click an event to see its layers.",
   frame: (n) => `Frame #${n}`,
   gone:
@@ -250,6 +256,12 @@ const ID = {
   },
   sent: (a) => `kirim ${a}`,
   took: (b, c) => `✓ ${b}  ✗ ${c}`,
+  watchingSegments: (lab, n) =>
+    `mengamati lab "${lab}": setiap frame di switch ${n} segmennya`,
+  got: (a) => `terima ${a}`,
+  onSegment: (segment, ttl) => ttl ? `${segment} TTL ${ttl}` : segment,
+  portOf: (name, device, segment) =>
+    device ? `${name} ${device} (${segment})` : `${name} (${segment})`,
   clickHint: "Klik sebuah event untuk melihat lapisannya.",
   frame: (n) => `Frame #${n}`,
   gone:

@@ -37,6 +37,8 @@ export class EventList {
     this.kinds = new Set(GROUPS);
     this.host = -1;
     this.hosts = [];
+    /** A lab with routers: its segments (each event crossed one). */
+    this.segments = undefined;
     this.lang = "en";
     this.t0 = 0;
     this.follow = true;
@@ -139,7 +141,12 @@ export class EventList {
     row.dataset.n = String(event.n);
     row.dataset.kind = event.kind;
     const name = (i) => i < 0 ? text.theSwitch : this.hosts[i]?.name ?? `#${i}`;
-    const others = this.hosts.length - (event.from >= 0 ? 1 : 0);
+    // The ports it could leave by: those of its segment but its sender's.
+    const here = event.seg === undefined
+      ? this.hosts.length
+      : this.hosts.filter((h) => h.segment === event.seg).length;
+    const others = here - (event.from >= 0 ? 1 : 0);
+    const info = infoText(event.info, this.lang);
     const to = event.to.length === 0
       ? text.none
       : event.to.length > 1 && event.to.length === others
@@ -151,7 +158,11 @@ export class EventList {
       name(event.from),
       to,
       text.kinds[event.kind] ?? event.kind,
-      infoText(event.info, this.lang),
+      this.segments && event.seg !== undefined
+        ? `${
+          text.onSegment(this.segments[event.seg]?.name ?? "?", event.ttl)
+        } · ${info}`
+        : info,
       this.#sockets(event),
     ];
     for (const [i, value] of cells.entries()) {

@@ -1,7 +1,9 @@
 // The picture: the report's topology drawing (switch above, hosts below),
 // with each frame moving from its sender's port up to the switch and down
 // the lines of the ports it leaves by, coloured by kind; where it arrives,
-// a mark says what the host's socket did with it.
+// a mark says what the host's socket did with it. A lab with routers has a
+// switch per segment (routers' interfaces are ports of them): a frame
+// moves through the switch of the segment it crossed, carrying its TTL.
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -30,7 +32,7 @@ export class Stage {
   /** @param {HTMLElement} root */
   constructor(root) {
     this.root = root;
-    /** @type {{ start: number, duration: number, dot: SVGCircleElement[], event: any, done: boolean[] }[]} */
+    /** @type {{ start: number, duration: number, dot: SVGCircleElement[], labels: SVGTextElement[], event: any, done: boolean[] }[]} */
     this.moving = [];
     this.picture = undefined;
     /** @type {SVGTextElement[]} */
@@ -104,9 +106,11 @@ export class Stage {
   animate(event, speed) {
     if (!this.picture || !this.layer) return;
     const colour = COLOURS[event.kind] ?? COLOURS.other;
+    // On a lab with routers, each frame carries its TTL (watch it go down).
+    const ttl = this.picture.switches && event.ttl ? String(event.ttl) : "";
     const dots = event.to.map(() => {
       const dot = document.createElementNS(SVG, "circle");
-      dot.setAttribute("r", "6");
+      dot.setAttribute("r", ttl ? "8" : "6");
       dot.setAttribute("fill", colour);
       dot.setAttribute("stroke", "#ffffff");
       dot.setAttribute("stroke-width", "1.5");
@@ -116,10 +120,19 @@ export class Stage {
       return dot;
     });
     if (dots.length === 0) return;
+    const labels = ttl
+      ? event.to.map(() => {
+        const label = text(this.layer, 0, 0, ttl);
+        label.setAttribute("class", "frame-ttl");
+        label.setAttribute("dominant-baseline", "central");
+        return label;
+      })
+      : [];
     this.moving.push({
       start: performance.now(),
       duration: TRAVEL_MS / Math.max(0.1, speed),
       dot: dots,
+      labels,
       event,
       done: dots.map(() => false),
     });
@@ -129,7 +142,9 @@ export class Stage {
 
   /** Drops every frame on its way (a new picture, a jump). */
   clear() {
-    for (const m of this.moving) for (const dot of m.dot) dot.remove();
+    for (const m of this.moving) {
+      for (const dot of [...m.dot, ...m.labels]) dot.remove();
+    }
     this.moving = [];
   }
 
@@ -147,25 +162,31 @@ export class Stage {
     const down = 0.55;
     this.moving = this.moving.filter((m) => {
       const p = Math.min(1, (now - m.start) / m.duration);
-      const from = m.event.from >= 0
-        ? picture.ports[m.event.from]
-        : picture.switch;
+      // The switch it crossed: its segment's, on a lab with routers.
+      const via = picture.switches?.[m.event.seg] ?? picture.switch;
+      const from = m.event.from >= 0 ? picture.ports[m.event.from] : via;
       m.event.to.forEach((to, k) => {
         const port = picture.ports[to];
         if (!port) return;
         let x, y;
-        if (p < up) [x, y] = lerp(from, picture.switch, p / up);
-        else if (p < down) [x, y] = [picture.switch.x, picture.switch.y];
-        else [x, y] = lerp(picture.switch, port, (p - down) / (1 - down));
+        if (p < up) [x, y] = lerp(from, via, p / up);
+        else if (p < down) [x, y] = [via.x, via.y];
+        else [x, y] = lerp(via, port, (p - down) / (1 - down));
         m.dot[k].setAttribute("cx", x.toFixed(1));
         m.dot[k].setAttribute("cy", y.toFixed(1));
+        m.labels[k]?.setAttribute("x", x.toFixed(1));
+        m.labels[k]?.setAttribute("y", y.toFixed(1));
         if (p >= 1 && !m.done[k]) {
           m.done[k] = true;
-          this.#mark(to, m.event.v[k] === "-" ? "" : m.event.v[k]);
+          this.#mark(
+            to,
+            m.event.v[k] === "-" ? "" : m.event.v[k],
+            m.labels.length > 0 ? m.event.ttl : undefined,
+          );
         }
       });
       if (p >= 1) {
-        for (const dot of m.dot) dot.remove();
+        for (const dot of [...m.dot, ...m.labels]) dot.remove();
         return false;
       }
       return true;
@@ -173,16 +194,21 @@ export class Stage {
     if (this.moving.length > 0) this.#request();
   }
 
-  #mark(host, verdict) {
+  #mark(host, verdict, ttl) {
     const mark = this.marks[host];
     if (!mark) return;
-    mark.textContent = MARKS[verdict] ?? "•";
+    // On a lab with routers: the TTL it arrived with, beside the verdict.
+    const sign = MARKS[verdict] ?? "•";
+    mark.textContent = ttl ? `${sign} TTL ${ttl}` : sign;
     mark.setAttribute("class", `mark ${MARK_CLASS[verdict] ?? "arrived"}`);
     mark.dataset.verdict = verdict;
+    if (ttl) mark.dataset.ttl = String(ttl);
+    else delete mark.dataset.ttl;
     clearTimeout(mark.timer);
     mark.timer = setTimeout(() => {
       mark.textContent = "";
       mark.setAttribute("class", "mark");
+      delete mark.dataset.ttl;
     }, 1500);
   }
 
