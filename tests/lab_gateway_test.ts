@@ -184,7 +184,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "lab hosts: when a host has .1, the gateway is the first address no host has",
+    "lab hosts: when a host has .1, the gateway is the first address no host has, and lab status says which",
   ignore,
   async fn() {
     const name = uniqueLabName("gw1");
@@ -211,6 +211,22 @@ hosts:
       assert.match(route.stdout, /^default via 10\.79\.0\.3 dev eth0/m);
       const sw = await output("ip", ["-n", `pj_${name}`, "-4", "addr"]);
       assert.match(sw.stdout, /inet 10\.79\.0\.3\/29 brd 10\.79\.0\.7/);
+      // lab status says so, in both languages and in its record.
+      const status = await lab(["status", "--name", name]);
+      assert.match(
+        status.stdout,
+        /is up: 3 hosts on 10\.79\.0\.0\/29 \(broadcast 10\.79\.0\.7, every host's gateway 10\.79\.0\.3\), from /,
+      );
+      const id = await lab(["status", "--name", name, "--lang", "id"]);
+      assert.match(
+        id.stdout,
+        /menyala: 3 host di 10\.79\.0\.0\/29 \(broadcast 10\.79\.0\.7, gateway setiap host 10\.79\.0\.3\), dari /,
+      );
+      const json = await lab(["status", "--name", name, "--json"]);
+      assert.equal(
+        json.records.find((r) => r.type === "status")?.gateway,
+        "10.79.0.3",
+      );
     } finally {
       await lab(["down", "--name", name]);
       await Deno.remove(file);

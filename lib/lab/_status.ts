@@ -1,8 +1,9 @@
 /**
  * Internal: `lab status`: whether the lab is up, and then each host (its
  * address, namespace, processes and recordings; on a lab with routers its
- * segment and gateway too) and each router (its interfaces and how its
- * multicast forwarder is doing).
+ * segment and gateway too; on the one-switch lab the gateway every host
+ * has) and each router (its interfaces and how its multicast forwarder is
+ * doing).
  *
  * @module
  */
@@ -25,6 +26,7 @@ export async function status(ui: Ui): Promise<number> {
     up: status.up,
     namespaces: status.namespaces,
     hosts: status.state?.hosts ?? [],
+    ...(status.state?.gateway ? { gateway: status.state.gateway } : {}),
     ...(status.state?.routers
       ? {
         segments: status.state.segments ?? [],
@@ -87,6 +89,7 @@ export async function status(ui: Ui): Promise<number> {
       state.subnet,
       state.broadcast,
       state.file,
+      state.gateway,
     ),
   );
   const roots = state.hosts.some((h) => h.rootfs !== undefined);

@@ -50,10 +50,13 @@ export const TEXT = {
       subnet: string,
       bc: string,
       file: string,
+      gateway?: string,
     ) =>
       `lab "${lab}" is up: ${
         plural(hosts, "host", "hosts")
-      } on ${subnet} (broadcast ${bc}), from ${file}`,
+      } on ${subnet} (broadcast ${bc}${
+        gateway ? `, every host's gateway ${gateway}` : ""
+      }), from ${file}`,
     takenDown: (lab: string) =>
       `lab "${lab}" taken down (built for this run; --keep leaves it up)`,
     report: (path: string) => `report: ${path}`,
@@ -142,8 +145,11 @@ export const TEXT = {
       subnet: string,
       bc: string,
       file: string,
+      gateway?: string,
     ) =>
-      `lab "${lab}" menyala: ${hosts} host di ${subnet} (broadcast ${bc}), dari ${file}`,
+      `lab "${lab}" menyala: ${hosts} host di ${subnet} (broadcast ${bc}${
+        gateway ? `, gateway setiap host ${gateway}` : ""
+      }), dari ${file}`,
     takenDown: (lab: string) =>
       `lab "${lab}" dimatikan (dibuat untuk run ini; --keep membiarkannya menyala)`,
     report: (path: string) => `laporan: ${path}`,
