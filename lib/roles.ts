@@ -177,7 +177,8 @@ export const SERVE_V8_FLAGS =
 
 /**
  * `progjar serve` in the self-extracting file (`cmd/serve.ts`): HTTP, the
- * interface list for the lines to paste, the locale, and serve's V8 flags.
+ * interface list for the lines to paste, the locale, serve's V8 flags, and
+ * FFI for sending files by the kernel (`sendfile`).
  * Its launcher adds `--allow-read` of the file's own directory, the one
  * thing it hands out, and nothing else: it builds nothing there.
  */
@@ -186,6 +187,7 @@ export const SERVE_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-sys=networkInterfaces",
   ENV,
+  "--allow-ffi",
 ];
 
 /**

@@ -1,13 +1,21 @@
 /**
  * Writing answers on a connection of the HTTP server: small ones in one
- * write, a file from one buffer of the connection (head and first bytes in
- * the same write), every write marked for the server's stall sweep.
+ * write; a file by the kernel (`sendfile`, see `_sendfile.ts`) where it
+ * can, else from one buffer of the connection (head and first bytes in the
+ * same write); every write marked for the server's stall sweep.
  *
  * @module
  */
 
 import { responseHead } from "./_http.ts";
 import { FileAnswer } from "./http_router.ts";
+import {
+  drained,
+  type KernelFile,
+  kernelFile,
+  type SendfileEnd,
+  socketFd,
+} from "./_sendfile.ts";
 
 /** Why an answer did not all go out. */
 export type CutReason = "gone" | "stalled" | "stopped" | "error";
@@ -22,6 +30,8 @@ export interface Tracked {
   since: number;
   /** Set when the server closed it, and why. */
   cut?: CutReason | "timeout";
+  /** Its socket's descriptor once looked up (`null`: not found). */
+  fd?: number | null;
 }
 
 export function closeQuietly(conn: Deno.Conn): void {
@@ -113,8 +123,118 @@ export async function sendResponse(
 /** The file was shorter than its answer said (changed in place). */
 class FileEnded extends Error {}
 
-/** Sends a file's bytes from one buffer: head and first bytes in one write. */
+/** Sends a file's bytes: by the kernel where it can, else from a buffer. */
 export async function sendFile(
+  t: Tracked,
+  answer: FileAnswer,
+  options: { headOnly: boolean; chunkBytes: number },
+): Promise<Sent> {
+  let sent: Sent;
+  try {
+    const kernel = options.headOnly ? undefined : kernelJob(t, answer);
+    sent = kernel
+      ? await sendByKernel(t, answer, kernel)
+      : await sendFromBuffer(t, answer, options);
+  } finally {
+    answer.file.close();
+  }
+  return sent.complete && sent.bytes > 0 ? await acknowledged(t, sent) : sent;
+}
+
+/**
+ * A download counts as complete once the client's TCP acknowledged its
+ * last byte; one reset before that was cut off, with at most what was
+ * acknowledged. Without the socket's descriptor, as handed to the kernel.
+ */
+async function acknowledged(t: Tracked, sent: Sent): Promise<Sent> {
+  if (t.fd === undefined) t.fd = socketFd(t.conn) ?? null;
+  if (t.fd === null) return sent;
+  let unacknowledged = 0;
+  t.state = "write";
+  let whole: boolean;
+  try {
+    whole = await drained(t.fd, {
+      left: (bytes) => {
+        t.since = performance.now();
+        unacknowledged = bytes;
+      },
+      cut: () => t.cut !== undefined,
+    });
+  } catch {
+    return sent;
+  }
+  // Stopping closes the socket gracefully: the kernel still delivers what
+  // it holds, as it did for a download that had only just been handed over.
+  if (whole || t.cut === "stopped") return sent;
+  return {
+    ...sent,
+    bytes: Math.max(0, sent.bytes - unacknowledged),
+    complete: false,
+    cut: t.cut === undefined ? { cut: "gone" } : cutOf(t),
+  };
+}
+
+/** A socket and a file for `sendfile`. */
+interface KernelJob {
+  socket: number;
+  file: KernelFile;
+}
+
+/** The socket and the file reopened for `sendfile`, when both are there. */
+function kernelJob(
+  t: Tracked,
+  answer: FileAnswer,
+): KernelJob | undefined {
+  const path = answer.options.path;
+  if (path === undefined || answer.options.length === 0) return undefined;
+  if (t.fd === undefined) t.fd = socketFd(t.conn) ?? null;
+  if (t.fd === null) return undefined;
+  const stat = answer.file.statSync();
+  if (stat.dev === undefined || stat.ino === null) return undefined;
+  const file = kernelFile(path, { dev: stat.dev, ino: stat.ino });
+  return file ? { socket: t.fd, file } : undefined;
+}
+
+async function sendByKernel(
+  t: Tracked,
+  answer: FileAnswer,
+  kernel: KernelJob,
+): Promise<Sent> {
+  const what = answer.options;
+  const status = what.status ?? 200;
+  const top = responseHead(status, new Headers(what.headers), what.length);
+  const written = { n: 0 };
+  let end: SendfileEnd;
+  try {
+    await writeAll(t, top, written);
+    t.state = "write";
+    t.since = performance.now();
+    end = await kernel.file.send(kernel.socket, {
+      start: what.start ?? 0,
+      length: what.length,
+      progress: (bytes) => {
+        t.since = performance.now();
+        written.n += bytes;
+      },
+      cut: () => t.cut !== undefined,
+    });
+  } catch {
+    end = "cut";
+  } finally {
+    kernel.file.close();
+  }
+  const bytes = Math.max(0, written.n - top.length);
+  if (end === "done") return { status, bytes, complete: true };
+  const cut = end === "short"
+    ? { cut: "error" as const }
+    : end === "failed" && t.cut === undefined
+    ? { cut: "gone" as const }
+    : cutOf(t);
+  return { status, bytes, complete: false, cut };
+}
+
+/** Sends a file's bytes from one buffer: head and first bytes in one write. */
+async function sendFromBuffer(
   t: Tracked,
   answer: FileAnswer,
   options: { headOnly: boolean; chunkBytes: number },
@@ -158,7 +278,5 @@ export async function sendFile(
     const bytes = Math.max(0, written.n - top.length);
     const why = err instanceof FileEnded ? { cut: "error" as const } : cutOf(t);
     return { status, bytes, complete: false, cut: why };
-  } finally {
-    file.close();
   }
 }

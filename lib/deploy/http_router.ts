@@ -43,6 +43,11 @@ export interface FileAnswerOptions {
   length: number;
   /** The range this is of the file (reported with the exchange). */
   range?: AnsweredRange;
+  /**
+   * The file's path, so that the kernel can send it (`sendfile`) if it is
+   * still the file opened; without it the server sends the bytes itself.
+   */
+  path?: string;
 }
 
 /** An answer made of bytes of an open file; the server closes the file. */

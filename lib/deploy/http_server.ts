@@ -13,10 +13,13 @@
  *   `stallTimeoutMs` is cut: a VM that stopped reading frees its slot;
  * - a POST body is read only up to its route's `maxBody` (413 beyond).
  *
- * A file is sent from one buffer of `chunkBytes` per connection, read with
- * `readSync` (the pack is in the page cache once one VM fetched it) and
- * written with `conn.write`: no stream queues, no fresh buffer per chunk,
- * so memory grows with `chunkBytes` per download and nothing else
+ * A file whose answer names its path goes out by the kernel (`sendfile`,
+ * see `_sendfile.ts`) where FFI is allowed: no copy through JavaScript, no
+ * buffer per download. Otherwise it is sent from one buffer of
+ * `chunkBytes` per connection, read with `readSync` (the pack is in the
+ * page cache once one VM fetched it) and written with `conn.write`: no
+ * stream queues, no fresh buffer per chunk. Either way a download is
+ * complete once the client acknowledged its last byte
  * (docs/benchmarks.md has the measurements that chose this).
  *
  * Every answered request is reported once it is over (an

@@ -30,6 +30,7 @@ import type { PackFacts } from "./install_script.ts";
 import { pasteLines } from "./serve_lines.ts";
 import type { RecordsRoute } from "./serve_records.ts";
 import { startServer, type Transfer } from "./server.ts";
+import { kernelSends } from "./_sendfile.ts";
 
 /** Request lines shown per client in a window. */
 export const TRANSFER_BURST = 20;
@@ -64,6 +65,8 @@ export type ServeEvent =
     port: number;
     lines: string[];
     interfaces: string[];
+    /** How files go out: by the kernel (`sendfile`), or from a buffer. */
+    files: "sendfile" | "buffer";
   }
   | ({ type: "transfer" } & Transfer)
   | ({ type: "refused" } & Refusal)
@@ -201,6 +204,7 @@ export async function runServe(options: ServeOptions): Promise<ServeStats> {
     port: server.port,
     lines: lines.map((l) => l.line),
     interfaces: lines.map((l) => l.name),
+    files: kernelSends() ? "sendfile" : "buffer",
   });
 
   await server.finished;

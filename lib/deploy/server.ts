@@ -212,9 +212,14 @@ function artefactAnswer(
       start: range.start,
       length: range.end - range.start + 1,
       range: { ...range, size },
+      path: `${dir}/${name}`,
     });
   }
-  return new FileAnswer(file, { headers, length: size });
+  return new FileAnswer(file, {
+    headers,
+    length: size,
+    path: `${dir}/${name}`,
+  });
 }
 
 /** `GET /`: what is here and the line to paste. */
