@@ -1,0 +1,250 @@
+/**
+ * serve's records under a class's load: 150 VMs, each a network namespace
+ * of its own on one bridge (its own address, host name and /var/lib), each
+ * given its secret by the install.sh it fetched with BusyBox wget, each
+ * sending its runs with the pack's own `progjar send` at the same moment
+ * (serve is held stopped until all 150 have connected and sent, then let
+ * go). Every run is stored once, line for line, in its own VM's file, none
+ * refused, and serve's peak memory is bounded; then the same with
+ * `--max-connections` far below 150: the VMs turned away keep their runs
+ * pending and deliver them on the next try, nothing lost or doubled.
+ * Needs root, ip, unshare and busybox.
+ */
+
+import assert from "node:assert/strict";
+import { buildBundle } from "../tools/bundle.ts";
+import { runCommand, taskCommand } from "./_dist.ts";
+import { type RoleProcess, spawn } from "./_harness.ts";
+import { CAN_BUILD_LABS, uniqueLabName } from "./_lab.ts";
+import {
+  checkVmFile,
+  establishedTo,
+  Fleet,
+  type FleetRun,
+  type FleetVm,
+  makeRun,
+  peakKiB,
+  pool,
+  writeRun,
+} from "./_vm_fleet.ts";
+
+const VMS = 150;
+const PORT = 8000;
+
+const skip = !CAN_BUILD_LABS
+  ? "needs root and iproute2's ip"
+  : (await runCommand("busybox", ["wget", "--help"]).catch(() => ({
+    code: 127,
+  }))).code === 127
+  ? "needs busybox"
+  : undefined;
+if (skip) console.log(`serve_records_load_test: skipped: ${skip}`);
+
+/** A served directory with a pack (serve issues secrets only with one). */
+async function servedDir(work: string): Promise<string> {
+  const dir = `${work}/served`;
+  await Deno.mkdir(dir);
+  const gzip = new Blob(["not really a tar, but gzip: serve reads its size"])
+    .stream().pipeThrough(new CompressionStream("gzip"));
+  await Deno.writeFile(`${dir}/progjar-alpine-x86_64.tar.gz`, gzip);
+  return dir;
+}
+
+async function startServe(
+  fleet: Fleet,
+  work: string,
+  flags: string[] = [],
+): Promise<RoleProcess> {
+  const served = `${work}/served`;
+  const records = `${work}/records`;
+  const words = (await taskCommand("serve")).map((word) =>
+    word.startsWith("--allow-read=")
+      ? `--allow-read=${served},${records}`
+      : word.startsWith("--allow-write=")
+      ? `--allow-write=${records}`
+      : word
+  );
+  const proc = spawn("serve", "ip", [
+    "netns",
+    "exec",
+    fleet.serverNetns,
+    ...words,
+    "--dir",
+    served,
+    "--records",
+    records,
+    "--no-build",
+    "--bind",
+    fleet.serverAddress,
+    "--port",
+    String(PORT),
+    "--json",
+    "--json-text",
+    ...flags,
+  ]);
+  await proc.waitForRecord("listening", 30_000);
+  return proc;
+}
+
+/** The runs of VM `i`: the first sent is the largest (1 MiB for every third VM). */
+function runsOf(i: number): FleetRun[] {
+  return [
+    makeRun(i, 0, i % 3 === 0 ? 1024 * 1024 : 64 * 1024),
+    makeRun(i, 1, 16 * 1024),
+    makeRun(i, 2, 2 * 1024),
+  ];
+}
+
+interface Sent {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts `progjar send` on every VM of `vms` while serve is stopped, lets
+ * serve go once all have connected (or 12 s passed), and waits for them.
+ * Returns their outcomes and how many were waiting at once.
+ */
+async function sendAtOnce(
+  fleet: Fleet,
+  serve: RoleProcess,
+  vms: readonly FleetVm[],
+): Promise<{ sent: Sent[]; waiting: number; seconds: number }> {
+  Deno.kill(serve.pid, "SIGSTOP");
+  let released = false;
+  const release = () => {
+    if (!released) Deno.kill(serve.pid, "SIGCONT");
+    released = true;
+  };
+  try {
+    const children = vms.map((vm) => {
+      const [program, ...args] = fleet.send(vm);
+      return new Deno.Command(program, {
+        args,
+        env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    });
+    const outputs = children.map((c) => c.output());
+    const deadline = Date.now() + 12_000;
+    let waiting = 0;
+    while (Date.now() < deadline) {
+      waiting = establishedTo(serve.pid, PORT);
+      if (waiting >= vms.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const started = performance.now();
+    release();
+    const sent = (await Promise.all(outputs)).map((o) => ({
+      code: o.code,
+      stdout: new TextDecoder().decode(o.stdout),
+      stderr: new TextDecoder().decode(o.stderr),
+    }));
+    return { sent, waiting, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    release();
+  }
+}
+
+async function fleetTest(
+  tag: string,
+  body: (fleet: Fleet, work: string) => Promise<void>,
+): Promise<void> {
+  const work = await Deno.makeTempDir({ prefix: "progjar-records-load-" });
+  let fleet: Fleet | undefined;
+  try {
+    const bundle = await buildBundle({ outDir: `${work}/dist` });
+    await servedDir(work);
+    fleet = await Fleet.up({
+      tag: uniqueLabName(tag),
+      work,
+      count: VMS,
+      bundle,
+    });
+    await body(fleet, work);
+  } finally {
+    await fleet?.down();
+    await Deno.remove(work, { recursive: true });
+  }
+}
+
+function ofType(proc: RoleProcess, type: string): Record<string, unknown>[] {
+  return proc.records.filter((r) => r.type === type);
+}
+
+/** Every VM's file checked against what it sent; every run once in all. */
+async function checkStore(
+  fleet: Fleet,
+  work: string,
+  runs: Map<FleetVm, FleetRun[]>,
+): Promise<void> {
+  const problems: string[] = [];
+  const files = new Set<string>();
+  for await (const entry of Deno.readDir(`${work}/records`)) {
+    if (entry.name.endsWith(".jsonl")) files.add(entry.name);
+  }
+  assert.equal(files.size, fleet.vms.length, [...files].join(" "));
+  for (const vm of fleet.vms) {
+    const text = await Deno.readTextFile(`${work}/records/${vm.vm}.jsonl`);
+    problems.push(...checkVmFile(text, vm, runs.get(vm)!));
+    assert.deepEqual(fleet.runs(vm, "pending"), [], vm.hostname);
+    assert.deepEqual(fleet.runs(vm, "refused"), [], vm.hostname);
+    assert.deepEqual(
+      fleet.runs(vm, "sent"),
+      runs.get(vm)!.map((r) => r.run),
+      vm.hostname,
+    );
+  }
+  assert.deepEqual(problems.slice(0, 20), []);
+}
+
+Deno.test({
+  name:
+    "serve records: 150 VMs send their runs at the same moment: every run stored once, line for line, in its VM's file, none refused, memory bounded",
+  ignore: skip !== undefined,
+  async fn() {
+    await fleetTest("rl", async (fleet, work) => {
+      const serve = await startServe(fleet, work);
+      try {
+        await pool(fleet.vms, 16, (vm) => fleet.install(vm, PORT));
+        const runs = new Map(fleet.vms.map((vm) => [vm, runsOf(vm.index)]));
+        for (const [vm, list] of runs) {
+          for (const run of list) await writeRun(vm, run);
+        }
+        const before = peakKiB(serve.pid);
+        const { sent, waiting, seconds } = await sendAtOnce(
+          fleet,
+          serve,
+          fleet.vms,
+        );
+        const peak = peakKiB(serve.pid);
+        console.log(
+          `  ${waiting} of ${VMS} deliveries waiting at once; all stored ${
+            seconds.toFixed(1)
+          } s later; serve's peak RSS ${(before / 1024).toFixed(1)} MB before, ${
+            (peak / 1024).toFixed(1)
+          } MB after`,
+        );
+        for (const [i, s] of sent.entries()) {
+          assert.equal(
+            s.code,
+            0,
+            `vm-${i + 1}: ${s.stdout}${s.stderr}`,
+          );
+        }
+        const expected = VMS * 3;
+        assert.equal(ofType(serve, "records-run").length, expected);
+        assert.deepEqual(ofType(serve, "records-refused"), []);
+        assert.deepEqual(ofType(serve, "records-duplicate"), []);
+        await checkStore(fleet, work, runs);
+        assert.ok(peak > 0 && peak <= 64 * 1024, `peak RSS ${peak} kB`);
+      } finally {
+        serve.kill("SIGINT");
+        await serve.finished();
+      }
+    });
+  },
+});
