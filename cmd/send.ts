@@ -62,6 +62,8 @@ const TEXT = {
       `serve refused ${e.run}: ${e.status} ${e.reason.en}; kept in ${VM_RECORDS}/refused/`,
     running: (run: string) =>
       `${run}: its role still runs; it goes when it ends`,
+    busy: (e: Extract<SendEvent, { type: "busy" }>) =>
+      `serve is busy (${e.reason.en}); ${e.run} again in ${e.seconds} s (try ${e.retry} of ${e.retries})`,
     facts: (base: string, vm: string) =>
       `serve at ${base} knows this VM (${vm}): each role's run goes there when it ends`,
     done: (s: SendSummary) =>
@@ -84,6 +86,8 @@ const TEXT = {
       `serve menolak ${e.run}: ${e.status} ${e.reason.id}; disimpan di ${VM_RECORDS}/refused/`,
     running: (run: string) =>
       `${run}: role-nya masih berjalan; dikirim saat berakhir`,
+    busy: (e: Extract<SendEvent, { type: "busy" }>) =>
+      `serve sibuk (${e.reason.id}); ${e.run} dicoba lagi dalam ${e.seconds} dtk (percobaan ${e.retry} dari ${e.retries})`,
     facts: (base: string, vm: string) =>
       `serve di ${base} mengenal VM ini (${vm}): setiap jalannya role dikirim ke sana saat berakhir`,
     done: (s: SendSummary) =>
@@ -115,6 +119,7 @@ async function send({ flags, out }: RoleContext): Promise<number> {
         if (event.type === "sent") out.line(text.sent(event));
         else if (event.type === "refused") out.line(text.refused(event));
         else if (event.type === "running") out.line(text.running(event.run));
+        else if (event.type === "busy") out.line(text.busy(event));
         else out.line(text.facts(event.base, event.vm));
       },
     });

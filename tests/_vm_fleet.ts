@@ -51,7 +51,9 @@ export async function pool<T, R>(
       results[i] = await job(items[i], i);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, worker),
+  );
   return results;
 }
 
@@ -120,7 +122,11 @@ export class Fleet {
   }
 
   async #build(bundle: string): Promise<void> {
-    const names = [this.#switch, this.serverNetns, ...this.vms.map((v) => v.netns)];
+    const names = [
+      this.#switch,
+      this.serverNetns,
+      ...this.vms.map((v) => v.netns),
+    ];
     await ip([], names.map((n) => `netns add ${n}\n`).join(""));
     // Every veth made straight in its namespaces: none passes the host's.
     const ends = [
@@ -133,23 +139,29 @@ export class Fleet {
         `link add ${port} netns ${this.#switch} type veth peer name eth0 netns ${netns}\n`
       ).join(""),
     );
-    await ip(["-n", this.#switch], [
-      "link add br0 type bridge",
-      "link set br0 up",
-      ...ends.map(({ port }) => `link set ${port} master br0 up`),
-      "",
-    ].join("\n"));
+    await ip(
+      ["-n", this.#switch],
+      [
+        "link add br0 type bridge",
+        "link set br0 up",
+        ...ends.map(({ port }) => `link set ${port} master br0 up`),
+        "",
+      ].join("\n"),
+    );
     const hosts = [
       { netns: this.serverNetns, address: this.serverAddress },
       ...this.vms,
     ];
     await pool(hosts, 8, ({ netns, address }) =>
-      ip(["-n", netns], [
-        "link set lo up",
-        `addr add ${address}/16 dev eth0`,
-        "link set eth0 up",
-        "",
-      ].join("\n")));
+      ip(
+        ["-n", netns],
+        [
+          "link set lo up",
+          `addr add ${address}/16 dev eth0`,
+          "link set eth0 up",
+          "",
+        ].join("\n"),
+      ));
     for (const vm of this.vms) {
       for (const dir of ["pending", "sent", "refused"]) {
         await Deno.mkdir(`${vm.root}/progjar/records/${dir}`, {
@@ -237,7 +249,11 @@ exit 2
 
   /** Removes every namespace of the fleet (its veths and bridge go with them). */
   async down(): Promise<void> {
-    const names = [this.#switch, this.serverNetns, ...this.vms.map((v) => v.netns)];
+    const names = [
+      this.#switch,
+      this.serverNetns,
+      ...this.vms.map((v) => v.netns),
+    ];
     const present = new Set(
       (await runCommand("ip", ["netns", "list"])).stdout.split("\n").map((l) =>
         l.split(" ")[0]
@@ -377,7 +393,9 @@ export function checkVmFile(
     block = [];
   }
   if (block.length > 0) {
-    problems.push(`${vm.hostname}: ${block.length} lines after the last delivery`);
+    problems.push(
+      `${vm.hostname}: ${block.length} lines after the last delivery`,
+    );
   }
   for (const { run } of runs) {
     if (!seen.has(run)) problems.push(`${vm.hostname}: ${run} not stored`);

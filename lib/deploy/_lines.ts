@@ -68,12 +68,19 @@ export async function* readLines(
   let index = 0;
   let offset = 0;
   let done = false;
-  const take = (terminated: boolean): Line => {
-    const bytes = new Uint8Array(length);
-    let at = 0;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.length;
+  // A line is decoded where it lies in the chunk when it fits in one (no
+  // copy); only the start of a line cut by a read is copied, since the
+  // stream may reuse its buffer for the next read.
+  const take = (last: Uint8Array, terminated: boolean): Line => {
+    let bytes = last;
+    if (parts.length > 0) {
+      bytes = new Uint8Array(length);
+      let at = 0;
+      for (const part of parts) {
+        bytes.set(part, at);
+        at += part.length;
+      }
+      bytes.set(last, at);
     }
     let text: string;
     try {
@@ -99,16 +106,17 @@ export async function* readLines(
         if (length + piece.length > options.limit(index)) {
           throw new TooLong(index);
         }
-        // A copy: the stream may reuse its buffer.
-        parts.push(piece.slice());
         length += piece.length;
-        if (at < 0) break;
-        yield take(true);
+        if (at < 0) {
+          parts.push(piece.slice());
+          break;
+        }
+        yield take(piece, true);
         chunk = chunk.subarray(at + 1);
       }
     }
     done = true;
-    if (length > 0) yield take(false);
+    if (length > 0) yield take(new Uint8Array(0), false);
   } finally {
     if (!done) await reader.cancel().catch(() => {});
     reader.releaseLock();

@@ -2,7 +2,8 @@
  * One delivery's body read and checked whole, line by line, each line
  * bounded before it is held (`records_store.ts` keeps it only if all of it
  * is right): its head, then the run's entries, put on the host's clock and
- * given the run's id.
+ * given the run's id, each handed on as soon as it is checked (the store
+ * spools them to disk: a run is never held whole in memory).
  *
  * @module
  */
@@ -24,14 +25,19 @@ export interface ReadRunOptions {
   offsetMs(head: DeliveryHead): number;
   /** Whether the store already has run `run`. */
   has(run: string): boolean;
+  /**
+   * Takes each entry as it will be stored (host clock, `run` added), in
+   * order, as soon as it is checked: nothing of the run is held here.
+   */
+  entry(line: string): Promise<void>;
 }
 
 /** A run read whole: the lines to store, and what serve's log says of it. */
 export interface ReadRun {
   head: DeliveryHead;
   duplicate: false;
-  /** The entries as stored (host clock, `run` added), without newlines. */
-  stored: string[];
+  /** The entries given to `options.entry`. */
+  entries: number;
   role?: string;
   startMs: number;
   endMs: number;
@@ -59,7 +65,7 @@ export async function readRun(
   });
   let head: DeliveryHead | undefined;
   let offset = 0;
-  const stored: string[] = [];
+  let entries = 0;
   let runBytes = 0;
   let pid: number | undefined;
   let role: string | undefined;
@@ -116,11 +122,18 @@ export async function readRun(
       startMs = Math.min(startMs, t);
       endMs = Math.max(endMs, t);
       const { t: _t, pid: _pid, ...kind } = entry;
-      stored.push(
-        JSON.stringify({ t, pid: entry.pid, run: head!.run, ...kind }),
-      );
+      try {
+        await options.entry(
+          JSON.stringify({ t, pid: entry.pid, run: head!.run, ...kind }),
+        );
+      } catch (err) {
+        throw new EntryFailed(err);
+      }
+      entries++;
     }
   } catch (err) {
+    // The store's own failure (its disk), not the delivery's: its caller says.
+    if (err instanceof EntryFailed) throw err.cause;
     if (err instanceof TooLong) {
       return err.index === 0
         ? refuse(400, invalid(`a head over ${HEAD_LIMIT} bytes`))
@@ -137,10 +150,17 @@ export async function readRun(
     return refuse(400, invalid(firstLine(err)));
   }
   if (!head) return refuse(400, invalid("no head line"));
-  if (head.run !== null && stored.length === 0) {
+  if (head.run !== null && entries === 0) {
     return refuse(400, invalid("a run without entries"));
   }
-  return { head, duplicate: false, stored, role, startMs, endMs, ended };
+  return { head, duplicate: false, entries, role, startMs, endMs, ended };
+}
+
+/** `options.entry` failed: passed on as it is, not as a bad delivery. */
+class EntryFailed extends Error {
+  constructor(cause: unknown) {
+    super("the store could not take an entry", { cause });
+  }
 }
 
 /** A delivery that is not valid: what, and where (entry `index`). */

@@ -319,9 +319,40 @@ function refuse(conn: Deno.TcpConn, refusal: Refusal): void {
     body.length,
   );
   // Small enough for an empty socket buffer: not awaited by the accept loop.
-  conn.write(concat(head, body)).catch(() => {}).finally(() =>
-    closeQuietly(conn)
-  );
+  conn.write(concat(head, body)).then(() => linger(conn)).catch(() => {})
+    .finally(() => closeQuietly(conn));
+}
+
+/** Refused connections being drained now, and the most at once. */
+let lingering = 0;
+const MAX_LINGERING = 64;
+/** Where what they still send goes (never read: shared). */
+const DRAIN = new Uint8Array(4096);
+
+/**
+ * After a 503: the end of our side, then what the client still sends is
+ * read and dropped, for at most 2 s. Closed with the request unread, the
+ * connection would be reset, and a client still sending its body (a VM
+ * posting its run) would get "connection reset" instead of the 503 that
+ * tells it to come back. A flood of connections gets this for its first
+ * 64 at a time; the rest are closed at once.
+ */
+async function linger(conn: Deno.TcpConn): Promise<void> {
+  if (lingering >= MAX_LINGERING) return;
+  lingering++;
+  const timer = setTimeout(() => closeQuietly(conn), 2000);
+  Deno.unrefTimer(timer);
+  try {
+    await conn.closeWrite();
+    while (await conn.read(DRAIN) !== null) {
+      // dropped
+    }
+  } catch {
+    // reset or closed by the timer: done either way
+  } finally {
+    clearTimeout(timer);
+    lingering--;
+  }
 }
 
 /** Closes `t`'s connection for `why`; its pending read or write fails. */
@@ -487,7 +518,13 @@ async function serveConnection(
   }
 }
 
-/** A POST body: what came with the head, then reads up to its length. */
+/**
+ * A POST body: what came with the head, then reads up to its length into
+ * one buffer per connection (a chunk is good until the next read: the
+ * records' line reader copies what it keeps). The stream reads only when
+ * asked (`highWaterMark: 0`), so a chunk is never overwritten under its
+ * reader.
+ */
 function bodyStream(
   t: Tracked,
   head: RequestHead,
@@ -496,6 +533,7 @@ function bodyStream(
   let remaining = head.contentLength;
   let early = rest.subarray(0, Math.min(rest.length, remaining));
   let asked = head.headers.get("expect")?.toLowerCase() !== "100-continue";
+  let buffer: Uint8Array | undefined;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (early.length > 0) {
@@ -511,8 +549,10 @@ function bodyStream(
         }
         t.state = "body";
         t.since = performance.now();
-        const chunk = new Uint8Array(Math.min(remaining, 16 * 1024));
-        const n = await t.conn.read(chunk);
+        buffer ??= new Uint8Array(Math.min(head.contentLength, 16 * 1024));
+        const n = await t.conn.read(
+          buffer.subarray(0, Math.min(remaining, buffer.length)),
+        );
         t.state = "handler";
         if (n === null) {
           controller.error(
@@ -521,9 +561,9 @@ function bodyStream(
           return;
         }
         remaining -= n;
-        controller.enqueue(chunk.subarray(0, n));
+        controller.enqueue(buffer.subarray(0, n));
       }
       if (remaining === 0) controller.close();
     },
-  });
+  }, { highWaterMark: 0 });
 }

@@ -66,7 +66,6 @@
  * @module
  */
 
-import { writeFully } from "../cli/_write_fully.ts";
 import type { Text } from "../cli/i18n.ts";
 import {
   type DeliveryHead,
@@ -82,7 +81,8 @@ import {
   StoreFileError,
   type VmFile,
 } from "./_records_files.ts";
-import { readRun } from "./_records_read.ts";
+import { type ReadRun, readRun } from "./_records_read.ts";
+import { clearIncoming, Slots, Spool, writeAll } from "./_records_spool.ts";
 
 export { StoreFileError };
 
@@ -179,6 +179,9 @@ export interface RecordsStoreOptions {
   now?: () => number;
 }
 
+/** Deliveries read at once (the others wait: `_records_spool.ts`). */
+const READING = 8;
+
 /** The secrets kept per VM (every install.sh asked for by its address). */
 const SECRETS_KEPT = 16;
 
@@ -194,6 +197,11 @@ export class RecordsStore {
   #vms: Vm[] = [];
   #next = 1;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Spools made, for their names. */
+  #spools = 0;
+  /** Bytes in spools now (deliveries being read). */
+  #spooling = 0;
+  #reading = new Slots(READING);
 
   private constructor(dir: string, options: RecordsStoreOptions) {
     this.dir = dir;
@@ -213,6 +221,7 @@ export class RecordsStore {
   ): Promise<RecordsStore> {
     const store = new RecordsStore(dir, options);
     await Deno.mkdir(dir, { recursive: true });
+    await clearIncoming(dir);
     await store.#load();
     return store;
   }
@@ -322,17 +331,73 @@ export class RecordsStore {
       }, vm);
     }
 
-    const read = await readRun(delivery.body, {
-      limits: this.limits,
-      offsetMs: (head) => receivedAt - head.clock,
-      has: (run) => vm.runs.has(run),
-    });
-    if ("refused" in read) return refuse(read.status, read.refused, vm);
-    const { head } = read;
-    if (read.duplicate) return duplicate(vm, head);
-    const { stored, role, startMs, endMs, ended } = read;
+    // The run's entries go to a spool file as they are checked (a class
+    // sending at once must not hold every run in memory); only a run checked
+    // whole is copied onto the VM's file.
+    let spool: Spool | undefined;
+    const name = `${vm.id}.${++this.#spools}`;
+    const done = await this.#reading.take();
+    try {
+      const read = await readRun(delivery.body, {
+        limits: this.limits,
+        offsetMs: (head) => receivedAt - head.clock,
+        has: (run) => vm.runs.has(run),
+        entry: (line) => {
+          spool ??= Spool.create(this.dir, name);
+          const before = spool.size;
+          spool.line(line);
+          this.#spooling += spool.size - before;
+          if (this.size + this.#spooling > this.limits.store) {
+            throw new StoreWouldPass();
+          }
+          return Promise.resolve();
+        },
+      });
+      if ("refused" in read) return refuse(read.status, read.refused, vm);
+      const { head } = read;
+      if (read.duplicate) return duplicate(vm, head);
+      spool?.close();
+      // Read: the next delivery may be read while this one is kept.
+      done();
+      return await this.#keep(vm, { read, spool, receivedAt, from });
+    } catch (err) {
+      if (err instanceof StoreWouldPass) {
+        return refuse(507, storeFull(this), vm);
+      }
+      // The disk (full, gone): the VM keeps the run and sends it again.
+      const why = (err instanceof Error ? err.message : String(err))
+        .split("\n", 1)[0];
+      return refuse(507, {
+        en: `serve could not keep it: ${why}`,
+        id: `serve tidak bisa menyimpannya: ${why}`,
+      }, vm);
+    } finally {
+      done();
+      if (spool) {
+        this.#spooling -= spool.size;
+        spool.remove();
+      }
+    }
+  }
+
+  /** Appends a run checked whole (its spool) to its VM's file. */
+  #keep(
+    vm: Vm,
+    delivery: {
+      read: ReadRun;
+      spool: Spool | undefined;
+      receivedAt: number;
+      from: string;
+    },
+  ): Promise<Received> {
+    const { read, spool, receivedAt, from } = delivery;
+    const { head, role, startMs, endMs, ended, entries } = read;
     const offsetMs = receivedAt - head.clock;
-    return await this.#exclusive(async () => {
+    const refuse = (status: number, reason: Text): Received => ({
+      status,
+      event: { type: "refused", client: from, status, reason, vm: vm.id },
+    });
+    return this.#exclusive(async () => {
       if (head.run !== null && vm.runs.has(head.run)) {
         return duplicate(vm, head);
       }
@@ -344,33 +409,29 @@ export class RecordsStore {
         broadcast: head.vm.broadcast,
         installedFrom: vm.address,
       });
-      const block = [
-        ...facts === vm.facts ? [] : [`{"t":${receivedAt},"vm":${facts}}`],
-        ...stored,
+      const encoder = new TextEncoder();
+      const before = encoder.encode(
+        facts === vm.facts ? "" : `{"t":${receivedAt},"vm":${facts}}\n`,
+      );
+      const after = encoder.encode(
         JSON.stringify({
           t: receivedAt,
           clock: head.run === null ? { offsetMs } : { offsetMs, run: head.run },
-        }),
-        "",
-      ].join("\n");
-      const bytes = new TextEncoder().encode(block);
-      if (vm.size + bytes.length > this.limits.vm) {
+        }) + "\n",
+      );
+      const bytes = before.length + (spool?.size ?? 0) + after.length;
+      if (vm.size + bytes > this.limits.vm) {
         return refuse(507, {
           en:
             `${vm.id}'s file would pass ${this.limits.vm} bytes (--records-max-vm)`,
           id:
             `berkas ${vm.id} akan melewati ${this.limits.vm} byte (--records-max-vm)`,
-        }, vm);
+        });
       }
-      if (this.size + bytes.length > this.limits.store) {
-        return refuse(507, {
-          en:
-            `the store would pass ${this.limits.store} bytes (--records-max-store)`,
-          id:
-            `penyimpanan akan melewati ${this.limits.store} byte (--records-max-store)`,
-        }, vm);
+      if (this.size + bytes > this.limits.store) {
+        return refuse(507, storeFull(this));
       }
-      await this.#append(vm, bytes);
+      await this.#append(vm, [before, spool, after], bytes);
       vm.facts = facts;
       const file = this.fileOf(vm.id);
       if (head.run === null) {
@@ -400,7 +461,7 @@ export class RecordsStore {
           startMs,
           endMs,
           ended,
-          entries: stored.length,
+          entries,
           offsetMs,
           file,
         },
@@ -408,20 +469,37 @@ export class RecordsStore {
     });
   }
 
-  async #append(vm: Vm, bytes: Uint8Array): Promise<void> {
-    const file = await Deno.open(this.fileOf(vm.id), {
+  /** Appends `parts` (`bytes` in all) to `vm`'s file, synced; none of it on a failure. */
+  async #append(
+    vm: Vm,
+    parts: (Uint8Array | Spool | undefined)[],
+    bytes: number,
+  ): Promise<void> {
+    const file = Deno.openSync(this.fileOf(vm.id), {
       append: true,
       create: true,
       mode: 0o644,
     });
     try {
-      await writeFully(file, bytes);
+      // Into the page cache (see _records_spool.ts), then synced.
+      for (const part of parts) {
+        if (part instanceof Uint8Array) writeAll(file, part);
+        else part?.copyTo(file);
+      }
       // Acknowledged means on the disk: the VM then drops its copy.
       await file.syncData();
+    } catch (err) {
+      // A delivery cut short would join the next one's lines: cut it off.
+      try {
+        file.truncateSync(vm.size);
+      } catch {
+        // the first error says enough
+      }
+      throw err;
     } finally {
       file.close();
     }
-    vm.size += bytes.length;
+    vm.size += bytes;
   }
 
   /** Runs `body` after every earlier one (issues and appends never overlap). */
@@ -451,6 +529,18 @@ export class RecordsStore {
       })),
     });
   }
+}
+
+/** The store's bound was reached (while a delivery was being read). */
+class StoreWouldPass extends Error {}
+
+function storeFull(store: RecordsStore): Text {
+  return {
+    en:
+      `the store would pass ${store.limits.store} bytes (--records-max-store)`,
+    id:
+      `penyimpanan akan melewati ${store.limits.store} byte (--records-max-store)`,
+  };
 }
 
 function duplicate(vm: Vm, head: DeliveryHead): Received {

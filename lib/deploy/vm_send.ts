@@ -37,6 +37,8 @@ export interface SendOptions {
   timeoutMs?: number;
   /** With nothing pending, deliver the VM's facts alone (install.sh's check). */
   facts?: boolean;
+  /** Tries again after serve answered 503 (busy), at most this often per run (default 3). */
+  busyRetries?: number;
   /** Called for each run (and the facts). */
   onEvent(event: SendEvent): void;
 }
@@ -52,6 +54,14 @@ export type SendEvent =
   }
   | { type: "refused"; run: string; status: number; reason: Text }
   | { type: "running"; run: string }
+  | {
+    type: "busy";
+    run: string;
+    seconds: number;
+    retry: number;
+    retries: number;
+    reason: Text;
+  }
   | { type: "facts"; vm: string; base: string };
 
 /** What {@linkcode sendPending} did. */
@@ -79,6 +89,7 @@ export class NotInstalledError extends Error {
 }
 
 const TIMEOUT_MS = 15_000;
+const BUSY_RETRIES = 3;
 
 /**
  * Delivers every pending run that is over, oldest first; stops at the first
@@ -149,11 +160,30 @@ async function sendLocked(
       await Deno.remove(path);
       continue;
     }
-    const answer = await deliver(conf, {
+    const delivery = {
       head: headOf(run, facts, options),
       content,
       timeoutMs: options.timeoutMs ?? TIMEOUT_MS,
-    });
+    };
+    let answer = await deliver(conf, delivery);
+    // serve turned it away at a limit (a class sending at once): after its
+    // Retry-After and as long again at random, so that the VMs turned away
+    // together do not all come back together.
+    const retries = options.busyRetries ?? BUSY_RETRIES;
+    for (let retry = 1; answer.status === 503 && retry <= retries; retry++) {
+      const base = Math.min(30, Math.max(1, answer.retryAfter ?? 5));
+      const seconds = Math.round(base * (1 + Math.random()));
+      options.onEvent({
+        type: "busy",
+        run,
+        seconds,
+        retry,
+        retries,
+        reason: answer.reason,
+      });
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      answer = await deliver(conf, delivery);
+    }
     delivered = true;
     if (answer.status === 200) {
       await Deno.rename(path, `${VM_RECORDS}/sent/${run}.jsonl`);
@@ -200,6 +230,8 @@ interface Answer {
   status: number;
   body: Record<string, unknown>;
   reason: Text;
+  /** Its `Retry-After`, seconds. */
+  retryAfter?: number;
 }
 
 async function deliver(
@@ -235,12 +267,18 @@ async function deliver(
       // not serve's JSON: the status says enough
     }
     const reason = value.reason as Text | undefined;
+    // Not the store's JSON (the server's own limits): its first line says why.
+    const said = text.split("\n", 1)[0].replace(/[^\x20-\x7e]/g, "")
+      .slice(0, 200);
+    const plain = `HTTP ${response.status}${said ? `: ${said}` : ""}`;
+    const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
     return {
       status: response.status,
       body: value,
       reason: reason && typeof reason.en === "string"
         ? reason
-        : { en: `HTTP ${response.status}`, id: `HTTP ${response.status}` },
+        : { en: plain, id: plain },
+      ...Number.isSafeInteger(retryAfter) ? { retryAfter } : {},
     };
   } catch (err) {
     const why = err instanceof DOMException && err.name === "TimeoutError"
