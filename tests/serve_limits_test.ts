@@ -2,9 +2,10 @@
  * `serve` under the clients a class brings, on loopback: Range requests
  * (206 with exactly those bytes, 416 outside the file), a download cut by a
  * flaky link and resumed with BusyBox `wget -c`, a client that stops
- * reading, hundreds of half-sent requests held open and a client opening
- * connections in a loop: each is one line in serve's log (a flood: a line
- * and a count), its limits hold, and a download already under way goes on.
+ * reading, hundreds of half-sent requests held open, a client opening
+ * connections in a loop, and one address over --max-per-host while another
+ * is served: each is one line in serve's log (a flood: a line and a count),
+ * its limits hold, and a download already under way goes on.
  */
 
 import assert from "node:assert/strict";
@@ -443,3 +444,106 @@ for (const sender of SENDERS) {
     }
   });
 }
+
+/** `tests/_from_address.py get`: one GET from `address`. */
+async function getFrom(
+  address: string,
+  port: number,
+  path: string,
+): Promise<{ status: number; bytes: number; sha256: string }> {
+  const { code, stdout, stderr } = await runCommand("python3", [
+    "tests/_from_address.py",
+    "get",
+    address,
+    String(port),
+    path,
+  ]);
+  assert.equal(code, 0, stderr);
+  const [statusLine, body] = stdout.trimEnd().split("\n");
+  const [, bytes, sum] = body.split(" ");
+  return {
+    status: Number(statusLine.split(" ")[1]),
+    bytes: Number(bytes),
+    sha256: sum,
+  };
+}
+
+Deno.test("serve: --max-per-host from two addresses: the one over its limit gets 503 in one line, the other is served meanwhile; once its connections close it is served again", async () => {
+  const dir = await servedDir();
+  const { proc, port } = await startServe(dir, [
+    "--max-per-host",
+    "4",
+    // The held connections stay until they are closed.
+    "--request-timeout",
+    "60",
+  ]);
+  // 127.0.0.2 holds 4 connections, each with half a request sent.
+  const holder = new Deno.Command("python3", {
+    args: ["tests/_from_address.py", "hold", "127.0.0.2", String(port), "4"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const said = holder.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let heard = "";
+  try {
+    while (!heard.includes("held 4\n")) {
+      const { value, done } = await said.read();
+      assert.ok(!done, `the holder said: ${heard}`);
+      heard += value;
+    }
+    const bundle = await Deno.readFile(`${dir}/progjar.js`);
+    const whole = await sha256(bundle);
+    // The fifth and more from 127.0.0.2: busy; 127.0.0.3 at the same time: served.
+    const [busy, other] = await Promise.all([
+      Promise.all(
+        Array.from({ length: 5 }, () => getFrom("127.0.0.2", port, "/")),
+      ),
+      getFrom("127.0.0.3", port, "/progjar.js"),
+    ]);
+    for (const answer of busy) assert.equal(answer.status, 503);
+    assert.equal(other.status, 200);
+    assert.equal(other.bytes, bundle.length);
+    assert.equal(other.sha256, whole);
+    // One line for the five (a flood is a line and a count), naming the address.
+    const lines = textLines(proc).filter((l) => l.includes("--max-per-host"));
+    assert.equal(lines.length, 1, textLines(proc).join("\n"));
+    assert.match(
+      lines[0],
+      /^127\.0\.0\.2 +refused: 4 connections open from this address \(--max-per-host\): answered 503 \(503 Service Unavailable\)$/,
+    );
+    assert.ok(
+      !textLines(proc).some((l) => /^127\.0\.0\.3 .*refused/.test(l)),
+      textLines(proc).join("\n"),
+    );
+
+    // Its held connections closed: 127.0.0.2 is served again.
+    await holder.stdin.close();
+    while (!heard.includes("closed\n")) {
+      const { value, done } = await said.read();
+      if (done) break;
+      heard += value;
+    }
+    let again = { status: 0, bytes: 0, sha256: "" };
+    for (let i = 0; i < 50 && again.status !== 200; i++) {
+      again = await getFrom("127.0.0.2", port, "/progjar.js");
+      if (again.status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(again.status, 200);
+    assert.equal(again.sha256, whole);
+    const summary = await stopServe(proc);
+    assert.equal(summary.refused, 5, JSON.stringify(summary));
+  } finally {
+    said.releaseLock();
+    try {
+      holder.kill();
+    } catch {
+      // ended
+    }
+    await holder.status;
+    await holder.stdout.cancel().catch(() => {});
+    proc.kill();
+    await proc.finished();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
