@@ -10,6 +10,10 @@
  * checked by SHA-256. Servers take turns in a rotating order, run after run.
  *
  *     deno task bench:serve [--clients 1,10,100,150] [--runs 3]
+ *     sudo deno task bench:serve --records [--vms 150] [--runs 3]
+ *
+ * `--records` measures instead the VMs' records: N VMs (network namespaces
+ * of their own) posting their runs at once (`bench/_records_bench.ts`).
  *
  * Not a test: numbers depend on the machine. Needs Linux, busybox (wget,
  * httpd), python3 and sha256sum. Prints a Markdown table.
@@ -22,6 +26,11 @@ import { parseArgs } from "node:util";
 import { benchArgs, runBench } from "./_cli.ts";
 import { readPeakKiB, start } from "./_process.ts";
 import type { BenchProcess } from "./_process.ts";
+import {
+  measureRecords,
+  printRecords,
+  type RecordsRow,
+} from "./_records_bench.ts";
 
 const ROOT = dirname(import.meta.dirname!);
 const PACK = join(ROOT, "dist", "progjar-alpine-x86_64.tar.gz");
@@ -41,6 +50,9 @@ Flags:
   --size MB          download a file of MB random bytes instead (a smoke run)
   --work DIR         where the downloads land (default: /dev/shm; needs the
                      largest client count times the file's size free)
+  --records          instead: VMs posting their runs at once (POST /records),
+                     each a network namespace of its own (needs root)
+  --vms N,N,…        with --records: how many VMs (default: 150)
 
 Needs Linux, busybox, python3 and sha256sum. Prints a Markdown table.`;
 
@@ -54,6 +66,8 @@ const { values } = benchArgs("bench:serve", USAGE, () =>
       file: { type: "string" },
       size: { type: "string" },
       work: { type: "string", default: "/dev/shm" },
+      records: { type: "boolean", default: false },
+      vms: { type: "string", default: "150" },
     },
   }));
 
@@ -345,6 +359,39 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+if (values.records) {
+  const counts = values.vms.split(",").map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 500)) {
+    console.error("bench:serve: error: --vms takes whole numbers up to 500");
+    Deno.exit(2);
+  }
+  await runBench("bench:serve", async () => {
+    const rows: RecordsRow[] = [];
+    console.error(
+      `bench:serve --records: ${
+        counts.join(", ")
+      } VMs, ${runs} run(s); load average ${
+        (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(
+          " ",
+        )
+      }`,
+    );
+    for (let run = 0; run < runs; run++) {
+      for (const vms of counts) {
+        const row = await measureRecords(ROOT, vms);
+        rows.push(row);
+        console.error(
+          `  run ${run + 1}: ${vms} VMs: ${row.seconds.toFixed(2)} s, peak ${
+            (row.peakKiB / 1024).toFixed(1)
+          } MB, ${row.stored}/${row.expected} stored, ${row.waiting} waiting at once`,
+        );
+      }
+    }
+    printRecords(rows);
+  });
+  Deno.exit(0);
 }
 
 const LABELS: Record<string, string> = {
