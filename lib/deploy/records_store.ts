@@ -202,6 +202,8 @@ export class RecordsStore {
   /** Bytes in spools now (deliveries being read). */
   #spooling = 0;
   #reading = new Slots(READING);
+  /** The bytes of every VM's file (checked against the store's bound per entry). */
+  #size = 0;
 
   private constructor(dir: string, options: RecordsStoreOptions) {
     this.dir = dir;
@@ -228,7 +230,7 @@ export class RecordsStore {
 
   /** The bytes of every VM's file. */
   get size(): number {
-    return this.#vms.reduce((sum, vm) => sum + vm.size, 0);
+    return this.#size;
   }
 
   /** The VMs serve has issued secrets to. */
@@ -500,6 +502,7 @@ export class RecordsStore {
       file.close();
     }
     vm.size += bytes;
+    this.#size += bytes;
   }
 
   /** Runs `body` after every earlier one (issues and appends never overlap). */
@@ -516,6 +519,7 @@ export class RecordsStore {
     for (const saved of list.vms) {
       this.#vms.push({ ...saved, ...await scanVmFile(this.fileOf(saved.id)) });
     }
+    this.#size = this.#vms.reduce((sum, vm) => sum + vm.size, 0);
   }
 
   #saveVms(): Promise<void> {
