@@ -49,17 +49,16 @@
  * @module
  */
 
+import { answerBusy } from "./_http_busy.ts";
 import {
   BadRequest,
   headEnd,
   parseHead,
   reasonOf,
   type RequestHead,
-  responseHead,
 } from "./_http.ts";
 import {
   closeQuietly,
-  concat,
   type CutReason,
   sendFile,
   sendResponse,
@@ -313,46 +312,7 @@ function refuse(conn: Deno.TcpConn, refusal: Refusal): void {
       ? `serve is busy: ${refusal.limit} connections open; try again in a few seconds\n`
       : `serve is busy: ${refusal.limit} connections open from ${refusal.client}; try again in a few seconds\n`,
   );
-  const head = responseHead(
-    503,
-    [["content-type", "text/plain; charset=utf-8"], ["retry-after", "5"]],
-    body.length,
-  );
-  // Small enough for an empty socket buffer: not awaited by the accept loop.
-  conn.write(concat(head, body)).then(() => linger(conn)).catch(() => {})
-    .finally(() => closeQuietly(conn));
-}
-
-/** Refused connections being drained now, and the most at once. */
-let lingering = 0;
-const MAX_LINGERING = 64;
-/** Where what they still send goes (never read: shared). */
-const DRAIN = new Uint8Array(4096);
-
-/**
- * After a 503: the end of our side, then what the client still sends is
- * read and dropped, for at most 2 s. Closed with the request unread, the
- * connection would be reset, and a client still sending its body (a VM
- * posting its run) would get "connection reset" instead of the 503 that
- * tells it to come back. A flood of connections gets this for its first
- * 64 at a time; the rest are closed at once.
- */
-async function linger(conn: Deno.TcpConn): Promise<void> {
-  if (lingering >= MAX_LINGERING) return;
-  lingering++;
-  const timer = setTimeout(() => closeQuietly(conn), 2000);
-  Deno.unrefTimer(timer);
-  try {
-    await conn.closeWrite();
-    while (await conn.read(DRAIN) !== null) {
-      // dropped
-    }
-  } catch {
-    // reset or closed by the timer: done either way
-  } finally {
-    clearTimeout(timer);
-    lingering--;
-  }
+  answerBusy(conn, body);
 }
 
 /** Closes `t`'s connection for `why`; its pending read or write fails. */
