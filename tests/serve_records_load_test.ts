@@ -255,7 +255,7 @@ Deno.test({
         assert.deepEqual(ofType(serve, "records-duplicate"), []);
         await checkStore(fleet, work, runs);
         // The first runs, on their way at once, are 56 MB. serve grew by
-        // 14–36 MB here (from 48–51 MB; its JS heap stayed under 13 MB),
+        // 14–43 MB here (from 48–51 MB; its JS heap stayed under 13 MB),
         // up to 46 MB with another benchmark on the machine; when it held
         // the runs it read, by 246 MB. The 64 MB target is a figure of
         // bench:serve --records on a quiet machine, not asserted here.
