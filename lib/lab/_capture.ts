@@ -298,7 +298,7 @@ async function saveCaptures(lab: string, captures: Listed[]): Promise<void> {
   );
 }
 
-/** `lab capture start|stop|status [HOST…]`; the exit code. */
+/** `lab capture start|stop|status [HOST|ROUTER…]`; the exit code. */
 export async function captureCommand(
   ui: Ui,
   options: { operands: string[]; dir?: string; lang: Lang },
