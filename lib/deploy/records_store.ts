@@ -82,7 +82,13 @@ import {
   type VmFile,
 } from "./_records_files.ts";
 import { type ReadRun, readRun } from "./_records_read.ts";
-import { clearIncoming, Slots, Spool, writeAll } from "./_records_spool.ts";
+import {
+  clearIncoming,
+  Collector,
+  Slots,
+  Spool,
+  writeAll,
+} from "./_records_spool.ts";
 
 export { StoreFileError };
 
@@ -182,6 +188,9 @@ export interface RecordsStoreOptions {
 /** Deliveries read at once (the others wait: `_records_spool.ts`). */
 const READING = 8;
 
+/** Deliveries read between two full collections (`_records_spool.ts`). */
+const COLLECT_EVERY = 16;
+
 /** The secrets kept per VM (every install.sh asked for by its address). */
 const SECRETS_KEPT = 16;
 
@@ -202,6 +211,7 @@ export class RecordsStore {
   /** Bytes in spools now (deliveries being read). */
   #spooling = 0;
   #reading = new Slots(READING);
+  #collector = new Collector(COLLECT_EVERY);
   /** The bytes of every VM's file (checked against the store's bound per entry). */
   #size = 0;
 
@@ -379,6 +389,7 @@ export class RecordsStore {
         this.#spooling -= spool.size;
         spool.remove();
       }
+      this.#collector.read();
     }
   }
 

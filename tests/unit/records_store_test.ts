@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { type Delivery, RecordsStore } from "../../lib/deploy/records_store.ts";
+import { Collector } from "../../lib/deploy/_records_spool.ts";
 
 const VM_ADDRESS = "192.168.122.131";
 const FACTS = {
@@ -485,4 +486,26 @@ Deno.test("records store: a damaged VM list is one error naming it", async () =>
       (err: Error) => err.name === "StoreFileError",
     );
   });
+});
+
+Deno.test("the store's collector: a full collection after every N deliveries read, none without gc", () => {
+  const global = globalThis as { gc?: () => void };
+  const saved = global.gc;
+  let collections = 0;
+  try {
+    delete global.gc;
+    const without = new Collector(2);
+    for (let i = 0; i < 5; i++) without.read();
+    global.gc = () => collections++;
+    const collector = new Collector(3);
+    const seen: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      collector.read();
+      seen.push(collections);
+    }
+    assert.deepEqual(seen, [0, 0, 1, 1, 1, 2, 2]);
+  } finally {
+    if (saved) global.gc = saved;
+    else delete global.gc;
+  }
 });
