@@ -130,9 +130,17 @@ function opened(): Kernel | undefined {
   return kernel;
 }
 
-/** Whether files can go out by `sendfile` in this process. */
+/**
+ * Whether files go out by `sendfile` in this process: Linux, and FFI
+ * allowed. The C library is opened only at the first file sent (its calls'
+ * bindings cost about 3 MB resident, which serve at rest, or taking the
+ * VMs' records, does not need).
+ */
 export function kernelSends(): boolean {
-  return opened() !== undefined;
+  if (kernel) return true;
+  if (kernel === null) return false;
+  return Deno.build.os === "linux" &&
+    Deno.permissions.querySync({ name: "ffi" }).state === "granted";
 }
 
 function errno(libc: Libc): number {
