@@ -147,13 +147,13 @@ export async function sendFile(
  * acknowledged. Without the socket's descriptor, as handed to the kernel.
  */
 async function acknowledged(t: Tracked, sent: Sent): Promise<Sent> {
-  if (t.fd === undefined) t.fd = socketFd(t.conn) ?? null;
-  if (t.fd === null) return sent;
+  const fd = descriptorOf(t);
+  if (fd === null) return sent;
   let unacknowledged = 0;
   t.state = "write";
   let whole: boolean;
   try {
-    whole = await drained(t.fd, {
+    whole = await drained(fd, {
       left: (bytes) => {
         t.since = performance.now();
         unacknowledged = bytes;
@@ -174,6 +174,12 @@ async function acknowledged(t: Tracked, sent: Sent): Promise<Sent> {
   };
 }
 
+/** The connection's descriptor, looked up once per connection. */
+function descriptorOf(t: Tracked): number | null {
+  if (t.fd === undefined) t.fd = socketFd(t.conn) ?? null;
+  return t.fd;
+}
+
 /** A socket and a file for `sendfile`. */
 interface KernelJob {
   socket: number;
@@ -187,12 +193,12 @@ function kernelJob(
 ): KernelJob | undefined {
   const path = answer.options.path;
   if (path === undefined || answer.options.length === 0) return undefined;
-  if (t.fd === undefined) t.fd = socketFd(t.conn) ?? null;
-  if (t.fd === null) return undefined;
+  const socket = descriptorOf(t);
+  if (socket === null) return undefined;
   const stat = answer.file.statSync();
   if (stat.dev === undefined || stat.ino === null) return undefined;
   const file = kernelFile(path, { dev: stat.dev, ino: stat.ino });
-  return file ? { socket: t.fd, file } : undefined;
+  return file ? { socket, file } : undefined;
 }
 
 async function sendByKernel(
