@@ -43,6 +43,10 @@ const SYMBOLS = {
     parameters: ["i32", "i32", "i32", "buffer", "buffer"],
     result: "i32",
   },
+  setsockopt: {
+    parameters: ["i32", "i32", "i32", "buffer", "u32"],
+    result: "i32",
+  },
   ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   opendir: { parameters: ["buffer"], result: "pointer" },
   readdir: { parameters: ["pointer"], result: "pointer" },
@@ -73,6 +77,10 @@ const C = {
   AF_INET: 2,
   IPPROTO_TCP: 6,
   TCP_INFO: 11,
+  /** Offset of `tcpi_rtt` (microseconds) in `struct tcp_info`. */
+  TCPI_RTT: 68,
+  SOL_SOCKET: 1,
+  SO_SNDBUF: 7,
   /** `tcpi_state` of a connection that was reset or closed both ways. */
   TCP_CLOSE: 7,
   SIOCOUTQ: 0x5411,
@@ -87,6 +95,15 @@ const EVENT = Deno.build.arch === "x86_64"
 
 /** Most bytes asked of one `sendfile` (the kernel sends what fits). */
 const MAX_CALL = 16 * 1024 * 1024;
+
+/**
+ * The send buffer asked for a client close by; Linux doubles it for its
+ * own bookkeeping, so 256 KiB are queued at most.
+ */
+export const NEAR_SEND_BUFFER = 128 * 1024;
+
+/** 10 Gbit/s, in bytes a microsecond. */
+const FAST_LINK = 1250;
 
 /** How often a drain looks at the socket's queue, ms. */
 const DRAIN_MS = 10;
@@ -267,6 +284,8 @@ async function pumpFile(
   job: SendfileJob,
 ): Promise<SendfileEnd> {
   const { file, socket } = fds;
+  if (job.cut()) return "cut";
+  fitSendBuffer(k, socket);
   const offset = new BigInt64Array([BigInt(job.start)]);
   const offsetBytes = new Uint8Array(offset.buffer);
   let left = job.length;
@@ -294,6 +313,51 @@ async function pumpFile(
     if (!await writable(k, socket, job.cut)) return "cut";
   }
   return "done";
+}
+
+/**
+ * A small send buffer for a client close by (over loopback, or a bridge on
+ * this machine): 256 KiB when that is enough for 10 Gbit/s over its round
+ * trip, else the kernel's own tuning, which a longer round trip needs.
+ *
+ * Why: Linux grows a socket's send buffer up to 4 MB, and `sendfile` fills
+ * it, so the client copies bytes that left the CPU's caches long ago (the
+ * kernel's copy is the client's, with `sendfile`). With at most 256 KiB
+ * queued, it copies them while they are still cached. Measured over
+ * loopback with the 43 MB pack: 10 clients took 0.16–0.20 s instead of
+ * 0.19–0.22 s (python's http.server, the same run: 0.17–0.18 s).
+ */
+function fitSendBuffer(k: Kernel, socket: number): void {
+  const info = new Uint8Array(232);
+  const length = new Uint32Array([info.length]);
+  const read = k.libc.getsockopt(
+    socket,
+    C.IPPROTO_TCP,
+    C.TCP_INFO,
+    info,
+    new Uint8Array(length.buffer),
+  );
+  if (read !== 0 || length[0] < C.TCPI_RTT + 4) return;
+  const rttMicros = new DataView(info.buffer).getUint32(C.TCPI_RTT, true);
+  const size = sendBufferFor(rttMicros);
+  if (size === undefined) return;
+  k.libc.setsockopt(
+    socket,
+    C.SOL_SOCKET,
+    C.SO_SNDBUF,
+    new Uint8Array(new Int32Array([size]).buffer),
+    4,
+  );
+}
+
+/**
+ * The send buffer to ask for a client `rttMicros` away (the kernel's
+ * smoothed round trip), or `undefined` to leave the kernel's tuning.
+ */
+export function sendBufferFor(rttMicros: number): number | undefined {
+  return rttMicros * FAST_LINK <= 2 * NEAR_SEND_BUFFER
+    ? NEAR_SEND_BUFFER
+    : undefined;
 }
 
 /** Resolves when `fd` has room, or with `false` when `cut()` says so. */

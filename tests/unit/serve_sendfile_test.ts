@@ -3,6 +3,8 @@ import {
   drained,
   kernelFile,
   kernelSends,
+  NEAR_SEND_BUFFER,
+  sendBufferFor,
   socketFd,
 } from "../../lib/deploy/_sendfile.ts";
 
@@ -60,6 +62,24 @@ async function readAll(
 }
 
 const linux = Deno.build.os === "linux";
+
+/** The send buffer of one socket, as `ss` reads it (`tb` in `skmem`). */
+async function sendBufferOfSocket(conn: Deno.TcpConn): Promise<number> {
+  const local = (conn.localAddr as Deno.NetAddr).port;
+  const remote = (conn.remoteAddr as Deno.NetAddr).port;
+  const out = await new Deno.Command("ss", {
+    args: [
+      "-tmnH",
+      "state",
+      "established",
+      `( sport = :${local} and dport = :${remote} )`,
+    ],
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const tb = /tb(\d+)/.exec(text);
+  assert.ok(tb, `ss: ${text}`);
+  return Number(tb[1]);
+}
 
 Deno.test({
   name:
@@ -120,6 +140,77 @@ Deno.test({
     } finally {
       served.close();
       client.close();
+      await Deno.remove(path);
+    }
+  },
+});
+
+Deno.test("sendfile: a client close enough for 256 KiB at 10 Gbit/s gets 256 KiB, one further keeps the kernel's", () => {
+  // 10 Gbit/s is 1,250 bytes a microsecond; Linux doubles what is asked.
+  assert.equal(NEAR_SEND_BUFFER, 128 * 1024);
+  for (const rtt of [0, 30, 200, 209]) {
+    assert.equal(sendBufferFor(rtt), NEAR_SEND_BUFFER, `${rtt} µs`);
+  }
+  for (const rtt of [210, 1000, 30_000]) {
+    assert.equal(sendBufferFor(rtt), undefined, `${rtt} µs`);
+  }
+});
+
+Deno.test({
+  name:
+    "sendfile: over loopback the kernel queues 256 KiB for a client, not the 4 MB it grows to (ss reads both sockets)",
+  ignore: !linux,
+  async fn() {
+    const size = 16 * 1024 * 1024;
+    const path = await randomFile(size);
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const kernel = await pair(listener);
+    const written = await pair(listener);
+    try {
+      const stat = Deno.statSync(path);
+      const file = kernelFile(path, { dev: stat.dev!, ino: stat.ino! })!;
+      let cut = false;
+      const sending = file.send(socketFd(kernel.served)!, {
+        start: 0,
+        length: size,
+        progress: () => {},
+        cut: () => cut,
+      });
+      // The same bytes through Deno's own socket, to a client that does
+      // not read either: the kernel's tuning grows its buffer.
+      const bytes = Deno.readFileSync(path);
+      const writing = (async () => {
+        for (let at = 0; at < size;) {
+          at += await written.served.write(bytes.subarray(at));
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(
+        await sendBufferOfSocket(kernel.served),
+        2 * NEAR_SEND_BUFFER,
+      );
+      const tuned = await sendBufferOfSocket(written.served);
+      assert.ok(tuned > 4 * NEAR_SEND_BUFFER, `the kernel's: ${tuned}`);
+      // Both clients then read everything: the small buffer loses nothing.
+      const got = await readAll(kernel.client, size);
+      assert.equal(got.length, size);
+      assert.ok(got.every((byte, i) => byte === bytes[i]), "same bytes");
+      assert.equal(await sending, "done");
+      await readAll(written.client, size);
+      await writing;
+      cut = true;
+      file.close();
+    } finally {
+      for (
+        const c of [
+          kernel.served,
+          kernel.client,
+          written.served,
+          written.client,
+        ]
+      ) {
+        c.close();
+      }
       await Deno.remove(path);
     }
   },
@@ -193,11 +284,11 @@ Deno.test({
     const path = await randomFile(size);
     using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const stat = Deno.statSync(path);
-    const send = async (fd: number) => {
+    const send = async (fd: number, length = size) => {
       const file = kernelFile(path, { dev: stat.dev!, ino: stat.ino! })!;
       const end = await file.send(fd, {
         start: 0,
-        length: size,
+        length,
         progress: () => {},
         cut: () => false,
       });
@@ -221,11 +312,14 @@ Deno.test({
       whole.served.close();
       whole.client.close();
 
-      // Reads 16 KiB and goes: the kernel took the 3 MB, the client did not.
+      // Reads 16 KiB and goes: the kernel took 160 KiB (what its send
+      // buffer for a client this close, 256 KiB, holds at once), the
+      // client did not.
+      const part = 160 * 1024;
       const gone = await pair(listener);
       // Looked up while connected: a reset socket has no peer to name.
       const goneFd = socketFd(gone.served)!;
-      assert.equal(await send(goneFd), "done");
+      assert.equal(await send(goneFd, part), "done");
       await gone.client.read(new Uint8Array(16 * 1024));
       gone.client.close();
       let left = 0;
@@ -238,7 +332,7 @@ Deno.test({
       );
       // What it had not acknowledged when last looked at (0 if the reset
       // came first): the download's line says "up to" the rest.
-      assert.ok(left >= 0 && left <= size);
+      assert.ok(left >= 0 && left <= part);
       gone.served.close();
     } finally {
       await Deno.remove(path);
