@@ -440,6 +440,11 @@ await runBench("bench:serve", async () => {
   }
 });
 
+/** Seconds, to the ms under a second: the small counts differ by ms. */
+function secs(t: number): string {
+  return t.toFixed(t < 1 ? 3 : 2);
+}
+
 function printTable(rows: Row[], work: Work): void {
   const mb = (kib: number) => (kib / 1024).toFixed(1);
   console.log(
@@ -463,9 +468,9 @@ function printTable(rows: Row[], work: Work): void {
       const pss = Math.max(...mine.map((r) => r.treePssKiB));
       const intact = mine.reduce((sum, r) => sum + r.intact, 0);
       console.log(
-        `| ${count} | ${LABELS[name]} | ${t.toFixed(2)} (${
-          Math.min(...times).toFixed(2)
-        }–${Math.max(...times).toFixed(2)}) | ${
+        `| ${count} | ${LABELS[name]} | ${secs(t)} (${
+          secs(Math.min(...times))
+        }–${secs(Math.max(...times))}) | ${
           (count * work.size / 1e6 / t).toFixed(0)
         } | ${mb(peak)} | ${mb(pss)} | ${
           median(mine.map((r) => r.cpuSeconds)).toFixed(1)
@@ -476,8 +481,8 @@ function printTable(rows: Row[], work: Work): void {
       const peers = servers.filter((s) => s !== "ours");
       const best = Math.min(...peers.map((p) => medians[p]));
       targets.push(
-        `${count} clients: ours ${medians.ours.toFixed(2)} s, the faster peer ${
-          best.toFixed(2)
+        `${count} clients: ours ${secs(medians.ours)} s, the faster peer ${
+          secs(best)
         } s: ${medians.ours <= best ? "met" : "not met"}`,
       );
     }

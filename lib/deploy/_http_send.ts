@@ -13,6 +13,7 @@ import {
   drained,
   type KernelFile,
   kernelFile,
+  prepareKernel,
   type SendfileEnd,
   socketFd,
 } from "./_sendfile.ts";
@@ -130,6 +131,8 @@ export async function sendFile(
   options: { headOnly: boolean; chunkBytes: number },
 ): Promise<Sent> {
   let sent: Sent;
+  // A head is asked before a download (a check, a resume): be ready for it.
+  if (options.headOnly) prepareKernel();
   try {
     const kernel = options.headOnly ? undefined : kernelJob(t, answer);
     sent = kernel

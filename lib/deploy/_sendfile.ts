@@ -148,10 +148,19 @@ function opened(): Kernel | undefined {
 }
 
 /**
+ * Opens the C library now, where it can be: binding its calls takes about
+ * 2.5 ms, which the first download would otherwise wait for. serve calls
+ * it when a VM asks for install.sh (the pack follows) or for a file's head.
+ */
+export function prepareKernel(): void {
+  opened();
+}
+
+/**
  * Whether files go out by `sendfile` in this process: Linux, and FFI
- * allowed. The C library is opened only at the first file sent (its calls'
- * bindings cost about 3 MB resident, which serve at rest, or taking the
- * VMs' records, does not need).
+ * allowed. The C library is opened only when a download is near (its
+ * calls' bindings cost about 3 MB resident, which serve at rest, or taking
+ * the VMs' records, does not need): see {@linkcode prepareKernel}.
  */
 export function kernelSends(): boolean {
   if (kernel) return true;
