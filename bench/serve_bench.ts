@@ -9,7 +9,7 @@
  * peak PSS of all its processes; its CPU seconds; then every download
  * checked by SHA-256. Servers take turns in a rotating order, run after run.
  *
- *     deno task bench:serve [--clients 1,10,100,150] [--runs 3]
+ *     deno task bench:serve [--clients 1,10,100,150] [--runs N]
  *     sudo deno task bench:serve --records [--vms 150] [--runs 3]
  *
  * `--records` measures instead the VMs' records: N VMs (network namespaces
@@ -44,7 +44,8 @@ Usage:
 Flags:
   --clients N,N,…    concurrent downloads (default: 1,10,100,150)
   --servers A,B,…    ours, python, busybox (default: all three)
-  --runs N           runs of every row; the median is shown (default: 3)
+  --runs N           runs of every row; the median is shown (default: 20 at
+                     up to 10 clients, 3 above)
   --file PATH        the file to download (default: dist/progjar-alpine-x86_64.tar.gz;
                      deno task alpine-pack builds it)
   --size MB          download a file of MB random bytes instead (a smoke run)
@@ -62,7 +63,7 @@ const { values } = benchArgs("bench:serve", USAGE, () =>
     options: {
       clients: { type: "string", default: "1,10,100,150" },
       servers: { type: "string", default: "ours,python,busybox" },
-      runs: { type: "string", default: "3" },
+      runs: { type: "string" },
       file: { type: "string" },
       size: { type: "string" },
       work: { type: "string", default: "/dev/shm" },
@@ -72,7 +73,19 @@ const { values } = benchArgs("bench:serve", USAGE, () =>
   }));
 
 const clients = values.clients.split(",").map(Number);
-const runs = Number(values.runs);
+/**
+ * Rows of 1 and 10 clients take 20–200 ms, where a server's start and the
+ * machine's jitter move a single run by several ms: three runs cannot tell
+ * the servers apart there, twenty can (and cost seconds, not minutes).
+ */
+const SMALL_ROW = { clients: 10, runs: 20 };
+const runs = Number(values.runs ?? 3);
+
+/** How many runs a row of `count` clients gets. */
+function runsFor(count: number): number {
+  if (values.runs !== undefined || count > SMALL_ROW.clients) return runs;
+  return SMALL_ROW.runs;
+}
 const servers = values.servers.split(",");
 for (const name of servers) {
   if (!["ours", "python", "busybox"].includes(name)) {
@@ -404,7 +417,9 @@ await runBench("bench:serve", async () => {
   const work = await prepare();
   try {
     const rows: Row[] = [];
-    const plan = clients.length * servers.length * runs;
+    const plan = clients.reduce((sum, n) => sum + runsFor(n), 0) *
+      servers.length;
+    const most = Math.max(...clients.map(runsFor));
     console.error(
       `bench:serve: ${plan} measurements of ${work.name} (${
         (work.size / 1e6).toFixed(1)
@@ -414,8 +429,8 @@ await runBench("bench:serve", async () => {
         )
       }`,
     );
-    for (let run = 0; run < runs; run++) {
-      for (const count of clients) {
+    for (let run = 0; run < most; run++) {
+      for (const count of clients.filter((n) => run < runsFor(n))) {
         // A rotating order: no server always goes first (or last).
         const order = servers.map((_, i) =>
           servers[(i + run) % servers.length]
@@ -448,9 +463,13 @@ function secs(t: number): string {
 function printTable(rows: Row[], work: Work): void {
   const mb = (kib: number) => (kib / 1024).toFixed(1);
   console.log(
-    `\n${work.name}, ${
-      (work.size / 1e6).toFixed(1)
-    } MB, over loopback; ${runs} run(s) per row, median and (min–max)\n`,
+    `\n${work.name}, ${(work.size / 1e6).toFixed(1)} MB, over loopback; ${
+      [...new Set(clients.map(runsFor))].map((n) =>
+        `${n} run(s) per row at ${
+          clients.filter((c) => runsFor(c) === n).join(", ")
+        } clients`
+      ).join("; ")
+    }; median and (min–max)\n`,
   );
   console.log(
     "| clients | server | time, s | MB/s (all clients) | peak RSS, MB | peak PSS of its processes, MB | server CPU, s | SHA-256 intact |",
