@@ -150,7 +150,9 @@ function opened(): Kernel | undefined {
 /**
  * Opens the C library now, where it can be: binding its calls takes about
  * 2.5 ms, which the first download would otherwise wait for. serve calls
- * it when a VM asks for install.sh (the pack follows) or for a file's head.
+ * it when a file's head is asked (a check before a download, a resume);
+ * not for install.sh: a server that only takes the VMs' records would pay
+ * the bindings' 3.2 MB for nothing.
  */
 export function prepareKernel(): void {
   opened();
@@ -159,7 +161,8 @@ export function prepareKernel(): void {
 /**
  * Whether files go out by `sendfile` in this process: Linux, and FFI
  * allowed. The C library is opened only when a download is near (its
- * calls' bindings cost about 3 MB resident, which serve at rest, or taking
+ * calls' bindings cost about 3.2 MB resident, most of it Deno's FFI
+ * set up at the first symbol, which serve at rest, or taking
  * the VMs' records, does not need): see {@linkcode prepareKernel}.
  */
 export function kernelSends(): boolean {

@@ -13,7 +13,6 @@
 
 import type { Lang } from "../cli/i18n.ts";
 import { parseRange } from "./_http.ts";
-import { prepareKernel } from "./_sendfile.ts";
 import {
   alpinePackOf,
   type Artefact,
@@ -136,8 +135,6 @@ async function installAnswer(
   const asked = new URL(request.url).searchParams.get("lang");
   const lang = asked === "id" || asked === "en" ? asked : options.lang;
   const pack = alpinePackOf(await listArtefacts(options.dir), options.machine);
-  // The VM downloads the pack next: open the calls that send it now.
-  if (pack) prepareKernel();
   const script = installScript({
     base,
     pack: pack ? await packFacts(pack) : undefined,
