@@ -95,7 +95,10 @@ for (const name of servers) {
     Deno.exit(2);
   }
 }
-if (clients.some((n) => !Number.isInteger(n) || n < 1) || !(runs >= 1)) {
+if (
+  clients.some((n) => !Number.isInteger(n) || n < 1) ||
+  !Number.isInteger(runs) || runs < 1
+) {
   console.error(
     "bench:serve: error: --clients and --runs take whole numbers (see --help)",
   );

@@ -150,7 +150,7 @@ function opened(): Kernel | undefined {
 /**
  * Opens the C library now, where it can be: binding its calls takes about
  * 2.5 ms, which the first download would otherwise wait for. serve calls
- * it when a file's head is asked (a check before a download, a resume);
+ * it when a file's head is asked (a check before a download asks one);
  * not for install.sh: a server that only takes the VMs' records would pay
  * the bindings' 3.2 MB for nothing.
  */
