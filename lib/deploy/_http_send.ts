@@ -131,7 +131,7 @@ export async function sendFile(
   options: { headOnly: boolean; chunkBytes: number },
 ): Promise<Sent> {
   let sent: Sent;
-  // A head is asked before a download (a check, a resume): be ready for it.
+  // A head is asked as a check before a download: be ready for it.
   if (options.headOnly) prepareKernel();
   try {
     const kernel = options.headOnly ? undefined : kernelJob(t, answer);

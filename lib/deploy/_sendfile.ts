@@ -79,6 +79,8 @@ const C = {
   TCP_INFO: 11,
   /** Offset of `tcpi_rtt` (microseconds) in `struct tcp_info`. */
   TCPI_RTT: 68,
+  /** Room for Linux's `struct tcp_info` (the kernel fills what it has). */
+  TCP_INFO_BYTES: 232,
   SOL_SOCKET: 1,
   SO_SNDBUF: 7,
   /** `tcpi_state` of a connection that was reset or closed both ways. */
@@ -160,10 +162,10 @@ export function prepareKernel(): void {
 
 /**
  * Whether files go out by `sendfile` in this process: Linux, and FFI
- * allowed. The C library is opened only when a download is near (its
- * calls' bindings cost about 3.2 MB resident, most of it Deno's FFI
- * set up at the first symbol, which serve at rest, or taking
- * the VMs' records, does not need): see {@linkcode prepareKernel}.
+ * allowed. The C library is opened only when a download is near: its
+ * bindings cost about 3.2 MB resident (most of it Deno's FFI, set up at
+ * the first symbol), which serve at rest, or taking the VMs' records, does
+ * not need. See {@linkcode prepareKernel}.
  */
 export function kernelSends(): boolean {
   if (kernel) return true;
@@ -341,7 +343,7 @@ async function pumpFile(
  * 0.19–0.20 s (python's http.server, the same runs: 0.17–0.22 s).
  */
 function fitSendBuffer(k: Kernel, socket: number): void {
-  const info = new Uint8Array(232);
+  const info = new Uint8Array(C.TCP_INFO_BYTES);
   if (tcpInfo(k, socket, info) < C.TCPI_RTT + 4) return;
   const rttMicros = new DataView(info.buffer).getUint32(C.TCPI_RTT, true);
   const size = sendBufferFor(rttMicros);
@@ -450,7 +452,7 @@ export async function drained(
   const k = opened();
   if (!k) return true;
   const queued = new Int32Array(1);
-  const info = new Uint8Array(232);
+  const info = new Uint8Array(C.TCP_INFO_BYTES);
   let last = Infinity;
   let pause = 1;
   while (true) {
