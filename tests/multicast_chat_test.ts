@@ -285,6 +285,9 @@ Deno.test({
     await inTerminal("--quiet --lang id", async (terminal, budi) => {
       await terminal.waitFor(/masukkan pesan :$/);
       await terminal.type("x");
+      // The line counts as unread only once the chat has read the "x": the
+      // echo on screen says it has (without this wait budi's line could win).
+      await terminal.waitFor(/masukkan pesan :x$/);
       await budi.write("satu\n");
       await terminal.waitFor(/budi : satu\n\(1 baru\) masukkan pesan :x$/);
       assert.equal(await terminal.rang(), false);
