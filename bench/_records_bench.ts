@@ -4,7 +4,8 @@
  * (tests/_vm_fleet.ts: its own address, host name and /var/lib, its secret
  * from the install.sh it fetched with BusyBox wget), each with three runs
  * pending (the first 1 MiB on every third VM, else 64 KiB; then 16 KiB and
- * 2 KiB), sent with the pack's own `progjar send`. serve is held stopped
+ * 2 KiB), sent with the pack's own `progjar send`, all started at one
+ * moment (behind a gate: tests/_vm_fleet.ts's `Gate`). serve is held stopped
  * until every VM has connected (or 5 s after the first did), then let go:
  * the time is from then until every sender has ended; serve's peak RSS is
  * its VmHWM over its whole life (start-up included); stored/expected counts
@@ -23,6 +24,7 @@ import {
   establishedTo,
   Fleet,
   type FleetRun,
+  Gate,
   makeRun,
   pool,
   writeRun,
@@ -131,9 +133,10 @@ export async function measureRecords(
       for (const vm of fleet.vms) {
         for (const run of runsOf(vm.index)) await writeRun(vm, run);
       }
+      await using gate = await Gate.make();
       Deno.kill(serve.pid, "SIGSTOP");
       const senders = fleet.vms.map((vm) => {
-        const [program, ...args] = fleet!.send(vm);
+        const [program, ...args] = fleet!.send(vm, undefined, { gate });
         return new Deno.Command(program, {
           args,
           env: { DENO_NO_UPDATE_CHECK: "1" },
@@ -142,6 +145,7 @@ export async function measureRecords(
           stderr: "null",
         }).spawn().status;
       });
+      await gate.open();
       let until = Date.now() + 30_000;
       let waiting = 0;
       while (Date.now() < until) {

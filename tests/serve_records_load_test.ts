@@ -23,6 +23,7 @@ import {
   Fleet,
   type FleetRun,
   type FleetVm,
+  Gate,
   makeRun,
   peakKiB,
   pool,
@@ -104,8 +105,9 @@ interface Sent {
 }
 
 /**
- * Starts `progjar send` on every VM of `vms` while serve is stopped, lets
- * serve go once all have connected (or 12 s passed), and waits for them.
+ * Starts `progjar send` on every VM of `vms` at once while serve is
+ * stopped, lets serve go once all have connected (or 5 s after the first
+ * did), and waits for them.
  * Returns their outcomes and how many were waiting at once.
  */
 async function sendAtOnce(
@@ -113,6 +115,7 @@ async function sendAtOnce(
   serve: RoleProcess,
   vms: readonly FleetVm[],
 ): Promise<{ sent: Sent[]; waiting: number; seconds: number }> {
+  await using gate = await Gate.make();
   Deno.kill(serve.pid, "SIGSTOP");
   let released = false;
   const release = () => {
@@ -121,7 +124,7 @@ async function sendAtOnce(
   };
   try {
     const children = vms.map((vm) => {
-      const [program, ...args] = fleet.send(vm);
+      const [program, ...args] = fleet.send(vm, undefined, { gate });
       return new Deno.Command(program, {
         args,
         env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
@@ -131,6 +134,7 @@ async function sendAtOnce(
       }).spawn();
     });
     const outputs = children.map((c) => c.output());
+    await gate.open();
     // Held until all have connected, or 5 s after the first did (each
     // sender gives up after 15 s without an answer).
     let deadline = Date.now() + 30_000;
