@@ -172,9 +172,9 @@ export const BATCH_ROLES: readonly Role[] = [
  * V8's defaults 150 downloads at once took serve to 64–80 MB resident; with
  * these, 57–60 MB, at the same speed (docs/benchmarks.md, "serve"). And
  * `gc` for the records store's full collection after every 16 deliveries
- * (lib/deploy/_records_spool.ts): without it, 150 VMs posting at once took
- * serve to 72–99 MB, with it 62–63 MB. Keep in step with deno.json's
- * `serve` task.
+ * or 2 MiB read (lib/deploy/_records_spool.ts): without it, 150 VMs posting
+ * at once took serve to 72–99 MB, with it 59.5–62.6 MB. Keep in step with
+ * deno.json's `serve` task.
  */
 export const SERVE_V8_FLAGS =
   "--v8-flags=--expose-gc,--max-semi-space-size=1,--no-maglev,--turbo-filter=sha256Block";

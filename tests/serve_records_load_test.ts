@@ -258,13 +258,15 @@ Deno.test({
         assert.deepEqual(ofType(serve, "records-refused"), []);
         assert.deepEqual(ofType(serve, "records-duplicate"), []);
         await checkStore(fleet, work, runs);
-        // The first runs, on their way at once, are 56 MB. serve grew by
-        // 9.5–10.1 MB here (from 52–53 MB to 61–63 MB, 3 runs), with the
-        // store's full collection every 16 deliveries; without it by
-        // 14–46 MB (the garbage of the deliveries read, left in V8's old
-        // generation), and by 246 MB when it held the runs it read. The
-        // 64 MB target is a figure of bench:serve --records on a quiet
-        // machine, not asserted here; a growth of 20 MB is twice this one.
+        // The first runs, on their way at once, are 59 MB: a serve that held
+        // them grew by 246 MB. This one, collecting every 16 deliveries and
+        // every 2 MiB read, grew by 7.7–8.6 MB here (3 runs; 9.4–10.1 MB
+        // collecting by deliveries only), and once by 22.3 MB on another
+        // machine (collecting by deliveries only): how much garbage lives
+        // until a collection depends on how the reads interleave. Growing by
+        // half of what is on its way would be holding it; the 64 MB target
+        // is a figure of bench:serve --records on a quiet machine, not
+        // asserted here.
         const inFlight = [...runs.values()].reduce(
           (sum, list) => sum + list[0].lines.join("\n").length,
           0,
@@ -272,7 +274,7 @@ Deno.test({
         assert.ok(peak > 0, "no VmHWM");
         assert.ok(inFlight > 50e6, `${inFlight} bytes on their way`);
         assert.ok(
-          (peak - before) * 1024 < 20e6,
+          (peak - before) * 1024 < inFlight / 2,
           `serve grew from ${before} kB to ${peak} kB with ${inFlight} bytes on their way`,
         );
       } finally {

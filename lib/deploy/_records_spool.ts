@@ -159,32 +159,49 @@ export class Slots {
 }
 
 /**
- * A full garbage collection after every `every` deliveries read. What a
- * delivery leaves behind (its request and body stream, its read buffer, its
- * spool's buffer, its parsed lines) lives through a young-generation
- * collection or two, is moved to the old generation, and stays there: V8
- * collects that only once it has grown by several times what is alive,
- * and the `ArrayBuffer`s' native memory (outside its heap figures) only
- * after 64 MB of them. 150 VMs posting at once took serve's JS heap to
- * 27 MB committed with 11 MB of `ArrayBuffer`s beside it, and serve to
- * 72–99 MB resident (`bench:serve --records`); with a collection every 16
- * deliveries, 9–11 MB and 1–4 MB, 62–63 MB resident, in the same time (a
- * collection takes ~4 ms). Needs `--v8-flags=--expose-gc` (serve's flags,
- * lib/roles.ts and deno.json); without it, nothing.
+ * A full garbage collection after every `every` deliveries read, and after
+ * every `bytes` read in all (deliveries vary: 16 of 1 MiB leave 64 times
+ * the garbage of 16 of 16 KiB). What a delivery leaves behind (its request
+ * and body stream, its read buffer, its spool's buffer, its parsed lines)
+ * lives through a young-generation collection or two, is moved to the old
+ * generation, and stays there: V8 collects that only once it has grown by
+ * several times what is alive, and the `ArrayBuffer`s' native memory
+ * (outside its heap figures) only after 64 MB of them. 150 VMs posting at
+ * once took serve's JS heap to 27 MB committed with 11 MB of
+ * `ArrayBuffer`s beside it, and serve to 72–99 MB resident (`bench:serve
+ * --records`); with a collection every 16 deliveries, 9–11 MB and 1–4 MB,
+ * 61.1–62.6 MB resident (6 runs), in the same time (a collection takes
+ * ~4 ms); with one every 2 MiB read as well, 59.5–59.9 MB (3 runs; every
+ * 4 MiB, 60.2–60.4 MB), 4.8–5.9 s until all stored against 5.2–5.9 s. Needs
+ * `--v8-flags=--expose-gc` (serve's flags, lib/roles.ts and deno.json);
+ * without it, nothing.
  */
 export class Collector {
   readonly #every: number;
+  readonly #bytes: number;
   #count = 0;
+  #read = 0;
 
-  /** A collection after every `every` deliveries. */
-  constructor(every: number) {
+  /** A collection after every `every` deliveries, or `options.bytes` read. */
+  constructor(every: number, options: { bytes?: number } = {}) {
     this.#every = every;
+    this.#bytes = options.bytes ?? Infinity;
   }
 
   /** One more delivery read (kept or not). */
   read(): void {
-    if (++this.#count < this.#every) return;
+    if (++this.#count >= this.#every) this.#collect();
+  }
+
+  /** `count` more bytes read. */
+  bytes(count: number): void {
+    this.#read += count;
+    if (this.#read >= this.#bytes) this.#collect();
+  }
+
+  #collect(): void {
     this.#count = 0;
+    this.#read = 0;
     const { gc } = globalThis as { gc?: () => void };
     gc?.();
   }

@@ -191,6 +191,9 @@ const READING = 8;
 /** Deliveries read between two full collections (`_records_spool.ts`). */
 const COLLECT_EVERY = 16;
 
+/** Bytes read between two full collections, at most (`_records_spool.ts`). */
+const COLLECT_BYTES = 2 * 1024 * 1024;
+
 /** The secrets kept per VM (every install.sh asked for by its address). */
 const SECRETS_KEPT = 16;
 
@@ -211,7 +214,7 @@ export class RecordsStore {
   /** Bytes in spools now (deliveries being read). */
   #spooling = 0;
   #reading = new Slots(READING);
-  #collector = new Collector(COLLECT_EVERY);
+  #collector = new Collector(COLLECT_EVERY, { bytes: COLLECT_BYTES });
   /** The bytes of every VM's file (checked against the store's bound per entry). */
   #size = 0;
 
@@ -359,6 +362,7 @@ export class RecordsStore {
           const before = spool.size;
           spool.line(line);
           this.#spooling += spool.size - before;
+          this.#collector.bytes(spool.size - before);
           if (this.size + this.#spooling > this.limits.store) {
             throw new StoreWouldPass();
           }

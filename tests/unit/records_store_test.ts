@@ -488,7 +488,7 @@ Deno.test("records store: a damaged VM list is one error naming it", async () =>
   });
 });
 
-Deno.test("the store's collector: a full collection after every N deliveries read, none without gc", () => {
+Deno.test("the store's collector: a full collection after every N deliveries or B bytes read, none without gc", () => {
   const global = globalThis as { gc?: () => void };
   const saved = global.gc;
   let collections = 0;
@@ -504,6 +504,20 @@ Deno.test("the store's collector: a full collection after every N deliveries rea
       seen.push(collections);
     }
     assert.deepEqual(seen, [0, 0, 1, 1, 1, 2, 2]);
+    // And after every 100 bytes read, counting anew after each collection.
+    collections = 0;
+    const byBytes = new Collector(3, { bytes: 100 });
+    const after: number[] = [];
+    for (const count of [60, 30, 20, 99, 1]) {
+      byBytes.bytes(count);
+      after.push(collections);
+    }
+    byBytes.read();
+    byBytes.read();
+    after.push(collections);
+    byBytes.read();
+    after.push(collections);
+    assert.deepEqual(after, [0, 0, 1, 1, 2, 2, 3]);
   } finally {
     if (saved) global.gc = saved;
     else delete global.gc;
