@@ -26,6 +26,29 @@ export function type(
   return tmux("send-keys", "-t", `=progjar-${name}:${host}`, line, "Enter");
 }
 
+/**
+ * Types `clear` into `host`'s pane and drops its history, so that a run's
+ * lines are the only ones on it. Only once the shell has run `clear`: tmux
+ * moves a screen cleared from its top (BusyBox `clear`) into the history,
+ * so a history dropped before that comes back with the old screen in it.
+ */
+export async function clearPane(name: string, host: string): Promise<void> {
+  await type(name, host, "clear");
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await tmux("clear-history", "-t", `=progjar-${name}:${host}`);
+    // The prompt alone: one line.
+    const text = await screen(name, host);
+    if (text.split("\n").filter((line) => line.trim() !== "").length <= 1) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${host}: not cleared after 30 s:\n${text}`);
+    }
+    await delay(100);
+  }
+}
+
 /** `host`'s pane of lab `name`'s console with its history. */
 export function screen(name: string, host: string): Promise<string> {
   return tmux(

@@ -14,15 +14,16 @@
 import assert from "node:assert/strict";
 import { delay } from "../lib/cli/async.ts";
 import { CAN_BUILD_LABS, lab, uniqueLabName } from "./_lab.ts";
-import { firstNumbers, interrupt, tmux, type, waitFor } from "./_console.ts";
+import {
+  clearPane,
+  firstNumbers,
+  interrupt,
+  tmux,
+  type,
+  waitFor,
+} from "./_console.ts";
 
 const RECEIVERS = ["alpine-2", "alpine-3", "alpine-4", "alpine-5"];
-
-/** A pane's screen is cleared and its history dropped (the next run's lines would push it out). */
-async function clear(name: string, host: string): Promise<void> {
-  await type(name, host, "clear");
-  await tmux("clear-history", "-t", `=progjar-${name}:${host}`);
-}
 
 /** The timeline lanes of experiment picture `scenario` in `html`: host → first number. */
 function lanesOf(html: string, scenario: string): Map<string, string> {
@@ -66,7 +67,7 @@ Deno.test({
         "deno task broadcast-sender --count 300 --bind 192.168.122.131",
       );
       await waitFor(name, "alpine-1", /galat: /);
-      for (const host of ["alpine-1", "alpine-2"]) await clear(name, host);
+      for (const host of ["alpine-1", "alpine-2"]) await clearPane(name, host);
 
       // Receivers first, with the course's first command: no --to.
       for (const host of RECEIVERS) {
@@ -90,9 +91,9 @@ Deno.test({
         printed[host] = firstNumbers(
           await waitFor(name, host, /angka pertama \d+/),
         );
-        await clear(name, host);
+        await clearPane(name, host);
       }
-      await clear(name, "alpine-1");
+      await clearPane(name, "alpine-1");
 
       // Sender first, as the course runs it: the endless sender, then the
       // receivers one by one, then Ctrl+C everywhere.

@@ -10,7 +10,7 @@ import { ROOT, taskCommand } from "./_dist.ts";
 import { CAN_BUILD_LABS, lab, uniqueLabName } from "./_lab.ts";
 import { delay } from "../lib/cli/async.ts";
 import { HAS_TMUX, Terminal } from "./_pty.ts";
-import { firstNumbers, tmux, type, waitFor } from "./_console.ts";
+import { clearPane, firstNumbers, tmux, type, waitFor } from "./_console.ts";
 
 const RECEIVERS = ["alpine-2", "alpine-3", "alpine-4", "alpine-5"];
 
@@ -69,8 +69,7 @@ Deno.test({
           await waitFor(name, host, /first number \d+/),
         );
         // The next run's lines would push this one out of the history.
-        await type(name, host, "clear");
-        await tmux("clear-history", "-t", `=progjar-${name}:${host}`);
+        await clearPane(name, host);
       }
 
       // Sender first: receivers join one by one while it sends.
