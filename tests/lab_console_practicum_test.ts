@@ -18,7 +18,6 @@ import {
   clearPane,
   firstNumbers,
   interrupt,
-  tmux,
   type,
   waitFor,
 } from "./_console.ts";
